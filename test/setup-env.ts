@@ -1,0 +1,6 @@
+// Jest setupFiles: runs before each test file's imports (swc hoists imports, so
+// environment for the code under test is set here, never at the top of a test).
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID ??= 'test';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+process.env.PIPEWATCH_LOG_LEVEL ??= 'silent';
