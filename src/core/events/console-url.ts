@@ -1,0 +1,22 @@
+/** What identifies an execution in the CodePipeline console. */
+export interface ExecutionLocation {
+  readonly region: string;
+  readonly pipeline: string;
+  readonly executionId: string;
+}
+
+/** A region code safe to put in a host name; anything else falls back to the global console host. */
+const REGION_CODE = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
+
+/**
+ * The console page of a pipeline execution (its timeline), e.g.
+ * `https://us-west-2.console.aws.amazon.com/codesuite/codepipeline/pipelines/myPipeline/executions/1234/timeline?region=us-west-2`.
+ * Pure: no AWS call. Names are URL-encoded, and a region that is not a region
+ * code never reaches the host name, since event content must not be able to
+ * point a link at another site.
+ */
+export function executionConsoleUrl({ region, pipeline, executionId }: ExecutionLocation): string {
+  const host = REGION_CODE.test(region) ? `${region}.console.aws.amazon.com` : 'console.aws.amazon.com';
+  const path = `/codesuite/codepipeline/pipelines/${encodeURIComponent(pipeline)}/executions/${encodeURIComponent(executionId)}/timeline`;
+  return `https://${host}${path}?region=${encodeURIComponent(region)}`;
+}

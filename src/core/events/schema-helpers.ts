@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/**
+ * An optional field. AWS omits most optional fields but some producers (and
+ * re-serialising forwarders) write `null`; both mean "absent", so both become
+ * `undefined` and the domain types have a single way to say "not there".
+ */
+export function optional<T extends z.ZodType>(schema: T) {
+  return schema.nullish().transform((value): z.output<T> | undefined => value ?? undefined);
+}
+
+/** A non-empty string: an empty pipeline name or execution id identifies nothing. */
+export const nonEmptyString = z.string().min(1, { error: 'expected a non-empty string' });
+
+export const optionalString = optional(z.string());
+
+/**
+ * A JSON number. CodePipeline writes `1`, `1.0` or `16.0` for the same
+ * integer-valued fields depending on the envelope; JSON.parse reads them all as
+ * numbers, so no special case is needed, but nothing here assumes `.int()`.
+ */
+export const optionalNumber = optional(z.number());
+
+/** Keeps parsed results free of `key: undefined`, so test equality and JSON output stay clean. */
+export function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
