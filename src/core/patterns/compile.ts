@@ -1,0 +1,277 @@
+import { type CompiledLeaf, compileLeaf } from './leaf-test';
+import type { EventPattern, LeafCondition, PatternObjectNode } from './pattern-ast';
+import { parseEventPattern, type ValidateEventPatternOptions } from './validate';
+
+/**
+ * Compiling and matching. A pattern is flattened into sub-rules (one per
+ * combination of `$or` alternatives), each a list of fields with a dot-joined
+ * path and a compiled leaf test. Matching walks the event along those paths
+ * only, so its cost is bounded by the sizes of the pattern and the event.
+ *
+ * EventBridge semantics this preserves:
+ * - a path may be spelled nested (`{"a":{"b":..}}`) or dotted (`"a.b"`) in the
+ *   pattern, and nested or dotted in the event, in any mix;
+ * - an array matches when one element does (nested arrays flatten), and the
+ *   fields that go through one array must all be satisfied by the same element;
+ * - `exists: false` (and only it) is satisfied where the path has no leaf value:
+ *   a missing key, an empty array, or a key whose value is an object.
+ */
+
+/** A field of a sub-rule: a path and the test its leaf value must pass. */
+export interface CompiledField {
+  /** The dot-joined path, the key EventBridge matches on. */
+  readonly path: string;
+  readonly segments: readonly string[];
+  /**
+   * `routes[i][j]` is segments i..i+j joined with dots: the event keys that can
+   * carry the path from segment i on (`detail`, `detail.type`, ...).
+   */
+  readonly routes: readonly (readonly string[])[];
+  readonly leaf: CompiledLeaf;
+  readonly conditions: readonly LeafCondition[];
+}
+
+/** A field and how many of its segments have been consumed on the way down the event. */
+interface FieldCursor {
+  readonly field: CompiledField;
+  readonly at: number;
+}
+
+export interface SubRule {
+  readonly fields: readonly CompiledField[];
+  readonly start: readonly FieldCursor[];
+}
+
+const EMPTY_EVENT: Readonly<Record<string, unknown>> = Object.freeze({});
+
+export function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** For each segment i, the event keys that can carry the path from i on: segments i..i+j joined with dots. */
+export function pathRoutes(segments: readonly string[]): string[][] {
+  return segments.map((_, i) => segments.slice(i).map((__, j) => segments.slice(i, i + j + 1).join('.')));
+}
+
+function compileField(segments: readonly string[], conditions: readonly LeafCondition[]): CompiledField {
+  const routes = pathRoutes(segments);
+  return { path: segments.join('.'), segments, routes, leaf: compileLeaf(conditions), conditions };
+}
+
+type FieldSpec = { readonly segments: readonly string[]; readonly conditions: readonly LeafCondition[] };
+
+/** A sub-rule under construction: fields by dot-joined path, so a later definition of a path replaces an earlier one. */
+type RuleSpec = Map<string, FieldSpec>;
+
+function product(left: readonly RuleSpec[], right: readonly RuleSpec[]): RuleSpec[] {
+  const out: RuleSpec[] = [];
+  for (const a of left) {
+    for (const b of right) {
+      const merged = new Map(a);
+      for (const [path, spec] of b) merged.set(path, spec);
+      out.push(merged);
+    }
+  }
+  return out;
+}
+
+/**
+ * Expands `$or`s in document order: each result is one sub-rule's fields
+ * (validation capped the count at 1000).
+ */
+function expand(node: PatternObjectNode, prefix: readonly string[]): RuleSpec[] {
+  let rules: RuleSpec[] = [new Map()];
+  const expandOr = (alternatives: readonly PatternObjectNode[]): void => {
+    rules = product(
+      rules,
+      alternatives.flatMap((alternative) => expand(alternative, prefix)),
+    );
+  };
+  node.fields.forEach((field, index) => {
+    if (node.or && index === node.orPosition) expandOr(node.or);
+    const segments = [...prefix, ...field.key.split('.')];
+    if (field.kind === 'leaf') {
+      const spec = { segments, conditions: field.conditions };
+      for (const rule of rules) rule.set(segments.join('.'), spec);
+    } else {
+      rules = product(rules, expand(field.node, segments));
+    }
+  });
+  if (node.or && (node.orPosition ?? node.fields.length) >= node.fields.length) expandOr(node.or);
+  return rules;
+}
+
+/** A value with no leaf at a cursor's path: only `exists: false` fields are satisfied. */
+function absentOk(cursor: FieldCursor): boolean {
+  return cursor.field.leaf.allowsAbsent;
+}
+
+function satisfiesValue(value: unknown, cursors: readonly FieldCursor[]): boolean {
+  if (Array.isArray(value)) return satisfiesArray(value, cursors);
+  if (isObject(value)) {
+    let deeper: FieldCursor[] | undefined;
+    for (const cursor of cursors) {
+      if (cursor.at === cursor.field.segments.length) {
+        // The path ends on an object: no leaf value here.
+        if (!absentOk(cursor)) return false;
+      } else {
+        deeper ??= [];
+        deeper.push(cursor);
+      }
+    }
+    return deeper === undefined || satisfiesObject(value, deeper);
+  }
+  for (const cursor of cursors) {
+    if (cursor.at === cursor.field.segments.length) {
+      if (!cursor.field.leaf.test(value)) return false;
+    } else if (!absentOk(cursor)) {
+      // The path continues below a scalar: absent.
+      return false;
+    }
+  }
+  return true;
+}
+
+/** One element (nested arrays flattened, iteratively) must satisfy every cursor. */
+function satisfiesArray(array: readonly unknown[], cursors: readonly FieldCursor[]): boolean {
+  let sawElement = false;
+  const stack: (readonly unknown[])[] = [array];
+  const positions: number[] = [0];
+  while (stack.length > 0) {
+    const top = stack.length - 1;
+    const current = stack[top] ?? [];
+    const index = positions[top] ?? 0;
+    if (index >= current.length) {
+      stack.pop();
+      positions.pop();
+      continue;
+    }
+    positions[top] = index + 1;
+    const element = current[index];
+    if (Array.isArray(element)) {
+      stack.push(element);
+      positions.push(0);
+      continue;
+    }
+    if (element === undefined) continue;
+    sawElement = true;
+    if (satisfiesValue(element, cursors)) return true;
+  }
+  // An empty array holds no value at all.
+  return !sawElement && cursors.every(absentOk);
+}
+
+export function presentValue(object: Readonly<Record<string, unknown>>, key: string): unknown {
+  const value = object[key];
+  return value !== undefined && Object.hasOwn(object, key) ? value : undefined;
+}
+
+/**
+ * Routes each cursor through the event keys that carry its path. Usually each
+ * path has at most one route here; when the event has both `a` and `a.b`, the
+ * alternatives are tried (bounded by the number of such dotted keys).
+ */
+function satisfiesObject(object: Readonly<Record<string, unknown>>, cursors: readonly FieldCursor[]): boolean {
+  const groupKeys: string[] = [];
+  const groupCursors: FieldCursor[][] = [];
+  let ambiguous: { cursor: FieldCursor; options: number[] }[] | undefined;
+  for (const cursor of cursors) {
+    const row = cursor.field.routes[cursor.at] ?? [];
+    let only = -1;
+    let options: number[] | undefined;
+    for (let j = 0; j < row.length; j++) {
+      if (presentValue(object, row[j] ?? '') === undefined) continue;
+      if (only === -1) {
+        only = j;
+      } else {
+        options ??= [only];
+        options.push(j);
+      }
+    }
+    if (options) {
+      ambiguous ??= [];
+      ambiguous.push({ cursor, options });
+    } else if (only === -1) {
+      if (!absentOk(cursor)) return false;
+    } else {
+      addToGroup(groupKeys, groupCursors, row[only] ?? '', { field: cursor.field, at: cursor.at + only + 1 });
+    }
+  }
+  if (ambiguous === undefined) return satisfiesGroups(object, groupKeys, groupCursors);
+  return tryRoutes(object, groupKeys, groupCursors, ambiguous, 0);
+}
+
+function addToGroup(keys: string[], groups: FieldCursor[][], key: string, cursor: FieldCursor): void {
+  const index = keys.indexOf(key);
+  if (index === -1) {
+    keys.push(key);
+    groups.push([cursor]);
+  } else {
+    groups[index]?.push(cursor);
+  }
+}
+
+function satisfiesGroups(
+  object: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+  groups: readonly (readonly FieldCursor[])[],
+): boolean {
+  for (let g = 0; g < keys.length; g++) {
+    if (!satisfiesValue(presentValue(object, keys[g] ?? ''), groups[g] ?? [])) return false;
+  }
+  return true;
+}
+
+function tryRoutes(
+  object: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+  groups: readonly (readonly FieldCursor[])[],
+  ambiguous: readonly { cursor: FieldCursor; options: number[] }[],
+  index: number,
+): boolean {
+  const choice = ambiguous[index];
+  if (choice === undefined) return satisfiesGroups(object, keys, groups);
+  const row = choice.cursor.field.routes[choice.cursor.at] ?? [];
+  for (const j of choice.options) {
+    const nextKeys = [...keys];
+    const nextGroups = groups.map((group) => [...group]);
+    addToGroup(nextKeys, nextGroups, row[j] ?? '', { field: choice.cursor.field, at: choice.cursor.at + j + 1 });
+    if (tryRoutes(object, nextKeys, nextGroups, ambiguous, index + 1)) return true;
+  }
+  return false;
+}
+
+/** A validated pattern, ready to match many events. */
+export class CompiledEventPattern {
+  readonly pattern: EventPattern;
+  /** The flattened sub-rules; an event matches when one of them does. Used by EventPatternIndex. */
+  readonly subRules: readonly SubRule[];
+
+  constructor(pattern: EventPattern, root: PatternObjectNode) {
+    this.pattern = pattern;
+    this.subRules = expand(root, []).map((specs) => {
+      const fields = [...specs.values()].map((spec) => compileField(spec.segments, spec.conditions));
+      return { fields, start: fields.map((field) => ({ field, at: 0 })) };
+    });
+  }
+
+  /** Whether EventBridge would deliver `event` to a rule with this pattern. Never throws. */
+  matches(event: unknown): boolean {
+    const root = isObject(event) ? event : EMPTY_EVENT;
+    for (const rule of this.subRules) {
+      if (satisfiesObject(root, rule.start)) return true;
+    }
+    return false;
+  }
+}
+
+/** Validates once (throwing InvalidEventPatternError) and returns a reusable matcher. */
+export function compileEventPattern(pattern: unknown, options?: ValidateEventPatternOptions): CompiledEventPattern {
+  const parsed = parseEventPattern(pattern, options);
+  return new CompiledEventPattern(parsed.pattern, parsed.root);
+}
+
+/** One-off convenience: validates `pattern` and matches `event` against it. */
+export function matchesEventPattern(pattern: unknown, event: unknown, options?: ValidateEventPatternOptions): boolean {
+  return compileEventPattern(pattern, options).matches(event);
+}
