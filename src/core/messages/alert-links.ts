@@ -1,0 +1,34 @@
+import { executionConsoleUrl, type PipelineEvent } from '../events';
+import type { AlertEnrichment, AlertLink } from './alert-message';
+import { isWebUrl } from './text-helpers';
+
+const EXTERNAL_LINK_LABELS: Readonly<Record<string, string>> = {
+  Build: 'Build log',
+  Test: 'Test report',
+  Deploy: 'Deployment',
+  Source: 'Source revision',
+};
+
+/** The execution in the AWS console, then the provider's page (build log, deployment) when there is one. */
+export function alertLinks(event: PipelineEvent, enrichment: AlertEnrichment = {}): AlertLink[] {
+  const links: AlertLink[] = [{ kind: 'console', label: 'Execution in the AWS console', url: consoleUrlOf(event) }];
+  const external =
+    enrichment.failure?.externalUrl ??
+    (event.level === 'action' ? event.executionResult?.externalExecutionUrl : undefined);
+  if (external !== undefined && isWebUrl(external)) {
+    const category = event.level === 'action' ? event.actionType?.category : undefined;
+    const label =
+      (category && Object.hasOwn(EXTERNAL_LINK_LABELS, category) && EXTERNAL_LINK_LABELS[category]) || 'Details';
+    links.push({ kind: 'external', label, url: external });
+  }
+  return links;
+}
+
+/** The console lives in the pipeline's region, not the action's nor the envelope's. */
+export function consoleUrlOf(event: PipelineEvent): string {
+  return executionConsoleUrl({
+    region: event.pipelineRegion,
+    pipeline: event.pipeline,
+    executionId: event.executionId,
+  });
+}

@@ -1,0 +1,91 @@
+import type { Level } from '../events';
+
+/**
+ * The neutral alert: what any chat platform shows about one CodePipeline
+ * event. Renderers (Block Kit, Adaptive Cards, plain text) turn it into their
+ * format and do their own escaping; the text here is raw.
+ */
+export interface AlertMessage {
+  readonly eventId: string;
+  /** ISO 8601 time of the event. */
+  readonly time: string;
+  readonly level: Level;
+  readonly pipeline: string;
+  readonly executionId: string;
+  readonly stage?: string;
+  readonly action?: string;
+  /** One line, e.g. "Stage Build failed in meerkat". */
+  readonly title: string;
+  readonly status: AlertStatus;
+  /** What went wrong or what happened, possibly several lines (e.g. one per failed action). */
+  readonly summary?: string;
+  /** In display order. */
+  readonly facts: readonly AlertFact[];
+  readonly links: readonly AlertLink[];
+  /** Buttons, in display order. */
+  readonly actions: readonly AlertAction[];
+}
+
+export type Severity = 'info' | 'success' | 'warning' | 'error';
+
+export interface AlertStatus {
+  /** The state as CodePipeline sent it, e.g. FAILED. */
+  readonly state: string;
+  /** Human words, e.g. "Failed", "Waiting for approval", "Unknown state: PAUSED". */
+  readonly label: string;
+  readonly severity: Severity;
+  /** False when CodePipeline sent a state pipewatch does not know at this level. */
+  readonly known: boolean;
+}
+
+export interface AlertFact {
+  readonly label: string;
+  readonly value: string;
+}
+
+export interface AlertLink {
+  /** `console`: the execution in the AWS console; `external`: the provider's page (build log, deployment, commit). */
+  readonly kind: 'console' | 'external';
+  readonly label: string;
+  readonly url: string;
+}
+
+/**
+ * Where a button acts: enough for the CodePipeline API call, which the click
+ * handler makes with its own credentials. Never a secret: the approval token
+ * is read from GetPipelineState when the button is pressed.
+ */
+export interface ActionTarget {
+  readonly pipeline: string;
+  readonly executionId: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+export type RetryMode = 'FAILED_ACTIONS' | 'ALL_ACTIONS';
+
+export type AlertAction =
+  | (ActionTarget & {
+      readonly kind: 'retry';
+      readonly mode: RetryMode;
+      readonly label: string;
+      readonly stage: string;
+    })
+  | (ActionTarget & {
+      readonly kind: 'approve' | 'reject';
+      readonly label: string;
+      readonly stage: string;
+      readonly action: string;
+    })
+  | (ActionTarget & { readonly kind: 'open-console'; readonly label: string; readonly url: string });
+
+/** What is learnt about an event after it arrived, e.g. a failure summary read from GetPipelineState. */
+export interface AlertEnrichment {
+  readonly failure?: {
+    readonly stage?: string;
+    readonly action?: string;
+    readonly summary?: string;
+    readonly errorCode?: string;
+    readonly externalUrl?: string;
+  };
+}

@@ -1,0 +1,35 @@
+/** Small text shortenings shared by the alert builders. Output stays raw (no escaping). */
+
+/** The first 8 characters of an execution id: enough to tell executions apart in a channel. */
+export function shortExecutionId(executionId: string): string {
+  return executionId.slice(0, 8);
+}
+
+/** A git SHA shortened as git does (7 characters); other revision ids (S3 versions, ...) are kept whole. */
+export function shortRevisionId(id: string): string {
+  return /^[0-9a-f]{40}$|^[0-9a-f]{64}$/i.test(id) ? id.slice(0, 7) : id;
+}
+
+/** The subject line of a commit message. */
+export function firstLine(text: string): string {
+  return (text.split(/\r?\n/, 1)[0] ?? '').trim();
+}
+
+/**
+ * The readable end of an ARN: `arn:aws:sts::123456789012:assumed-role/Admin/my-user`
+ * becomes `assumed-role/Admin/my-user`. Not an ARN: unchanged.
+ */
+export function arnResource(value: string): string {
+  const parts = value.split(':');
+  return value.startsWith('arn:') && parts.length >= 6 ? parts.slice(5).join(':') : value;
+}
+
+/** Only web links become links: event content must not smuggle `javascript:` or `file:` URLs into a button. */
+export function isWebUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
