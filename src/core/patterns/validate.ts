@@ -1,14 +1,7 @@
 import { parseCidr } from './cidr';
 import { InvalidEventPatternError } from './invalid-event-pattern-error';
 import { comparableNumber, NUMBER_LIMIT, type NumericRange } from './numbers';
-import type {
-  AnythingBut,
-  EventPattern,
-  JsonValue,
-  LeafCondition,
-  PatternField,
-  PatternObjectNode,
-} from './pattern-ast';
+import type { AnythingBut, EventPattern, LeafCondition, PatternField, PatternObjectNode } from './pattern-ast';
 import { MAX_WILDCARD_STARS, parseWildcard, type WildcardPattern, wildcardStarCount } from './wildcard';
 
 /**
@@ -294,12 +287,4 @@ function parseAnythingButList(list: readonly unknown[]): AnythingBut {
     invalid('Inside anything but list, either all values are number or string, mixed type is not supported');
   }
   return strings > 0 ? { kind: 'strings', values: list as string[] } : { kind: 'numbers', values: list as number[] };
-}
-
-/** Type guard for callers holding `unknown` JSON. */
-export function isJsonValue(value: unknown): value is JsonValue {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every(isJsonValue);
-  return isPlainObject(value) && Object.values(value).every(isJsonValue);
 }

@@ -1,0 +1,84 @@
+import { EventPatternIndex, InvalidEventPatternError } from '../../../../src/core/patterns';
+
+const ALL_TYPES = [
+  'CodePipeline Pipeline Execution State Change',
+  'CodePipeline Stage Execution State Change',
+  'CodePipeline Action Execution State Change',
+];
+
+function event(pipeline: string, state: string, extra: Record<string, unknown> = {}) {
+  return {
+    source: 'aws.codepipeline',
+    'detail-type': 'CodePipeline Pipeline Execution State Change',
+    detail: { pipeline, state, ...extra },
+  };
+}
+
+describe('EventPatternIndex', () => {
+  test('returns the values of matching patterns in insertion order', () => {
+    // Prepare
+    const index = new EventPatternIndex<string>();
+    index.add('failed', { detail: { pipeline: ['api'], state: ['FAILED'] } }, 'api failures');
+    index.add(
+      'all-api',
+      { source: ['aws.codepipeline'], 'detail-type': ALL_TYPES, detail: { pipeline: ['api', 'web'] } },
+      'api+web',
+    );
+    index.add('prefix', { detail: { pipeline: [{ prefix: 'ap' }] } }, 'ap*');
+    index.add('everything', { source: ['aws.codepipeline'] }, 'all');
+    index.add('not-failed', { detail: { state: [{ 'anything-but': 'FAILED' }] } }, 'not failed');
+
+    // Act / Assess
+    expect(index.match(event('api', 'FAILED'))).toEqual(['api failures', 'api+web', 'ap*', 'all']);
+    expect(index.match(event('web', 'SUCCEEDED'))).toEqual(['api+web', 'all', 'not failed']);
+    expect(index.matchEntries(event('apple', 'FAILED')).map((m) => m.id)).toEqual(['prefix', 'everything']);
+    expect(index.match({})).toEqual([]);
+  });
+
+  test('add replaces a pattern with the same id; remove forgets it', () => {
+    const index = new EventPatternIndex<number>();
+    index.add('s', { detail: { pipeline: ['a'] } }, 1);
+    index.add('s', { detail: { pipeline: ['b'] } }, 2);
+
+    expect(index.size).toBe(1);
+    expect(index.match(event('a', 'FAILED'))).toEqual([]);
+    expect(index.match(event('b', 'FAILED'))).toEqual([2]);
+    expect(index.remove('s')).toBe(true);
+    expect(index.remove('s')).toBe(false);
+    expect(index.size).toBe(0);
+    expect(index.match(event('b', 'FAILED'))).toEqual([]);
+  });
+
+  test('an invalid pattern is rejected and leaves the index unchanged', () => {
+    const index = new EventPatternIndex<number>();
+    index.add('s', { detail: { pipeline: ['a'] } }, 1);
+
+    expect(() => index.add('s', { detail: { pipeline: [] } }, 2)).toThrow(InvalidEventPatternError);
+    expect(index.match(event('a', 'FAILED'))).toEqual([1]);
+  });
+
+  test('finds patterns through dotted keys, arrays and $or', () => {
+    const index = new EventPatternIndex<string>();
+    index.add('dotted', { 'detail.pipeline': ['api'] }, 'dotted');
+    index.add('or', { $or: [{ detail: { pipeline: ['x'] } }, { detail: { stage: ['Deploy'] } }] }, 'or');
+
+    expect(index.match({ 'detail.pipeline': 'api' })).toEqual(['dotted']);
+    expect(index.match({ detail: [{ pipeline: ['zzz', 'api'] }] })).toEqual(['dotted']);
+    expect(index.match({ detail: { pipeline: 'y', stage: 'Deploy' } })).toEqual(['or']);
+  });
+
+  test('stays exact across many patterns and the re-filing that growth triggers', () => {
+    const index = new EventPatternIndex<number>();
+    for (let i = 0; i < 3000; i++) {
+      index.add(
+        `p${i}`,
+        { source: ['aws.codepipeline'], detail: { pipeline: [`pipe-${i % 1000}`], state: ['FAILED'] } },
+        i,
+      );
+    }
+    index.add('star', { source: ['aws.codepipeline'], detail: { state: ['FAILED'] } }, -1);
+
+    expect(index.match(event('pipe-7', 'FAILED'))).toEqual([7, 1007, 2007, -1]);
+    expect(index.match(event('pipe-7', 'SUCCEEDED'))).toEqual([]);
+  });
+});
