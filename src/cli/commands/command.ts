@@ -1,0 +1,10 @@
+import type { CliIo } from '../io';
+
+/** One `pipewatch <name>` command. `run` gets the arguments after the name and returns the exit code. */
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  help: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}

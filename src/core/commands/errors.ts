@@ -1,0 +1,14 @@
+import { PipewatchError } from '../errors';
+
+/** A command a person typed that pipewatch cannot carry out; `usage` is the line to show them. */
+export class InvalidCommandError extends PipewatchError {
+  readonly code = 'INVALID_COMMAND' as const;
+
+  constructor(
+    readonly reason: string,
+    readonly usage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${reason}\nUsage: ${usage}`, options);
+  }
+}

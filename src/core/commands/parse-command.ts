@@ -1,0 +1,99 @@
+import { PipewatchError } from '../errors';
+import { InvalidSubscriptionError, parseSubscriptionArguments, RESOURCE_NAME } from '../subscriptions';
+import type { Command, CommandName } from './command';
+import { InvalidCommandError } from './errors';
+import { tokenize } from './tokenize';
+import { COMMAND_NAMES, USAGE } from './usage';
+
+const SUBSCRIPTION_ID = /^[0-9a-z]{10}$/;
+// A Map, not an object literal: a typed word such as `__proto__` must not find Object.prototype.
+const ALIASES: ReadonlyMap<string, CommandName> = new Map([
+  ['sub', 'subscribe'],
+  ['unsub', 'unsubscribe'],
+  ['ls', 'list'],
+]);
+
+function commandNamed(word: string): CommandName | undefined {
+  const lowered = word.toLowerCase();
+  return ALIASES.get(lowered) ?? COMMAND_NAMES.find((c) => c === lowered);
+}
+
+/**
+ * Parses the text after `/pipewatch`. Returns a Command or throws InvalidCommandError, whose
+ * message says what was wrong and shows the usage line; no other error escapes.
+ */
+export function parseCommand(text: string): Command {
+  const words = tokenize(text);
+  const [first, ...rest] = words;
+  if (first === undefined) return { kind: 'help' };
+  const name = commandNamed(first);
+  if (name === undefined) {
+    throw new InvalidCommandError(`Unknown command \`${truncate(first)}\`.`, COMMAND_NAMES.join(' | '));
+  }
+  try {
+    return parseNamed(name, rest);
+  } catch (error) {
+    if (error instanceof InvalidCommandError) throw error;
+    if (error instanceof InvalidSubscriptionError)
+      throw new InvalidCommandError(error.message, USAGE[name], { cause: error });
+    // Anything else is a bug; still a typed answer for the person, with the original kept.
+    const reason = error instanceof PipewatchError ? error.message : 'That command could not be read.';
+    throw new InvalidCommandError(reason, USAGE[name], { cause: error });
+  }
+}
+
+function parseNamed(name: CommandName, args: readonly string[]): Command {
+  switch (name) {
+    case 'subscribe':
+      if (args.length === 0) throw new InvalidCommandError('`subscribe` needs a pipeline.', USAGE.subscribe);
+      return { kind: 'subscribe', subscription: parseSubscriptionArguments(args) };
+    case 'unsubscribe':
+      return { kind: 'unsubscribe', target: parseUnsubscribeTarget(args) };
+    case 'list':
+      noArguments('list', args);
+      return { kind: 'list' };
+    case 'status': {
+      const [pipeline, ...extra] = args;
+      if (pipeline === undefined) throw new InvalidCommandError('`status` needs a pipeline name.', USAGE.status);
+      if (extra.length > 0) throw new InvalidCommandError('`status` takes one pipeline name.', USAGE.status);
+      if (!RESOURCE_NAME.test(pipeline)) {
+        throw new InvalidCommandError(`\`${truncate(pipeline)}\` is not a valid pipeline name.`, USAGE.status);
+      }
+      return { kind: 'status', pipeline };
+    }
+    case 'help': {
+      const [topic, ...extra] = args;
+      if (topic === undefined) return { kind: 'help' };
+      const known = commandNamed(topic);
+      if (known === undefined || extra.length > 0) {
+        throw new InvalidCommandError(`There is no command \`${truncate(topic)}\`.`, USAGE.help);
+      }
+      return { kind: 'help', topic: known };
+    }
+  }
+}
+
+function parseUnsubscribeTarget(args: readonly string[]): Extract<Command, { kind: 'unsubscribe' }>['target'] {
+  const [first] = args;
+  if (first === undefined) {
+    throw new InvalidCommandError('`unsubscribe` needs a subscription id, its arguments, or `all`.', USAGE.unsubscribe);
+  }
+  if (args.length === 1 && first.toLowerCase() === 'all') return { kind: 'all' };
+  if (args.length === 1 && SUBSCRIPTION_ID.test(first)) {
+    // Ten lower-case letters and digits could also be a pipeline's name: the handler tries the id first.
+    try {
+      return { kind: 'id', id: first, orSubscription: parseSubscriptionArguments(args) };
+    } catch {
+      return { kind: 'id', id: first };
+    }
+  }
+  return { kind: 'subscription', subscription: parseSubscriptionArguments(args) };
+}
+
+function noArguments(name: CommandName, args: readonly string[]): void {
+  if (args.length > 0) throw new InvalidCommandError(`\`${name}\` takes no arguments.`, USAGE[name]);
+}
+
+function truncate(word: string): string {
+  return word.length > 40 ? `${word.slice(0, 39)}…` : word;
+}

@@ -1,0 +1,55 @@
+/**
+ * Splits the text of a slash command into words. Slack sends the text with `&`, `<` and `>`
+ * escaped and, from phones and macOS, with typographic quotes; both are undone here so that
+ * `--pattern {"source": ...}` and quoted words work however they were typed.
+ *
+ * `--pattern` takes the rest of the text as one word, because JSON holds spaces and quotes.
+ */
+export function tokenize(text: string): string[] {
+  const normalised = unescapeSlack(text)
+    .replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"')
+    .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'");
+  const words: string[] = [];
+  let i = 0;
+  const n = normalised.length;
+  while (i < n) {
+    while (i < n && isSpace(normalised[i] as string)) i++;
+    if (i >= n) break;
+    const rest = normalised.slice(i);
+    const pattern = /^--pattern(?:=|\s+|$)/i.exec(rest);
+    if (pattern !== null) {
+      words.push('--pattern');
+      const value = rest.slice(pattern[0].length).trim();
+      if (value !== '') words.push(value);
+      break;
+    }
+    let word = '';
+    while (i < n && !isSpace(normalised[i] as string)) {
+      const c = normalised[i] as string;
+      if (c === '"' || c === "'") {
+        const close = normalised.indexOf(c, i + 1);
+        if (close === -1) {
+          word += normalised.slice(i + 1);
+          i = n;
+          break;
+        }
+        word += normalised.slice(i + 1, close);
+        i = close + 1;
+      } else {
+        word += c;
+        i++;
+      }
+    }
+    words.push(word);
+  }
+  return words;
+}
+
+function isSpace(c: string): boolean {
+  return /\s/.test(c);
+}
+
+/** Slack escapes exactly these three in command text (api.slack.com "Formatting text"). */
+export function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}

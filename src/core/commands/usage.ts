@@ -1,0 +1,56 @@
+import { SUBSCRIBE_USAGE } from '../subscriptions';
+import type { CommandName } from './command';
+
+export const COMMAND_NAMES: readonly CommandName[] = ['subscribe', 'unsubscribe', 'list', 'status', 'help'];
+
+export const USAGE: Readonly<Record<CommandName, string>> = {
+  subscribe: SUBSCRIBE_USAGE,
+  unsubscribe: 'unsubscribe <id | the same arguments as subscribe | all>',
+  list: 'list',
+  status: 'status <pipeline>',
+  help: 'help [command]',
+};
+
+const EXAMPLES: Readonly<Record<CommandName, readonly string[]>> = {
+  subscribe: [
+    'subscribe myPipeline FAILED --level pipeline',
+    'subscribe * FAILED --category Deploy,Build',
+    'subscribe api-* FAILED SUCCEEDED',
+    'subscribe myPipeline STARTED --category Approval',
+    'subscribe --pattern {"source":["aws.codepipeline"],"detail":{"state":["FAILED"]}}',
+  ],
+  unsubscribe: ['unsubscribe 0k3x9q2m7a', 'unsubscribe myPipeline FAILED --level pipeline', 'unsubscribe all'],
+  list: ['list'],
+  status: ['status myPipeline'],
+  help: ['help subscribe'],
+};
+
+const SUMMARY: Readonly<Record<CommandName, string>> = {
+  subscribe: 'post pipeline, stage or action state changes to this channel',
+  unsubscribe: 'stop one subscription of this channel, or all of them',
+  list: "this channel's subscriptions, with their ids",
+  status: "a pipeline's current state, stage by stage",
+  help: 'this help',
+};
+
+/** The help text, as lines; `command` is how the platform invokes pipewatch (`/pipewatch`). */
+export function helpText(command: string, topic?: CommandName): string {
+  if (topic !== undefined) {
+    return [
+      `\`${command} ${USAGE[topic]}\``,
+      SUMMARY[topic],
+      'Examples:',
+      ...EXAMPLES[topic].map((e) => `• \`${command} ${e}\``),
+      ...(topic === 'subscribe'
+        ? [
+            'States are case-insensitive: pipelines STARTED SUCCEEDED RESUMED FAILED CANCELED SUPERSEDED STOPPING STOPPED; stages the same but SUPERSEDED; actions STARTED SUCCEEDED FAILED CANCELED ABANDONED.',
+            'Without `--level`, states apply to every level where they exist. `--pattern` takes a raw EventBridge pattern restricted to `"source": ["aws.codepipeline"]`.',
+          ]
+        : []),
+    ].join('\n');
+  }
+  return [
+    'pipewatch posts AWS CodePipeline state changes here and lets you act on them.',
+    ...COMMAND_NAMES.map((name) => `• \`${command} ${USAGE[name]}\`: ${SUMMARY[name]}`),
+  ].join('\n');
+}

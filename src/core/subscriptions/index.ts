@@ -1,0 +1,23 @@
+export { canonicalJson } from './canonical-json';
+export { describeSubscription } from './describe';
+export { InvalidSubscriptionError } from './errors';
+export { fromEventPattern } from './from-pattern';
+export {
+  buildFilterSubscription,
+  parsePipelineList,
+  parseSubscriptionArguments,
+  SUBSCRIBE_USAGE,
+} from './parse-arguments';
+export { CODEPIPELINE_SOURCE, restrictToCodePipeline } from './pattern-subscription';
+export {
+  type ChannelRef,
+  channelRulePrefix,
+  RULE_NAME,
+  ruleNameFor,
+  subscriptionIdFor,
+  subscriptionIdOfRule,
+} from './rule-name';
+export type { FilterSubscription, PatternSubscription, PipelineSelector, Subscription } from './subscription';
+export { RESOURCE_NAME } from './subscription';
+export { toCommandArguments } from './to-arguments';
+export { eventPatternText, toEventPattern } from './to-pattern';

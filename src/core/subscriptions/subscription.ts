@@ -1,0 +1,33 @@
+import type { Level } from '../events/states';
+
+/**
+ * Which pipelines a subscription watches. `all` is `*`; `prefix` is `api-*`.
+ * CodePipeline names are `[A-Za-z0-9.@\-_]{1,100}`, so `*` can never be part of a name.
+ */
+export type PipelineSelector = { kind: 'all' } | { kind: 'name'; name: string } | { kind: 'prefix'; prefix: string };
+
+/** A subscription built from command arguments: the grammar's fields, normalised. */
+export interface FilterSubscription {
+  kind: 'filter';
+  /** Sorted, de-duplicated; `[{kind:'all'}]` for every pipeline. */
+  pipelines: PipelineSelector[];
+  /** The levels whose events are delivered, in the order pipeline, action, stage (the seed's). */
+  levels: Level[];
+  /** Upper-case states; empty means every state. */
+  states: string[];
+  stage?: string;
+  action?: string;
+  /** Action categories (`type.category`), e.g. Deploy, Build, Approval. */
+  categories: string[];
+}
+
+/** A power user's raw `--pattern`, validated and restricted to `source: aws.codepipeline`. */
+export interface PatternSubscription {
+  kind: 'pattern';
+  pattern: Record<string, unknown>;
+}
+
+export type Subscription = FilterSubscription | PatternSubscription;
+
+/** CodePipeline's own name rule for pipelines, stages and actions. */
+export const RESOURCE_NAME = /^[A-Za-z0-9.@\-_]{1,100}$/;
