@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsServiceError } from './aws-error';
+import { type Clock, RealClock } from './clock';
+import { LocalCodePipeline } from './codepipeline/local-codepipeline';
+import { startDynamoDb } from './dynamodb';
+import { LocalEventBridge } from './eventbridge/local-eventbridge';
+import { LambdaRegistry } from './lambda-registry';
+import type { LocalService } from './service';
+
+export interface LocalAwsOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Persist buses, rules, targets, tags, pipelines, executions and tables here; in memory without it. */
+  dataDir?: string;
+  region?: string;
+  accountId?: string;
+  /** The pipeline simulator's time; real time by default. */
+  clock?: Clock;
+  /** EventBridge's rules-per-bus quota (300 in most regions). */
+  rulesPerBus?: number;
+}
+
+export interface LocalAws {
+  /** e.g. `http://127.0.0.1:4566`, for AWS_ENDPOINT_URL. */
+  endpoint: string;
+  region: string;
+  accountId: string;
+  eventBridge: LocalEventBridge;
+  codePipeline: LocalCodePipeline;
+  lambdas: LambdaRegistry;
+  stop(): Promise<void>;
+}
+
+const DYNAMODB_TARGET = 'DynamoDB_20120810.';
+const MAX_BODY = 10 * 1024 * 1024;
+
+/**
+ * The local AWS: one HTTP server on loopback speaking the AWS JSON protocol for EventBridge and
+ * CodePipeline, with DynamoDB (dynalite) behind the same endpoint, so one AWS_ENDPOINT_URL
+ * points every SDK client at it.
+ */
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  const ownClock = options.clock === undefined ? new RealClock() : undefined;
+  const clock = options.clock ?? (ownClock as RealClock);
+  const lambdas = new LambdaRegistry();
+  const eventBridge = new LocalEventBridge({
+    region,
+    accountId,
+    lambdas,
+    clock,
+    dataDir: options.dataDir,
+    rulesPerBus: options.rulesPerBus,
+  });
+  const codePipeline = new LocalCodePipeline({
+    region,
+    accountId,
+    clock,
+    dataDir: options.dataDir,
+    emit: (entries) => eventBridge.putEventsInternal(entries),
+  });
+  const dynamo = await startDynamoDb(options.dataDir);
+  const services: LocalService[] = [eventBridge, codePipeline];
+
+  const server = createServer((req, res) => {
+    const target = header(req, 'x-amz-target');
+    if (target?.startsWith(DYNAMODB_TARGET)) {
+      dynamo.handle(req, res);
+      return;
+    }
+    void handleJsonRequest(services, target, req, res);
+  });
+  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+
+  return {
+    endpoint: `http://${host}:${port}`,
+    region,
+    accountId,
+    eventBridge,
+    codePipeline,
+    lambdas,
+    async stop() {
+      codePipeline.close();
+      await eventBridge.close();
+      ownClock?.dispose();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dynamo.close();
+    },
+  };
+}
+
+async function handleJsonRequest(
+  services: readonly LocalService[],
+  target: string | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const requestId = randomUUID();
+  try {
+    if (req.method !== 'POST') throw new AwsServiceError('UnknownOperationException', `${req.method} is not supported`);
+    const [prefix, operation] = (target ?? '').split('.', 2);
+    const service = services.find((s) => s.targetPrefix === prefix);
+    if (service === undefined || operation === undefined || operation === '') {
+      throw new AwsServiceError('UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target)'}`);
+    }
+    const body = await readBody(req);
+    let input: unknown;
+    try {
+      input = body.length === 0 ? {} : JSON.parse(body);
+    } catch {
+      throw new AwsServiceError('SerializationException', 'Start of structure or map found where not expected');
+    }
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      throw new AwsServiceError('SerializationException', 'Request body must be a JSON object');
+    }
+    const output = await service.handle(operation, input as Record<string, unknown>);
+    send(res, 200, requestId, output ?? {});
+  } catch (error) {
+    if (error instanceof AwsServiceError) {
+      send(res, error.status, requestId, { __type: error.type, message: error.message });
+      return;
+    }
+    // A bug in the emulator must not take the server down: answer as AWS answers its own faults.
+    console.error('[local-aws] internal error', error);
+    send(res, 500, requestId, { __type: 'InternalException', message: String((error as Error)?.message ?? error) });
+  }
+}
+
+function send(res: ServerResponse, status: number, requestId: string, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': requestId,
+  });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new AwsServiceError('RequestEntityTooLargeException', 'Request body too large', 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,9 @@
+/**
+ * One AWS service of the local AWS: the JSON-protocol target prefix it answers
+ * (`AWSEvents`, `CodePipeline_20150709`) and its operations. An operation takes the parsed
+ * request body and returns the response body, or throws AwsServiceError.
+ */
+export interface LocalService {
+  readonly targetPrefix: string;
+  handle(operation: string, input: Record<string, unknown>): Promise<unknown>;
+}

@@ -1,0 +1,38 @@
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../../src/local/aws';
+
+export interface LocalAwsClients {
+  aws: LocalAws;
+  eventBridge: EventBridgeClient;
+  codePipeline: CodePipelineClient;
+  dynamo: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/** Starts the local AWS on a free loopback port and the real SDK v3 clients pointed at it. */
+export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): Promise<LocalAwsClients> {
+  const aws = await startLocalAws({ port: 0, ...options });
+  const config = {
+    endpoint: aws.endpoint,
+    region: aws.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  };
+  const eventBridge = new EventBridgeClient(config);
+  const codePipeline = new CodePipelineClient(config);
+  const dynamo = new DynamoDBClient(config);
+  return {
+    aws,
+    eventBridge,
+    codePipeline,
+    dynamo,
+    async stop() {
+      eventBridge.destroy();
+      codePipeline.destroy();
+      dynamo.destroy();
+      await aws.stop();
+    },
+  };
+}
