@@ -1,9 +1,31 @@
-// Scaffold replaced by the EventBridge implementation (in progress).
+import { randomUUID } from 'node:crypto';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { AwsServiceError } from '../aws-error';
 import type { Clock } from '../clock';
 import type { LambdaRegistry } from '../lambda-registry';
 import type { LocalService } from '../service';
+import { createEventBus, deleteEventBus, describeEventBus, listEventBuses } from './bus-operations';
+import type { OperationContext } from './context';
+import { type DeadLetter, DeliveryDispatcher, type DeliveryRecord } from './delivery';
+import { EventBridgeFaults } from './faults';
+import { transformInput } from './input-transformer';
+import {
+  type EntryResult,
+  type EventEntry,
+  entryError,
+  envelope,
+  eventTime,
+  parsePutEventsRequest,
+} from './put-events';
+import { deleteRule, describeRule, disableRule, enableRule, listRules, putRule } from './rule-operations';
+import { EventBridgeState } from './state';
+import { listTagsForResource, tagResource, untagResource } from './tags';
+import { listRuleNamesByTarget, listTargetsByRule, putTargets, removeTargets } from './target-operations';
+import { testEventPattern } from './test-event-pattern';
+import type { Input } from './validation';
+
+export type { DeadLetter, DeliveryRecord } from './delivery';
+export type { EventBridgeFaults, ReleaseOptions, ReleaseOrder } from './faults';
 
 export interface LocalEventBridgeOptions {
   region: string;
@@ -14,16 +36,172 @@ export interface LocalEventBridgeOptions {
   rulesPerBus?: number | undefined;
 }
 
+type Operation = (ctx: OperationContext, input: Input) => unknown;
+
+const OPERATIONS: Readonly<Record<string, Operation>> = {
+  CreateEventBus: createEventBus,
+  DescribeEventBus: describeEventBus,
+  ListEventBuses: listEventBuses,
+  DeleteEventBus: deleteEventBus,
+  PutRule: putRule,
+  DescribeRule: describeRule,
+  ListRules: listRules,
+  EnableRule: enableRule,
+  DisableRule: disableRule,
+  DeleteRule: deleteRule,
+  PutTargets: putTargets,
+  RemoveTargets: removeTargets,
+  ListTargetsByRule: listTargetsByRule,
+  ListRuleNamesByTarget: listRuleNamesByTarget,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
+  TestEventPattern: (_ctx, input) => testEventPattern(input),
+};
+
+const BUS_ARN = /^arn:aws[\w-]*:events:[^:]+:\d{12}:event-bus\/.+$/;
+
+/**
+ * The local EventBridge: the control plane (buses, rules, targets, tags, TestEventPattern) over
+ * the AWS JSON 1.1 protocol, and a data plane that matches each event put on a bus against the
+ * bus's ENABLED rules (through the core's EventPatternIndex) and delivers it to every target of
+ * every matching rule, asynchronously, transformed, with retries and dead letters.
+ *
+ * For tests: `faults` (duplicates, held/reordered deliveries, failing targets — see faults.ts),
+ * `idle()` / `settled()`, `deadLetters()`, `deliveryLog`.
+ */
 export class LocalEventBridge implements LocalService {
   readonly targetPrefix = 'AWSEvents';
+  /** Fault injection for tests: see EventBridgeFaults. */
+  readonly faults: EventBridgeFaults;
+  private readonly state: EventBridgeState;
+  private readonly ctx: OperationContext;
+  private readonly dispatcher: DeliveryDispatcher;
 
-  constructor(readonly options: LocalEventBridgeOptions) {}
-
-  async handle(operation: string): Promise<unknown> {
-    throw new AwsServiceError('UnknownOperationException', `Unknown operation AWSEvents.${operation}`);
+  constructor(readonly options: LocalEventBridgeOptions) {
+    const now = () => options.clock.now();
+    this.state = new EventBridgeState(options.region, options.accountId, now, options.dataDir);
+    this.ctx = { state: this.state, now, rulesPerBus: options.rulesPerBus ?? 300 };
+    this.dispatcher = new DeliveryDispatcher({
+      clock: options.clock,
+      lambdas: options.lambdas,
+      faults: () => this.faults,
+      isBusArn: (arn) => BUS_ARN.test(arn),
+      forward: (event, busArn, hops) => {
+        const busName = this.state.busNameOf(busArn);
+        if (busName === undefined || !this.state.hasBus(busName)) return false;
+        this.dispatch(event, busName, hops);
+        return true;
+      },
+    });
+    this.faults = new EventBridgeFaults(this.dispatcher);
   }
 
-  putEventsInternal(_entries: PutEventsRequestEntry[]): void {}
+  async handle(operation: string, input: Record<string, unknown>): Promise<unknown> {
+    if (operation === 'PutEvents') return this.putEvents(parsePutEventsRequest(input), false);
+    const handler = OPERATIONS[operation];
+    if (handler === undefined) {
+      throw new AwsServiceError('UnknownOperationException', `Unknown operation AWSEvents.${operation}`);
+    }
+    return handler(this.ctx, input);
+  }
 
-  async close(): Promise<void> {}
+  /**
+   * Puts events on their buses (default: "default") as AWS services do: no PutEvents quota
+   * checks and `aws.*` sources allowed. The CodePipeline simulator emits through this. Invalid
+   * entries are reported in the result, never thrown.
+   */
+  putEventsInternal(entries: PutEventsRequestEntry[]): EntryResult[] {
+    const parsed = entries.map((entry): EventEntry => {
+      const time = entry.Time === undefined ? undefined : new Date(entry.Time).getTime();
+      return {
+        ...(entry.Source === undefined ? {} : { Source: entry.Source }),
+        ...(entry.DetailType === undefined ? {} : { DetailType: entry.DetailType }),
+        ...(entry.Detail === undefined ? {} : { Detail: entry.Detail }),
+        ...(entry.Resources === undefined ? {} : { Resources: entry.Resources }),
+        ...(entry.EventBusName === undefined ? {} : { EventBusName: entry.EventBusName }),
+        ...(time === undefined || Number.isNaN(time) ? {} : { Time: time }),
+      };
+    });
+    const result = this.putEvents(parsed, true);
+    return result.Entries;
+  }
+
+  /** Resolves when no delivery is running, waiting for a retry (on the clock) or held by the faults. */
+  idle(): Promise<void> {
+    return this.dispatcher.idle();
+  }
+
+  /**
+   * Resolves when no delivery attempt is running. Retries waiting on a ManualClock and held
+   * deliveries do not count: advance the clock (or release) and await this again.
+   */
+  settled(): Promise<void> {
+    return this.dispatcher.settled();
+  }
+
+  /** Deliveries that exhausted their retries (or could not be attempted), oldest first. */
+  deadLetters(): DeadLetter[] {
+    return [...this.dispatcher.deadLetters];
+  }
+
+  /** Every delivery attempt (the latest 10,000), oldest first. */
+  get deliveryLog(): readonly DeliveryRecord[] {
+    return this.dispatcher.log;
+  }
+
+  /** Retries waiting on the clock. */
+  get pendingRetries(): number {
+    return this.dispatcher.pendingRetries;
+  }
+
+  /** Cancels waiting retries and held deliveries, then waits for running attempts. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private putEvents(entries: EventEntry[], internal: boolean): { FailedEntryCount: number; Entries: EntryResult[] } {
+    const results = entries.map((entry): EntryResult => {
+      const error = entryError(entry, internal);
+      if (error !== undefined) return error;
+      const busName = this.state.busNameOf(entry.EventBusName);
+      if (busName === undefined || !this.state.hasBus(busName)) {
+        return {
+          ErrorCode: 'ResourceNotFoundException',
+          ErrorMessage: `Event bus ${busName ?? entry.EventBusName} does not exist.`,
+        };
+      }
+      const id = randomUUID();
+      this.dispatch(envelope(entry, id, this.state.accountId, this.state.region, this.options.clock.now()), busName, 0);
+      return { EventId: id };
+    });
+    return { FailedEntryCount: results.filter((r) => r.ErrorCode !== undefined).length, Entries: results };
+  }
+
+  /** Matches an event on a bus and queues one delivery per (matching rule, target), times the duplicate fault. */
+  private dispatch(event: Record<string, unknown>, busName: string, hops: number): void {
+    const receivedAt = this.options.clock.now();
+    const ingestionTime = eventTime(receivedAt);
+    const eventId = typeof event.id === 'string' ? event.id : '';
+    for (const rule of this.state.matchingRules(busName, event)) {
+      const ruleArn = this.state.ruleArn(rule);
+      for (const target of rule.targets) {
+        const input = transformInput(target, event, { ruleName: rule.name, ruleArn, ingestionTime });
+        for (let copy = 0; copy < this.faults.duplicates; copy++) {
+          this.dispatcher.enqueue({
+            event,
+            eventId,
+            busName,
+            ruleName: rule.name,
+            ruleArn,
+            target,
+            input,
+            receivedAt,
+            hops,
+            attempts: 0,
+          });
+        }
+      }
+    }
+  }
 }
