@@ -39,7 +39,28 @@ interface FieldCursor {
 
 export interface SubRule {
   readonly fields: readonly CompiledField[];
-  readonly start: readonly FieldCursor[];
+  /** The same fields as a tree of path segments: the allocation-free fast path. */
+  readonly trie: TrieNode;
+}
+
+/**
+ * The fields of a sub-rule arranged by path segment. Where the event spells
+ * every path with plain (undotted) keys, which is nearly always, matching
+ * follows this tree without allocating; where it has a dotted key that could
+ * carry one of the paths, it falls back to the general routing of cursors.
+ */
+interface TrieNode {
+  /** Fields whose path ends here. */
+  readonly ending: readonly CompiledField[];
+  readonly children: readonly { readonly key: string; readonly node: TrieNode }[];
+  /** Event keys spanning two or more segments from here (`type.category`); their presence needs the general walk. */
+  readonly dottedKeys: readonly string[];
+  /** Every field below or at this node, positioned here: the general walk's input. */
+  readonly cursors: readonly FieldCursor[];
+  /** Whether every field below or at this node accepts absence (`exists: false`). */
+  readonly absentOk: boolean;
+  /** Whether every field strictly below this node accepts absence. */
+  readonly deeperAbsentOk: boolean;
 }
 
 const EMPTY_EVENT: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -241,6 +262,53 @@ function tryRoutes(
   return false;
 }
 
+function buildTrie(fields: readonly CompiledField[], depth: number): TrieNode {
+  const ending = fields.filter((field) => field.segments.length === depth);
+  const deeper = fields.filter((field) => field.segments.length > depth);
+  const bySegment = new Map<string, CompiledField[]>();
+  const dottedKeys = new Set<string>();
+  for (const field of deeper) {
+    const segment = field.segments[depth] ?? '';
+    const group = bySegment.get(segment) ?? [];
+    group.push(field);
+    bySegment.set(segment, group);
+    for (const key of (field.routes[depth] ?? []).slice(1)) dottedKeys.add(key);
+  }
+  return {
+    ending,
+    children: [...bySegment].map(([key, group]) => ({ key, node: buildTrie(group, depth + 1) })),
+    dottedKeys: [...dottedKeys],
+    cursors: fields.map((field) => ({ field, at: depth })),
+    absentOk: fields.every((field) => field.leaf.allowsAbsent),
+    deeperAbsentOk: deeper.every((field) => field.leaf.allowsAbsent),
+  };
+}
+
+/** satisfiesValue(value, node.cursors), without allocating while the event has no dotted keys. */
+function satisfiesTrieValue(value: unknown, node: TrieNode): boolean {
+  if (Array.isArray(value)) return satisfiesArray(value, node.cursors);
+  if (isObject(value)) {
+    for (const field of node.ending) if (!field.leaf.allowsAbsent) return false;
+    return satisfiesTrieObject(value, node);
+  }
+  for (const field of node.ending) if (!field.leaf.test(value)) return false;
+  return node.deeperAbsentOk;
+}
+
+function satisfiesTrieObject(object: Readonly<Record<string, unknown>>, node: TrieNode): boolean {
+  for (const key of node.dottedKeys) {
+    if (presentValue(object, key) !== undefined) {
+      const deeper = node.cursors.filter((cursor) => cursor.at < cursor.field.segments.length);
+      return satisfiesObject(object, deeper);
+    }
+  }
+  for (const child of node.children) {
+    const value = presentValue(object, child.key);
+    if (value === undefined ? !child.node.absentOk : !satisfiesTrieValue(value, child.node)) return false;
+  }
+  return true;
+}
+
 /** A validated pattern, ready to match many events. */
 export class CompiledEventPattern {
   readonly pattern: EventPattern;
@@ -251,7 +319,7 @@ export class CompiledEventPattern {
     this.pattern = pattern;
     this.subRules = expand(root, []).map((specs) => {
       const fields = [...specs.values()].map((spec) => compileField(spec.segments, spec.conditions));
-      return { fields, start: fields.map((field) => ({ field, at: 0 })) };
+      return { fields, trie: buildTrie(fields, 0) };
     });
   }
 
@@ -259,7 +327,7 @@ export class CompiledEventPattern {
   matches(event: unknown): boolean {
     const root = isObject(event) ? event : EMPTY_EVENT;
     for (const rule of this.subRules) {
-      if (satisfiesObject(root, rule.start)) return true;
+      if (satisfiesTrieObject(root, rule.trie)) return true;
     }
     return false;
   }

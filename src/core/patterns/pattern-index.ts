@@ -7,6 +7,7 @@ import {
   presentValue,
 } from './compile';
 import { canonicalIpOf } from './ip-address';
+import type { CompiledLeaf } from './leaf-test';
 import type { ValidateEventPatternOptions } from './validate';
 
 /**
@@ -18,6 +19,13 @@ import type { ValidateEventPatternOptions } from './validate';
  * verified with the full matcher. Patterns with no such leaf (for example only
  * `anything-but` or `numeric`) are kept in a scan list and always verified.
  * The index is thus exact: `match(e)` is the set of patterns that match `e`.
+ *
+ * Verification is memory-bound with thousands of patterns, so each entry keeps
+ * a compact plan: its fields, interned across the index (the `source` and
+ * `detail-type` fields of 10,000 subscriptions are a handful of shared, cached
+ * objects), checked against the event's values per path, computed once per
+ * event. Where an array or a dotted key along a path makes the plain check
+ * ambiguous, the entry's full matcher decides.
  */
 
 export interface EventPatternMatch<T> {
@@ -25,15 +33,61 @@ export interface EventPatternMatch<T> {
   readonly value: T;
 }
 
+/** A field as the verification plan checks it; one object per distinct (path, conditions) in the index. */
+interface PlanField {
+  readonly path: string;
+  readonly segments: readonly string[];
+  readonly routes: readonly (readonly string[])[];
+  readonly leaf: CompiledLeaf;
+  /** The one plain string the field accepts, when that is all it accepts: compared inline, no call. */
+  readonly only: string | undefined;
+  /**
+   * The field's result for the event of match() call `round`: fields are shared
+   * by many patterns, so each is evaluated once per event.
+   */
+  round: number;
+  result: boolean | typeof AMBIGUOUS;
+}
+
+/**
+ * The leaf values at a path, computed once per event: one primitive, an array
+ * of several, NONE, or AMBIGUOUS. Leaf values are never objects, so frozen
+ * objects serve as the markers.
+ */
+const NONE: object = Object.freeze({});
+/** Marks a path whose values depend on which array element or key spelling is chosen. */
+const AMBIGUOUS: object = Object.freeze({});
+type PathValues = unknown;
+
 interface Entry<T> {
   readonly id: string;
   readonly seq: number;
   readonly value: T;
+  readonly group: Group<T>;
+}
+
+/**
+ * The entries whose patterns are the same JSON. Subscriptions repeat (several
+ * channels follow one pipeline), so the index files and verifies each distinct
+ * pattern once and answers for all its entries.
+ */
+interface Group<T> {
+  readonly key: string;
   readonly compiled: CompiledEventPattern;
+  /**
+   * The sub-rules' fields in one flat array, sub-rules separated by `null`: the
+   * event matches when every field of one sub-rule holds. Flat, because with
+   * thousands of patterns verification costs memory fetches, not arithmetic.
+   */
+  readonly plan: readonly (PlanField | null)[];
   /** Per sub-rule, the fields that can index it; empty for a sub-rule that cannot be indexed. */
   readonly candidates: readonly (readonly IndexableField[])[];
-  /** Where the entry is filed now (undefined: in the scan list). */
+  /** The entries with this pattern (usually one or a few, so an array). */
+  members: Entry<T>[];
+  /** Where the group is filed now (undefined: in the scan list). */
   filed: readonly IndexKey[] | undefined;
+  /** The match() call that last collected this group, so each candidate is verified once. */
+  seen: number;
 }
 
 interface IndexKey {
@@ -48,7 +102,7 @@ interface IndexableField {
   readonly keys: readonly IndexKey[];
 }
 
-type Bucket<T> = Set<Entry<T>>;
+type Bucket<T> = Set<Group<T>>;
 
 interface PathIndex<T> {
   readonly routes: readonly (readonly string[])[];
@@ -56,6 +110,8 @@ interface PathIndex<T> {
   readonly exact: Map<string, Bucket<T>>;
   /** Prefix buckets by prefix length: an event value is looked up once per distinct length. */
   readonly prefixes: Map<number, Map<string, Bucket<T>>>;
+  /** The same as an array, for iteration without allocating on every event. */
+  prefixList: readonly { readonly length: number; readonly buckets: Map<string, Bucket<T>> }[];
   registrations: number;
 }
 
@@ -84,46 +140,138 @@ function statKey(key: IndexKey): string {
   return `${key.kind}\u0000${key.path}\u0000${key.value}`;
 }
 
-/** Calls `visit` with each string leaf the event has at the path (all spellings, all array elements). */
-function forEachString(
+/**
+ * Appends to `out` each string leaf the event has at the path (all spellings,
+ * all array elements). Recursion follows the path's few segments; arrays are
+ * walked with an explicit stack, as events may nest them arbitrarily deep.
+ */
+function collectStrings(
   value: unknown,
   routes: readonly (readonly string[])[],
   at: number,
   segmentCount: number,
-  visit: (text: string) => void,
+  out: string[],
 ): void {
-  // Explicit stack: event arrays may nest arbitrarily deep.
-  const stack: { value: unknown; at: number }[] = [{ value, at }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const current = item.value;
-    if (Array.isArray(current)) {
-      for (const element of current) stack.push({ value: element, at: item.at });
-    } else if (item.at === segmentCount) {
-      if (typeof current === 'string') visit(current);
-    } else if (isObject(current)) {
-      const row = routes[item.at] ?? [];
-      for (let j = 0; j < row.length; j++) {
-        const next = presentValue(current, row[j] ?? '');
-        if (next !== undefined) stack.push({ value: next, at: item.at + j + 1 });
-      }
+  if (Array.isArray(value)) {
+    const stack: unknown[] = [value];
+    while (stack.length > 0) {
+      const item = stack.pop();
+      if (Array.isArray(item)) stack.push(...item);
+      else if (item !== undefined) collectStrings(item, routes, at, segmentCount, out);
+    }
+    return;
+  }
+  if (at === segmentCount) {
+    if (typeof value === 'string') out.push(value);
+    return;
+  }
+  if (!isObject(value)) return;
+  const row = routes[at] ?? [];
+  for (let j = 0; j < row.length; j++) {
+    const next = presentValue(value, row[j] ?? '');
+    if (next !== undefined) collectStrings(next, routes, at + j + 1, segmentCount, out);
+  }
+}
+
+/**
+ * The leaf values the event has at a path, or AMBIGUOUS when an array lies
+ * above the leaf (the same-element rule applies), an array at the leaf holds an
+ * object, or two spellings (`a` and `a.b`) both exist: the full matcher decides
+ * those. Otherwise the plain check below is exactly the full matcher's answer.
+ */
+function valuesAt(value: unknown, field: PlanField): PathValues {
+  let current = value;
+  let position = 0;
+  while (position < field.segments.length) {
+    if (Array.isArray(current)) return AMBIGUOUS;
+    if (!isObject(current)) return NONE;
+    const row = field.routes[position] ?? [];
+    let next: unknown;
+    let step = 0;
+    for (let j = 0; j < row.length; j++) {
+      const candidate = presentValue(current, row[j] ?? '');
+      if (candidate === undefined) continue;
+      if (next !== undefined) return AMBIGUOUS;
+      next = candidate;
+      step = j + 1;
+    }
+    if (next === undefined) return NONE;
+    current = next;
+    position += step;
+  }
+  if (!Array.isArray(current)) return isObject(current) ? NONE : current;
+  const out: unknown[] = [];
+  const stack: unknown[] = [current];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) stack.push(item[i]);
+    } else if (isObject(item)) {
+      return AMBIGUOUS;
+    } else if (item !== undefined) {
+      out.push(item);
     }
   }
+  return out.length === 0 ? NONE : out;
+}
+
+function fieldHolds(field: PlanField, values: PathValues): boolean {
+  if (values === NONE) return field.leaf.allowsAbsent;
+  if (Array.isArray(values))
+    return field.only !== undefined ? values.includes(field.only) : values.some(field.leaf.test);
+  return field.only !== undefined ? values === field.only : field.leaf.test(values);
+}
+
+function verify<T>(group: Group<T>, event: unknown, cache: Map<string, PathValues>, round: number): boolean {
+  const { plan } = group;
+  let holds = true;
+  for (let i = 0; i < plan.length; i++) {
+    const field = plan[i];
+    if (field === null || field === undefined) {
+      // End of a sub-rule.
+      if (holds) return true;
+      holds = true;
+      continue;
+    }
+    if (!holds) continue;
+    if (field.round !== round) {
+      let values = cache.get(field.path);
+      if (values === undefined) {
+        values = valuesAt(event, field);
+        cache.set(field.path, values);
+      }
+      field.result = values === AMBIGUOUS ? AMBIGUOUS : fieldHolds(field, values);
+      field.round = round;
+    }
+    if (field.result === AMBIGUOUS) return group.compiled.matches(event);
+    if (!field.result) holds = false;
+  }
+  return holds;
 }
 
 export class EventPatternIndex<T> {
   readonly #entries = new Map<string, Entry<T>>();
+  readonly #groups = new Map<string, Group<T>>();
   readonly #paths = new Map<string, PathIndex<T>>();
-  readonly #scan = new Set<Entry<T>>();
-  /** How many entries could be filed under each key: the selectivity estimate. */
+  /** The path indexes as an array, for iteration without allocating on every event. */
+  #pathList: readonly PathIndex<T>[] = [];
+  readonly #scan = new Set<Group<T>>();
+  /** How many groups could be filed under each key: the selectivity estimate. */
   readonly #keyUse = new Map<string, number>();
+  /** Interned plan fields. Grows with the distinct fields ever added; cleared when the index is emptied. */
+  readonly #planFields = new Map<string, PlanField>();
   readonly #options: ValidateEventPatternOptions | undefined;
+  readonly #values = new Map<string, PathValues>();
+  readonly #texts: string[] = [];
   #seq = 0;
-  #sizeAtLastChoice = 0;
+  #round = 0;
+  #groupsAtLastChoice = 0;
 
   constructor(options?: ValidateEventPatternOptions) {
     this.#options = options;
   }
 
+  /** The number of patterns (ids) in the index. */
   get size(): number {
     return this.#entries.size;
   }
@@ -132,61 +280,144 @@ export class EventPatternIndex<T> {
     return this.#entries.has(id);
   }
 
+  /**
+   * How the patterns are filed: the number of distinct patterns, per indexed
+   * path the number of registrations, and how many distinct patterns are scanned.
+   */
+  layout(): { readonly distinct: number; readonly scanned: number; readonly paths: Readonly<Record<string, number>> } {
+    const paths: Record<string, number> = {};
+    for (const [path, index] of this.#paths) paths[path] = index.registrations;
+    return { distinct: this.#groups.size, scanned: this.#scan.size, paths };
+  }
+
   /** Adds (or replaces) a pattern. Throws InvalidEventPatternError, leaving the index unchanged, if it is invalid. */
   add(id: string, pattern: unknown, value: T): void {
     const compiled = compileEventPattern(pattern, this.#options);
     this.remove(id);
-    const candidates = compiled.subRules.map((rule) =>
-      rule.fields.map(indexableField).filter((field): field is IndexableField => field !== undefined),
-    );
-    const entry: Entry<T> = { id, seq: this.#seq++, value, compiled, candidates, filed: undefined };
-    for (const fields of candidates) for (const field of fields) for (const key of field.keys) this.#countKey(key, 1);
+    const key = JSON.stringify(compiled.pattern);
+    let group = this.#groups.get(key);
+    if (!group) {
+      group = {
+        key,
+        compiled,
+        plan: compiled.subRules.flatMap((rule, i) => [
+          ...(i === 0 ? [] : [null]),
+          ...rule.fields.map((field) => this.#intern(field)),
+        ]),
+        candidates: compiled.subRules.map((rule) =>
+          rule.fields.map(indexableField).filter((field): field is IndexableField => field !== undefined),
+        ),
+        members: [],
+        filed: undefined,
+        seen: 0,
+      };
+      this.#groups.set(key, group);
+      this.#countKeys(group, 1);
+      this.#file(group);
+    }
+    const entry: Entry<T> = { id, seq: this.#seq++, value, group };
+    group.members.push(entry);
     this.#entries.set(id, entry);
-    this.#file(entry);
-    if (this.#entries.size >= Math.max(MIN_REBUILD_SIZE, 2 * this.#sizeAtLastChoice)) this.#refile();
+    if (this.#groups.size >= Math.max(MIN_REBUILD_SIZE, 2 * this.#groupsAtLastChoice)) this.#refile();
   }
 
   /** Removes a pattern; returns whether it was there. */
   remove(id: string): boolean {
     const entry = this.#entries.get(id);
     if (!entry) return false;
-    this.#unfile(entry);
-    for (const fields of entry.candidates)
-      for (const field of fields) for (const key of field.keys) this.#countKey(key, -1);
     this.#entries.delete(id);
+    const { group } = entry;
+    group.members = group.members.filter((member) => member !== entry);
+    if (group.members.length === 0) {
+      this.#unfile(group);
+      this.#countKeys(group, -1);
+      this.#groups.delete(group.key);
+      if (this.#groups.size === 0) this.#planFields.clear();
+    }
     return true;
   }
 
   /** The values of the patterns that match `event`, in the order they were added. */
   match(event: unknown): T[] {
-    return this.matchEntries(event).map((match) => match.value);
+    return this.#matching(event).map((entry) => entry.value);
   }
 
   /** The ids and values of the patterns that match `event`, in the order they were added. */
   matchEntries(event: unknown): EventPatternMatch<T>[] {
-    const candidates = new Set<Entry<T>>(this.#scan);
-    for (const index of this.#paths.values()) {
-      forEachString(event, index.routes, 0, index.segmentCount, (text) => {
-        const exact = index.exact.get(text);
-        if (exact) for (const entry of exact) candidates.add(entry);
-        for (const [length, buckets] of index.prefixes) {
-          if (text.length < length) continue;
-          const bucket = buckets.get(length === text.length ? text : text.slice(0, length));
-          if (bucket) for (const entry of bucket) candidates.add(entry);
-        }
-      });
-    }
-    const matched: Entry<T>[] = [];
-    for (const entry of candidates) if (entry.compiled.matches(event)) matched.push(entry);
-    matched.sort((a, b) => a.seq - b.seq);
-    return matched.map((entry) => ({ id: entry.id, value: entry.value }));
+    return this.#matching(event).map((entry) => ({ id: entry.id, value: entry.value }));
   }
 
-  #countKey(key: IndexKey, delta: number): void {
-    const stat = statKey(key);
-    const count = (this.#keyUse.get(stat) ?? 0) + delta;
-    if (count <= 0) this.#keyUse.delete(stat);
-    else this.#keyUse.set(stat, count);
+  #matching(event: unknown): Entry<T>[] {
+    const round = ++this.#round;
+    const matched: Entry<T>[] = [];
+    // Values per path, shared by the candidates (reused across calls: matching is synchronous).
+    const values = this.#values;
+    values.clear();
+    const consider = (bucket: Iterable<Group<T>>): void => {
+      for (const group of bucket) {
+        if (group.seen === round) continue;
+        group.seen = round;
+        if (verify(group, event, values, round)) for (const entry of group.members) matched.push(entry);
+      }
+    };
+    consider(this.#scan);
+    const texts = this.#texts;
+    for (const index of this.#pathList) {
+      texts.length = 0;
+      collectStrings(event, index.routes, 0, index.segmentCount, texts);
+      for (const text of texts) {
+        const exact = index.exact.get(text);
+        if (exact) consider(exact);
+        for (const { length, buckets } of index.prefixList) {
+          if (text.length < length) continue;
+          const bucket = buckets.get(length === text.length ? text : text.slice(0, length));
+          if (bucket) consider(bucket);
+        }
+      }
+    }
+    values.clear();
+    texts.length = 0;
+    if (matched.length > 1) matched.sort((a, b) => a.seq - b.seq);
+    return matched;
+  }
+
+  #intern(field: CompiledField): PlanField {
+    const key = `${field.path}\u0000${JSON.stringify(field.conditions)}`;
+    let interned = this.#planFields.get(key);
+    if (!interned) {
+      const [first] = field.conditions;
+      const only =
+        field.conditions.length === 1 &&
+        first?.kind === 'exact' &&
+        typeof first.value === 'string' &&
+        canonicalIpOf(first.value) === undefined
+          ? first.value
+          : undefined;
+      interned = {
+        path: field.path,
+        segments: field.segments,
+        routes: field.routes,
+        leaf: field.leaf,
+        only,
+        round: 0,
+        result: false,
+      };
+      this.#planFields.set(key, interned);
+    }
+    return interned;
+  }
+
+  #countKeys(group: Group<T>, delta: number): void {
+    for (const fields of group.candidates) {
+      for (const field of fields) {
+        for (const key of field.keys) {
+          const stat = statKey(key);
+          const count = (this.#keyUse.get(stat) ?? 0) + delta;
+          if (count <= 0) this.#keyUse.delete(stat);
+          else this.#keyUse.set(stat, count);
+        }
+      }
+    }
   }
 
   #cost(field: IndexableField): number {
@@ -199,10 +430,10 @@ export class EventPatternIndex<T> {
     return cost;
   }
 
-  /** Files the entry under the cheapest field of each sub-rule, or in the scan list if a sub-rule has none. */
-  #file(entry: Entry<T>): void {
+  /** Files the group under the cheapest field of each sub-rule, or in the scan list if a sub-rule has none. */
+  #file(group: Group<T>): void {
     const keys: IndexKey[] = [];
-    for (const fields of entry.candidates) {
+    for (const fields of group.candidates) {
       let best: IndexableField | undefined;
       let bestCost = Number.POSITIVE_INFINITY;
       for (const field of fields) {
@@ -213,15 +444,15 @@ export class EventPatternIndex<T> {
         }
       }
       if (!best) {
-        entry.filed = undefined;
-        this.#scan.add(entry);
+        group.filed = undefined;
+        this.#scan.add(group);
         return;
       }
       keys.push(...best.keys);
     }
-    entry.filed = keys;
+    group.filed = keys;
     for (const key of keys) {
-      const index = this.#pathIndex(key.path, entry);
+      const index = this.#pathIndex(key.path, group);
       index.registrations++;
       const buckets = key.kind === 'exact' ? index.exact : this.#prefixBuckets(index, key.value.length);
       let bucket = buckets.get(key.value);
@@ -229,15 +460,15 @@ export class EventPatternIndex<T> {
         bucket = new Set();
         buckets.set(key.value, bucket);
       }
-      bucket.add(entry);
+      bucket.add(group);
     }
   }
 
-  #unfile(entry: Entry<T>): void {
-    const keys = entry.filed;
-    entry.filed = undefined;
+  #unfile(group: Group<T>): void {
+    const keys = group.filed;
+    group.filed = undefined;
     if (!keys) {
-      this.#scan.delete(entry);
+      this.#scan.delete(group);
       return;
     }
     for (const key of keys) {
@@ -245,27 +476,32 @@ export class EventPatternIndex<T> {
       if (!index) continue;
       const buckets = key.kind === 'exact' ? index.exact : index.prefixes.get(key.value.length);
       const bucket = buckets?.get(key.value);
-      if (bucket?.delete(entry)) {
+      if (bucket?.delete(group)) {
         index.registrations--;
         if (bucket.size === 0) buckets?.delete(key.value);
-        if (key.kind === 'prefix' && buckets?.size === 0) index.prefixes.delete(key.value.length);
+        if (key.kind === 'prefix' && buckets?.size === 0) {
+          index.prefixes.delete(key.value.length);
+          index.prefixList = index.prefixList.filter((entry) => entry.length !== key.value.length);
+        }
       }
-      if (index.registrations === 0) this.#paths.delete(key.path);
+      if (index.registrations === 0 && this.#paths.delete(key.path)) this.#pathList = [...this.#paths.values()];
     }
   }
 
-  #pathIndex(path: string, entry: Entry<T>): PathIndex<T> {
+  #pathIndex(path: string, group: Group<T>): PathIndex<T> {
     let index = this.#paths.get(path);
     if (!index) {
-      const segments = entry.candidates.flat().find((field) => field.path === path)?.segments ?? path.split('.');
+      const segments = group.candidates.flat().find((field) => field.path === path)?.segments ?? path.split('.');
       index = {
         routes: pathRoutes(segments),
         segmentCount: segments.length,
         exact: new Map(),
         prefixes: new Map(),
+        prefixList: [],
         registrations: 0,
       };
       this.#paths.set(path, index);
+      this.#pathList = [...this.#paths.values()];
     }
     return index;
   }
@@ -275,14 +511,15 @@ export class EventPatternIndex<T> {
     if (!buckets) {
       buckets = new Map();
       index.prefixes.set(length, buckets);
+      index.prefixList = [...index.prefixList, { length, buckets }];
     }
     return buckets;
   }
 
-  /** Re-chooses every entry's keys with what is now known about how shared each key is. */
+  /** Re-chooses every group's keys with what is now known about how shared each key is. */
   #refile(): void {
-    for (const entry of this.#entries.values()) this.#unfile(entry);
-    for (const entry of this.#entries.values()) this.#file(entry);
-    this.#sizeAtLastChoice = this.#entries.size;
+    for (const group of this.#groups.values()) this.#unfile(group);
+    for (const group of this.#groups.values()) this.#file(group);
+    this.#groupsAtLastChoice = this.#groups.size;
   }
 }
