@@ -288,6 +288,17 @@ describe('faults', () => {
     expect(new Set(ids).size).toBe(1);
   });
 
+  test('duplicate(n) with a forwarding rule: the final target gets n copies, not n per hop', async () => {
+    const target = recorder('dup-forward');
+    await rule('dup-forward', { source: ['test.dupfwd'] }, [
+      { Id: 'bus', Arn: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/pipewatch` },
+    ]);
+    await rule('dup-forward-sub', { source: ['test.dupfwd'] }, [{ Id: 't', Arn: target.arn }], 'pipewatch');
+    eb().faults.duplicate(2);
+    await put(entry('test.dupfwd', { seq: 1 }));
+    expect(target.calls).toHaveLength(2);
+  });
+
   test('held deliveries are released in reverse, or shuffled reproducibly', async () => {
     const target = recorder('order');
     await rule('order', { source: ['test.order'] }, [{ Id: 't', Arn: target.arn }]);

@@ -68,6 +68,9 @@ export const DEFAULT_MAXIMUM_EVENT_AGE_SECONDS = 86_400;
 const BASE_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
 const LOG_LIMIT = 10_000;
+const HTTP_TIMEOUT_MS = 10_000;
+/** close() waits this long for running attempts (a Lambda that never settles must not hang `stop()`). */
+const CLOSE_GRACE_MS = 5_000;
 /** A rule that forwards a bus's events back to itself would loop forever; the local bus stops after this. */
 export const MAX_HOPS = 8;
 
@@ -137,7 +140,13 @@ export class DeliveryDispatcher {
     this.retries.clear();
     this.held.length = 0;
     this.notify();
-    await this.settled();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_GRACE_MS);
+      timer.unref();
+    });
+    await Promise.race([this.settled(), grace]);
+    clearTimeout(timer);
   }
 
   private wait(idle: boolean): Promise<void> {
@@ -196,6 +205,8 @@ export class DeliveryDispatcher {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: job.input,
+        // A hung endpoint must not hold the delivery (and close()) forever.
+        signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
       });
       await response.arrayBuffer();
       if (!response.ok) throw new Error(`HTTP target answered ${response.status}`);

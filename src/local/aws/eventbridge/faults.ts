@@ -2,7 +2,8 @@
  * Faults on demand, for the tests of the notify path, which must cope with what EventBridge
  * really does: deliver at least once (duplicates), in any order, and fail then retry.
  *
- *   eventBridge.faults.duplicate(2)                    every matched event reaches each target twice
+ *   eventBridge.faults.duplicate(2)                    every matched event reaches each target twice (a
+ *                                                      forwarding bus target is not duplicated per hop)
  *   eventBridge.faults.holdDeliveries()                deliveries queue up instead of starting…
  *   eventBridge.faults.releaseDeliveries({ order: 'reverse' })   …and start in reverse (or shuffled) order
  *   eventBridge.faults.failTarget(arn, 3)              the next 3 attempts to that target fail, then it recovers

@@ -187,7 +187,9 @@ export class LocalEventBridge implements LocalService {
       const ruleArn = this.state.ruleArn(rule);
       for (const target of rule.targets) {
         const input = transformInput(target, event, { ruleName: rule.name, ruleArn, ingestionTime });
-        for (let copy = 0; copy < this.faults.duplicates; copy++) {
+        // Duplicates are made at the final target: a forwarded event is duplicated once, on arrival, not per hop.
+        const copies = BUS_ARN.test(target.Arn) ? 1 : this.faults.duplicates;
+        for (let copy = 0; copy < copies; copy++) {
           this.dispatcher.enqueue({
             event,
             eventId,
