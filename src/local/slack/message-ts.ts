@@ -1,0 +1,23 @@
+/**
+ * Message timestamps as Slack makes them: `"<seconds>.<6 digits>"`, unique per workspace and strictly
+ * increasing even when two messages are posted in the same microsecond (ts is a message's id).
+ */
+export class MessageTsClock {
+  private lastMicros = 0;
+
+  constructor(private readonly now: () => number) {}
+
+  next(): string {
+    const micros = Math.max(Math.floor(this.now() * 1000), this.lastMicros + 1);
+    this.lastMicros = micros;
+    return formatTs(micros);
+  }
+}
+
+export function formatTs(micros: number): string {
+  const seconds = Math.floor(micros / 1_000_000);
+  return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
+}
+
+/** A ts as Slack expects it; a number that went through a float (`1712345678.1`) does not match. */
+export const TS_PATTERN = /^\d{10}\.\d{6}$/;

@@ -1,0 +1,284 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Fault, SlackFaults } from './faults';
+import { METHODS } from './methods';
+import { decodeJsonArg, parseRequestArgs, type RawArgs } from './request-args';
+import { handleResponseUrlPost } from './response-url';
+import { SlackApiError } from './slack-api-error';
+import type { ChannelSpec, UsergroupSpec, UserSpec } from './types';
+import { LocalWorkspace } from './workspace';
+
+export interface LocalSlackOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  botToken?: string;
+  signingSecret?: string;
+  teamId?: string;
+  teamDomain?: string;
+  channels?: ChannelSpec[];
+  users?: UserSpec[];
+  usergroups?: UsergroupSpec[];
+  /** Milliseconds since the epoch; tests pass a fake to expire triggers and response URLs. */
+  now?: () => number;
+  /** Requests for any other path (the channel page mounts here later); 404 without it. */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export interface LocalSlack {
+  /** `http://127.0.0.1:PORT/api/`: WebClient's `slackApiUrl`. */
+  apiUrl: string;
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  botToken: string;
+  signingSecret: string;
+  teamId: string;
+  workspace: LocalWorkspace;
+  faults: SlackFaults;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY = 5 * 1024 * 1024;
+
+export const DEFAULT_CHANNELS: ChannelSpec[] = [{ id: 'C0000000001', name: 'general' }];
+export const DEFAULT_USERS: UserSpec[] = [{ id: 'U0000000001', name: 'dev' }];
+
+/**
+ * A local Slack on loopback: the Web API methods pipewatch uses (`/api/<method>`), strict about
+ * authentication, arguments and Block Kit limits so that tests catch what real Slack would refuse,
+ * plus response URLs (`/response/<id>`). State lives in `workspace`; `faults` injects failures.
+ */
+export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<LocalSlack> {
+  const botToken = options.botToken ?? 'xoxb-local-bot-token';
+  const signingSecret = options.signingSecret ?? 'local-signing-secret';
+  const teamId = options.teamId ?? 'T0000LOCAL';
+  const now = options.now ?? Date.now;
+  const faults = new SlackFaults();
+  // The workspace needs the server's address (response URLs, permalinks), so it is made after listen.
+  let workspace: LocalWorkspace | undefined;
+
+  const server = createServer((req, res) => {
+    if (workspace === undefined) {
+      res.writeHead(503).end();
+      return;
+    }
+    void route(workspace, req, res).catch((error: unknown) => {
+      // A bug in the emulator must not take the server down; answer as an outage would.
+      console.error('[local-slack] internal error', error);
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'fatal_error' });
+    });
+  });
+
+  async function route(ws: LocalWorkspace, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (url.pathname.startsWith('/api/')) {
+      await handleApi(ws, decodeURIComponent(url.pathname.slice('/api/'.length)), url.searchParams, req, res);
+    } else if (url.pathname.startsWith('/response/') && req.method === 'POST') {
+      await handleResponseUrl(ws, url.pathname.slice('/response/'.length), req, res);
+    } else if (options.fallback !== undefined) {
+      options.fallback(req, res);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  }
+
+  async function handleApi(
+    ws: LocalWorkspace,
+    method: string,
+    query: URLSearchParams,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const record = (args: RawArgs, status: number, body: Record<string, unknown>) => {
+      ws.recordCall({
+        method,
+        args: decodeForLog(args),
+        ok: body.ok === true,
+        error: typeof body.error === 'string' ? body.error : undefined,
+        status,
+        warnings: warningsOf(body),
+        at: now(),
+      });
+    };
+    let args: RawArgs = {};
+    try {
+      const rawBody = await readBody(req);
+      const parsed = parseRequestArgs(header(req, 'content-type'), rawBody, query);
+      args = parsed.args;
+      const fault = faults.take(method);
+      if (fault !== undefined) {
+        const status = sendFault(res, fault);
+        record(args, status, faultBody(fault));
+        return;
+      }
+      authenticate(bearerToken(req) ?? parsed.bodyToken, botToken);
+      const handler = METHODS[method];
+      if (handler === undefined) throw new SlackApiError('unknown_method', { req_method: method });
+      const body = { ok: true, ...handler(args, ws) };
+      sendJson(res, 200, body);
+      record(args, 200, body);
+    } catch (error) {
+      if (!(error instanceof SlackApiError)) throw error;
+      const body = { ok: false, error: error.code, ...error.details };
+      sendJson(res, error.status, body);
+      record(args, error.status, body);
+    }
+  }
+
+  async function handleResponseUrl(
+    ws: LocalWorkspace,
+    id: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const rawBody = await readBody(req);
+    const fault = faults.take('response_url');
+    let outcome: { status: number; body: Record<string, unknown>; args: Record<string, unknown>; warnings: string[] };
+    if (fault !== undefined) {
+      outcome = { status: sendFault(res, fault), body: faultBody(fault), args: { raw: rawBody }, warnings: [] };
+    } else {
+      outcome = handleResponseUrlPost(ws, id, rawBody);
+      sendJson(res, outcome.status, outcome.body);
+    }
+    ws.recordCall({
+      method: 'response_url',
+      args: { ...outcome.args, response_url_id: id },
+      ok: outcome.body.ok === true,
+      error: typeof outcome.body.error === 'string' ? outcome.body.error : undefined,
+      status: outcome.status,
+      warnings: outcome.warnings,
+      at: now(),
+    });
+  }
+
+  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  const baseUrl = `http://${host}:${port}`;
+  workspace = new LocalWorkspace({
+    baseUrl,
+    teamId,
+    teamDomain: options.teamDomain ?? 'pipewatch-local',
+    botUserId: 'U0000000BOT',
+    botId: 'B0000000BOT',
+    appId: 'A0000000APP',
+    channels: options.channels ?? DEFAULT_CHANNELS,
+    users: options.users ?? DEFAULT_USERS,
+    usergroups: options.usergroups ?? [],
+    now,
+  });
+
+  return {
+    apiUrl: `${baseUrl}/api/`,
+    url: baseUrl,
+    botToken,
+    signingSecret,
+    teamId,
+    workspace,
+    faults,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** `Authorization: Bearer` wins over a `token` form field, as in Slack. */
+function authenticate(token: string | undefined, botToken: string): void {
+  if (token === undefined || token === '') throw new SlackApiError('not_authed');
+  if (token !== botToken) throw new SlackApiError('invalid_auth');
+}
+
+function bearerToken(req: IncomingMessage): string | undefined {
+  const value = header(req, 'authorization');
+  const match = value === undefined ? null : /^Bearer\s+(\S+)$/i.exec(value);
+  return match?.[1];
+}
+
+function faultBody(fault: Fault): Record<string, unknown> {
+  switch (fault.kind) {
+    case 'rateLimit':
+      return { ok: false, error: 'ratelimited' };
+    case 'fail':
+      return { ok: false, error: fault.error };
+    case 'serverError':
+      return { ok: false, error: fault.status === 503 ? 'service_unavailable' : 'fatal_error' };
+  }
+}
+
+function sendFault(res: ServerResponse, fault: Fault): number {
+  const body = faultBody(fault);
+  switch (fault.kind) {
+    case 'rateLimit':
+      sendJson(res, 429, body, { 'retry-after': String(fault.retryAfterSeconds) });
+      return 429;
+    case 'fail':
+      sendJson(res, 200, body);
+      return 200;
+    case 'serverError':
+      sendJson(res, fault.status, body);
+      return fault.status;
+  }
+}
+
+/** The call log shows blocks and views as objects even though WebClient sent them as JSON strings. */
+function decodeForLog(args: RawArgs): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...args };
+  for (const key of ['blocks', 'view', 'attachments', 'metadata']) {
+    if (typeof out[key] === 'string') {
+      const decoded = decodeJsonArg(out[key]);
+      if (decoded.ok) out[key] = decoded.value;
+    }
+  }
+  return out;
+}
+
+function warningsOf(body: Record<string, unknown>): string[] {
+  const metadata = body.response_metadata;
+  if (typeof metadata !== 'object' || metadata === null || !('warnings' in metadata)) return [];
+  const warnings = (metadata as { warnings: unknown }).warnings;
+  return Array.isArray(warnings) ? warnings.map(String) : [];
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new SlackApiError('request_too_large', {}, 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
