@@ -125,3 +125,39 @@ describe('pipewatch help', () => {
     expect(stdout).toBe('{"Result":true}\n');
   });
 });
+
+describe('pipewatch render --platform', () => {
+  test('slack prints the Block Kit message as {text, blocks} JSON', async () => {
+    const result = await cli('render', '--event', failedDeploy, '--platform', 'slack');
+    expect(result.code).toBe(0);
+    expect(result.err).toBe('');
+    const payload = JSON.parse(result.out);
+    expect(Object.keys(payload).sort()).toEqual(['blocks', 'text']);
+    expect(payload.text).toContain('myPipeline');
+    expect(payload.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text' } });
+    expect(JSON.stringify(payload.blocks)).toContain('"action_id":"pipewatch.retry.failed"');
+  });
+
+  test('slack with --format json is the same; with --format text it exits 2', async () => {
+    const json = await cli('render', '--event', failedDeploy, '--platform', 'slack', '--format', 'json');
+    expect(json.out).toBe((await cli('render', '--event', failedDeploy, '--platform', 'slack')).out);
+    const text = await cli('render', '--event', failedDeploy, '--platform', 'slack', '--format', 'text');
+    expect(text.code).toBe(2);
+    expect(text.err).toMatch(/--platform slack prints JSON/);
+  });
+
+  test('neutral is the default: the same text and JSON as without the option', async () => {
+    expect((await cli('render', '--event', failedDeploy, '--platform', 'neutral')).out).toBe(
+      (await cli('render', '--event', failedDeploy)).out,
+    );
+    expect((await cli('render', '--event', failedDeploy, '--platform', 'neutral', '--format', 'json')).out).toBe(
+      (await cli('render', '--event', failedDeploy, '--format', 'json')).out,
+    );
+  });
+
+  test('an unknown platform exits 2', async () => {
+    const result = await cli('render', '--event', failedDeploy, '--platform', 'teams');
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/--platform must be one of neutral, slack, not 'teams'/);
+  });
+});

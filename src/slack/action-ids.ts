@@ -1,0 +1,23 @@
+/**
+ * The `action_id` of every button pipewatch puts in a message. The click
+ * listeners are registered on these, so they are part of the contract with
+ * messages already posted: change one and older messages' buttons stop working.
+ */
+export const ACTION_IDS = {
+  retryFailed: 'pipewatch.retry.failed',
+  retryAll: 'pipewatch.retry.all',
+  approve: 'pipewatch.approve',
+  reject: 'pipewatch.reject',
+  openConsole: 'pipewatch.open-console',
+  viewLogs: 'pipewatch.view-logs',
+} as const;
+
+export type PipewatchActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
+
+/** Buttons that change something in CodePipeline; link buttons only open a page. */
+export const INTERACTIVE_ACTION_IDS: ReadonlySet<string> = new Set<PipewatchActionId>([
+  ACTION_IDS.retryFailed,
+  ACTION_IDS.retryAll,
+  ACTION_IDS.approve,
+  ACTION_IDS.reject,
+]);

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { AlertAction } from '../core/messages';
+
+/** The version of the value's shape, so a later change can still read buttons already posted. */
+const VALUE_VERSION = 1;
+
+const identifier = z.string().min(1);
+
+const target = {
+  v: z.literal(VALUE_VERSION),
+  pipeline: identifier,
+  executionId: identifier,
+  region: identifier,
+  account: identifier,
+  stage: identifier,
+};
+
+/**
+ * What a retry, approve or reject button carries back to the click handler:
+ * identifiers only, never a token (the approval token is read from
+ * GetPipelineState when the button is pressed). Strict, so a value with any
+ * other key is refused rather than half-trusted.
+ *
+ * @example
+ * {"v":1,"kind":"retry","mode":"FAILED_ACTIONS","pipeline":"meerkat","executionId":"94fb261b-…",
+ *  "region":"us-east-1","account":"123456789012","stage":"Build"}
+ */
+export const buttonValueSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ ...target, kind: z.literal('retry'), mode: z.enum(['FAILED_ACTIONS', 'ALL_ACTIONS']) }),
+  z.strictObject({ ...target, kind: z.enum(['approve', 'reject']), action: identifier }),
+]);
+
+export type ButtonValue = z.infer<typeof buttonValueSchema>;
+
+/** The button's value could not be read: not JSON, or not the shape pipewatch writes. */
+export class InvalidButtonValueError extends Error {
+  readonly code = 'INVALID_BUTTON_VALUE' as const;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidButtonValueError';
+  }
+}
+
+/** The value of an interactive button as compact JSON; undefined for a link (it needs none). */
+export function buttonValueOf(action: AlertAction): ButtonValue | undefined {
+  const common = {
+    v: VALUE_VERSION,
+    pipeline: action.pipeline,
+    executionId: action.executionId,
+    region: action.region,
+    account: action.account,
+  } as const;
+  switch (action.kind) {
+    case 'retry':
+      return { ...common, kind: 'retry', mode: action.mode, stage: action.stage };
+    case 'approve':
+    case 'reject':
+      return { ...common, kind: action.kind, stage: action.stage, action: action.action };
+    case 'open-console':
+      return undefined;
+  }
+}
+
+export function encodeButtonValue(value: ButtonValue): string {
+  return JSON.stringify(value);
+}
+
+/** Reads the `value` of a clicked button. Throws InvalidButtonValueError, with the original error as `cause`. */
+export function parseButtonValue(value: string): ButtonValue {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch (error) {
+    throw new InvalidButtonValueError('Button value is not JSON', { cause: error });
+  }
+  const result = buttonValueSchema.safeParse(json);
+  if (!result.success) {
+    const where = result.error.issues.map((issue) => `${issue.path.join('.') || '(value)'}: ${issue.message}`);
+    throw new InvalidButtonValueError(`Button value is not a pipewatch action: ${where.join('; ')}`, {
+      cause: result.error,
+    });
+  }
+  return result.data;
+}
