@@ -66,7 +66,8 @@ function originFacts(event: PipelineEvent): AlertFact[] {
   return [];
 }
 
-function triggerFacts(trigger: Trigger): AlertFact[] {
+/** What started an execution: the commit (subject, author, branch, tag, repository) or the trigger type. */
+export function triggerFacts(trigger: Trigger): AlertFact[] {
   const { commit } = trigger;
   if (commit === undefined) {
     const by = trigger.detail === undefined ? '' : ` (${arnResource(trigger.detail)})`;

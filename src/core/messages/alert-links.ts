@@ -17,11 +17,14 @@ export function alertLinks(event: PipelineEvent, enrichment: AlertEnrichment = {
     (event.level === 'action' ? event.executionResult?.externalExecutionUrl : undefined);
   if (external !== undefined && isWebUrl(external)) {
     const category = event.level === 'action' ? event.actionType?.category : undefined;
-    const label =
-      (category && Object.hasOwn(EXTERNAL_LINK_LABELS, category) && EXTERNAL_LINK_LABELS[category]) || 'Details';
-    links.push({ kind: 'external', label, url: external });
+    links.push({ kind: 'external', label: externalLinkLabel(category), url: external });
   }
   return links;
+}
+
+/** How a provider's page is named for an action category: "Build log" for Build, else "Details". */
+export function externalLinkLabel(category: string | undefined): string {
+  return (category && Object.hasOwn(EXTERNAL_LINK_LABELS, category) && EXTERNAL_LINK_LABELS[category]) || 'Details';
 }
 
 /** The console lives in the pipeline's region, not the action's nor the envelope's. */

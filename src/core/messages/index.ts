@@ -1,7 +1,7 @@
 /** Public API of the neutral alert message. */
 export { alertActions } from './alert-actions';
-export { alertFacts } from './alert-facts';
-export { alertLinks } from './alert-links';
+export { alertFacts, triggerFacts } from './alert-facts';
+export { alertLinks, externalLinkLabel } from './alert-links';
 export type {
   ActionTarget,
   AlertAction,
@@ -15,4 +15,5 @@ export type {
 } from './alert-message';
 export { buildAlertMessage } from './build-alert-message';
 export { renderAlertText } from './render-alert-text';
-export { describeState } from './state-presentation';
+export { describeState, presentState } from './state-presentation';
+export { isWebUrl, shortExecutionId } from './text-helpers';

@@ -34,21 +34,33 @@ export function isApprovalAction(event: PipelineEvent): boolean {
 
 /** The words and severity for an event's state; an unknown state is a warning that says so. */
 export function describeState(event: PipelineEvent): AlertStatus & { readonly verb: string } {
-  const words = event.stateKnown ? wordsFor(event) : undefined;
+  return presentState(event.state, { known: event.stateKnown, approval: isApprovalAction(event) });
+}
+
+/**
+ * The same words for a state known without its event (e.g. an execution's
+ * merged state): `known` is whether the state is documented at its level,
+ * `approval` whether it is an approval action's state.
+ */
+export function presentState(
+  state: string,
+  { known, approval }: { readonly known: boolean; readonly approval: boolean },
+): AlertStatus & { readonly verb: string } {
+  const words = known ? wordsFor(state, approval) : undefined;
   if (words === undefined) {
     return {
-      state: event.state,
-      label: `Unknown state: ${event.state}`,
-      verb: `is in unknown state ${event.state}`,
+      state,
+      label: `Unknown state: ${state}`,
+      verb: `is in unknown state ${state}`,
       severity: 'warning',
       known: false,
     };
   }
-  return { state: event.state, label: words.label, verb: words.verb, severity: words.severity, known: true };
+  return { state, label: words.label, verb: words.verb, severity: words.severity, known: true };
 }
 
-function wordsFor(event: PipelineEvent): StateWords | undefined {
+function wordsFor(state: string, approval: boolean): StateWords | undefined {
   // Own keys only: a state named "constructor" must not find Object.prototype.constructor.
-  if (isApprovalAction(event) && Object.hasOwn(APPROVAL_WORDS, event.state)) return APPROVAL_WORDS[event.state];
-  return Object.hasOwn(WORDS, event.state) ? WORDS[event.state] : undefined;
+  if (approval && Object.hasOwn(APPROVAL_WORDS, state)) return APPROVAL_WORDS[state];
+  return Object.hasOwn(WORDS, state) ? WORDS[state] : undefined;
 }

@@ -1,0 +1,119 @@
+import { executionConsoleUrl } from '../events';
+import {
+  type ActionTarget,
+  type AlertAction,
+  type AlertFact,
+  type AlertLink,
+  type AlertMessage,
+  externalLinkLabel,
+  isWebUrl,
+  shortExecutionId,
+  triggerFacts,
+} from '../messages';
+import type { ExecutionOverview, ExecutionOverviewOptions } from './execution-overview';
+import type { ExecutionState } from './execution-state';
+import { summariseExecution } from './summarise-execution';
+
+/**
+ * (merge) --> executionToAlertMessage --> render --> update the message in place
+ *
+ * The AlertMessage for a whole execution: one chat message per (channel,
+ * execution) shows it and is updated as events arrive. Built from the same
+ * parts as an event's alert (facts, links, buttons of src/core/messages), so
+ * renderers need nothing new. Text is raw; renderers escape.
+ */
+export function executionToAlertMessage(state: ExecutionState, options: ExecutionOverviewOptions = {}): AlertMessage {
+  const overview = summariseExecution(state, options);
+  const { derived: _derived, ...status } = overview.headline;
+  const focus = overview.failure?.stage
+    ? { stage: overview.failure.stage, action: overview.failure.action }
+    : (overview.waitingApproval ?? (overview.currentStage ? { stage: overview.currentStage } : {}));
+  const summary = summaryOf(overview);
+  const consoleUrl = executionConsoleUrl({
+    region: state.region,
+    pipeline: state.pipeline,
+    executionId: state.executionId,
+  });
+  return {
+    // The newest event the message reflects: renderers show it as "updated at".
+    eventId: overview.lastEvent?.eventId ?? state.executionId,
+    time: overview.lastEvent?.time ?? state.startTime ?? '',
+    level: 'pipeline',
+    pipeline: state.pipeline,
+    executionId: state.executionId,
+    ...(focus.stage === undefined ? {} : { stage: focus.stage }),
+    ...(focus.action === undefined ? {} : { action: focus.action }),
+    title: `${state.pipeline} · execution ${shortExecutionId(state.executionId)}`,
+    status,
+    ...(summary === undefined ? {} : { summary }),
+    facts: factsOf(state, overview),
+    links: linksOf(overview, consoleUrl),
+    actions: actionsOf(state, overview, consoleUrl),
+  };
+}
+
+/** "Source ✓ · Build ✗ · Approval … · Prod –". */
+export function progressLine(overview: ExecutionOverview): string {
+  return overview.stages.map((stage) => `${stage.name} ${stage.mark}`).join(' · ');
+}
+
+function summaryOf(overview: ExecutionOverview): string | undefined {
+  const { failure, waitingApproval } = overview;
+  if (failure?.summary !== undefined && failure.summary.trim() !== '') return failure.summary;
+  if (waitingApproval) return `Waiting for approval: ${waitingApproval.action} in stage ${waitingApproval.stage}`;
+  return undefined;
+}
+
+function factsOf(state: ExecutionState, overview: ExecutionOverview): AlertFact[] {
+  const facts: AlertFact[] = [];
+  const add = (label: string, value: string | undefined) => {
+    if (value !== undefined && value.trim() !== '') facts.push({ label, value });
+  };
+  add('Progress', progressLine(overview));
+  add('Current stage', overview.currentStage);
+  add('Failed stage', overview.failure?.stage);
+  add('Failed action', overview.failure?.action);
+  add('Error', overview.failure?.errorCode);
+  if (overview.waitingApproval) {
+    add('Waiting for approval', `${overview.waitingApproval.stage} / ${overview.waitingApproval.action}`);
+  }
+  for (const fact of state.trigger ? triggerFacts(state.trigger) : []) add(fact.label, fact.value);
+  add('Comment', state.pipelineStatus?.stopComments);
+  if (overview.attempt !== undefined && overview.attempt > 1) add('Attempt', String(overview.attempt));
+  return facts;
+}
+
+function linksOf(overview: ExecutionOverview, consoleUrl: string): AlertLink[] {
+  const links: AlertLink[] = [{ kind: 'console', label: 'Execution in the AWS console', url: consoleUrl }];
+  const external = overview.failure?.externalUrl;
+  // Event content must not smuggle `javascript:` or `file:` URLs into a link.
+  if (external !== undefined && isWebUrl(external)) {
+    links.push({ kind: 'external', label: externalLinkLabel(overview.failure?.category), url: external });
+  }
+  return links;
+}
+
+/** Approve/reject on a waiting approval, retry on the failed stage, and always the console. */
+function actionsOf(state: ExecutionState, overview: ExecutionOverview, consoleUrl: string): AlertAction[] {
+  const target: ActionTarget = {
+    pipeline: state.pipeline,
+    executionId: state.executionId,
+    region: state.region,
+    account: state.account,
+  };
+  const actions: AlertAction[] = [];
+  const waiting = overview.waitingApproval;
+  if (waiting) {
+    const where = { ...target, stage: waiting.stage, action: waiting.action };
+    actions.push({ kind: 'approve', label: 'Approve', ...where }, { kind: 'reject', label: 'Reject', ...where });
+  }
+  const failedStage = overview.failure?.stage;
+  if (failedStage !== undefined) {
+    actions.push(
+      { kind: 'retry', mode: 'FAILED_ACTIONS', label: 'Retry failed actions', ...target, stage: failedStage },
+      { kind: 'retry', mode: 'ALL_ACTIONS', label: 'Retry all actions in stage', ...target, stage: failedStage },
+    );
+  }
+  actions.push({ kind: 'open-console', label: 'Open in the AWS console', ...target, url: consoleUrl });
+  return actions;
+}
