@@ -1,12 +1,16 @@
+import { runDeliveryBench } from './delivery';
 import { runPatternBench } from './patterns';
 
 /** Benchmarks, one section each. Run with `npm run bench` (which exposes gc for the heap figures). */
 const sections: readonly { readonly name: string; readonly run: () => Promise<void> }[] = [
   { name: 'patterns', run: runPatternBench },
+  { name: 'local AWS delivery', run: runDeliveryBench },
 ];
 
 async function main(): Promise<void> {
-  for (const section of sections) {
+  // `npm run bench -- delivery` runs the sections whose name contains a word given.
+  const only = process.argv.slice(2);
+  for (const section of sections.filter((s) => only.length === 0 || only.some((w) => s.name.includes(w)))) {
     console.log(`\n== ${section.name} ==`);
     await section.run();
   }

@@ -1,3 +1,4 @@
+import { awsLocalCommand } from './commands/aws-local';
 import type { CliCommand } from './commands/command';
 import { renderCommand } from './commands/render';
 import { testPatternCommand } from './commands/test-pattern';
@@ -5,7 +6,7 @@ import { type CliIo, CliUsageError, EXIT_OK, EXIT_USAGE } from './io';
 
 export { processIo } from './io';
 
-const COMMANDS: readonly CliCommand[] = [testPatternCommand, renderCommand];
+const COMMANDS: readonly CliCommand[] = [testPatternCommand, renderCommand, awsLocalCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

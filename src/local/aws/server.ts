@@ -19,8 +19,14 @@ export interface LocalAwsOptions {
   accountId?: string;
   /** The pipeline simulator's time; real time by default. */
   clock?: Clock;
+  /** Real time runs this many times faster for the pipeline simulator (ignored with `clock`). */
+  speed?: number;
   /** EventBridge's rules-per-bus quota (300 in most regions). */
   rulesPerBus?: number;
+  /** Pipelines to create at start (the simulator's definitions format or the AWS shape). */
+  definitionsFile?: string;
+  /** The simulator's random source (failure injection with a probability). */
+  random?: () => number;
 }
 
 export interface LocalAws {
@@ -45,7 +51,7 @@ const MAX_BODY = 10 * 1024 * 1024;
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
-  const ownClock = options.clock === undefined ? new RealClock() : undefined;
+  const ownClock = options.clock === undefined ? new RealClock(options.speed ?? 1) : undefined;
   const clock = options.clock ?? (ownClock as RealClock);
   const lambdas = new LambdaRegistry();
   const eventBridge = new LocalEventBridge({
@@ -61,6 +67,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     accountId,
     clock,
     dataDir: options.dataDir,
+    definitionsFile: options.definitionsFile,
+    random: options.random,
     emit: (entries) => eventBridge.putEventsInternal(entries),
   });
   const dynamo = await startDynamoDb(options.dataDir);
