@@ -1,0 +1,9 @@
+/** Who pressed a button, as the chat platform says (never from the button's value). */
+export interface ChatUser {
+  /** Slack user id (U…/W…), Teams AAD object id, ... */
+  readonly id: string;
+  /** The user's group ids (Slack user groups S…, Teams/AAD groups), as resolved by the platform adapter. */
+  readonly groups: readonly string[];
+  /** For people to read (approval summary, thread reply); the id when absent. */
+  readonly displayName?: string;
+}

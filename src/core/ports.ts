@@ -1,0 +1,209 @@
+/**
+ * The ports: what the core needs from the outside world, as small typed
+ * interfaces. Adapters implement them (src/aws: CodePipeline, DynamoDB,
+ * EventBridge; src/slack, src/teams: chat), tests use in-memory versions.
+ * Dependencies point inward: this file imports nothing from an adapter.
+ *
+ * Failures: a PipelineClient method throws an error whose `name` is the
+ * CodePipeline error code (e.g. `StageNotRetryableException`); AWS SDK v3
+ * service exceptions already are, and `PipelineApiError` (core/actions) is one
+ * for other implementations. The use cases turn those into typed outcomes.
+ */
+import type { ExecutionState } from './executions';
+import type { AlertMessage } from './messages';
+import type { ChannelRef } from './subscriptions';
+
+// ---- CodePipeline ----------------------------------------------------------
+
+/** GetPipelineState's StageExecutionStatus. */
+export type StageExecutionStatus =
+  | 'Cancelled'
+  | 'InProgress'
+  | 'Failed'
+  | 'Stopped'
+  | 'Stopping'
+  | 'Succeeded'
+  | 'Skipped';
+/** GetPipelineState's ActionExecutionStatus. */
+export type ActionExecutionStatus = 'InProgress' | 'Abandoned' | 'Succeeded' | 'Failed';
+/** GetPipelineExecution's PipelineExecutionStatus. */
+export type PipelineExecutionStatus =
+  | 'Cancelled'
+  | 'InProgress'
+  | 'Stopped'
+  | 'Stopping'
+  | 'Succeeded'
+  | 'Superseded'
+  | 'Failed';
+export type StageRetryMode = 'FAILED_ACTIONS' | 'ALL_ACTIONS';
+export type ApprovalStatus = 'Approved' | 'Rejected';
+
+/** The part of GetPipelineState the core reads. */
+export interface PipelineStateView {
+  readonly pipelineName: string;
+  readonly pipelineVersion?: number;
+  /** In the pipeline's order. */
+  readonly stages: readonly StageStateView[];
+}
+
+export interface StageStateView {
+  readonly stageName: string;
+  readonly latestExecution?: { readonly pipelineExecutionId: string; readonly status: StageExecutionStatus };
+  readonly actions: readonly ActionStateView[];
+}
+
+export interface ActionStateView {
+  readonly actionName: string;
+  readonly latestExecution?: {
+    readonly actionExecutionId?: string;
+    readonly status?: ActionExecutionStatus;
+    /** Only on an approval that is waiting: what PutApprovalResult needs. */
+    readonly token?: string;
+    readonly summary?: string;
+    readonly externalExecutionId?: string;
+    readonly externalExecutionUrl?: string;
+    readonly errorDetails?: ErrorDetailsView;
+    /** ISO 8601. */
+    readonly lastStatusChange?: string;
+  };
+}
+
+export interface ErrorDetailsView {
+  readonly code?: string;
+  readonly message?: string;
+}
+
+/** The part of GetPipelineExecution the core reads. */
+export interface PipelineExecutionView {
+  readonly pipelineExecutionId: string;
+  readonly status: PipelineExecutionStatus;
+  readonly statusSummary?: string;
+  /** QUEUED | SUPERSEDED | PARALLEL (V2 pipelines). */
+  readonly executionMode?: string;
+}
+
+/** One entry of ListActionExecutions, flattened. */
+export interface ActionExecutionView {
+  readonly stageName: string;
+  readonly actionName: string;
+  readonly actionExecutionId?: string;
+  readonly status?: 'InProgress' | 'Abandoned' | 'Succeeded' | 'Failed';
+  /** ISO 8601. */
+  readonly startTime?: string;
+  readonly lastUpdateTime?: string;
+  readonly category?: string;
+  /** output.executionResult.externalExecutionSummary. */
+  readonly summary?: string;
+  readonly externalExecutionId?: string;
+  readonly externalExecutionUrl?: string;
+  readonly errorDetails?: ErrorDetailsView;
+}
+
+export interface RetryStageExecutionInput {
+  readonly pipeline: string;
+  readonly stage: string;
+  readonly executionId: string;
+  readonly mode: StageRetryMode;
+}
+
+export interface PutApprovalResultInput {
+  readonly pipeline: string;
+  readonly stage: string;
+  readonly action: string;
+  readonly token: string;
+  readonly status: ApprovalStatus;
+  /** At most 512 characters (the API's limit). */
+  readonly summary: string;
+}
+
+export interface PipelineExecutionRef {
+  readonly pipeline: string;
+  readonly executionId: string;
+}
+
+/** CodePipeline, as far as the buttons and failure details need it. */
+export interface PipelineClient {
+  getPipelineState(pipeline: string): Promise<PipelineStateView>;
+  retryStageExecution(input: RetryStageExecutionInput): Promise<{ readonly pipelineExecutionId: string }>;
+  /** `approvedAt` is ISO 8601. */
+  putApprovalResult(input: PutApprovalResultInput): Promise<{ readonly approvedAt?: string }>;
+  getPipelineExecution(ref: PipelineExecutionRef): Promise<PipelineExecutionView>;
+  /** Every action execution of one pipeline execution (all pages). */
+  listActionExecutions(ref: PipelineExecutionRef): Promise<readonly ActionExecutionView[]>;
+}
+
+// ---- State (DynamoDB) ------------------------------------------------------
+
+export type PutExecutionResult =
+  | { readonly ok: true; readonly version: number }
+  | { readonly ok: false; readonly reason: 'version-conflict' };
+
+/** Event ids, execution states and clicks, with conditional writes for concurrent invocations. */
+export interface StateStore {
+  /**
+   * Claims an event id for processing: true for the first caller, false if it
+   * was claimed before (a duplicate delivery). A conditional write; the claim expires after `ttlSeconds`.
+   */
+  claimEvent(key: string, ttlSeconds: number): Promise<boolean>;
+  getExecution(pipeline: string, executionId: string): Promise<ExecutionState | undefined>;
+  /**
+   * Writes `state` if the stored version is still `expectedVersion`
+   * (undefined: if none is stored yet), storing `expectedVersion + 1` (or 1).
+   * On a conflict, re-read, merge (mergeExecutionStates) and try again.
+   */
+  putExecution(state: ExecutionState, expectedVersion: number | undefined): Promise<PutExecutionResult>;
+  /** Double-click protection: true for the first click with this key within `ttlSeconds`. */
+  claimClick(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+// ---- Subscriptions (EventBridge rules) --------------------------------------
+
+export interface RuleDefinition {
+  /** See ruleNameFor: deterministic from (channel, pattern). */
+  readonly name: string;
+  /** The human-readable subscription (at most 512 characters). */
+  readonly description: string;
+  /** The event pattern as JSON text. */
+  readonly eventPattern: string;
+  /** Where matching events are posted: the adapter puts it in the target's input. */
+  readonly channel: ChannelRef;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface StoredRule {
+  readonly name: string;
+  readonly description?: string;
+  readonly eventPattern?: string;
+  readonly state?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Subscriptions are rules on the pipewatch bus: EventBridge is their source of truth. */
+export interface RuleStore {
+  /** Creates or replaces the rule and its one target. */
+  putRule(rule: RuleDefinition): Promise<void>;
+  /** Removes the rule and its targets; deleting a missing rule succeeds. */
+  deleteRule(name: string): Promise<void>;
+  /** Every rule whose name starts with `namePrefix` (all pages), with its tags. */
+  listRules(namePrefix: string): Promise<readonly StoredRule[]>;
+}
+
+// ---- Chat ------------------------------------------------------------------
+
+/** A posted message: enough to update it or reply in its thread. */
+export interface MessageRef {
+  readonly channel: ChannelRef;
+  /** Slack `ts`, Teams activity id. */
+  readonly messageId: string;
+}
+
+/** A chat platform, as the notify path and the buttons use it. */
+export interface Notifier {
+  post(channel: ChannelRef, message: AlertMessage): Promise<MessageRef>;
+  /** Replaces the message in place (one message per channel and execution). */
+  update(ref: MessageRef, message: AlertMessage): Promise<void>;
+  /** A thread reply, so that people are notified of failures and waiting approvals. */
+  reply(ref: MessageRef, text: string): Promise<MessageRef>;
+  /** Shown only to one user (e.g. "you are not allowed to approve"). */
+  ephemeral(channel: ChannelRef, userId: string, text: string): Promise<void>;
+}
