@@ -1,0 +1,57 @@
+// (adapter contract) what a subscription rule's target sends the notify function: shared by the EventBridge rule store (writer) and handlers/notify.ts (reader)
+import { z } from 'zod';
+import type { ChannelRef } from '../core/subscriptions';
+
+/**
+ * The notify function's input, produced by the InputTransformer of every subscription rule:
+ * `{"rule": <rule name>, "channel": {platform, workspace, channel}, "event": <the whole event>}`.
+ * The channel travels in the input so that the notify path needs no lookup to know where to post.
+ * `event` stays `unknown` here: the core's event parser validates it (and may reject it) on its own.
+ */
+export const notifyInputSchema = z.object({
+  rule: z.string().min(1),
+  channel: z.object({
+    platform: z.string().min(1),
+    workspace: z.string().min(1),
+    channel: z.string().min(1),
+  }),
+  event: z.unknown(),
+});
+
+export type NotifyInput = z.infer<typeof notifyInputSchema>;
+
+/** EventBridge's limit on an InputTemplate. */
+export const MAX_INPUT_TEMPLATE_LENGTH = 8192;
+
+/**
+ * The InputTemplate of a subscription rule's target.
+ *
+ * The channel is literal JSON built with JSON.stringify, never by string concatenation, so quotes,
+ * backslashes and control characters in a channel id are escaped. `<` and `>` are additionally
+ * written as `\u003c` / `\u003e`: EventBridge substitutes `<name>` placeholders anywhere in the
+ * template, even inside JSON strings, so a channel called `<aws.events.rule-name>` would otherwise
+ * be replaced. The two reserved variables sit where JSON values are expected, as the EventBridge
+ * User Guide requires ("can only be used as a value for a JSON field").
+ */
+export function notifyInputTemplate(channel: ChannelRef): string {
+  // Only the three known fields: a caller's extra properties must not leak into the input.
+  const literal = JSON.stringify({
+    platform: channel.platform,
+    workspace: channel.workspace,
+    channel: channel.channel,
+  })
+    .replaceAll('<', '\\u003c')
+    .replaceAll('>', '\\u003e');
+  const template = `{"rule": <aws.events.rule-name>, "channel": ${literal}, "event": <aws.events.event.json>}`;
+  if (template.length > MAX_INPUT_TEMPLATE_LENGTH) {
+    throw new RangeError(
+      `The channel reference is too long for an EventBridge input template (${template.length} > ${MAX_INPUT_TEMPLATE_LENGTH} characters)`,
+    );
+  }
+  return template;
+}
+
+/** Parses what the notify function received; throws a ZodError naming the bad field. */
+export function parseNotifyInput(input: unknown): NotifyInput {
+  return notifyInputSchema.parse(input);
+}
