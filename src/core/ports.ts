@@ -178,10 +178,17 @@ export interface StoredRule {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+export interface PutRuleResult {
+  readonly created: boolean;
+}
+
 /** Subscriptions are rules on the pipewatch bus: EventBridge is their source of truth. */
 export interface RuleStore {
-  /** Creates or replaces the rule and its one target. */
-  putRule(rule: RuleDefinition): Promise<void>;
+  /**
+   * Creates or replaces the rule and its one target. `created` is false when the rule existed
+   * already (a repeated subscribe): callers can say "already subscribed" instead of "subscribed".
+   */
+  putRule(rule: RuleDefinition): Promise<PutRuleResult>;
   /** Removes the rule and its targets; deleting a missing rule succeeds. */
   deleteRule(name: string): Promise<void>;
   /** Every rule whose name starts with `namePrefix` (all pages), with its tags. */

@@ -1,0 +1,75 @@
+// (adapter) EventBridge SDK failures --> typed rule-store errors with messages a chat user can act on
+
+/** Why the rule store failed; handlers choose the answer (and whether to log loudly) from this. */
+export type RuleStoreErrorReason =
+  /** Rules per bus (300 in most regions, adjustable) or targets per rule (5). */
+  | 'quota-exceeded'
+  | 'invalid-pattern'
+  /** The pipewatch bus is missing: pipewatch is not (or no longer) deployed in this account/region. */
+  | 'bus-not-found'
+  /** PutTargets answered 200 but refused the notify target (FailedEntries). */
+  | 'target-refused'
+  /** EventBridge's control plane is busy (50 TPS, not adjustable) even after the SDK's retries. */
+  | 'throttled'
+  | 'unexpected';
+
+export class RuleStoreError extends Error {
+  constructor(
+    readonly reason: RuleStoreErrorReason,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RuleStoreError';
+  }
+}
+
+/** Which call failed: the same error code means different things for different calls. */
+export type RuleStoreOperation = 'put-rule' | 'put-targets' | 'delete-rule' | 'list-rules';
+
+/** The `name` of an SDK service exception (its error code), if `error` is one. */
+export function awsErrorName(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('name' in error)) return undefined;
+  return typeof error.name === 'string' ? error.name : undefined;
+}
+
+function awsErrorMessage(error: unknown): string {
+  return error instanceof Error && error.message !== '' ? error.message : String(error);
+}
+
+/**
+ * Maps an EventBridge SDK error to a RuleStoreError (the original stays as `cause`). Errors that
+ * are already RuleStoreErrors pass through unchanged.
+ */
+export function toRuleStoreError(error: unknown, operation: RuleStoreOperation, busName: string): RuleStoreError {
+  if (error instanceof RuleStoreError) return error;
+  const name = awsErrorName(error);
+  const detail = awsErrorMessage(error);
+  switch (name) {
+    case 'LimitExceededException':
+      return new RuleStoreError(
+        'quota-exceeded',
+        operation === 'put-targets'
+          ? `the subscription's rule already has 5 targets (EventBridge's limit per rule), so pipewatch cannot add its own: remove the extra targets from the rule on the ${busName} bus`
+          : `the ${busName} event bus already has as many subscriptions as EventBridge allows (300 rules per bus in most regions): unsubscribe some, or ask AWS for a higher "Number of rules" quota`,
+        { cause: error },
+      );
+    case 'InvalidEventPatternException':
+      return new RuleStoreError('invalid-pattern', `EventBridge refused the event pattern: ${detail}`, {
+        cause: error,
+      });
+    case 'ResourceNotFoundException':
+      return new RuleStoreError(
+        'bus-not-found',
+        `the pipewatch event bus ${busName} does not exist — is pipewatch deployed in this account and region?`,
+        { cause: error },
+      );
+    case 'ThrottlingException':
+    case 'ConcurrentModificationException':
+      return new RuleStoreError('throttled', `EventBridge is busy (${name}); try again in a moment`, { cause: error });
+    default:
+      return new RuleStoreError('unexpected', `EventBridge ${operation} failed: ${name ?? 'Error'}: ${detail}`, {
+        cause: error,
+      });
+  }
+}
