@@ -35,9 +35,9 @@ export interface EventPatternMatch<T> {
 
 /** A field as the verification plan checks it; one object per distinct (path, conditions) in the index. */
 interface PlanField {
-  readonly path: string;
-  readonly segments: readonly string[];
-  readonly routes: readonly (readonly string[])[];
+  /** A number unique among the index's plan fields: residuals are interned by their fields' ids. */
+  readonly id: number;
+  readonly slot: PathSlot;
   readonly leaf: CompiledLeaf;
   /** The one plain string the field accepts, when that is all it accepts: compared inline, no call. */
   readonly only: string | undefined;
@@ -58,6 +58,28 @@ const NONE: object = Object.freeze({});
 /** Marks a path whose values depend on which array element or key spelling is chosen. */
 const AMBIGUOUS: object = Object.freeze({});
 type PathValues = unknown;
+
+/**
+ * A path the index reads from events, one object per distinct path, shared by
+ * the plan fields and the path index on it: its values are computed at most
+ * once per event (stamped with the match() call's `round`), without a per-event
+ * cache to clear.
+ */
+interface PathSlot {
+  readonly path: string;
+  readonly segments: readonly string[];
+  readonly routes: readonly (readonly string[])[];
+  round: number;
+  values: PathValues;
+}
+
+function slotValues(slot: PathSlot, event: unknown, round: number): PathValues {
+  if (slot.round !== round) {
+    slot.values = valuesAt(event, slot);
+    slot.round = round;
+  }
+  return slot.values;
+}
 
 interface Entry<T> {
   readonly id: string;
@@ -82,12 +104,29 @@ interface Group<T> {
   readonly plan: readonly (PlanField | null)[];
   /** Per sub-rule, the fields that can index it; empty for a sub-rule that cannot be indexed. */
   readonly candidates: readonly (readonly IndexableField[])[];
+  /**
+   * For a pattern of one sub-rule, the fields other than the one it is filed
+   * under: a candidate found by a plain (unambiguous) lookup of that field's
+   * value already satisfies it, so only these are checked. Interned, so the
+   * thousands of patterns that differ only in the filed field (the pipeline
+   * name) share one, evaluated once per event.
+   */
+  residual: Residual | undefined;
   /** The entries with this pattern (usually one or a few, so an array). */
   members: Entry<T>[];
+  /** The members' seqs and values interleaved (`[seq, value, seq, value, ...]`): what a match collects, in one array. */
+  hits: unknown[];
   /** Where the group is filed now (undefined: in the scan list). */
   filed: readonly IndexKey[] | undefined;
   /** The match() call that last collected this group, so each candidate is verified once. */
   seen: number;
+}
+
+/** Fields that must all hold, with their conjunction cached per match() call. */
+interface Residual {
+  readonly fields: readonly PlanField[];
+  round: number;
+  result: boolean | typeof AMBIGUOUS;
 }
 
 interface IndexKey {
@@ -97,16 +136,122 @@ interface IndexKey {
 }
 
 interface IndexableField {
+  readonly field: PlanField;
   readonly path: string;
   readonly segments: readonly string[];
   readonly keys: readonly IndexKey[];
 }
 
-type Bucket<T> = Set<Group<T>>;
+/**
+ * The groups filed under one key, with each group's residual alongside: a
+ * candidate whose residual fails (the common case) is rejected without
+ * touching the group itself. Unordered (results are sorted by seq).
+ */
+class Bucket<T> {
+  readonly groups: Group<T>[] = [];
+  readonly residuals: (Residual | undefined)[] = [];
+
+  get size(): number {
+    return this.groups.length;
+  }
+
+  add(group: Group<T>): void {
+    this.groups.push(group);
+    this.residuals.push(group.residual);
+  }
+
+  delete(group: Group<T>): boolean {
+    const at = this.groups.indexOf(group);
+    if (at === -1) return false;
+    const last = this.groups.length - 1;
+    this.groups[at] = this.groups[last] as Group<T>;
+    this.residuals[at] = this.residuals[last];
+    this.groups.pop();
+    this.residuals.pop();
+    return true;
+  }
+}
+
+/** What match() collects: the matching members' seqs and values (and entries, for matchEntries), in parallel. */
+interface Hits<T> {
+  readonly seqs: number[];
+  readonly values: T[];
+  readonly entries: Entry<T>[];
+  /** Where each collected group's members start: each such run is already in seq order. */
+  readonly runs: number[];
+  withEntries: boolean;
+}
+
+function collect<T>(group: Group<T>, hits: Hits<T>): void {
+  const data = group.hits;
+  const { seqs, values } = hits;
+  hits.runs.push(seqs.length);
+  for (let i = 0; i < data.length; i += 2) {
+    seqs.push(data[i] as number);
+    values.push(data[i + 1] as T);
+  }
+  if (hits.withEntries) for (const entry of group.members) hits.entries.push(entry);
+}
+
+/** Sorts the hits by seq (insertion order of the patterns), keeping the parallel arrays aligned. */
+function sortHits<T>(hits: Hits<T>): void {
+  const { seqs, values, entries, withEntries, runs } = hits;
+  const n = seqs.length;
+  if (runs.length <= 1) return;
+  if (n <= 32) {
+    for (let i = 1; i < n; i++) {
+      const seq = seqs[i] as number;
+      if ((seqs[i - 1] as number) <= seq) continue;
+      const value = values[i] as T;
+      const entry = entries[i];
+      let j = i - 1;
+      while (j >= 0 && (seqs[j] as number) > seq) {
+        seqs[j + 1] = seqs[j] as number;
+        values[j + 1] = values[j] as T;
+        if (withEntries) entries[j + 1] = entries[j] as Entry<T>;
+        j--;
+      }
+      seqs[j + 1] = seq;
+      values[j + 1] = value;
+      if (withEntries) entries[j + 1] = entry as Entry<T>;
+    }
+    return;
+  }
+  // Many hits: merge the sorted runs pairwise, O(n log runs).
+  let bounds = [...runs, n];
+  const tmpSeqs = seqs.slice();
+  const tmpValues = values.slice();
+  const tmpEntries = entries.slice();
+  while (bounds.length > 2) {
+    const next: number[] = [];
+    for (let r = 0; r < bounds.length - 1; r += 2) {
+      const lo = bounds[r] as number;
+      const mid = bounds[r + 1] as number;
+      next.push(lo);
+      if (r + 2 >= bounds.length) break;
+      const hi = bounds[r + 2] as number;
+      for (let k = lo; k < hi; k++) {
+        tmpSeqs[k] = seqs[k] as number;
+        tmpValues[k] = values[k] as T;
+        if (withEntries) tmpEntries[k] = entries[k] as Entry<T>;
+      }
+      let a = lo;
+      let b = mid;
+      for (let k = lo; k < hi; k++) {
+        const fromA = b >= hi || (a < mid && (tmpSeqs[a] as number) <= (tmpSeqs[b] as number));
+        const from = fromA ? a++ : b++;
+        seqs[k] = tmpSeqs[from] as number;
+        values[k] = tmpValues[from] as T;
+        if (withEntries) entries[k] = tmpEntries[from] as Entry<T>;
+      }
+    }
+    next.push(n);
+    bounds = next;
+  }
+}
 
 interface PathIndex<T> {
-  readonly routes: readonly (readonly string[])[];
-  readonly segmentCount: number;
+  readonly slot: PathSlot;
   readonly exact: Map<string, Bucket<T>>;
   /** Prefix buckets by prefix length: an event value is looked up once per distinct length. */
   readonly prefixes: Map<number, Map<string, Bucket<T>>>;
@@ -121,7 +266,7 @@ const PREFIX_WEIGHT = 2;
 const MIN_REBUILD_SIZE = 32;
 
 /** The keys a field can be indexed by, or undefined when some match of the field would not be found by them. */
-function indexableField(field: CompiledField): IndexableField | undefined {
+function indexableField(field: CompiledField, planField: PlanField): IndexableField | undefined {
   if (field.leaf.allowsAbsent || field.conditions.length === 0) return undefined;
   const keys: IndexKey[] = [];
   for (const condition of field.conditions) {
@@ -133,7 +278,7 @@ function indexableField(field: CompiledField): IndexableField | undefined {
       return undefined;
     }
   }
-  return { path: field.path, segments: field.segments, keys };
+  return { field: planField, path: field.path, segments: field.segments, keys };
 }
 
 function statKey(key: IndexKey): string {
@@ -179,7 +324,7 @@ function collectStrings(
  * object, or two spellings (`a` and `a.b`) both exist: the full matcher decides
  * those. Otherwise the plain check below is exactly the full matcher's answer.
  */
-function valuesAt(value: unknown, field: PlanField): PathValues {
+function valuesAt(value: unknown, field: PathSlot): PathValues {
   let current = value;
   let position = 0;
   while (position < field.segments.length) {
@@ -222,7 +367,7 @@ function fieldHolds(field: PlanField, values: PathValues): boolean {
   return field.only !== undefined ? values === field.only : field.leaf.test(values);
 }
 
-function verify<T>(group: Group<T>, event: unknown, cache: Map<string, PathValues>, round: number): boolean {
+function verify<T>(group: Group<T>, event: unknown, round: number): boolean {
   const { plan } = group;
   let holds = true;
   for (let i = 0; i < plan.length; i++) {
@@ -234,19 +379,85 @@ function verify<T>(group: Group<T>, event: unknown, cache: Map<string, PathValue
       continue;
     }
     if (!holds) continue;
-    if (field.round !== round) {
-      let values = cache.get(field.path);
-      if (values === undefined) {
-        values = valuesAt(event, field);
-        cache.set(field.path, values);
-      }
-      field.result = values === AMBIGUOUS ? AMBIGUOUS : fieldHolds(field, values);
-      field.round = round;
-    }
-    if (field.result === AMBIGUOUS) return group.compiled.matches(event);
-    if (!field.result) holds = false;
+    const result = fieldResult(field, event, round);
+    if (result === AMBIGUOUS) return group.compiled.matches(event);
+    if (!result) holds = false;
   }
   return holds;
+}
+
+function fieldResult(field: PlanField, event: unknown, round: number): boolean | typeof AMBIGUOUS {
+  if (field.round !== round) {
+    const values = slotValues(field.slot, event, round);
+    field.result = values === AMBIGUOUS ? AMBIGUOUS : fieldHolds(field, values);
+    field.round = round;
+  }
+  return field.result;
+}
+
+function residualResult(residual: Residual, event: unknown, round: number): boolean | typeof AMBIGUOUS {
+  if (residual.round !== round) {
+    let result: boolean | typeof AMBIGUOUS = true;
+    const { fields } = residual;
+    for (let i = 0; i < fields.length; i++) {
+      const field = fieldResult(fields[i] as PlanField, event, round);
+      if (field === AMBIGUOUS) {
+        result = AMBIGUOUS;
+        break;
+      }
+      if (!field) result = false;
+    }
+    residual.result = result;
+    residual.round = round;
+  }
+  return residual.result;
+}
+
+/** Verifies a candidate once per event with its full plan and collects its members when it matches. */
+function consider<T>(group: Group<T>, event: unknown, round: number, hits: Hits<T>): void {
+  if (group.seen === round) return;
+  group.seen = round;
+  if (verify(group, event, round)) collect(group, hits);
+}
+
+/**
+ * The candidates of a bucket. `proven`: the bucket was found by an unambiguous
+ * value at its path, so a group with a residual needs only that checked.
+ */
+function considerAll<T>(bucket: Bucket<T>, event: unknown, round: number, hits: Hits<T>, proven: boolean): void {
+  const { groups, residuals } = bucket;
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i] as Group<T>;
+    const residual = residuals[i];
+    if (!proven || residual === undefined) {
+      consider(group, event, round, hits);
+      continue;
+    }
+    const result = residualResult(residual, event, round);
+    if (result === false || group.seen === round) continue;
+    group.seen = round;
+    if (result === true || group.compiled.matches(event)) collect(group, hits);
+  }
+}
+
+/** The candidates filed under one string the event has at the index's path. */
+function lookUp<T>(
+  index: PathIndex<T>,
+  text: string,
+  event: unknown,
+  round: number,
+  hits: Hits<T>,
+  proven: boolean,
+): void {
+  const exact = index.exact.get(text);
+  if (exact) considerAll(exact, event, round, hits, proven);
+  const { prefixList } = index;
+  for (let i = 0; i < prefixList.length; i++) {
+    const { length, buckets } = prefixList[i] as { readonly length: number; readonly buckets: Map<string, Bucket<T>> };
+    if (text.length < length) continue;
+    const bucket = buckets.get(length === text.length ? text : text.slice(0, length));
+    if (bucket) considerAll(bucket, event, round, hits, proven);
+  }
 }
 
 export class EventPatternIndex<T> {
@@ -261,8 +472,13 @@ export class EventPatternIndex<T> {
   /** Interned plan fields. Grows with the distinct fields ever added; cleared when the index is emptied. */
   readonly #planFields = new Map<string, PlanField>();
   readonly #options: ValidateEventPatternOptions | undefined;
-  readonly #values = new Map<string, PathValues>();
+  /** Interned path slots, one per distinct path of the plan fields and path indexes. */
+  readonly #slots = new Map<string, PathSlot>();
+  /** Interned residuals (see Group.residual), by their fields' ids; cleared with the plan fields. */
+  readonly #residuals = new Map<string, Residual>();
+  /** Scratch arrays, reused across calls: matching is synchronous. */
   readonly #texts: string[] = [];
+  readonly #hits: Hits<T> = { seqs: [], values: [], entries: [], runs: [], withEntries: false };
   #seq = 0;
   #round = 0;
   #groupsAtLastChoice = 0;
@@ -304,10 +520,17 @@ export class EventPatternIndex<T> {
           ...(i === 0 ? [] : [null]),
           ...rule.fields.map((field) => this.#intern(field)),
         ]),
-        candidates: compiled.subRules.map((rule) =>
-          rule.fields.map(indexableField).filter((field): field is IndexableField => field !== undefined),
-        ),
+        candidates: compiled.subRules.map((rule) => {
+          const fields: IndexableField[] = [];
+          for (const field of rule.fields) {
+            const indexable = indexableField(field, this.#intern(field));
+            if (indexable) fields.push(indexable);
+          }
+          return fields;
+        }),
+        residual: undefined,
         members: [],
+        hits: [],
         filed: undefined,
         seen: 0,
       };
@@ -317,6 +540,7 @@ export class EventPatternIndex<T> {
     }
     const entry: Entry<T> = { id, seq: this.#seq++, value, group };
     group.members.push(entry);
+    group.hits.push(entry.seq, value);
     this.#entries.set(id, entry);
     if (this.#groups.size >= Math.max(MIN_REBUILD_SIZE, 2 * this.#groupsAtLastChoice)) this.#refile();
   }
@@ -328,57 +552,73 @@ export class EventPatternIndex<T> {
     this.#entries.delete(id);
     const { group } = entry;
     group.members = group.members.filter((member) => member !== entry);
+    group.hits = group.members.flatMap((member) => [member.seq, member.value]);
     if (group.members.length === 0) {
       this.#unfile(group);
       this.#countKeys(group, -1);
       this.#groups.delete(group.key);
-      if (this.#groups.size === 0) this.#planFields.clear();
+      if (this.#groups.size === 0) {
+        this.#planFields.clear();
+        this.#slots.clear();
+        this.#residuals.clear();
+      }
     }
     return true;
   }
 
   /** The values of the patterns that match `event`, in the order they were added. */
   match(event: unknown): T[] {
-    return this.#matching(event).map((entry) => entry.value);
+    const hits = this.#matching(event, false);
+    const out = hits.values.slice();
+    this.#clearHits();
+    return out;
   }
 
   /** The ids and values of the patterns that match `event`, in the order they were added. */
   matchEntries(event: unknown): EventPatternMatch<T>[] {
-    return this.#matching(event).map((entry) => ({ id: entry.id, value: entry.value }));
+    const hits = this.#matching(event, true);
+    const out = hits.entries.map((entry) => ({ id: entry.id, value: entry.value }));
+    this.#clearHits();
+    return out;
   }
 
-  #matching(event: unknown): Entry<T>[] {
+  #clearHits(): void {
+    const hits = this.#hits;
+    hits.seqs.length = 0;
+    hits.values.length = 0;
+    hits.entries.length = 0;
+    hits.runs.length = 0;
+  }
+
+  /** The matching members, sorted, in the reused scratch arrays (the caller copies and clears them). */
+  #matching(event: unknown, withEntries: boolean): Hits<T> {
     const round = ++this.#round;
-    const matched: Entry<T>[] = [];
-    // Values per path, shared by the candidates (reused across calls: matching is synchronous).
-    const values = this.#values;
-    values.clear();
-    const consider = (bucket: Iterable<Group<T>>): void => {
-      for (const group of bucket) {
-        if (group.seen === round) continue;
-        group.seen = round;
-        if (verify(group, event, values, round)) for (const entry of group.members) matched.push(entry);
-      }
-    };
-    consider(this.#scan);
-    const texts = this.#texts;
-    for (const index of this.#pathList) {
-      texts.length = 0;
-      collectStrings(event, index.routes, 0, index.segmentCount, texts);
-      for (const text of texts) {
-        const exact = index.exact.get(text);
-        if (exact) consider(exact);
-        for (const { length, buckets } of index.prefixList) {
-          if (text.length < length) continue;
-          const bucket = buckets.get(length === text.length ? text : text.slice(0, length));
-          if (bucket) consider(bucket);
+    const hits = this.#hits;
+    this.#clearHits();
+    hits.withEntries = withEntries;
+    if (this.#scan.size > 0) for (const group of this.#scan) consider(group, event, round, hits);
+    const pathList = this.#pathList;
+    for (let p = 0; p < pathList.length; p++) {
+      const index = pathList[p] as PathIndex<T>;
+      const values = slotValues(index.slot, event, round);
+      if (typeof values === 'string') {
+        lookUp(index, values, event, round, hits, true);
+      } else if (values === AMBIGUOUS) {
+        // Arrays above the leaf or several spellings: every string the event has there.
+        const texts = this.#texts;
+        texts.length = 0;
+        collectStrings(event, index.slot.routes, 0, index.slot.segments.length, texts);
+        for (let t = 0; t < texts.length; t++) lookUp(index, texts[t] as string, event, round, hits, false);
+        texts.length = 0;
+      } else if (Array.isArray(values)) {
+        for (let t = 0; t < values.length; t++) {
+          const text = values[t];
+          if (typeof text === 'string') lookUp(index, text, event, round, hits, true);
         }
       }
     }
-    values.clear();
-    texts.length = 0;
-    if (matched.length > 1) matched.sort((a, b) => a.seq - b.seq);
-    return matched;
+    if (hits.seqs.length > 1) sortHits(hits);
+    return hits;
   }
 
   #intern(field: CompiledField): PlanField {
@@ -394,9 +634,8 @@ export class EventPatternIndex<T> {
           ? first.value
           : undefined;
       interned = {
-        path: field.path,
-        segments: field.segments,
-        routes: field.routes,
+        id: this.#planFields.size,
+        slot: this.#slot(field.path, field.segments),
         leaf: field.leaf,
         only,
         round: 0,
@@ -445,10 +684,17 @@ export class EventPatternIndex<T> {
       }
       if (!best) {
         group.filed = undefined;
+        group.residual = undefined;
         this.#scan.add(group);
         return;
       }
       keys.push(...best.keys);
+      if (group.candidates.length === 1) {
+        const chosen = best.field;
+        group.residual = this.#residual(group.plan.filter((field): field is PlanField => field !== chosen));
+      } else {
+        group.residual = undefined;
+      }
     }
     group.filed = keys;
     for (const key of keys) {
@@ -457,7 +703,7 @@ export class EventPatternIndex<T> {
       const buckets = key.kind === 'exact' ? index.exact : this.#prefixBuckets(index, key.value.length);
       let bucket = buckets.get(key.value);
       if (!bucket) {
-        bucket = new Set();
+        bucket = new Bucket();
         buckets.set(key.value, bucket);
       }
       bucket.add(group);
@@ -493,8 +739,7 @@ export class EventPatternIndex<T> {
     if (!index) {
       const segments = group.candidates.flat().find((field) => field.path === path)?.segments ?? path.split('.');
       index = {
-        routes: pathRoutes(segments),
-        segmentCount: segments.length,
+        slot: this.#slot(path, segments),
         exact: new Map(),
         prefixes: new Map(),
         prefixList: [],
@@ -504,6 +749,25 @@ export class EventPatternIndex<T> {
       this.#pathList = [...this.#paths.values()];
     }
     return index;
+  }
+
+  #residual(fields: readonly PlanField[]): Residual {
+    const key = fields.map((field) => field.id).join(',');
+    let residual = this.#residuals.get(key);
+    if (!residual) {
+      residual = { fields, round: 0, result: false };
+      this.#residuals.set(key, residual);
+    }
+    return residual;
+  }
+
+  #slot(path: string, segments: readonly string[]): PathSlot {
+    let slot = this.#slots.get(path);
+    if (!slot) {
+      slot = { path, segments, routes: pathRoutes(segments), round: 0, values: NONE };
+      this.#slots.set(path, slot);
+    }
+    return slot;
   }
 
   #prefixBuckets(index: PathIndex<T>, length: number): Map<string, Bucket<T>> {
@@ -518,7 +782,10 @@ export class EventPatternIndex<T> {
 
   /** Re-chooses every group's keys with what is now known about how shared each key is. */
   #refile(): void {
-    for (const group of this.#groups.values()) this.#unfile(group);
+    // Empty every bucket at once (unfiling group by group would cost a search per group).
+    this.#paths.clear();
+    this.#pathList = [];
+    this.#scan.clear();
     for (const group of this.#groups.values()) this.#file(group);
     this.#groupsAtLastChoice = this.#groups.size;
   }
