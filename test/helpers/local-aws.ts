@@ -1,6 +1,7 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../../src/local/aws';
 
 export interface LocalAwsClients {
@@ -8,6 +9,7 @@ export interface LocalAwsClients {
   eventBridge: EventBridgeClient;
   codePipeline: CodePipelineClient;
   dynamo: DynamoDBClient;
+  ssm: SSMClient;
   stop(): Promise<void>;
 }
 
@@ -23,13 +25,16 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
   const eventBridge = new EventBridgeClient(config);
   const codePipeline = new CodePipelineClient(config);
   const dynamo = new DynamoDBClient(config);
+  const ssm = new SSMClient(config);
   return {
     aws,
     eventBridge,
     codePipeline,
     dynamo,
+    ssm,
     async stop() {
       eventBridge.destroy();
+      ssm.destroy();
       codePipeline.destroy();
       dynamo.destroy();
       await aws.stop();

@@ -8,12 +8,13 @@ import { startDynamoDb } from './dynamodb';
 import { LocalEventBridge } from './eventbridge/local-eventbridge';
 import { LambdaRegistry } from './lambda-registry';
 import type { LocalService } from './service';
+import { LocalSsm } from './ssm/local-ssm';
 
 export interface LocalAwsOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
-  /** Persist buses, rules, targets, tags, pipelines, executions and tables here; in memory without it. */
+  /** Persist buses, rules, targets, tags, pipelines, executions, tables and parameters here; in memory without it. */
   dataDir?: string;
   region?: string;
   accountId?: string;
@@ -36,6 +37,8 @@ export interface LocalAws {
   accountId: string;
   eventBridge: LocalEventBridge;
   codePipeline: LocalCodePipeline;
+  /** SSM Parameter Store (the handlers' secrets). */
+  ssm: LocalSsm;
   lambdas: LambdaRegistry;
   stop(): Promise<void>;
 }
@@ -44,8 +47,8 @@ const DYNAMODB_TARGET = 'DynamoDB_20120810.';
 const MAX_BODY = 10 * 1024 * 1024;
 
 /**
- * The local AWS: one HTTP server on loopback speaking the AWS JSON protocol for EventBridge and
- * CodePipeline, with DynamoDB (dynalite) behind the same endpoint, so one AWS_ENDPOINT_URL
+ * The local AWS: one HTTP server on loopback speaking the AWS JSON protocol for EventBridge,
+ * CodePipeline and SSM Parameter Store, with DynamoDB (dynalite) behind the same endpoint, so one AWS_ENDPOINT_URL
  * points every SDK client at it.
  */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
@@ -71,8 +74,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     random: options.random,
     emit: (entries) => eventBridge.putEventsInternal(entries),
   });
+  const ssm = new LocalSsm({ region, accountId, clock, dataDir: options.dataDir });
   const dynamo = await startDynamoDb(options.dataDir);
-  const services: LocalService[] = [eventBridge, codePipeline];
+  const services: LocalService[] = [eventBridge, codePipeline, ssm];
 
   const server = createServer((req, res) => {
     const target = header(req, 'x-amz-target');
@@ -92,6 +96,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     accountId,
     eventBridge,
     codePipeline,
+    ssm,
     lambdas,
     async stop() {
       codePipeline.close();

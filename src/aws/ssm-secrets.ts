@@ -1,0 +1,114 @@
+// (adapter) SSM Parameter Store --> secrets and settings of the handlers, cached per cold start
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { ConfigurationError, type Environment } from '../config/environment';
+import { type AuthorizationPolicy, EMPTY_AUTHORIZATION_POLICY, parseAuthorizationPolicy } from '../core/actions';
+import { awsErrorName } from './rule-store-error';
+
+/** Reads a secret by its SSM parameter name. */
+export interface SecretSource {
+  get(name: string): Promise<string>;
+}
+
+export interface SecretParametersOptions {
+  readonly client: SSMClient;
+  /**
+   * How long a value is reused. Five minutes: a warm Lambda makes no SSM call per event (SSM's
+   * GetParameter default throughput is 40 TPS per account, shared by everything), yet a rotated
+   * Slack token or an edited authorization policy reaches every instance within minutes.
+   */
+  readonly ttlMs?: number;
+  /** Epoch milliseconds; injectable for tests. */
+  readonly now?: () => number;
+}
+
+export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
+
+interface CacheEntry {
+  /** The request in flight or its result: concurrent callers share it. */
+  readonly value: Promise<string>;
+  readonly fetchedAt: number;
+}
+
+/**
+ * Secrets from SSM Parameter Store (SecureString, read WithDecryption), cached for the life of the
+ * execution environment with a TTL. Concurrent first calls share one request. A failed read is not
+ * cached, so the next call tries again. Values are never logged, and no error message contains one.
+ */
+export class SecretParameters implements SecretSource {
+  private readonly client: SSMClient;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(options: SecretParametersOptions) {
+    this.client = options.client;
+    this.ttlMs = options.ttlMs ?? DEFAULT_SECRET_TTL_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  get(name: string): Promise<string> {
+    const cached = this.cache.get(name);
+    if (cached !== undefined && this.now() - cached.fetchedAt < this.ttlMs) return cached.value;
+    const entry: CacheEntry = { value: this.fetch(name), fetchedAt: this.now() };
+    this.cache.set(name, entry);
+    // Forget a failure (only if it is still the current entry), so the next call asks SSM again.
+    entry.value.catch(() => {
+      if (this.cache.get(name) === entry) this.cache.delete(name);
+    });
+    return entry.value;
+  }
+
+  /** Drops every cached value (e.g. after a 401 from Slack suggests the token was rotated). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async fetch(name: string): Promise<string> {
+    try {
+      const output = await this.client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      const value = output.Parameter?.Value;
+      if (value === undefined) throw new ConfigurationError(`SSM parameter ${name} has no value`);
+      return value;
+    } catch (error) {
+      if (error instanceof ConfigurationError) throw error;
+      if (awsErrorName(error) === 'ParameterNotFound') {
+        throw new ConfigurationError(
+          `SSM parameter ${name} does not exist in this account and region — create it (SecureString) or fix the variable that names it`,
+        );
+      }
+      // AccessDenied, throttling, KMS: the SDK's error, named, as the cause (it holds no value).
+      const failure = new ConfigurationError(`cannot read SSM parameter ${name}: ${awsErrorName(error) ?? 'Error'}`);
+      failure.cause = error;
+      throw failure;
+    }
+  }
+}
+
+/**
+ * Who may press which button: PIPEWATCH_AUTHORIZATION (inline JSON, it is not a secret) or the SSM
+ * parameter named by PIPEWATCH_AUTHORIZATION_PARAM. Neither set means nobody may retry or approve
+ * (EMPTY_AUTHORIZATION_POLICY); both set is refused rather than silently preferring one. A policy
+ * that does not parse is a ConfigurationError naming the problem, so a typo fails loudly at the
+ * first click instead of quietly denying everyone. Reading through `secrets` (cached with a TTL)
+ * makes a policy edited in SSM take effect without a redeploy.
+ */
+export async function loadAuthorizationPolicy(
+  env: Pick<Environment, 'PIPEWATCH_AUTHORIZATION' | 'PIPEWATCH_AUTHORIZATION_PARAM'>,
+  secrets: SecretSource,
+): Promise<AuthorizationPolicy> {
+  const inline = env.PIPEWATCH_AUTHORIZATION;
+  const parameter = env.PIPEWATCH_AUTHORIZATION_PARAM;
+  if (inline !== undefined && parameter !== undefined) {
+    throw new ConfigurationError(
+      'pipewatch is not configured: set PIPEWATCH_AUTHORIZATION or PIPEWATCH_AUTHORIZATION_PARAM, not both',
+    );
+  }
+  if (inline === undefined && parameter === undefined) return EMPTY_AUTHORIZATION_POLICY;
+  const text = inline ?? (await secrets.get(parameter as string));
+  const result = parseAuthorizationPolicy(text);
+  if (!result.ok) {
+    const source = inline === undefined ? ` (read from SSM parameter ${parameter})` : '';
+    throw new ConfigurationError(`${result.message}${source}`);
+  }
+  return result.policy;
+}
