@@ -1,0 +1,72 @@
+// (Slack command) /pipewatch unsubscribe <id | same arguments | all> --> RuleStore.deleteRule (RemoveTargets + DeleteRule)
+import type { UnsubscribeTarget } from '../../../../core/commands';
+import {
+  channelRulePrefix,
+  describeSubscription,
+  ruleNameFor,
+  type Subscription,
+  toEventPattern,
+} from '../../../../core/subscriptions';
+import { escapeMrkdwn } from '../../../escape';
+import type { CommandAnswer, CommandContext } from './command-context';
+import { type ChannelSubscription, channelSubscriptions, subscriptionLine } from './list';
+import { ruleStoreFailure } from './rule-store-failure';
+
+/**
+ * Only ever deletes rules found among this channel's (name prefix and tag): an id or arguments
+ * typed in one channel cannot reach another channel's rules, since the rule name is derived
+ * from the channel too.
+ */
+export async function unsubscribe(context: CommandContext, target: UnsubscribeTarget): Promise<CommandAnswer> {
+  const mine = await channelSubscriptions(context);
+  let chosen: ChannelSubscription[];
+  let notFound: string;
+  switch (target.kind) {
+    case 'all':
+      chosen = mine;
+      notFound = 'This channel has no subscriptions.';
+      break;
+    case 'id': {
+      const byId = mine.filter((s) => s.id === target.id);
+      const bySubscription = target.orSubscription === undefined ? [] : matching(context, mine, target.orSubscription);
+      chosen = byId.length > 0 ? byId : bySubscription;
+      notFound = `This channel has no subscription \`${target.id}\`: \`${context.command} list\` shows its ids.`;
+      break;
+    }
+    case 'subscription':
+      chosen = matching(context, mine, target.subscription);
+      notFound = `This channel is not subscribed to ${describeSubscription(target.subscription)}: \`${context.command} list\` shows what it is subscribed to.`;
+      break;
+  }
+  if (chosen.length === 0) return { text: escapeMrkdwn(notFound) };
+
+  const removed: ChannelSubscription[] = [];
+  try {
+    for (const subscription of chosen) {
+      await context.deps.rules.deleteRule(subscription.rule.name);
+      removed.push(subscription);
+    }
+  } catch (error) {
+    const failure = ruleStoreFailure(error);
+    if (failure === undefined) throw error;
+    const done = removed.length > 0 ? ` ${removed.length} of ${chosen.length} were removed first.` : '';
+    return { text: escapeMrkdwn(`${failure}${done}`) };
+  }
+  context.deps.log.info('unsubscribed', {
+    rules: removed.map((s) => s.rule.name),
+    channel: context.channel,
+    by: context.userId,
+  });
+  const head = removed.length === 1 ? 'Unsubscribed:' : `Unsubscribed from ${removed.length} subscriptions:`;
+  return { text: escapeMrkdwn([head, ...removed.map((s) => subscriptionLine(s, context.command))].join('\n')) };
+}
+
+function matching(
+  context: CommandContext,
+  mine: readonly ChannelSubscription[],
+  subscription: Subscription,
+): ChannelSubscription[] {
+  const name = ruleNameFor(context.channel, toEventPattern(subscription));
+  // The prefix check is redundant with channelSubscriptions, and kept as the rule this file promises.
+  return name.startsWith(channelRulePrefix(context.channel)) ? mine.filter((s) => s.rule.name === name) : [];
+}

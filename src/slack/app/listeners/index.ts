@@ -1,0 +1,34 @@
+// (Slack adapter) every listener of the app, registered in one place; each callback lives in its own file
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { ACTION_IDS } from '../../action-ids';
+import { APPROVAL_CALLBACK_ID } from '../approval-modal';
+import type { SlackAppDeps } from '../deps';
+import type { UserGroupResolver } from '../user-groups';
+import { approvalAction } from './actions/approval';
+import { linkButtonAction } from './actions/link-buttons';
+import { retryAction } from './actions/retry';
+import { pipewatchCommand } from './commands/pipewatch';
+import { approvalSubmitView } from './views/approval-submit';
+
+type ButtonClick = BlockAction<ButtonAction>;
+
+/**
+ * The slash command is matched by any name (`/pipewatch`, or `/pipewatch-staging` for a second
+ * app): the app receives only the commands it declares in its manifest.
+ */
+export function registerListeners(app: App, deps: SlackAppDeps, groups: UserGroupResolver): void {
+  app.command(/.*/, pipewatchCommand(deps));
+
+  const retry = retryAction(deps, groups);
+  app.action<ButtonClick>({ type: 'block_actions', action_id: ACTION_IDS.retryFailed }, retry);
+  app.action<ButtonClick>({ type: 'block_actions', action_id: ACTION_IDS.retryAll }, retry);
+
+  const approval = approvalAction(deps, groups);
+  app.action<ButtonClick>({ type: 'block_actions', action_id: ACTION_IDS.approve }, approval);
+  app.action<ButtonClick>({ type: 'block_actions', action_id: ACTION_IDS.reject }, approval);
+
+  app.action({ type: 'block_actions', action_id: ACTION_IDS.openConsole }, linkButtonAction);
+  app.action({ type: 'block_actions', action_id: ACTION_IDS.viewLogs }, linkButtonAction);
+
+  app.view({ type: 'view_submission', callback_id: APPROVAL_CALLBACK_ID }, approvalSubmitView(deps, groups));
+}

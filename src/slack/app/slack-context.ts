@@ -1,0 +1,21 @@
+// (Slack adapter) where a request came from: the subscription channel and the person, from Slack's payloads
+import type { SlashCommand } from '@slack/bolt';
+import type { ChannelRef } from '../../core/subscriptions';
+
+export const SLACK_PLATFORM = 'slack';
+/** Recorded in approval summaries: "Approved by mary in Slack". */
+export const SLACK_PLATFORM_NAME = 'Slack';
+
+/**
+ * The channel a subscription posts to. The workspace is the team, or the enterprise when the
+ * app is installed org-wide: then one installation serves every team, and a channel id is
+ * unique within the org.
+ */
+export function channelOfCommand(command: SlashCommand): ChannelRef {
+  const orgInstall = command.is_enterprise_install === 'true' && command.enterprise_id;
+  return {
+    platform: SLACK_PLATFORM,
+    workspace: orgInstall ? (command.enterprise_id as string) : command.team_id,
+    channel: command.channel_id,
+  };
+}

@@ -1,0 +1,244 @@
+import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import {
+  DescribeRuleCommand,
+  ListRulesCommand,
+  ListTagsForResourceCommand,
+  ListTargetsByRuleCommand,
+} from '@aws-sdk/client-eventbridge';
+import { channelRulePrefix, subscriptionIdOfRule } from '../../../src/core/subscriptions';
+import {
+  ALICE,
+  BOB,
+  BUS,
+  command,
+  DEPLOYS,
+  httpEvent,
+  NOTIFY_ARN,
+  OTHER,
+  type Stack,
+  send,
+  startStack,
+  TEAM,
+} from './harness';
+
+/*
+ * /pipewatch through the whole handler: signed HTTP API events, Bolt's receiver, the real
+ * EventBridge rule store against the local EventBridge, answers via the local Slack's response_url.
+ */
+
+let stack: Stack;
+beforeEach(async () => {
+  stack = await startStack();
+});
+afterEach(() => stack.stop());
+
+const deploys = { platform: 'slack', workspace: TEAM, channel: DEPLOYS };
+const other = { platform: 'slack', workspace: TEAM, channel: OTHER };
+
+async function rulesOnBus(prefix?: string) {
+  const listed = await stack.local.eventBridge.send(
+    new ListRulesCommand({ EventBusName: BUS, ...(prefix ? { NamePrefix: prefix } : {}) }),
+  );
+  return listed.Rules ?? [];
+}
+
+describe('request verification', () => {
+  test('a forged signature is refused with 401 and runs nothing', async () => {
+    const body = 'command=%2Fpipewatch&text=list&channel_id=C00000DEPLOY&team_id=T0000LOCAL&user_id=U00000ALICE';
+    const response = await send(stack, body, { secret: 'not-the-secret' });
+    expect(response.statusCode).toBe(401);
+    expect(stack.slack.workspace.callsTo('response_url')).toHaveLength(0);
+  });
+
+  test('a signature older (or newer) than five minutes is refused with 401', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const body = 'command=%2Fpipewatch&text=help';
+    expect((await send(stack, body, { timestamp: now - 6 * 60 })).statusCode).toBe(401);
+    expect((await send(stack, body, { timestamp: now + 6 * 60 })).statusCode).toBe(401);
+  });
+
+  test('a body changed after signing is refused', async () => {
+    const event = httpEvent(stack, 'command=%2Fpipewatch&text=help');
+    const tampered = { ...event, body: 'command=%2Fpipewatch&text=unsubscribe%20all' };
+    expect((await stack.handler(tampered)).statusCode).toBe(401);
+  });
+
+  test('ssl_check=1 is acknowledged with 200 and no listener runs', async () => {
+    const response = await send(stack, 'ssl_check=1&token=deprecated', { secret: 'unsigned' });
+    expect(response).toEqual({ statusCode: 200, body: '' });
+    expect(stack.slack.workspace.callsTo('response_url')).toHaveLength(0);
+  });
+});
+
+describe('/pipewatch commands', () => {
+  test('help, an empty command, and help for one command', async () => {
+    const empty = await command(stack, '');
+    expect(empty.status).toBe(200);
+    expect(empty.answer).toContain('pipewatch posts AWS CodePipeline state changes');
+    expect(empty.answer).toContain('`/pipewatch subscribe');
+    expect((await command(stack, 'help')).answer).toContain('/pipewatch unsubscribe');
+    expect((await command(stack, 'help subscribe')).answer).toContain('subscribe myPipeline FAILED --level pipeline');
+  });
+
+  test.each([
+    ['an unknown command', 'frobnicate', 'Unknown command `frobnicate`', 'Usage: `/pipewatch subscribe | unsubscribe'],
+    [
+      'subscribe without a pipeline',
+      'subscribe',
+      '`subscribe` needs a pipeline.',
+      'Usage: `/pipewatch subscribe &lt;pipeline&gt;',
+    ],
+    ['an unknown state', 'subscribe myPipeline EXPLODED', '`EXPLODED` is not a state', 'Usage: `/pipewatch subscribe'],
+    ['a bad option', 'subscribe myPipeline --colour red', 'Unknown option `--colour`', 'Usage:'],
+    [
+      'a pattern outside CodePipeline',
+      'subscribe --pattern {"source":["aws.ec2"]}',
+      'restricted to CodePipeline events',
+      'Usage:',
+    ],
+    [
+      'status without a pipeline',
+      'status',
+      '`status` needs a pipeline name.',
+      'Usage: `/pipewatch status &lt;pipeline&gt;`',
+    ],
+    ['list with arguments', 'list everything', '`list` takes no arguments.', 'Usage: `/pipewatch list`'],
+    ['unsubscribe without a target', 'unsubscribe', '`unsubscribe` needs', 'Usage: `/pipewatch unsubscribe'],
+  ])('%s answers with the reason and the usage, ephemerally', async (_name, text, reason, usage) => {
+    const { status, answer } = await command(stack, text);
+    expect(status).toBe(200);
+    expect(answer).toContain(reason);
+    expect(answer).toContain(usage);
+    expect(stack.slack.workspace.messages(DEPLOYS)).toHaveLength(0);
+    expect(await rulesOnBus()).toHaveLength(0);
+  });
+
+  test('subscribe creates one rule on the pipewatch bus: pattern, description, tags, one notify target', async () => {
+    const { answer } = await command(stack, 'subscribe myPipeline FAILED --level pipeline');
+    expect(answer).toMatch(/^Subscribed this channel to FAILED pipeline events in myPipeline\. Id `[0-9a-z]{10}`/);
+
+    const [rule, ...more] = await rulesOnBus();
+    expect(more).toHaveLength(0);
+    expect(rule?.Name?.startsWith(channelRulePrefix(deploys))).toBe(true);
+    const id = subscriptionIdOfRule(deploys, rule?.Name ?? '');
+    expect(answer).toContain(`\`${id}\``);
+    const described = await stack.local.eventBridge.send(
+      new DescribeRuleCommand({ Name: rule?.Name, EventBusName: BUS }),
+    );
+    expect(JSON.parse(described.EventPattern ?? '{}')).toEqual({
+      source: ['aws.codepipeline'],
+      'detail-type': ['CodePipeline Pipeline Execution State Change'],
+      detail: { pipeline: ['myPipeline'], state: ['FAILED'] },
+    });
+    expect(described.Description).toBe('FAILED pipeline events in myPipeline');
+    const tags = await stack.local.eventBridge.send(new ListTagsForResourceCommand({ ResourceARN: described.Arn }));
+    expect(Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key, t.Value]))).toEqual({
+      'pipewatch:channel': DEPLOYS,
+      'pipewatch:platform': 'slack',
+      'pipewatch:workspace': TEAM,
+      'pipewatch:creator': ALICE,
+    });
+    const targets = await stack.local.eventBridge.send(
+      new ListTargetsByRuleCommand({ Rule: rule?.Name, EventBusName: BUS }),
+    );
+    expect(targets.Targets).toHaveLength(1);
+    const [target] = targets.Targets ?? [];
+    expect(target?.Arn).toBe(NOTIFY_ARN);
+    expect(target?.InputTransformer?.InputTemplate).toContain('<aws.events.event.json>');
+    expect(target?.InputTransformer?.InputTemplate).toContain(
+      JSON.stringify({ platform: 'slack', workspace: TEAM, channel: DEPLOYS }),
+    );
+  });
+
+  test('subscribing twice says "already subscribed" and keeps one rule', async () => {
+    await command(stack, 'subscribe myPipeline FAILED --level pipeline');
+    const again = await command(stack, 'sub myPipeline failed --level=pipeline');
+    expect(again.answer).toMatch(
+      /^This channel is already subscribed to FAILED pipeline events in myPipeline \(id `[0-9a-z]{10}`\)\.$/,
+    );
+    expect(await rulesOnBus()).toHaveLength(1);
+  });
+
+  test("list shows this channel's subscriptions with ids and commands, never another channel's", async () => {
+    expect((await command(stack, 'list')).answer).toContain('This channel has no subscriptions.');
+    await command(stack, 'subscribe myPipeline FAILED --level pipeline');
+    await command(stack, 'subscribe api-* SUCCEEDED FAILED');
+    await command(stack, 'subscribe web-service FAILED', { channel: OTHER, user: BOB });
+
+    const { answer } = await command(stack, 'list');
+    const lines = answer.split('\n');
+    expect(lines[0]).toBe('This channel has 2 subscriptions:');
+    expect(lines.slice(1)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^• `[0-9a-z]{10}` FAILED pipeline events in myPipeline — `\/pipewatch subscribe myPipeline FAILED --level pipeline`$/,
+        ),
+        expect.stringMatching(
+          /^• `[0-9a-z]{10}` FAILED or SUCCEEDED pipeline, stage and action events in pipelines starting with api- — `\/pipewatch subscribe api-\* FAILED SUCCEEDED`$/,
+        ),
+      ]),
+    );
+    expect(answer).not.toContain('web-service');
+    expect((await command(stack, 'ls', { channel: OTHER, user: BOB })).answer).toContain('web-service');
+  });
+
+  test("unsubscribe by id, by the same arguments, and all: only this channel's rules", async () => {
+    await command(stack, 'subscribe myPipeline FAILED --level pipeline');
+    await command(stack, 'subscribe web-service FAILED');
+    await command(stack, 'subscribe nightly-data SUCCEEDED');
+    await command(stack, 'subscribe myPipeline FAILED --level pipeline', { channel: OTHER, user: BOB });
+    const otherRules = await rulesOnBus(channelRulePrefix(other));
+    expect(otherRules).toHaveLength(1);
+    const otherId = subscriptionIdOfRule(other, otherRules[0]?.Name ?? '') ?? '';
+
+    // Another channel's id is not this channel's to remove.
+    expect((await command(stack, `unsubscribe ${otherId}`)).answer).toContain(
+      `This channel has no subscription \`${otherId}\``,
+    );
+    expect(await rulesOnBus(channelRulePrefix(other))).toHaveLength(1);
+
+    const mine = await rulesOnBus(channelRulePrefix(deploys));
+    const webRule = mine.find((r) => r.Description?.includes('web-service'));
+    const webId = subscriptionIdOfRule(deploys, webRule?.Name ?? '');
+    const byId = await command(stack, `unsubscribe ${webId}`);
+    expect(byId.answer).toContain('Unsubscribed:');
+    expect(byId.answer).toContain('web-service');
+
+    const byArgs = await command(stack, 'unsubscribe myPipeline FAILED --level pipeline');
+    expect(byArgs.answer).toContain('FAILED pipeline events in myPipeline');
+    expect((await command(stack, 'unsubscribe myPipeline FAILED --level pipeline')).answer).toContain(
+      'This channel is not subscribed to FAILED pipeline events in myPipeline',
+    );
+
+    await command(stack, 'subscribe web-service FAILED');
+    const all = await command(stack, 'unsubscribe all');
+    expect(all.answer).toContain('Unsubscribed from 2 subscriptions:');
+    expect(await rulesOnBus(channelRulePrefix(deploys))).toHaveLength(0);
+    expect(await rulesOnBus(channelRulePrefix(other))).toHaveLength(1);
+    expect((await command(stack, 'unsubscribe all')).answer).toBe('This channel has no subscriptions.');
+  });
+
+  test('status summarises GetPipelineState stage by stage', async () => {
+    expect((await command(stack, 'status myPipeline')).answer).toContain('Source: not run yet');
+    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
+      mode: 'once',
+      summary: 'Tests failed: 3 of 120',
+    });
+    await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+    stack.clock.advance(70_000);
+    const { answer } = await command(stack, 'status myPipeline');
+    const lines = answer.split('\n');
+    expect(lines[0]).toBe('*myPipeline* (version 1)');
+    expect(lines[1]).toMatch(/^:white_check_mark: Source: Succeeded \(execution [0-9a-f]{8}\)$/);
+    expect(lines[2]).toMatch(/^:x: Build: Failed \(execution [0-9a-f]{8}\)$/);
+    expect(lines[3]).toBe('    ↳ Build failed: Tests failed: 3 of 120');
+    expect(lines[4]).toBe(':white_circle: Approval: not run yet');
+    expect((await command(stack, 'status noSuchPipeline')).answer).toContain('Pipeline noSuchPipeline was not found');
+  });
+
+  test('a base64 body with non-ASCII text is read as UTF-8', async () => {
+    const { status, answer } = await command(stack, 'status déploiement-✅', { base64: true });
+    expect(status).toBe(200);
+    expect(answer).toContain('`déploiement-✅` is not a valid pipeline name.');
+  });
+});

@@ -1,0 +1,305 @@
+import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
+import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
+import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
+import type { AuthorizationPolicy } from '../../../src/core/actions';
+import { ManualClock } from '../../../src/local/aws/clock';
+import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
+import {
+  blockActionsBody,
+  type LocalSlack,
+  type OpenedView,
+  type SlackMessage,
+  signSlackRequest,
+  slashCommandBody,
+  startLocalSlack,
+  viewSubmissionBody,
+} from '../../../src/local/slack';
+import type { SlackAppLogger } from '../../../src/slack/app/deps';
+import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../../src/slack/app/lambda-handler';
+import { InMemoryClickClaims } from '../../helpers/in-memory-click-claims';
+import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+
+export const TEAM = 'T0000LOCAL';
+export const DEPLOYS = 'C00000DEPLOY';
+export const OTHER = 'C00000OTHER';
+export const ALICE = 'U00000ALICE';
+export const BOB = 'U0000000BOB';
+export const CAROL = 'U00000CAROL';
+export const APPROVERS = 'S00APPROVERS';
+export const BUS = 'pipewatch';
+export const NOTIFY_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-notify';
+
+/**
+ * Alice may retry myPipeline and approve it through the approvers group; Carol may retry
+ * web-service; nobody may approve anything but myPipeline.
+ */
+export const POLICY: AuthorizationPolicy = {
+  rules: [
+    { pipelines: ['myPipeline'], retry: [ALICE], approve: [APPROVERS] },
+    { pipelines: ['web-*'], retry: [CAROL], approve: [] },
+  ],
+};
+
+/** A logger that keeps every line, so tests can assert that decisions were logged. */
+export class RecordingLogger implements SlackAppLogger {
+  readonly lines: { level: string; message: string; fields: Readonly<Record<string, unknown>> }[] = [];
+  info(message: string, fields: Readonly<Record<string, unknown>> = {}) {
+    this.lines.push({ level: 'info', message, fields });
+  }
+  warn(message: string, fields: Readonly<Record<string, unknown>> = {}) {
+    this.lines.push({ level: 'warn', message, fields });
+  }
+  error(message: string, fields: Readonly<Record<string, unknown>> = {}) {
+    this.lines.push({ level: 'error', message, fields });
+  }
+  decisions(): Record<string, unknown>[] {
+    return this.lines
+      .filter((line) => line.message === 'pipewatch decision')
+      .map((line) => line.fields.decision as Record<string, unknown>);
+  }
+}
+
+export interface Stack {
+  local: LocalAwsClients;
+  clock: ManualClock;
+  slack: LocalSlack;
+  bot: WebClient;
+  log: RecordingLogger;
+  clicks: InMemoryClickClaims;
+  handler: SlackLambdaHandler;
+  stop(): Promise<void>;
+}
+
+/** The real stack: local AWS with the pipewatch bus and sample pipelines, the real adapters, a local Slack. */
+export async function startStack(policy: AuthorizationPolicy = POLICY): Promise<Stack> {
+  const clock = new ManualClock();
+  const local = await startLocalAwsWithClients({ clock, definitionsFile: SAMPLE_PIPELINES_FILE });
+  await local.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
+  const slack = await startLocalSlack({
+    teamId: TEAM,
+    channels: [
+      { id: DEPLOYS, name: 'deploys' },
+      { id: OTHER, name: 'other' },
+    ],
+    users: [
+      { id: ALICE, name: 'alice', realName: 'Alice Approver' },
+      { id: BOB, name: 'bob' },
+      { id: CAROL, name: 'carol' },
+    ],
+    usergroups: [{ id: APPROVERS, handle: 'approvers', users: [ALICE] }],
+  });
+  const log = new RecordingLogger();
+  const clicks = new InMemoryClickClaims();
+  const handler = createSlackLambdaHandler({
+    signingSecret: slack.signingSecret,
+    bot: { botToken: slack.botToken, botId: slack.workspace.botId, botUserId: slack.workspace.botUserId },
+    slackApiUrl: slack.apiUrl,
+    deps: {
+      rules: new EventBridgeRuleStore({ client: local.eventBridge, busName: BUS, targetArn: NOTIFY_ARN }),
+      pipelines: new CodePipelinePipelineClient({ client: local.codePipeline, region: local.aws.region }),
+      clicks,
+      policy,
+      log,
+    },
+  });
+  const bot = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+  return {
+    local,
+    clock,
+    slack,
+    bot,
+    log,
+    clicks,
+    handler,
+    async stop() {
+      await slack.stop();
+      await local.stop();
+    },
+  };
+}
+
+export interface SendOptions {
+  timestamp?: number;
+  secret?: string;
+  base64?: boolean;
+  headers?: Record<string, string>;
+}
+
+/** An API Gateway HTTP API (payload v2) event carrying `body`, signed as Slack signs it. */
+export function httpEvent(stack: Stack, body: string, options: SendOptions = {}): APIGatewayProxyEventV2 {
+  const signature = signSlackRequest(options.secret ?? stack.slack.signingSecret, body, options.timestamp);
+  return {
+    version: '2.0',
+    routeKey: 'POST /slack/events',
+    rawPath: '/slack/events',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      ...signature,
+      ...options.headers,
+    },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: 'local',
+      domainPrefix: 'local',
+      http: {
+        method: 'POST',
+        path: '/slack/events',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'Slackbot',
+      },
+      requestId: 'req',
+      routeKey: 'POST /slack/events',
+      stage: '$default',
+      time: '01/Jan/2026:00:00:00 +0000',
+      timeEpoch: Date.now(),
+    },
+    body: options.base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
+    isBase64Encoded: options.base64 === true,
+  };
+}
+
+export function send(
+  stack: Stack,
+  body: string,
+  options: SendOptions = {},
+): Promise<APIGatewayProxyStructuredResultV2> {
+  return stack.handler(httpEvent(stack, body, options));
+}
+
+/** Types `/pipewatch <text>` in a channel; returns the HTTP answer and the ephemeral answers it produced. */
+export async function command(
+  stack: Stack,
+  text: string,
+  options: { channel?: string; user?: string; base64?: boolean } = {},
+): Promise<{ status: number | undefined; answer: string }> {
+  const channel = options.channel ?? DEPLOYS;
+  const user = options.user ?? ALICE;
+  const before = stack.slack.workspace.ephemerals(channel, user).length;
+  const body = slashCommandBody({
+    text,
+    teamId: TEAM,
+    channelId: channel,
+    userId: user,
+    responseUrl: stack.slack.workspace.createResponseUrl(channel, user),
+    triggerId: stack.slack.workspace.createTriggerId(user),
+  });
+  const response = await send(stack, body, { base64: options.base64 });
+  const answers = stack.slack.workspace.ephemerals(channel, user).slice(before);
+  return { status: response.statusCode, answer: answers.map((a) => a.text).join('\n---\n') };
+}
+
+/** Posts a message with pipewatch's buttons, as the notify path would (the real WebClient as the bot). */
+export async function postButtons(
+  stack: Stack,
+  buttons: { actionId: string; value: string; text: string }[],
+  channel = DEPLOYS,
+): Promise<SlackMessage> {
+  const posted = await stack.bot.chat.postMessage({
+    channel,
+    text: 'myPipeline: Build failed',
+    blocks: [
+      { type: 'section', block_id: 'head', text: { type: 'mrkdwn', text: '*myPipeline*: Build failed' } },
+      {
+        type: 'actions',
+        block_id: 'buttons',
+        elements: buttons.map((b) => ({
+          type: 'button' as const,
+          action_id: b.actionId,
+          value: b.value,
+          text: { type: 'plain_text' as const, text: b.text },
+        })),
+      },
+    ],
+  });
+  const message = stack.slack.workspace.message(channel, posted.ts ?? '');
+  if (message === undefined) throw new Error('message not posted');
+  return message;
+}
+
+/** A block_actions click on one of the message's buttons, signed and sent; returns the HTTP status. */
+export async function click(
+  stack: Stack,
+  message: SlackMessage,
+  actionId: string,
+  user: string,
+): Promise<number | undefined> {
+  const current = stack.slack.workspace.message(message.channel, message.ts) ?? message;
+  const elements = (current.blocks ?? []).flatMap((block) =>
+    Array.isArray(block.elements) ? (block.elements as Record<string, unknown>[]) : [],
+  );
+  const button = elements.find((element) => element.action_id === actionId);
+  if (button === undefined) throw new Error(`no button ${actionId} in the message`);
+  const payload = {
+    type: 'block_actions',
+    team: { id: TEAM, domain: 'local' },
+    user: { id: user, username: stack.slack.workspace.user(user)?.name ?? user, team_id: TEAM },
+    api_app_id: stack.slack.workspace.appId,
+    token: 'deprecated',
+    container: { type: 'message', message_ts: current.ts, channel_id: current.channel, is_ephemeral: false },
+    trigger_id: stack.slack.workspace.createTriggerId(user),
+    channel: { id: current.channel, name: stack.slack.workspace.channel(current.channel)?.name ?? '' },
+    message: {
+      type: 'message',
+      user: current.user,
+      bot_id: current.botId,
+      ts: current.ts,
+      text: current.text,
+      blocks: current.blocks,
+      ...(current.threadTs ? { thread_ts: current.threadTs } : {}),
+    },
+    response_url: stack.slack.workspace.createResponseUrl(current.channel, user, current.ts),
+    actions: [
+      {
+        type: 'button',
+        block_id: 'buttons',
+        action_id: actionId,
+        value: button.value,
+        text: button.text,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  } as unknown as BlockAction<ButtonAction>;
+  const response = await send(stack, blockActionsBody(payload));
+  return response.statusCode;
+}
+
+/** Submits an opened modal with a comment (a view_submission as Slack sends it). */
+export async function submit(
+  stack: Stack,
+  opened: OpenedView,
+  user: string,
+  comment: string | null,
+  options: { base64?: boolean } = {},
+): Promise<number | undefined> {
+  const payload = {
+    type: 'view_submission',
+    team: { id: TEAM, domain: 'local' },
+    user: { id: user, name: stack.slack.workspace.user(user)?.name ?? user, team_id: TEAM },
+    api_app_id: stack.slack.workspace.appId,
+    token: 'deprecated',
+    trigger_id: stack.slack.workspace.createTriggerId(user),
+    view: {
+      ...opened.view,
+      id: opened.id,
+      team_id: TEAM,
+      hash: opened.hash,
+      state: {
+        values: { 'pipewatch.approval.comment': { comment: { type: 'plain_text_input', value: comment } } },
+      },
+    },
+    response_urls: [],
+  } as unknown as ViewSubmitAction;
+  const response = await send(stack, viewSubmissionBody(payload), { base64: options.base64 });
+  return response.statusCode;
+}
+
+export function ephemeralTexts(stack: Stack, user: string, channel = DEPLOYS): string[] {
+  return stack.slack.workspace.ephemerals(channel, user).map((e) => e.text);
+}
