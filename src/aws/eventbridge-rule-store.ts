@@ -17,9 +17,10 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { truncateText } from '../core/actions';
 import type { PutRuleResult, RuleDefinition, RuleStore, StoredRule } from '../core/ports';
+import { awsErrorName } from './aws-error-name';
 import { mapConcurrent } from './map-concurrent';
 import { notifyInputTemplate } from './notify-input';
-import { awsErrorName, RuleStoreError, toRuleStoreError } from './rule-store-error';
+import { RuleStoreError, toRuleStoreError } from './rule-store-error';
 
 /** The id of a subscription rule's one target. */
 export const NOTIFY_TARGET_ID = 'notify';

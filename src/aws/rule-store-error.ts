@@ -1,4 +1,5 @@
 // (adapter) EventBridge SDK failures --> typed rule-store errors with messages a chat user can act on
+import { awsErrorName } from './aws-error-name';
 
 /** Why the rule store failed; handlers choose the answer (and whether to log loudly) from this. */
 export type RuleStoreErrorReason =
@@ -26,12 +27,6 @@ export class RuleStoreError extends Error {
 
 /** Which call failed: the same error code means different things for different calls. */
 export type RuleStoreOperation = 'put-rule' | 'put-targets' | 'delete-rule' | 'list-rules';
-
-/** The `name` of an SDK service exception (its error code), if `error` is one. */
-export function awsErrorName(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('name' in error)) return undefined;
-  return typeof error.name === 'string' ? error.name : undefined;
-}
 
 function awsErrorMessage(error: unknown): string {
   return error instanceof Error && error.message !== '' ? error.message : String(error);

@@ -2,7 +2,7 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigurationError, type Environment } from '../config/environment';
 import { type AuthorizationPolicy, EMPTY_AUTHORIZATION_POLICY, parseAuthorizationPolicy } from '../core/actions';
-import { awsErrorName } from './rule-store-error';
+import { awsErrorName } from './aws-error-name';
 
 /** Reads a secret by its SSM parameter name. */
 export interface SecretSource {
