@@ -214,3 +214,81 @@ export interface Notifier {
   /** Shown only to one user (e.g. "you are not allowed to approve"). */
   ephemeral(channel: ChannelRef, userId: string, text: string): Promise<void>;
 }
+
+// ---- Notify path: conversations and chat posting -----------------------------
+
+/** One chat conversation about one execution: the message in `channel` that shows it. */
+export interface ConversationKey {
+  readonly channel: ChannelRef;
+  readonly pipeline: string;
+  readonly executionId: string;
+}
+
+/** What the store knows about a conversation: the merged state and what of it is on screen. */
+export interface ConversationRecord {
+  /** `state.version` equals `version`. */
+  readonly state: ExecutionState;
+  /** Optimistic-concurrency counter of the state: 1 after the first write. */
+  readonly version: number;
+  /** The chat message showing the execution, once posted. */
+  readonly messageId?: string;
+  /** The state version the message shows (0: none yet). */
+  readonly renderedVersion: number;
+  /** Keys of the thread replies posted (see threadReplies): each is posted once. */
+  readonly replies: readonly string[];
+}
+
+export interface ConversationRendering {
+  readonly messageId?: string;
+  readonly renderedVersion: number;
+  readonly replies: readonly string[];
+}
+
+/**
+ * Event claims and per-(channel, execution) records for the notify path, with conditional
+ * writes for concurrent invocations. Reads are strongly consistent.
+ */
+export interface ConversationStore {
+  /** True for the first claim of (event id, channel) within `ttlSeconds`; a conditional write. */
+  claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number): Promise<boolean>;
+  read(key: ConversationKey): Promise<ConversationRecord | undefined>;
+  /**
+   * Writes `state` if the stored version is still `expectedVersion` (undefined: no state stored yet),
+   * storing `expectedVersion + 1` (or 1). Leaves the rendering and the lock untouched.
+   */
+  writeState(
+    key: ConversationKey,
+    state: ExecutionState,
+    expectedVersion: number | undefined,
+  ): Promise<PutExecutionResult>;
+  /** Takes the render lock if nobody holds it or its lease has run out (or `owner` holds it already). */
+  acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<boolean>;
+  /** Records what is on screen, only while `owner` holds the lock: false if the lock was lost. */
+  saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean>;
+  /** Gives the lock up if `owner` holds it; a no-op otherwise. */
+  releaseLock(key: ConversationKey, owner: string): Promise<void>;
+}
+
+/**
+ * Posting an execution's message on a chat platform. Failures are `ChatDeliveryError`s
+ * (core/notify) that say whether trying again can help (`transient`) or not (`permanent`).
+ */
+export interface ChatPoster {
+  post(channel: ChannelRef, message: AlertMessage): Promise<{ readonly messageId: string }>;
+  /** Replaces the message in place. */
+  update(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<void>;
+  /** A reply in the message's thread (a failure, a waiting approval), so that people are notified. */
+  reply(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<{ readonly messageId: string }>;
+}
+
+// ---- Logging ------------------------------------------------------------------
+
+export type LogFields = Readonly<Record<string, unknown>>;
+
+/** Structured logging: a message and fields (never secrets). src/log implements it. */
+export interface Log {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}

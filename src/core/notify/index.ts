@@ -1,0 +1,14 @@
+/** Public API of the notify path's use case: an event in, one chat message per (channel, execution) out. */
+export { ChatDeliveryError, type ChatDeliveryErrorKind, isChatDeliveryError } from './chat-delivery-error';
+export { type FailureDetails, fetchFailureDetails, needsFailureDetails } from './failure-details';
+export {
+  ConversationContentionError,
+  DEFAULT_NOTIFY_OPTIONS,
+  hasPendingWork,
+  type NotifyDeps,
+  type NotifyOptions,
+  type NotifyOutcome,
+  type NotifyRequest,
+  notifyEvent,
+} from './notify-event';
+export { type ThreadReply, threadReplies } from './thread-replies';

@@ -1,0 +1,311 @@
+// handler --> notifyEvent (use case) --> ports: ConversationStore, ChatPoster, PipelineClient
+import { randomUUID } from 'node:crypto';
+import { type PipelineEvent, safeParsePipelineEvent } from '../events';
+import { type ExecutionState, executionToAlertMessage, mergeEvent, withFetchedFailure } from '../executions';
+import type {
+  ChatPoster,
+  ConversationKey,
+  ConversationRecord,
+  ConversationStore,
+  Log,
+  LogFields,
+  PipelineClient,
+} from '../ports';
+import type { ChannelRef } from '../subscriptions';
+import { ChatDeliveryError } from './chat-delivery-error';
+import { errorFields, type FailureDetails, fetchFailureDetails, needsFailureDetails } from './failure-details';
+import { threadReplies } from './thread-replies';
+
+/** What a subscription rule's target delivers (src/aws/notify-input.ts checks the envelope). */
+export interface NotifyRequest {
+  /** The subscription rule's name: logged with every problem, so a person finds the subscription. */
+  readonly rule: string;
+  readonly channel: ChannelRef;
+  /** The EventBridge event as delivered; parsed here. */
+  readonly event: unknown;
+}
+
+export interface NotifyOptions {
+  /** How long an event claim lasts: longer than EventBridge retries a delivery (24 h). */
+  readonly claimTtlSeconds: number;
+  /** The render lock's lease: longer than one invocation can hold it (the function timeout, 30 s). */
+  readonly leaseMs: number;
+  /** Conditional writes lost in a row before giving up (and throwing, so EventBridge retries). */
+  readonly maxMergeAttempts: number;
+  /** Renders one invocation does before leaving the rest to a retry. */
+  readonly maxRenderRounds: number;
+}
+
+export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
+  claimTtlSeconds: 25 * 60 * 60,
+  leaseMs: 60_000,
+  maxMergeAttempts: 20,
+  maxRenderRounds: 10,
+};
+
+export interface NotifyDeps {
+  readonly conversations: ConversationStore;
+  readonly chat: ChatPoster;
+  readonly pipelines: PipelineClient;
+  /** Milliseconds since the epoch: durations in logs. */
+  readonly now: () => number;
+  readonly log: Log;
+  readonly options?: Partial<NotifyOptions>;
+  /** Jitter between lost conditional writes; Math.random by default. */
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** The render lock's owner id of one invocation; a random UUID by default. */
+  readonly newOwner?: () => string;
+}
+
+export type NotifyOutcome =
+  /** Not a CodePipeline event pipewatch can read: logged, dropped (a retry would fail the same way). */
+  | { readonly status: 'invalid-event' }
+  /** Delivered before and fully rendered: nothing to do. */
+  | { readonly status: 'duplicate' }
+  /** Merged; another invocation holds the render lock and renders it after its own render. */
+  | { readonly status: 'deferred'; readonly version: number }
+  /** Merged and on screen (this invocation rendered up to `version`). */
+  | { readonly status: 'rendered'; readonly version: number; readonly messageId: string }
+  /** The platform refused for good (channel gone, bot removed, token revoked): logged, dropped. */
+  | { readonly status: 'undeliverable'; readonly code: string };
+
+/** Too many concurrent writers: thrown (a transient failure) so that EventBridge delivers the event again. */
+export class ConversationContentionError extends Error {
+  override readonly name = 'ConversationContentionError';
+}
+
+/**
+ * parse --> claim (event id, channel) --> merge into the (channel, execution) record --> render
+ *
+ * One chat message per (channel, execution), whatever the order and number of deliveries:
+ *
+ * 1. Parse. An event that does not parse is logged with the rule name and dropped: throwing
+ *    would make EventBridge retry it for a day and then dead-letter it, for nothing.
+ * 2. Claim the (event id, channel) with a conditional write. A duplicate stops here, unless the
+ *    record shows the earlier delivery did not finish (it threw after its claim: a Slack 5xx, a
+ *    timeout). The claim alone would then lose the event, since EventBridge's retry is a
+ *    "duplicate" too; the record, not the claim, says what is done.
+ * 3. Merge with optimistic concurrency: read, mergeEvent, conditional write expecting the version
+ *    read; on a conflict read again and retry with jitter. mergeEvent is a join (commutative,
+ *    associative, idempotent), so the stored state is the same for any order of writers and
+ *    events. A pipeline/stage FAILED without a reason gets the failed action's summary and link
+ *    from the CodePipeline API (withFetchedFailure), best effort.
+ * 4. Render under a lease lock: take the lock (a conditional write) or leave, since the holder
+ *    re-reads after releasing and renders whatever it finds newer. Holding it: read; no message
+ *    yet → post and record its id; message shows an older version → update; replies the state
+ *    calls for that are not posted yet → reply. Record what is on screen, release, re-read: newer
+ *    version → render again.
+ *
+ * Why exactly one message: a post happens only under the lock, after a consistent read that shows
+ * no message id, and the id is recorded before the lock is released (conditional on still holding
+ * it). The lease outlives an invocation (function timeout), so two holders never overlap.
+ * Why the final state is shown: every writer, after its write, either takes the lock and renders
+ * at least its version, or fails to take it because a holder has it; that holder's re-read after
+ * release then sees the write. So the last render is of the last version.
+ */
+export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Promise<NotifyOutcome> {
+  const started = deps.now();
+  const parsed = safeParsePipelineEvent(request.event);
+  if (!parsed.success) {
+    deps.log.error('dropped an event that is not a CodePipeline event pipewatch can read', {
+      rule: request.rule,
+      channel: channelLabel(request.channel),
+      error: parsed.error.message,
+    });
+    return { status: 'invalid-event' };
+  }
+  const event = parsed.event;
+  const key: ConversationKey = { channel: request.channel, pipeline: event.pipeline, executionId: event.executionId };
+  const context: LogFields = {
+    rule: request.rule,
+    channel: channelLabel(request.channel),
+    pipeline: event.pipeline,
+    executionId: event.executionId,
+    eventId: event.eventId,
+    detailType: event.detailType,
+    state: event.state,
+  };
+  const options = { ...DEFAULT_NOTIFY_OPTIONS, ...deps.options };
+
+  const first = await deps.conversations.claimEvent(event.eventId, request.channel, options.claimTtlSeconds);
+  if (!first) {
+    const record = await deps.conversations.read(key);
+    if (record !== undefined && hasSeen(record.state, event) && !hasPendingWork(record)) {
+      deps.log.debug('duplicate delivery', context);
+      return { status: 'duplicate' };
+    }
+    deps.log.info('duplicate delivery of an event not fully shown yet: completing it', context);
+  }
+
+  const version = await mergeIntoConversation(key, event, deps, options, context);
+  const outcome = await renderConversation(key, deps, options, context);
+  deps.log.info('notified', { ...context, outcome: outcome.status, version, durationMs: deps.now() - started });
+  return outcome;
+}
+
+/** Step 3: the merged state's version once stored (or the stored one, when the event changed nothing). */
+async function mergeIntoConversation(
+  key: ConversationKey,
+  event: PipelineEvent,
+  deps: NotifyDeps,
+  options: NotifyOptions,
+  context: LogFields,
+): Promise<number> {
+  // Fetched at most once per invocation, whatever the number of conflicts.
+  let details: FailureDetails | undefined;
+  let fetched = false;
+  for (let attempt = 1; ; attempt++) {
+    const record = await deps.conversations.read(key);
+    let next = mergeEvent(record?.state, event);
+    if (needsFailureDetails(next, event)) {
+      if (!fetched) {
+        details = await fetchFailureDetails(deps.pipelines, event, deps.log);
+        fetched = true;
+      }
+      if (details !== undefined) {
+        next = withFetchedFailure(next, details, {
+          time: event.time,
+          eventId: event.eventId,
+          ...(event.executionAttempt === undefined ? {} : { attempt: event.executionAttempt }),
+        });
+      }
+    }
+    if (record !== undefined && next === record.state) return record.version;
+    const result = await deps.conversations.writeState(key, next, record?.version);
+    if (result.ok) return result.version;
+    if (attempt >= options.maxMergeAttempts) {
+      throw new ConversationContentionError(
+        `Lost ${attempt} conditional writes in a row on ${key.pipeline} ${key.executionId}; EventBridge will retry`,
+      );
+    }
+    deps.log.debug('lost a conditional write, merging again', { ...context, attempt });
+    await (deps.sleep ?? sleep)(backoffMs(attempt, deps.random ?? Math.random));
+  }
+}
+
+/** Step 4. */
+async function renderConversation(
+  key: ConversationKey,
+  deps: NotifyDeps,
+  options: NotifyOptions,
+  context: LogFields,
+): Promise<NotifyOutcome> {
+  const { conversations } = deps;
+  const owner = (deps.newOwner ?? randomUUID)();
+  let outcome: NotifyOutcome | undefined;
+  for (let round = 1; round <= options.maxRenderRounds; round++) {
+    if (!(await conversations.acquireLock(key, owner, options.leaseMs))) {
+      // The holder re-reads after releasing: it renders what this invocation merged.
+      const record = await conversations.read(key);
+      return outcome ?? { status: 'deferred', version: record?.version ?? 0 };
+    }
+    try {
+      outcome = await renderOnce(key, owner, deps, context);
+    } catch (error) {
+      await releaseQuietly(conversations, key, owner, deps.log, context);
+      if (error instanceof ChatDeliveryError && error.kind === 'permanent') {
+        deps.log.error('the chat platform refused the message; not retrying', {
+          ...context,
+          subscription: context.rule,
+          code: error.code,
+          error: errorFields(error),
+        });
+        return { status: 'undeliverable', code: error.code };
+      }
+      throw error;
+    }
+    await conversations.releaseLock(key, owner);
+    if (outcome.status !== 'rendered') return outcome;
+    const after = await conversations.read(key);
+    if (after === undefined || !hasPendingWork(after)) return outcome;
+  }
+  // Writers kept coming: a retry (a "duplicate" with pending work, see step 2) finishes the job.
+  throw new ConversationContentionError(
+    `Still behind after ${options.maxRenderRounds} renders of ${key.pipeline} ${key.executionId}; EventBridge will retry`,
+  );
+}
+
+/** One render under the lock. Each step is recorded at once, so a failure later repeats nothing already shown. */
+async function renderOnce(key: ConversationKey, owner: string, deps: NotifyDeps, context: LogFields) {
+  const { conversations, chat } = deps;
+  const record = await conversations.read(key);
+  if (record === undefined) return { status: 'deferred', version: 0 } as const;
+  let { messageId, renderedVersion, replies } = record;
+  const save = async () => {
+    const saved = await conversations.saveRendering(key, owner, {
+      ...(messageId === undefined ? {} : { messageId }),
+      renderedVersion,
+      replies,
+    });
+    // Only if this invocation outlived its lease: the new holder carries on from what it reads.
+    if (!saved) deps.log.warn('lost the render lock while rendering', { ...context, version: record.version });
+    return saved;
+  };
+
+  if (messageId === undefined || renderedVersion < record.version) {
+    const message = executionToAlertMessage(record.state);
+    if (messageId === undefined) {
+      messageId = (await chat.post(key.channel, message)).messageId;
+    } else {
+      try {
+        await chat.update(key.channel, messageId, message);
+      } catch (error) {
+        // Someone deleted the message: post it again rather than go silent.
+        if (!(error instanceof ChatDeliveryError && error.code === 'message_not_found')) throw error;
+        deps.log.warn('the message was deleted; posting it again', { ...context, messageId });
+        messageId = (await chat.post(key.channel, message)).messageId;
+        replies = [];
+      }
+    }
+    renderedVersion = record.version;
+    if (!(await save())) return { status: 'deferred', version: record.version } as const;
+  }
+
+  for (const reply of threadReplies(record.state)) {
+    if (replies.includes(reply.key)) continue;
+    await chat.reply(key.channel, messageId, reply.message);
+    replies = [...replies, reply.key];
+    if (!(await save())) return { status: 'deferred', version: record.version } as const;
+  }
+  return { status: 'rendered', version: record.version, messageId } as const;
+}
+
+/** Not on screen yet: no message, an older version shown, or a reply the state calls for not posted. */
+export function hasPendingWork(record: ConversationRecord): boolean {
+  if (record.messageId === undefined || record.renderedVersion < record.version) return true;
+  return threadReplies(record.state).some((reply) => !record.replies.includes(reply.key));
+}
+
+/** Whether the state has merged the event (seenEvents keeps the newest ones; an older one is merged again, harmlessly). */
+function hasSeen(state: ExecutionState, event: PipelineEvent): boolean {
+  return state.seenEvents.some((seen) => seen.eventId === event.eventId);
+}
+
+async function releaseQuietly(
+  conversations: ConversationStore,
+  key: ConversationKey,
+  owner: string,
+  log: Log,
+  context: LogFields,
+): Promise<void> {
+  try {
+    await conversations.releaseLock(key, owner);
+  } catch (error) {
+    // The lease runs out on its own; the original error is the one to report.
+    log.warn('could not release the render lock', { ...context, error: errorFields(error) });
+  }
+}
+
+/** Full jitter on an exponential base, capped: concurrent writers spread out instead of colliding again. */
+function backoffMs(attempt: number, random: () => number): number {
+  return Math.floor(random() * Math.min(1000, 10 * 2 ** attempt));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function channelLabel(channel: ChannelRef): string {
+  return `${channel.platform}:${channel.workspace}/${channel.channel}`;
+}

@@ -1,0 +1,82 @@
+import { type ExecutionState, executionToAlertMessage, summariseExecution } from '../executions';
+import { type AlertMessage, presentState } from '../messages';
+
+/** A thread reply the execution's state calls for, with the key that makes it posted once. */
+export interface ThreadReply {
+  /** `failed:<stage>@<attempt>` or `approval:<stage>/<action>@<attempt>`. */
+  readonly key: string;
+  readonly message: AlertMessage;
+}
+
+/**
+ * (merge) --> threadReplies --> chat.reply, once per key
+ *
+ * The replies the current state calls for: its failure and its waiting approval. Updating the
+ * execution's message notifies nobody, a reply does. Built from the merged state rather than
+ * from the event at hand, because the invocation that renders (the render-lock holder) is not
+ * always the one that received the failure or approval event.
+ *
+ * A failure is keyed by stage and attempt, not by action: the failing action's name may only be
+ * learnt later (a stage or pipeline FAILED arrives first), and one reply per failed stage
+ * attempt is what a person wants anyway. A retried stage fails under a new attempt and gets a new reply.
+ */
+export function threadReplies(state: ExecutionState): ThreadReply[] {
+  const overview = summariseExecution(state);
+  const base = executionToAlertMessage(state);
+  const replies: ThreadReply[] = [];
+  const failure = overview.failure;
+  if (failure?.stage !== undefined) {
+    const { stage, action } = failure;
+    replies.push({
+      key: `failed:${stage}@${attemptOf(state, stage)}`,
+      message: {
+        ...base,
+        stage,
+        ...(action === undefined ? {} : { action }),
+        level: action === undefined ? 'stage' : 'action',
+        title:
+          action === undefined
+            ? `Stage ${stage} failed in ${state.pipeline}`
+            : `Action ${action} failed in ${state.pipeline} / ${stage}`,
+        status: statusOf('FAILED', false),
+        // Approving from a failure's reply would be confusing: only its retry and link buttons.
+        actions: base.actions.filter((entry) => entry.kind !== 'approve' && entry.kind !== 'reject'),
+      },
+    });
+  }
+  const waiting = overview.waitingApproval;
+  if (waiting !== undefined) {
+    const { stage, action } = waiting;
+    replies.push({
+      key: `approval:${stage}/${action}@${attemptOf(state, stage, action)}`,
+      message: {
+        ...base,
+        level: 'action',
+        stage,
+        action,
+        title: `Approval needed: ${action} in ${state.pipeline} / ${stage}`,
+        status: statusOf('STARTED', true),
+        summary: `Waiting for approval: ${action} in stage ${stage}`,
+        actions: base.actions.filter((entry) => entry.kind !== 'retry'),
+      },
+    });
+  }
+  return replies;
+}
+
+function statusOf(state: string, approval: boolean): AlertMessage['status'] {
+  const { verb: _verb, ...status } = presentState(state, { known: true, approval });
+  return status;
+}
+
+/** The largest attempt seen on the stage (or the action): stable however the stage's events arrive. */
+function attemptOf(state: ExecutionState, stage: string, action?: string): number {
+  const records = [
+    Object.hasOwn(state.stages, stage) ? state.stages[stage] : undefined,
+    ...Object.values(state.actions).filter(
+      (record) => record.stage === stage && (action === undefined || record.action === action),
+    ),
+  ];
+  const attempts = records.flatMap((record) => (record?.attempt === undefined ? [] : [record.attempt]));
+  return attempts.length > 0 ? Math.max(...attempts) : 1;
+}

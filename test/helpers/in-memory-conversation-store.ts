@@ -1,0 +1,135 @@
+import type { ExecutionState } from '../../src/core/executions';
+import type {
+  ConversationKey,
+  ConversationRecord,
+  ConversationRendering,
+  ConversationStore,
+  PutExecutionResult,
+} from '../../src/core/ports';
+import type { ChannelRef } from '../../src/core/subscriptions';
+
+interface StoredConversation {
+  state?: ExecutionState;
+  version?: number;
+  messageId?: string;
+  renderedVersion: number;
+  replies: readonly string[];
+  lock?: { owner: string; expiresAt: number };
+}
+
+export interface InMemoryConversationStoreOptions {
+  now?: () => number;
+  /**
+   * Awaited before each operation takes effect: a test passes a fast-check scheduler here so that
+   * concurrent invocations interleave in any order, each operation staying atomic (as DynamoDB's are).
+   */
+  yieldPoint?: () => Promise<unknown>;
+}
+
+/**
+ * ConversationStore in memory with DynamoDB's semantics: every write conditional and atomic,
+ * reads consistent, claims and locks expiring. A real class implementing the port (the DynamoDB
+ * adapter is tested against dynalite with the same expectations).
+ */
+export class InMemoryConversationStore implements ConversationStore {
+  readonly claims = new Map<string, number>();
+  private readonly conversations = new Map<string, StoredConversation>();
+  private readonly now: () => number;
+  private readonly yieldPoint: () => Promise<unknown>;
+  /** Successful state writes, for assertions. */
+  writes = 0;
+  conflicts = 0;
+
+  constructor(options: InMemoryConversationStoreOptions = {}) {
+    this.now = options.now ?? (() => Date.parse('2026-01-01T00:00:00Z'));
+    this.yieldPoint = options.yieldPoint ?? (() => Promise.resolve());
+  }
+
+  async claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number): Promise<boolean> {
+    await this.yieldPoint();
+    const key = JSON.stringify([eventId, channel.platform, channel.workspace, channel.channel]);
+    const expiresAt = this.claims.get(key);
+    if (expiresAt !== undefined && expiresAt > this.now()) return false;
+    this.claims.set(key, this.now() + ttlSeconds * 1000);
+    return true;
+  }
+
+  async read(key: ConversationKey): Promise<ConversationRecord | undefined> {
+    await this.yieldPoint();
+    return this.snapshot(key);
+  }
+
+  /** The record as stored now, without a yield point: for assertions. */
+  snapshot(key: ConversationKey): ConversationRecord | undefined {
+    const stored = this.conversations.get(keyOf(key));
+    if (stored?.state === undefined || stored.version === undefined) return undefined;
+    return structuredClone({
+      state: { ...stored.state, version: stored.version },
+      version: stored.version,
+      ...(stored.messageId === undefined ? {} : { messageId: stored.messageId }),
+      renderedVersion: stored.renderedVersion,
+      replies: stored.replies,
+    });
+  }
+
+  async writeState(
+    key: ConversationKey,
+    state: ExecutionState,
+    expectedVersion: number | undefined,
+  ): Promise<PutExecutionResult> {
+    await this.yieldPoint();
+    const stored = this.conversations.get(keyOf(key));
+    if (stored?.version !== expectedVersion) {
+      this.conflicts += 1;
+      return { ok: false, reason: 'version-conflict' };
+    }
+    const version = (expectedVersion ?? 0) + 1;
+    const next: StoredConversation = stored ?? { renderedVersion: 0, replies: [] };
+    next.state = structuredClone({ ...state, version });
+    next.version = version;
+    this.conversations.set(keyOf(key), next);
+    this.writes += 1;
+    return { ok: true, version };
+  }
+
+  async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<boolean> {
+    await this.yieldPoint();
+    const stored = this.conversations.get(keyOf(key));
+    if (stored === undefined) return false;
+    const lock = stored.lock;
+    if (lock !== undefined && lock.owner !== owner && lock.expiresAt > this.now()) return false;
+    stored.lock = { owner, expiresAt: this.now() + leaseMs };
+    return true;
+  }
+
+  async saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean> {
+    await this.yieldPoint();
+    const stored = this.conversations.get(keyOf(key));
+    if (stored?.lock?.owner !== owner) return false;
+    if (rendering.messageId !== undefined) stored.messageId = rendering.messageId;
+    stored.renderedVersion = rendering.renderedVersion;
+    stored.replies = [...rendering.replies];
+    return true;
+  }
+
+  async releaseLock(key: ConversationKey, owner: string): Promise<void> {
+    await this.yieldPoint();
+    const stored = this.conversations.get(keyOf(key));
+    if (stored?.lock?.owner === owner) delete stored.lock;
+  }
+
+  /** Who holds the lock now, for assertions. */
+  lockOf(key: ConversationKey): { owner: string; expiresAt: number } | undefined {
+    return this.conversations.get(keyOf(key))?.lock;
+  }
+}
+
+function keyOf(key: ConversationKey): string {
+  return JSON.stringify([
+    key.channel.platform,
+    key.channel.workspace,
+    key.channel.channel,
+    key.pipeline,
+    key.executionId,
+  ]);
+}

@@ -1,0 +1,170 @@
+import { parsePipelineEvent } from '../../../../src/core/events';
+import { executionToAlertMessage } from '../../../../src/core/executions';
+import { ChatDeliveryError, threadReplies } from '../../../../src/core/notify';
+import { InMemoryPipelineClient } from '../../../helpers/in-memory-pipeline-client';
+import { EXECUTION_ID, PIPELINE, pipelineEvent, retriedExecutionSpecs } from '../executions/execution-events';
+import { CHANNEL, content, fold, harness, KEY, RULE, rawEvent } from './notify-harness';
+
+const specs = retriedExecutionSpecs();
+const byId = (id: string) => {
+  const spec = specs.find((candidate) => candidate.id === id);
+  if (spec === undefined) throw new Error(`no spec ${id}`);
+  return spec;
+};
+/** Up to the pipeline FAILED of attempt 1: Source succeeded, Build failed. */
+const FAILED_RUN = specs.slice(0, 10);
+
+describe('notifyEvent', () => {
+  test('the raw events of the harness parse to the events of the executions tests', () => {
+    for (const spec of specs) expect(parsePipelineEvent(rawEvent(spec))).toEqual(pipelineEvent(spec));
+  });
+
+  test('a malformed event is logged with the rule name and dropped, without a throw', async () => {
+    const { notify, chat, log } = harness();
+    await expect(notify({ 'detail-type': 'nope', detail: {} })).resolves.toEqual({ status: 'invalid-event' });
+    expect(chat.calls).toEqual([]);
+    expect(log.at('error')).toEqual([expect.objectContaining({ fields: expect.objectContaining({ rule: RULE }) })]);
+  });
+
+  test('the first event posts, later ones update the same message; it ends showing the final state', async () => {
+    const { deliver, chat, store } = harness();
+    for (const spec of specs) await deliver(spec);
+    expect(chat.messages).toHaveLength(1);
+    const [message] = chat.messages;
+    const final = store.snapshot(KEY);
+    expect(final?.renderedVersion).toBe(final?.version);
+    expect(message?.revisions.at(-1)).toEqual(executionToAlertMessage(final?.state ?? fail('no state')));
+    expect(content(final?.state)).toEqual(content(fold(specs.map(pipelineEvent))));
+    expect(message?.revisions.at(-1)?.status.state).toBe('SUCCEEDED');
+  });
+
+  test('a duplicate delivery changes nothing and calls nobody', async () => {
+    const { deliver, chat, store } = harness();
+    await deliver(byId('ev-001'));
+    const calls = chat.calls.length;
+    const writes = store.writes;
+    await expect(deliver(byId('ev-001'))).resolves.toEqual({ status: 'duplicate' });
+    expect(chat.calls).toHaveLength(calls);
+    expect(store.writes).toBe(writes);
+  });
+
+  test('a failure adds one thread reply with the error code, summary and log link', async () => {
+    const { deliver, chat } = harness();
+    for (const spec of FAILED_RUN) await deliver(spec);
+    for (const spec of FAILED_RUN) await deliver(spec);
+    const [message] = chat.messages;
+    expect(message?.replies).toHaveLength(1);
+    const reply = message?.replies[0];
+    expect(reply).toMatchObject({
+      title: 'Action Build failed in myPipeline / Build',
+      status: { state: 'FAILED', severity: 'error' },
+      summary: 'Build terminated with state: FAILED',
+    });
+    expect(reply?.facts).toContainEqual({ label: 'Error', value: 'JobFailed' });
+    expect(reply?.links.map((link) => link.kind)).toEqual(['console', 'external']);
+    expect(reply?.actions.map((action) => action.kind)).toEqual(['retry', 'retry', 'open-console']);
+  });
+
+  test('a waiting approval adds a thread reply with its buttons', async () => {
+    const { deliver, chat } = harness();
+    const untilApproval = specs.slice(
+      0,
+      specs.findIndex((spec) => spec.stage === 'Approval' && spec.level === 'action') + 1,
+    );
+    for (const spec of untilApproval) await deliver(spec);
+    const approval = chat.messages[0]?.replies.at(-1);
+    expect(approval?.title).toBe('Approval needed: ManualApproval in myPipeline / Approval');
+    expect(approval?.actions.map((action) => action.kind)).toEqual(['approve', 'reject', 'open-console']);
+  });
+
+  test('a permanent chat error is logged with the subscription and not thrown; the lock is released', async () => {
+    const { deliver, chat, log, store } = harness();
+    chat.failNext('post', 'permanent', 'channel_not_found');
+    await expect(deliver(byId('ev-001'))).resolves.toEqual({ status: 'undeliverable', code: 'channel_not_found' });
+    expect(log.at('error')).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ subscription: RULE, code: 'channel_not_found' }) }),
+    ]);
+    expect(store.lockOf(KEY)).toBeUndefined();
+    expect(chat.calls).toEqual([{ operation: 'post', channel: 'C0001' }]);
+  });
+
+  test('a transient chat error throws; the retry (a duplicate) still posts', async () => {
+    const { notify, chat, store } = harness();
+    chat.failNext('post', 'transient', 'http_500');
+    await expect(notify(rawEvent(byId('ev-001')))).rejects.toBeInstanceOf(ChatDeliveryError);
+    expect(store.lockOf(KEY)).toBeUndefined();
+    await expect(notify(rawEvent(byId('ev-001')))).resolves.toMatchObject({ status: 'rendered' });
+    expect(chat.messages).toHaveLength(1);
+  });
+
+  test('a failed reply is retried without posting or updating the message again', async () => {
+    const { notify, deliver, chat } = harness();
+    for (const spec of FAILED_RUN.slice(0, 8)) await deliver(spec);
+    chat.failNext('reply', 'transient', 'ratelimited');
+    // The stage's FAILED is what makes the execution failed (the action's alone is not, while its stage runs).
+    const failed = rawEvent(byId('ev-009'));
+    await expect(notify(failed)).rejects.toThrow('ratelimited');
+    const before = chat.calls.length;
+    await expect(notify(failed)).resolves.toMatchObject({ status: 'rendered' });
+    expect(chat.calls.slice(before).map((call) => call.operation)).toEqual(['reply']);
+    expect(chat.messages[0]?.replies).toHaveLength(1);
+  });
+
+  test('a pipeline-level FAILED alone is enriched with the failed action from the API', async () => {
+    const pipelines = new InMemoryPipelineClient()
+      .addPipeline(PIPELINE, { Source: ['Source:Source'], Build: ['Build:Build'] })
+      .failStage(PIPELINE, 'Build', EXECUTION_ID, 'Build', 'Tests failed: 3 of 120');
+    const { deliver, chat } = harness({ pipelines });
+    await deliver(byId('ev-010'));
+    const shown = chat.messages[0]?.revisions.at(-1);
+    expect(shown?.summary).toBe('Tests failed: 3 of 120');
+    expect(shown?.links.map((link) => link.url)).toContain('https://example.com/build/1');
+    expect(chat.messages[0]?.replies[0]?.summary).toBe('Tests failed: 3 of 120');
+  });
+
+  test('when the failure details cannot be read, the alert goes out without them', async () => {
+    const pipelines = new InMemoryPipelineClient().failNext('listActionExecutions', 'ThrottlingException');
+    const { deliver, chat, log } = harness({ pipelines });
+    await deliver(byId('ev-010'));
+    expect(chat.messages).toHaveLength(1);
+    expect(log.at('warn').map((entry) => entry.message)).toContain('could not read failure details');
+  });
+
+  test('a deleted message is posted again', async () => {
+    const { deliver, chat } = harness();
+    await deliver(byId('ev-001'));
+    chat.failNext('update', 'permanent', 'message_not_found');
+    await deliver(byId('ev-002'));
+    expect(chat.messages).toHaveLength(2);
+    expect(chat.messages[1]?.revisions).toHaveLength(1);
+  });
+
+  test('while another invocation holds the lock, the event is merged and left to the holder', async () => {
+    const { deliver, chat, store } = harness();
+    await deliver(byId('ev-001'));
+    await store.acquireLock(KEY, 'someone-else', 60_000);
+    await expect(deliver(byId('ev-002'))).resolves.toEqual({ status: 'deferred', version: 2 });
+    expect(chat.messages[0]?.revisions).toHaveLength(1);
+    // The holder's re-read after release renders it (here: the next delivery, as the holder would).
+    await store.releaseLock(KEY, 'someone-else');
+    await deliver(byId('ev-002'));
+    expect(chat.messages[0]?.revisions).toHaveLength(2);
+  });
+
+  test('thread replies follow the current state: none once the failed stage is retried', () => {
+    const untilFailed = fold(FAILED_RUN.map(pipelineEvent));
+    expect(threadReplies(untilFailed ?? fail('no state')).map((reply) => reply.key)).toEqual(['failed:Build@1']);
+    const retried = fold(specs.slice(0, 13).map(pipelineEvent));
+    expect(threadReplies(retried ?? fail('no state'))).toEqual([]);
+  });
+
+  test('records are per channel: the same event in two channels makes two messages', async () => {
+    const { deps, chat } = harness();
+    const { notifyEvent } = await import('../../../../src/core/notify');
+    const event = rawEvent(byId('ev-001'));
+    await notifyEvent({ rule: RULE, channel: CHANNEL, event }, deps);
+    await notifyEvent({ rule: RULE, channel: { ...CHANNEL, channel: 'C0002' }, event }, deps);
+    expect(chat.in('C0001')).toHaveLength(1);
+    expect(chat.in('C0002')).toHaveLength(1);
+  });
+});
