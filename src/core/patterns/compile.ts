@@ -55,8 +55,11 @@ interface TrieNode {
   readonly children: readonly { readonly key: string; readonly node: TrieNode }[];
   /** Event keys spanning two or more segments from here (`type.category`); their presence needs the general walk. */
   readonly dottedKeys: readonly string[];
-  /** Every field below or at this node, positioned here: the general walk's input. */
-  readonly cursors: readonly FieldCursor[];
+  /** Every field below or at this node. */
+  readonly fields: readonly CompiledField[];
+  readonly depth: number;
+  /** `fields` positioned here, the general walk's input: built on first use (events with dotted keys or arrays). */
+  cursors: readonly FieldCursor[] | undefined;
   /** Whether every field below or at this node accepts absence (`exists: false`). */
   readonly absentOk: boolean;
   /** Whether every field strictly below this node accepts absence. */
@@ -74,9 +77,66 @@ export function pathRoutes(segments: readonly string[]): string[][] {
   return segments.map((_, i) => segments.slice(i).map((__, j) => segments.slice(i, i + j + 1).join('.')));
 }
 
+const NO_FIELDS: readonly CompiledField[] = Object.freeze([]);
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_CHILDREN: readonly { readonly key: string; readonly node: TrieNode }[] = Object.freeze([]);
+
+/**
+ * Compiled patterns share what is equal between them: fields (path, routes and
+ * leaf test) with the same path and plain-string conditions, and the trie nodes
+ * of such a field alone. Ten thousand subscriptions to one event source hold
+ * one `source` field, not ten thousand. The caches are bounded: when one is
+ * full it is emptied, so later patterns stop sharing with earlier ones, but
+ * nothing grows without limit in a long-running process.
+ */
+const CACHE_LIMIT = 20_000;
+const sharedPaths = new Map<string, { readonly segments: readonly string[]; readonly routes: string[][] }>();
+const sharedFields = new Map<string, CompiledField>();
+const sharedLeafNodes = new WeakMap<CompiledField, TrieNode>();
+
+function cacheSet<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** A key for conditions that are compared by their strings alone (the common case), else undefined: not shared. */
+function conditionsKey(conditions: readonly LeafCondition[]): string | undefined {
+  let key = '';
+  for (const condition of conditions) {
+    switch (condition.kind) {
+      case 'exact':
+        if (typeof condition.value !== 'string') return undefined;
+        key += `e${condition.value.length}:${condition.value}`;
+        break;
+      case 'prefix':
+      case 'suffix':
+        key += `${condition.kind === 'prefix' ? 'p' : 's'}${condition.ignoreCase ? 'i' : ''}${condition.value.length}:${condition.value}`;
+        break;
+      case 'equals-ignore-case':
+        key += `i${condition.value.length}:${condition.value}`;
+        break;
+      case 'exists':
+        key += condition.exists ? 'x' : 'n';
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return key;
+}
+
 function compileField(segments: readonly string[], conditions: readonly LeafCondition[]): CompiledField {
-  const routes = pathRoutes(segments);
-  return { path: segments.join('.'), segments, routes, leaf: compileLeaf(conditions), conditions };
+  const path = segments.join('.');
+  const conditionKey = conditionsKey(conditions);
+  const fieldKey = conditionKey === undefined ? undefined : `${path.length}:${path}${conditionKey}`;
+  if (fieldKey !== undefined) {
+    const shared = sharedFields.get(fieldKey);
+    if (shared) return shared;
+  }
+  const route = sharedPaths.get(path) ?? cacheSet(sharedPaths, path, { segments, routes: pathRoutes(segments) });
+  const field = { path, segments: route.segments, routes: route.routes, leaf: compileLeaf(conditions), conditions };
+  return fieldKey === undefined ? field : cacheSet(sharedFields, fieldKey, field);
 }
 
 type FieldSpec = { readonly segments: readonly string[]; readonly conditions: readonly LeafCondition[] };
@@ -263,30 +323,58 @@ function tryRoutes(
 }
 
 function buildTrie(fields: readonly CompiledField[], depth: number): TrieNode {
+  const [single] = fields;
+  if (fields.length === 1 && single !== undefined && single.segments.length === depth) {
+    // A leaf node of one field: the same for every pattern holding the (shared) field.
+    let node = sharedLeafNodes.get(single);
+    if (!node) {
+      node = newTrieNode(fields, depth);
+      sharedLeafNodes.set(single, node);
+    }
+    return node;
+  }
+  return newTrieNode(fields, depth);
+}
+
+function newTrieNode(fields: readonly CompiledField[], depth: number): TrieNode {
   const ending = fields.filter((field) => field.segments.length === depth);
-  const deeper = fields.filter((field) => field.segments.length > depth);
+  const deeper = ending.length === fields.length ? NO_FIELDS : fields.filter((field) => field.segments.length > depth);
   const bySegment = new Map<string, CompiledField[]>();
-  const dottedKeys = new Set<string>();
+  let dottedKeys: Set<string> | undefined;
   for (const field of deeper) {
     const segment = field.segments[depth] ?? '';
     const group = bySegment.get(segment) ?? [];
     group.push(field);
     bySegment.set(segment, group);
-    for (const key of (field.routes[depth] ?? []).slice(1)) dottedKeys.add(key);
+    const row = field.routes[depth] ?? NO_STRINGS;
+    for (let j = 1; j < row.length; j++) {
+      dottedKeys ??= new Set();
+      dottedKeys.add(row[j] ?? '');
+    }
   }
   return {
-    ending,
-    children: [...bySegment].map(([key, group]) => ({ key, node: buildTrie(group, depth + 1) })),
-    dottedKeys: [...dottedKeys],
-    cursors: fields.map((field) => ({ field, at: depth })),
+    ending: ending.length === 0 ? NO_FIELDS : ending,
+    children:
+      bySegment.size === 0
+        ? NO_CHILDREN
+        : [...bySegment].map(([key, group]) => ({ key, node: buildTrie(group, depth + 1) })),
+    dottedKeys: dottedKeys === undefined ? NO_STRINGS : [...dottedKeys],
+    fields,
+    depth,
+    cursors: undefined,
     absentOk: fields.every((field) => field.leaf.allowsAbsent),
     deeperAbsentOk: deeper.every((field) => field.leaf.allowsAbsent),
   };
 }
 
+function cursorsOf(node: TrieNode): readonly FieldCursor[] {
+  node.cursors ??= node.fields.map((field) => ({ field, at: node.depth }));
+  return node.cursors;
+}
+
 /** satisfiesValue(value, node.cursors), without allocating while the event has no dotted keys. */
 function satisfiesTrieValue(value: unknown, node: TrieNode): boolean {
-  if (Array.isArray(value)) return satisfiesArray(value, node.cursors);
+  if (Array.isArray(value)) return satisfiesArray(value, cursorsOf(node));
   if (isObject(value)) {
     for (const field of node.ending) if (!field.leaf.allowsAbsent) return false;
     return satisfiesTrieObject(value, node);
@@ -298,7 +386,7 @@ function satisfiesTrieValue(value: unknown, node: TrieNode): boolean {
 function satisfiesTrieObject(object: Readonly<Record<string, unknown>>, node: TrieNode): boolean {
   for (const key of node.dottedKeys) {
     if (presentValue(object, key) !== undefined) {
-      const deeper = node.cursors.filter((cursor) => cursor.at < cursor.field.segments.length);
+      const deeper = cursorsOf(node).filter((cursor) => cursor.at < cursor.field.segments.length);
       return satisfiesObject(object, deeper);
     }
   }

@@ -133,6 +133,8 @@ interface IndexKey {
   readonly path: string;
   readonly kind: 'exact' | 'prefix';
   readonly value: string;
+  /** The key's name in the selectivity statistics (kind, path and value). */
+  readonly stat: string;
 }
 
 interface IndexableField {
@@ -271,18 +273,24 @@ function indexableField(field: CompiledField, planField: PlanField): IndexableFi
   const keys: IndexKey[] = [];
   for (const condition of field.conditions) {
     if (condition.kind === 'exact' && typeof condition.value === 'string' && !canonicalIpOf(condition.value)) {
-      keys.push({ path: field.path, kind: 'exact', value: condition.value });
+      keys.push({
+        path: field.path,
+        kind: 'exact',
+        value: condition.value,
+        stat: `exact\u0000${field.path}\u0000${condition.value}`,
+      });
     } else if (condition.kind === 'prefix' && !condition.ignoreCase) {
-      keys.push({ path: field.path, kind: 'prefix', value: condition.value });
+      keys.push({
+        path: field.path,
+        kind: 'prefix',
+        value: condition.value,
+        stat: `prefix\u0000${field.path}\u0000${condition.value}`,
+      });
     } else {
       return undefined;
     }
   }
   return { field: planField, path: field.path, segments: field.segments, keys };
-}
-
-function statKey(key: IndexKey): string {
-  return `${key.kind}\u0000${key.path}\u0000${key.value}`;
 }
 
 /**
@@ -471,6 +479,7 @@ export class EventPatternIndex<T> {
   readonly #keyUse = new Map<string, number>();
   /** Interned plan fields. Grows with the distinct fields ever added; cleared when the index is emptied. */
   readonly #planFields = new Map<string, PlanField>();
+  readonly #planByField = new Map<CompiledField, PlanField>();
   readonly #options: ValidateEventPatternOptions | undefined;
   /** Interned path slots, one per distinct path of the plan fields and path indexes. */
   readonly #slots = new Map<string, PathSlot>();
@@ -559,6 +568,7 @@ export class EventPatternIndex<T> {
       this.#groups.delete(group.key);
       if (this.#groups.size === 0) {
         this.#planFields.clear();
+        this.#planByField.clear();
         this.#slots.clear();
         this.#residuals.clear();
       }
@@ -622,6 +632,9 @@ export class EventPatternIndex<T> {
   }
 
   #intern(field: CompiledField): PlanField {
+    // Compiled fields are shared between patterns (see compile.ts): most are found by identity.
+    const known = this.#planByField.get(field);
+    if (known) return known;
     const key = `${field.path}\u0000${JSON.stringify(field.conditions)}`;
     let interned = this.#planFields.get(key);
     if (!interned) {
@@ -643,6 +656,7 @@ export class EventPatternIndex<T> {
       };
       this.#planFields.set(key, interned);
     }
+    this.#planByField.set(field, interned);
     return interned;
   }
 
@@ -650,7 +664,7 @@ export class EventPatternIndex<T> {
     for (const fields of group.candidates) {
       for (const field of fields) {
         for (const key of field.keys) {
-          const stat = statKey(key);
+          const stat = key.stat;
           const count = (this.#keyUse.get(stat) ?? 0) + delta;
           if (count <= 0) this.#keyUse.delete(stat);
           else this.#keyUse.set(stat, count);
@@ -664,7 +678,7 @@ export class EventPatternIndex<T> {
     for (const key of field.keys) {
       // An empty prefix is hit by every string: never worth indexing on.
       if (key.kind === 'prefix' && key.value === '') return Number.POSITIVE_INFINITY;
-      cost += (this.#keyUse.get(statKey(key)) ?? 1) * (key.kind === 'prefix' ? PREFIX_WEIGHT : 1);
+      cost += (this.#keyUse.get(key.stat) ?? 1) * (key.kind === 'prefix' ? PREFIX_WEIGHT : 1);
     }
     return cost;
   }

@@ -81,4 +81,21 @@ describe('EventPatternIndex', () => {
     expect(index.match(event('pipe-7', 'FAILED'))).toEqual([7, 1007, 2007, -1]);
     expect(index.match(event('pipe-7', 'SUCCEEDED'))).toEqual([]);
   });
+
+  test('many hits from interleaved repeated patterns come back in insertion order', () => {
+    const index = new EventPatternIndex<number>();
+    const shapes = [
+      { detail: { pipeline: ['pipe'] } },
+      { detail: { pipeline: [{ prefix: 'pi' }] } },
+      { source: ['aws.codepipeline'] },
+      { detail: { state: ['FAILED'] } },
+      { detail: { pipeline: ['pipe'], state: ['FAILED'] } },
+    ];
+    for (let i = 0; i < 200; i++) index.add(`p${i}`, shapes[(i * 7) % shapes.length], i);
+    index.remove('p3');
+
+    const expected = Array.from({ length: 200 }, (_, i) => i).filter((i) => i !== 3);
+    expect(index.match(event('pipe', 'FAILED'))).toEqual(expected);
+    expect(index.matchEntries(event('pipe', 'FAILED')).map((m) => m.id)).toEqual(expected.map((i) => `p${i}`));
+  });
 });

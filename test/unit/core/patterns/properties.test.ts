@@ -143,3 +143,57 @@ describe('EventPatternIndex agrees with brute force', () => {
     );
   });
 });
+
+describe('EventPatternIndex fast paths agree with brute force', () => {
+  // Patterns of plain strings and prefixes (what the index files and checks by residual), many sharing fields,
+  // against events whose values at those paths are plain, in arrays, behind arrays, or spelled with dotted keys.
+  const word = fc.constantFrom('x', 'y', 'xy', 'api-x', 'FAILED', '10.0.0.1');
+  const leaf = fc.array(
+    fc.oneof(
+      word,
+      word,
+      word.map((value) => ({ prefix: value })),
+    ),
+    { minLength: 1, maxLength: 2 },
+  );
+  const simplePattern = fc.oneof(
+    fc.record({ source: leaf, detail: fc.record({ pipeline: leaf, state: leaf }, { requiredKeys: ['pipeline'] }) }),
+    fc.record({ 'detail.pipeline': leaf, source: leaf }, { requiredKeys: ['detail.pipeline'] }),
+    fc
+      .tuple(leaf, leaf, leaf)
+      .map(([a, b, c]) => ({ source: a, $or: [{ detail: { pipeline: b } }, { detail: { state: c } }] })),
+  );
+  const value = fc.oneof(word, fc.array(word, { maxLength: 3 }), fc.constant(null), fc.constant({}));
+  const detail = fc.record({ pipeline: value, state: value }, { requiredKeys: [] });
+  const simpleEvent = fc.oneof(
+    fc.record({ source: value, detail }),
+    fc.record({ source: value, detail: fc.array(detail, { maxLength: 2 }) }),
+    fc.record({ source: value, 'detail.pipeline': value, detail }, { requiredKeys: ['detail.pipeline'] }),
+  );
+
+  test('for many patterns sharing fields, with removals', () => {
+    fc.assert(
+      fc.property(
+        fc.array(simplePattern, { minLength: 1, maxLength: 80 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.array(simpleEvent, { minLength: 1, maxLength: 20 }),
+        (patterns, removals, events) => {
+          const index = new EventPatternIndex<number>();
+          const live = new Map<string, number>();
+          patterns.forEach((pattern, i) => {
+            index.add(`p${i}`, pattern, i);
+            live.set(`p${i}`, i);
+          });
+          for (const removal of removals) live.delete(`p${removal % patterns.length}`);
+          for (const removal of removals) index.remove(`p${removal % patterns.length}`);
+          for (const event of events) {
+            const bruteForce = [...live.values()].filter((i) => matchesEventPattern(patterns[i], event));
+            expect(index.match(event)).toEqual(bruteForce);
+            expect(index.matchEntries(event).map((m) => m.value)).toEqual(bruteForce);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
