@@ -24,6 +24,8 @@ export const approvalMetadataSchema = z.strictObject({
   value: z.string().min(1).max(2000),
   channel: z.string().min(1),
   messageTs: z.string().min(1),
+  /** The thread the message is in (or its own ts): where the outcome reply goes. */
+  threadTs: z.string().min(1).optional(),
 });
 
 export type ApprovalMetadata = z.infer<typeof approvalMetadataSchema>;

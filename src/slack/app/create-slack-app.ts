@@ -5,11 +5,14 @@ import { registerListeners } from './listeners';
 import { describeError } from './slack-errors';
 import { UserGroupResolver } from './user-groups';
 
-/** One workspace's bot token with the bot's ids, so Bolt makes no auth.test call per event. */
+/**
+ * One workspace's bot token with the bot's ids. With both ids Bolt makes no auth.test call;
+ * without them it makes one per cold start (cached), never one per event.
+ */
 export interface SlackBotCredentials {
   readonly botToken: string;
-  readonly botId: string;
-  readonly botUserId: string;
+  readonly botId?: string | undefined;
+  readonly botUserId?: string | undefined;
 }
 
 export interface CreateSlackAppOptions {
@@ -37,7 +40,11 @@ export function createSlackApp(options: CreateSlackAppOptions): App {
     receiver: options.receiver,
     ...('authorize' in options.bot
       ? { authorize: options.bot.authorize }
-      : { token: options.bot.botToken, botId: options.bot.botId, botUserId: options.bot.botUserId }),
+      : {
+          token: options.bot.botToken,
+          ...(options.bot.botId === undefined ? {} : { botId: options.bot.botId }),
+          ...(options.bot.botUserId === undefined ? {} : { botUserId: options.bot.botUserId }),
+        }),
     processBeforeResponse: true,
     logger,
     clientOptions: {

@@ -30,7 +30,11 @@ let stack: Stack;
 beforeEach(async () => {
   stack = await startStack();
 });
-afterEach(() => stack.stop());
+afterEach(async () => {
+  await stack.stop();
+  // A listener that failed inside pipewatch logs an error; none of these scenarios should.
+  expect(stack.log.lines.filter((line) => line.level === 'error')).toEqual([]);
+});
 
 const deploys = { platform: 'slack', workspace: TEAM, channel: DEPLOYS };
 const other = { platform: 'slack', workspace: TEAM, channel: OTHER };

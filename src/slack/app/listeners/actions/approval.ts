@@ -55,6 +55,7 @@ export function approvalAction(deps: SlackAppDeps, groups: UserGroupResolver) {
         value: action.value ?? '',
         channel: body.channel.id,
         messageTs,
+        ...(typeof body.message?.thread_ts === 'string' ? { threadTs: body.message.thread_ts } : {}),
       }),
     });
   };

@@ -74,14 +74,19 @@ export function approvalSubmitView(deps: SlackAppDeps, groups: UserGroupResolver
       await tell(result.message);
       return;
     }
+    const reply = `${kind === 'approve' ? ':white_check_mark:' : ':no_entry:'} ${decision} ${escapeMrkdwn(value.action)} in ${escapeMrkdwn(value.pipeline)} / ${escapeMrkdwn(value.stage)} by ${slackUserMention(user.id)}${comment?.trim() ? `: ${escapeMrkdwn(comment.trim())}` : ''}`;
+    // A submission does not carry the message: it is read back (conversations.replies, which needs
+    // the channels:history / groups:history scopes). Without it the thread reply still tells everyone.
     const message = await fetchMessage(client, metadata.channel, metadata.messageTs).catch((error: unknown) => {
       deps.log.warn('could not read the approval message', { channel: metadata.channel, error: describeError(error) });
       return undefined;
     });
-    const detail = comment?.trim() ? `: ${escapeMrkdwn(comment.trim())}` : '';
-    const reply = `${kind === 'approve' ? ':white_check_mark:' : ':no_entry:'} ${decision} ${escapeMrkdwn(value.action)} in ${escapeMrkdwn(value.pipeline)} / ${escapeMrkdwn(value.stage)} by ${slackUserMention(user.id)}${detail}`;
     if (message === undefined) {
-      await tell(result.message);
+      await client.chat
+        .postMessage({ channel: metadata.channel, thread_ts: metadata.threadTs ?? metadata.messageTs, text: reply })
+        .catch((error: unknown) => {
+          deps.log.warn('could not reply in the thread after a click', { error: describeError(error) });
+        });
       return;
     }
     await showOutcome(
