@@ -1,0 +1,265 @@
+// (adapter) DynamoDB --> ConversationStore of the notify path: event claims, execution records, render lock
+import {
+  ConditionalCheckFailedException,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { EXECUTION_STATE_SCHEMA, type ExecutionState } from '../core/executions';
+import type {
+  ConversationKey,
+  ConversationRecord,
+  ConversationRendering,
+  ConversationStore,
+  PutExecutionResult,
+} from '../core/ports';
+import type { ChannelRef } from '../core/subscriptions';
+
+/** The table's only key attribute (S). */
+export const PARTITION_KEY = 'pk';
+/** The table's TTL attribute: epoch seconds (serverless.yml's TimeToLiveSpecification). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * CreateTable parameters of the pipewatch table: one string hash key, on demand. The TTL
+ * attribute is set apart (UpdateTimeToLive, or TimeToLiveSpecification in serverless.yml).
+ */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [{ AttributeName: PARTITION_KEY, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+/** A DocumentClient that drops undefined values (optional fields of the core's types). */
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export interface DynamoDbConversationStoreOptions {
+  readonly client: DynamoDBClient | DynamoDBDocumentClient;
+  readonly tableName: string;
+  /**
+   * How long a conversation record outlives its last write. An execution can wait for an approval
+   * for 7 days; 30 days keeps the message updatable after a late retry, then DynamoDB forgets it.
+   */
+  readonly recordTtlSeconds?: number;
+  readonly now?: () => number;
+}
+
+export const DEFAULT_RECORD_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+/**
+ * One item per (event id, channel) claim, `event#<event id>#<channel key>`, and one per
+ * conversation, `conv#<channel key>#<pipeline>#<execution id>`, holding the merged state (as JSON
+ * text: stage names such as "__proto__" and empty strings stay exact), its version, the message id,
+ * the version on screen, the replies posted and the render lock. Every write is conditional; every
+ * read is strongly consistent. Items expire through the TTL attribute `expiresAt`; since DynamoDB
+ * deletes expired items only eventually (within days), conditions treat an expired claim or lock as absent.
+ */
+export class DynamoDbConversationStore implements ConversationStore {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly recordTtlSeconds: number;
+  private readonly now: () => number;
+
+  constructor(options: DynamoDbConversationStoreOptions) {
+    this.documents = options.client instanceof DynamoDBDocumentClient ? options.client : documentClient(options.client);
+    this.tableName = options.tableName;
+    this.recordTtlSeconds = options.recordTtlSeconds ?? DEFAULT_RECORD_TTL_SECONDS;
+    this.now = options.now ?? Date.now;
+  }
+
+  async claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number): Promise<boolean> {
+    const nowSeconds = Math.floor(this.now() / 1000);
+    return conditional(
+      this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            [PARTITION_KEY]: `event#${eventId}#${channelKey(channel)}`,
+            [TTL_ATTRIBUTE]: nowSeconds + ttlSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
+          ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#expiresAt': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': nowSeconds },
+        }),
+      ),
+    );
+  }
+
+  async read(key: ConversationKey): Promise<ConversationRecord | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [PARTITION_KEY]: conversationKey(key) },
+        ConsistentRead: true,
+      }),
+    );
+    if (Item === undefined) return undefined;
+    const item = storedItemSchema.parse(Item);
+    if (item.state === undefined || item.version === undefined) return undefined;
+    const state = parseState(item.state, key);
+    return {
+      state: { ...state, version: item.version },
+      version: item.version,
+      ...(item.messageId === undefined ? {} : { messageId: item.messageId }),
+      renderedVersion: item.renderedVersion ?? 0,
+      replies: item.replies ?? [],
+    };
+  }
+
+  async writeState(
+    key: ConversationKey,
+    state: ExecutionState,
+    expectedVersion: number | undefined,
+  ): Promise<PutExecutionResult> {
+    const version = (expectedVersion ?? 0) + 1;
+    // An update, not a put: the message id, the replies and the lock on the same item stay as they are.
+    const written = await conditional(
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PARTITION_KEY]: conversationKey(key) },
+          UpdateExpression: 'SET #state = :state, #version = :version, #expiresAt = :expiresAt',
+          ConditionExpression:
+            expectedVersion === undefined ? 'attribute_not_exists(#version)' : '#version = :expected',
+          ExpressionAttributeNames: { '#state': 'state', '#version': 'version', '#expiresAt': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':state': JSON.stringify({ ...state, version }),
+            ':version': version,
+            ':expiresAt': Math.floor(this.now() / 1000) + this.recordTtlSeconds,
+            ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
+          },
+        }),
+      ),
+    );
+    return written ? { ok: true, version } : { ok: false, reason: 'version-conflict' };
+  }
+
+  async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<boolean> {
+    const now = this.now();
+    return conditional(
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PARTITION_KEY]: conversationKey(key) },
+          UpdateExpression: 'SET #lockOwner = :owner, #lockExpiresAt = :expires',
+          // attribute_exists: a lock on no record would create a stray item without a TTL.
+          ConditionExpression:
+            'attribute_exists(#pk) AND (attribute_not_exists(#lockOwner) OR #lockOwner = :owner OR #lockExpiresAt < :now)',
+          ExpressionAttributeNames: {
+            '#pk': PARTITION_KEY,
+            '#lockOwner': 'lockOwner',
+            '#lockExpiresAt': 'lockExpiresAt',
+          },
+          ExpressionAttributeValues: { ':owner': owner, ':expires': now + leaseMs, ':now': now },
+        }),
+      ),
+    );
+  }
+
+  async saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean> {
+    const sets = ['#renderedVersion = :renderedVersion', '#replies = :replies'];
+    if (rendering.messageId !== undefined) sets.push('#messageId = :messageId');
+    return conditional(
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PARTITION_KEY]: conversationKey(key) },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#lockOwner = :owner',
+          ExpressionAttributeNames: {
+            '#lockOwner': 'lockOwner',
+            '#renderedVersion': 'renderedVersion',
+            '#replies': 'replies',
+            ...(rendering.messageId === undefined ? {} : { '#messageId': 'messageId' }),
+          },
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':renderedVersion': rendering.renderedVersion,
+            ':replies': [...rendering.replies],
+            ...(rendering.messageId === undefined ? {} : { ':messageId': rendering.messageId }),
+          },
+        }),
+      ),
+    );
+  }
+
+  async releaseLock(key: ConversationKey, owner: string): Promise<void> {
+    // Someone else's lock (ours ran out and was taken) is theirs to release: a failed condition is fine.
+    await conditional(
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PARTITION_KEY]: conversationKey(key) },
+          UpdateExpression: 'REMOVE #lockOwner, #lockExpiresAt',
+          ConditionExpression: '#lockOwner = :owner',
+          ExpressionAttributeNames: { '#lockOwner': 'lockOwner', '#lockExpiresAt': 'lockExpiresAt' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      ),
+    );
+  }
+}
+
+/** Platform, workspace and channel, each URI-encoded so that no id can contain the separators. */
+export function channelKey(channel: ChannelRef): string {
+  return [channel.platform, channel.workspace, channel.channel].map(encodeURIComponent).join(':');
+}
+
+export function conversationKey(key: ConversationKey): string {
+  return `conv#${channelKey(key.channel)}#${key.pipeline}#${key.executionId}`;
+}
+
+/** True when the write happened, false when its condition failed; anything else is thrown (EventBridge retries). */
+export async function conditional(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (
+      error instanceof ConditionalCheckFailedException ||
+      (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
+    ) {
+      return false;
+    }
+    throw error;
+  }
+}
+
+const storedItemSchema = z.object({
+  state: z.string().optional(),
+  version: z.number().int().positive().optional(),
+  messageId: z.string().optional(),
+  renderedVersion: z.number().int().nonnegative().optional(),
+  replies: z.array(z.string()).optional(),
+});
+
+/**
+ * The stored state is pipewatch's own JSON (written above from a merged ExecutionState); the check
+ * is of its layout version and identity, so that a record of another layout or another execution
+ * fails loudly instead of being merged into.
+ */
+const storedStateSchema = z.looseObject({
+  schema: z.literal(EXECUTION_STATE_SCHEMA),
+  pipeline: z.string(),
+  executionId: z.string(),
+  region: z.string(),
+  account: z.string(),
+  stages: z.record(z.string(), z.unknown()),
+  actions: z.record(z.string(), z.unknown()),
+  seenEvents: z.array(z.object({ eventId: z.string(), time: z.string() })),
+  version: z.number(),
+});
+
+function parseState(text: string, key: ConversationKey): ExecutionState {
+  const state = storedStateSchema.parse(JSON.parse(text));
+  if (state.pipeline !== key.pipeline || state.executionId !== key.executionId) {
+    throw new Error(`The record ${conversationKey(key)} holds the state of ${state.pipeline} ${state.executionId}`);
+  }
+  return state as unknown as ExecutionState;
+}

@@ -1,0 +1,68 @@
+// (wiring) notify input --> notifyEvent with adapters: used by handlers/notify.ts, the local mode and tests
+import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
+import { DynamoDbConversationStore } from '../aws/dynamodb-conversation-store';
+import { notifyInputSchema } from '../aws/notify-input';
+import { type NotifyDeps, type NotifyOptions, type NotifyOutcome, notifyEvent } from '../core/notify';
+import type { Log } from '../core/ports';
+import { SlackChatPoster, type SlackChatPosterOptions } from '../slack/slack-chat-poster';
+
+/** What the Lambda returns (EventBridge ignores it; tests and the local mode read it). */
+export type NotifyHandler = (input: unknown) => Promise<NotifyOutcome>;
+
+/**
+ * The notify function with explicit dependencies. The input is checked against the contract of
+ * the subscription rules' InputTransformer (src/aws/notify-input.ts); input that does not match
+ * is logged and dropped, never thrown: EventBridge would retry it for a day for nothing.
+ * Transient failures (DynamoDB, Slack 5xx, a rate limit longer than one invocation can wait) throw,
+ * so that EventBridge retries, then dead-letters.
+ */
+export function createNotifyHandler(deps: NotifyDeps): NotifyHandler {
+  return async (input) => {
+    const parsed = notifyInputSchema.safeParse(input);
+    if (!parsed.success) {
+      deps.log.error('dropped a notify input that no subscription rule sends', {
+        rule: ruleOf(input),
+        issues: parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+      });
+      return { status: 'invalid-event' };
+    }
+    return notifyEvent(parsed.data, deps);
+  };
+}
+
+export interface NotifyAdapters {
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  readonly codePipeline: CodePipelineClient;
+  /** The CodePipeline client's region. */
+  readonly region?: string;
+  /** The bot token and, locally, the Web API URL; see SlackChatPosterOptions. */
+  readonly slack: Omit<SlackChatPosterOptions, 'log'>;
+  readonly log: Log;
+  readonly now?: () => number;
+  readonly options?: Partial<NotifyOptions>;
+}
+
+/** The production adapters (DynamoDB, CodePipeline, Slack) for createNotifyHandler. */
+export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
+  const now = adapters.now ?? Date.now;
+  return {
+    conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName, now }),
+    chat: new SlackChatPoster({ ...adapters.slack, log: adapters.log }),
+    pipelines: new CodePipelinePipelineClient({
+      client: adapters.codePipeline,
+      ...(adapters.region === undefined ? {} : { region: adapters.region }),
+    }),
+    log: adapters.log,
+    now,
+    ...(adapters.options === undefined ? {} : { options: adapters.options }),
+  };
+}
+
+/** The rule name of an input that failed the contract, if it has one, for the log line. */
+function ruleOf(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null || !('rule' in input)) return undefined;
+  return typeof input.rule === 'string' ? input.rule.slice(0, 64) : undefined;
+}

@@ -1,0 +1,95 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDbClickClaims } from '../../../src/aws/dynamodb-click-claims';
+import { createTableInput, DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
+import { mergeEvent } from '../../../src/core/executions';
+import type { ConversationKey } from '../../../src/core/ports';
+import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+import {
+  EXECUTION_ID,
+  PIPELINE,
+  pipelineEvent,
+  retriedExecutionSpecs,
+} from '../../unit/core/executions/execution-events';
+
+const TABLE = 'pipewatch-state';
+const CHANNEL = { platform: 'slack', workspace: 'T1', channel: 'C1' };
+const KEY: ConversationKey = { channel: CHANNEL, pipeline: PIPELINE, executionId: EXECUTION_ID };
+const [first, second] = retriedExecutionSpecs().map(pipelineEvent);
+
+let local: LocalAwsClients;
+let now = Date.parse('2026-01-01T00:00:00Z');
+let store: DynamoDbConversationStore;
+beforeAll(async () => {
+  local = await startLocalAwsWithClients();
+  await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
+});
+afterAll(() => local.stop());
+beforeEach(() => {
+  now += 10 * 24 * 60 * 60 * 1000;
+  store = new DynamoDbConversationStore({ client: local.dynamo, tableName: TABLE, now: () => now });
+});
+
+function key(): ConversationKey {
+  // A fresh execution per test: the table is shared.
+  return { ...KEY, channel: { ...CHANNEL, channel: `C${now}` } };
+}
+
+describe('DynamoDbConversationStore against dynalite', () => {
+  test('an event claim is won once per channel, and again after its TTL', async () => {
+    expect(await store.claimEvent('e1', key().channel, 60)).toBe(true);
+    expect(await store.claimEvent('e1', key().channel, 60)).toBe(false);
+    expect(await store.claimEvent('e1', { ...key().channel, channel: 'other' }, 60)).toBe(true);
+    now += 61_000;
+    expect(await store.claimEvent('e1', key().channel, 60)).toBe(true);
+  });
+
+  test('state writes are conditional on the version read; the state round-trips exactly', async () => {
+    const k = key();
+    expect(await store.read(k)).toBeUndefined();
+    const state = mergeEvent(undefined, first ?? fail('no event'));
+    expect(await store.writeState(k, state, undefined)).toEqual({ ok: true, version: 1 });
+    expect(await store.writeState(k, state, undefined)).toEqual({ ok: false, reason: 'version-conflict' });
+    const read = await store.read(k);
+    expect(read).toEqual({ state: { ...state, version: 1 }, version: 1, renderedVersion: 0, replies: [] });
+    const next = mergeEvent(read?.state, second ?? fail('no event'));
+    expect(await store.writeState(k, next, 2)).toEqual({ ok: false, reason: 'version-conflict' });
+    expect(await store.writeState(k, next, 1)).toEqual({ ok: true, version: 2 });
+    expect((await store.read(k))?.state).toEqual({ ...next, version: 2 });
+  });
+
+  test('the render lock: exclusive, re-entrant, lost after its lease; renderings need it; writes keep it', async () => {
+    const k = key();
+    expect(await store.acquireLock(k, 'a', 30_000)).toBe(false);
+    await store.writeState(k, mergeEvent(undefined, first ?? fail('no event')), undefined);
+    expect(await store.acquireLock(k, 'a', 30_000)).toBe(true);
+    expect(await store.acquireLock(k, 'b', 30_000)).toBe(false);
+    expect(await store.acquireLock(k, 'a', 30_000)).toBe(true);
+    expect(await store.saveRendering(k, 'b', { messageId: 'x', renderedVersion: 1, replies: [] })).toBe(false);
+    expect(
+      await store.saveRendering(k, 'a', { messageId: '1.2', renderedVersion: 1, replies: ['failed:Build@1'] }),
+    ).toBe(true);
+    const state = (await store.read(k))?.state ?? fail('no state');
+    expect(await store.writeState(k, mergeEvent(state, second ?? fail('no event')), 1)).toMatchObject({ ok: true });
+    await store.releaseLock(k, 'b');
+    expect(await store.acquireLock(k, 'b', 30_000)).toBe(false);
+    now += 30_001;
+    expect(await store.acquireLock(k, 'b', 30_000)).toBe(true);
+    expect(await store.saveRendering(k, 'a', { renderedVersion: 2, replies: [] })).toBe(false);
+    await store.releaseLock(k, 'b');
+    expect(await store.acquireLock(k, 'a', 30_000)).toBe(true);
+    expect(await store.read(k)).toMatchObject({
+      version: 2,
+      messageId: '1.2',
+      renderedVersion: 1,
+      replies: ['failed:Build@1'],
+    });
+  });
+
+  test('click claims: the first click within the TTL wins', async () => {
+    const clicks = new DynamoDbClickClaims({ client: local.dynamo, tableName: TABLE, now: () => now });
+    expect(await clicks.claimClick('U1:retry:1', 10)).toBe(true);
+    expect(await clicks.claimClick('U1:retry:1', 10)).toBe(false);
+    now += 11_000;
+    expect(await clicks.claimClick('U1:retry:1', 10)).toBe(true);
+  });
+});

@@ -1,0 +1,167 @@
+import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { createTableInput } from '../../../src/aws/dynamodb-conversation-store';
+import { notifyInputTemplate } from '../../../src/aws/notify-input';
+import type { ChannelRef } from '../../../src/core/subscriptions';
+import { ManualClock } from '../../../src/local/aws';
+import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
+import { type LocalSlack, type SlackMessage, startLocalSlack } from '../../../src/local/slack';
+import { createNotifyHandler, type NotifyHandler, notifyDepsFor } from '../../../src/notify/create-notify-handler';
+import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+import { MemoryLog } from '../../helpers/memory-log';
+
+export const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-notify';
+export const TABLE = 'pipewatch-state';
+export const CHANNEL = 'C0000000001';
+export const ARCHIVED = 'C0000000002';
+export const OUTSIDE = 'C0000000003';
+export const GONE = 'C00000GONE0';
+export const WORKSPACE = 'T0000LOCAL';
+export const BUILD_SUMMARY = 'Build failed: 3 of 120 tests failed';
+
+export interface NotifyStack {
+  local: LocalAwsClients;
+  slack: LocalSlack;
+  clock: ManualClock;
+  log: MemoryLog;
+  handler: NotifyHandler;
+  /** Every invocation's outcome or error, in order. */
+  invocations: { input: unknown; outcome?: unknown; error?: unknown }[];
+  stop(): Promise<void>;
+}
+
+/** The real stack: local AWS (EventBridge, CodePipeline simulator, DynamoDB), local Slack, the notify handler as the rule target. */
+export async function startNotifyStack(): Promise<NotifyStack> {
+  const clock = new ManualClock();
+  const local = await startLocalAwsWithClients({ clock, definitionsFile: SAMPLE_PIPELINES_FILE });
+  const slack = await startLocalSlack({
+    port: 0,
+    channels: [
+      { id: CHANNEL, name: 'deployments' },
+      { id: ARCHIVED, name: 'old-alerts', isArchived: true },
+      { id: OUTSIDE, name: 'random', botMember: false },
+    ],
+  });
+  await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
+  const log = new MemoryLog();
+  const handler = createNotifyHandler(
+    notifyDepsFor({
+      dynamo: local.dynamo,
+      tableName: TABLE,
+      codePipeline: local.codePipeline,
+      region: local.aws.region,
+      // No WebClient retries: a 5xx reaches the handler, and EventBridge's retry is what is tested.
+      slack: { token: slack.botToken, slackApiUrl: slack.apiUrl, retries: 0 },
+      log,
+    }),
+  );
+  const invocations: NotifyStack['invocations'] = [];
+  local.aws.lambdas.register(FUNCTION_ARN, async (input) => {
+    const entry: NotifyStack['invocations'][number] = { input };
+    invocations.push(entry);
+    try {
+      entry.outcome = await handler(input);
+      return entry.outcome;
+    } catch (error) {
+      entry.error = error;
+      throw error;
+    }
+  });
+  return {
+    local,
+    slack,
+    clock,
+    log,
+    handler,
+    invocations,
+    async stop() {
+      await local.stop();
+      await slack.stop();
+    },
+  };
+}
+
+export function channelRef(channel: string): ChannelRef {
+  return { platform: 'slack', workspace: WORKSPACE, channel };
+}
+
+/** A subscription rule on the default bus, its one target the notify function, shaped as the rule store makes it. */
+export async function subscribe(
+  stack: NotifyStack,
+  name: string,
+  channel: string,
+  pattern: Record<string, unknown> = { source: ['aws.codepipeline'], detail: { pipeline: ['myPipeline'] } },
+): Promise<void> {
+  const { eventBridge } = stack.local;
+  await eventBridge.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(pattern) }));
+  await eventBridge.send(
+    new PutTargetsCommand({
+      Rule: name,
+      Targets: [
+        {
+          Id: 'notify',
+          Arn: FUNCTION_ARN,
+          InputTransformer: { InputPathsMap: {}, InputTemplate: notifyInputTemplate(channelRef(channel)) },
+        },
+      ],
+    }),
+  );
+}
+
+/** Starts myPipeline with Build failing once; returns the execution id. */
+export async function runFailingBuild(stack: NotifyStack): Promise<string> {
+  stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
+    mode: 'once',
+    errorCode: 'JobFailed',
+    summary: BUILD_SUMMARY,
+  });
+  const { pipelineExecutionId } = await stack.local.codePipeline.send(
+    new StartPipelineExecutionCommand({ name: 'myPipeline' }),
+  );
+  if (pipelineExecutionId === undefined) throw new Error('no execution id');
+  return pipelineExecutionId;
+}
+
+/** Steps the simulator's clock a second at a time, letting deliveries run, then drains EventBridge's retries. */
+export async function runFor(stack: NotifyStack, ms: number): Promise<void> {
+  const eventBridge = stack.local.aws.eventBridge;
+  for (let t = 0; t < ms; t += 1000) {
+    stack.clock.advance(1000);
+    await eventBridge.settled();
+  }
+  await drain(stack);
+}
+
+/** The README's pattern: retries wait on the ManualClock. */
+export async function drain(stack: NotifyStack): Promise<void> {
+  const eventBridge = stack.local.aws.eventBridge;
+  await eventBridge.settled();
+  while (eventBridge.pendingRetries > 0) {
+    stack.clock.runAll();
+    await eventBridge.settled();
+  }
+}
+
+/** The execution's messages in a channel (top level), found by the execution id in their context line. */
+export function messagesAbout(stack: NotifyStack, channel: string, executionId: string): SlackMessage[] {
+  return stack.slack.workspace
+    .messages(channel)
+    .filter((message) => JSON.stringify(message.blocks).includes(executionId));
+}
+
+export function textOf(message: SlackMessage | undefined): string {
+  return JSON.stringify(message?.blocks ?? []);
+}
+
+/** action_ids of a message's buttons. */
+export function buttonsOf(message: SlackMessage | undefined): string[] {
+  const ids: string[] = [];
+  for (const block of message?.blocks ?? []) {
+    if (block.type !== 'actions' || !Array.isArray(block.elements)) continue;
+    for (const element of block.elements as { action_id?: string }[]) {
+      if (element.action_id !== undefined) ids.push(element.action_id);
+    }
+  }
+  return ids;
+}
