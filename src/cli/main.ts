@@ -1,12 +1,13 @@
 import { awsLocalCommand } from './commands/aws-local';
 import type { CliCommand } from './commands/command';
+import { localCommand } from './commands/local';
 import { renderCommand } from './commands/render';
 import { testPatternCommand } from './commands/test-pattern';
 import { type CliIo, CliUsageError, EXIT_OK, EXIT_USAGE } from './io';
 
 export { processIo } from './io';
 
-const COMMANDS: readonly CliCommand[] = [testPatternCommand, renderCommand, awsLocalCommand];
+const COMMANDS: readonly CliCommand[] = [localCommand, testPatternCommand, renderCommand, awsLocalCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,406 @@
+// (local mode) `pipewatch local`: local AWS + the deployed setup + the real handlers + a local Slack and its channel page
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { type App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { awsErrorName } from '../../aws/aws-error-name';
+import {
+  awsClientConfig,
+  createCodePipelineClient,
+  createDynamoDbClient,
+  createEventBridgeClient,
+} from '../../aws/clients';
+import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
+import { DynamoDbClickClaims } from '../../aws/dynamodb-click-claims';
+import { createTableInput } from '../../aws/dynamodb-conversation-store';
+import { EventBridgeRuleStore } from '../../aws/eventbridge-rule-store';
+import { SecretParameters } from '../../aws/ssm-secrets';
+import { ConfigurationError } from '../../config/environment';
+import { type AuthorizationPolicy, parseAuthorizationPolicy } from '../../core/actions';
+import type { Logger } from '../../log/logger';
+import { createNotifyHandler, notifyDepsFor } from '../../notify/create-notify-handler';
+import { createSlackApp } from '../../slack/app/create-slack-app';
+import type { SlackAppDeps } from '../../slack/app/deps';
+import { createSlackLambdaHandler } from '../../slack/app/lambda-handler';
+import { type Clock, type LocalAws, startLocalAws } from '../aws';
+import { type ChannelPageHandler, createChannelPage, lateFallback } from '../channel/channel-page';
+import { localPipelinePanel } from '../channel/pipeline-panel';
+import { type LocalSlack, startLocalSlack } from '../slack';
+import { type AwsTarget, chooseRunMode, type RunMode } from './run-mode';
+
+/** The repository's `local/` folder: editable pipeline definitions and authorization policy. */
+export const LOCAL_DIR = path.resolve(__dirname, '../../../local');
+export const LOCAL_PIPELINES_FILE = path.join(LOCAL_DIR, 'pipelines.json');
+export const LOCAL_AUTHORIZATION_FILE = path.join(LOCAL_DIR, 'authorization.json');
+
+/** `pipewatch-${stage}` as serverless.yml names things, with the stage `local`. */
+export const LOCAL_STAGE = 'local';
+export const BUS_NAME = `pipewatch-${LOCAL_STAGE}`;
+export const FORWARD_RULE_NAME = `${BUS_NAME}-forward`;
+export const TABLE_NAME = `${BUS_NAME}-state`;
+export const SSM_PREFIX = `/pipewatch/${LOCAL_STAGE}`;
+export const SIGNING_SECRET_PARAM = `${SSM_PREFIX}/slack/signing-secret`;
+export const BOT_TOKEN_PARAM = `${SSM_PREFIX}/slack/bot-token`;
+
+export const TEAM_ID = 'T0000LOCAL';
+/** The local people: their ids are what local/authorization.json lists. */
+export const LOCAL_USERS = [
+  { id: 'U00000ALICE', name: 'alice', realName: 'Alice', title: 'approver, can retry' },
+  { id: 'U0000000BOB', name: 'bob', realName: 'Bob', title: 'developer: can retry, cannot approve' },
+  { id: 'U00000CAROL', name: 'carol', realName: 'Carol', title: 'viewer: can neither retry nor approve' },
+] as const;
+export const LOCAL_CHANNELS = [
+  { id: 'C000DEPLOYS', name: 'deploys' },
+  { id: 'C0000ALERTS', name: 'alerts' },
+] as const;
+
+export interface StartLocalPipewatchOptions {
+  /** The channel page's port; 0 picks a free one. Default 3000. */
+  port?: number;
+  host?: string;
+  /** Keeps buses, rules (subscriptions), pipelines, executions, the table and parameters across restarts. */
+  dataDir?: string;
+  /** Pipelines to create (the simulator's definitions format). Default local/pipelines.json. */
+  definitionsFile?: string;
+  /** Who may retry and approve (the policy format of PIPEWATCH_AUTHORIZATION), read on every click. */
+  authorizationFile?: string;
+  /** Simulated pipelines run this many times faster than their nominal durations (ignored with `clock`). */
+  speed?: number;
+  /** The simulator's clock (a ManualClock in tests). */
+  clock?: Clock;
+  /** The local AWS endpoint's port; 0 (default) picks a free one. */
+  awsPort?: number;
+  log: Logger;
+  /** Real Slack over Socket Mode instead of the local channel page. */
+  slack?: { botToken: string; appToken: string } | undefined;
+  /** `real`: the default credential chain's account and the deployed stack (needs `slack`); default `local`. */
+  aws?: AwsTarget;
+  /** For `aws: 'real'`: the deployed stack's bus, table and notify function; read from the environment otherwise. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface LocalPipewatch {
+  /** The channel page (`http://127.0.0.1:3000/channel/`); undefined over Socket Mode. */
+  url: string | undefined;
+  /** The local AWS; undefined with `aws: 'real'`. */
+  aws: LocalAws | undefined;
+  /** The local Slack; undefined over Socket Mode. */
+  slack: LocalSlack | undefined;
+  mode: RunMode;
+  /** The Web API base URL the handlers use: the local Slack's, or undefined for slack.com. */
+  slackApiUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** The notify function as the rules' target: a local Lambda ARN in the local account. */
+export function notifyFunctionArn(aws: Pick<LocalAws, 'region' | 'accountId'>): string {
+  return `arn:aws:lambda:${aws.region}:${aws.accountId}:function:pipewatch-${LOCAL_STAGE}-notify`;
+}
+
+/**
+ * Starts pipewatch on one machine. Locally (the default): the local AWS with the resources
+ * serverless.yml creates (the pipewatch bus, the forwarding rule on the default bus, the table, the
+ * SSM parameters), the notify handler registered as the Lambda behind the subscription rules' target,
+ * the Slack function (the same Lambda handler as deployed) behind a local Slack and its channel page.
+ * With `slack` tokens the same Bolt app joins a real workspace over Socket Mode instead.
+ */
+export async function startLocalPipewatch(options: StartLocalPipewatchOptions): Promise<LocalPipewatch> {
+  const log = options.log;
+  const awsTarget = options.aws ?? 'local';
+  const mode = chooseRunMode(
+    {
+      ...(options.env ?? {}),
+      SLACK_BOT_TOKEN: options.slack?.botToken,
+      SLACK_APP_TOKEN: options.slack?.appToken,
+    },
+    awsTarget,
+  );
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log.warn('stopping: a part did not stop cleanly', { error });
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    const authorizationFile = options.authorizationFile ?? LOCAL_AUTHORIZATION_FILE;
+    const policy = () => readPolicy(authorizationFile);
+    // Fail at start, not at the first click, if the policy does not parse.
+    await policy();
+
+    if (mode.aws === 'real') return await startAgainstRealAws(mode, options, policy, cleanups, stop);
+
+    // --- the local AWS and what serverless.yml creates in it -------------------------------------
+    const aws = await startLocalAws({
+      port: options.awsPort ?? 0,
+      definitionsFile: options.definitionsFile ?? LOCAL_PIPELINES_FILE,
+      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      ...(options.clock === undefined ? { speed: options.speed ?? 1 } : { clock: options.clock }),
+    });
+    cleanups.push(() => aws.stop());
+    const clients = localClients(aws);
+    cleanups.push(() => clients.destroy());
+    const notifyArn = notifyFunctionArn(aws);
+    await createDeployedResources(clients, aws);
+    log.info('local AWS ready', { endpoint: aws.endpoint, region: aws.region, bus: BUS_NAME, table: TABLE_NAME });
+
+    // --- Slack secrets: in the local SSM, as deployed (generated per run locally; never printed) ----
+    const local = mode.slack.kind === 'local';
+    const signingSecret = `local-${randomBytes(16).toString('hex')}`;
+    const botToken =
+      mode.slack.kind === 'socket' ? mode.slack.botToken : `xoxb-local-${randomBytes(12).toString('hex')}`;
+    await putSecret(clients.ssm, SIGNING_SECRET_PARAM, signingSecret);
+    await putSecret(clients.ssm, BOT_TOKEN_PARAM, botToken);
+    const secrets = new SecretParameters({ client: clients.ssm });
+
+    let slack: LocalSlack | undefined;
+    let page: ChannelPageHandler | undefined;
+    const slot = lateFallback();
+    if (local) {
+      slack = await startLocalSlack({
+        port: options.port ?? 3000,
+        host: options.host ?? '127.0.0.1',
+        botToken: await secrets.get(BOT_TOKEN_PARAM),
+        signingSecret: await secrets.get(SIGNING_SECRET_PARAM),
+        teamId: TEAM_ID,
+        teamDomain: 'pipewatch-local',
+        channels: LOCAL_CHANNELS.map((c) => ({ ...c })),
+        users: LOCAL_USERS.map((u) => ({ id: u.id, name: u.name, realName: u.realName })),
+        fallback: slot.fallback,
+      });
+      const started = slack;
+      cleanups.push(() => started.stop());
+    }
+    const slackApiUrl = slack?.apiUrl;
+
+    // --- the notify function: the rules' target ---------------------------------------------------
+    const notify = createNotifyHandler(
+      notifyDepsFor({
+        dynamo: clients.dynamo,
+        tableName: TABLE_NAME,
+        codePipeline: clients.codePipeline,
+        region: aws.region,
+        slack: { token: await secrets.get(BOT_TOKEN_PARAM), ...(slackApiUrl === undefined ? {} : { slackApiUrl }) },
+        log: log.child({ function: 'notify' }),
+      }),
+    );
+    aws.lambdas.register(notifyArn, async (event) => {
+      const outcome = await notify(event);
+      log.debug('notify', { outcome });
+      return outcome;
+    });
+    cleanups.push(() => aws.lambdas.unregister(notifyArn));
+
+    // --- the Slack function ---------------------------------------------------------------------
+    const pipelines = new CodePipelinePipelineClient({ client: clients.codePipeline, region: aws.region });
+    const deps: SlackAppDeps = {
+      rules: new EventBridgeRuleStore({ client: clients.eventBridge, busName: BUS_NAME, targetArn: notifyArn }),
+      pipelines,
+      clicks: new DynamoDbClickClaims({ client: clients.dynamo, tableName: TABLE_NAME }),
+      policy,
+      log: log.child({ function: 'slack' }),
+    };
+
+    if (slack !== undefined) {
+      const handler = createSlackLambdaHandler({
+        signingSecret: await secrets.get(SIGNING_SECRET_PARAM),
+        bot: {
+          botToken: await secrets.get(BOT_TOKEN_PARAM),
+          botId: slack.workspace.botId,
+          botUserId: slack.workspace.botUserId,
+        },
+        slackApiUrl: slack.apiUrl,
+        deps,
+      });
+      page = createChannelPage({
+        slack,
+        invokeSlack: handler,
+        signingSecret: await secrets.get(SIGNING_SECRET_PARAM),
+        users: LOCAL_USERS.map((u) => ({ id: u.id, name: u.name, title: u.title })),
+        channels: LOCAL_CHANNELS.map((c) => ({ ...c })),
+        pipelines: localPipelinePanel(aws.codePipeline),
+        teamId: TEAM_ID,
+      });
+      slot.mount(page);
+      const mounted = page;
+      // Before the Slack server stops: the page's live streams would keep it open.
+      cleanups.push(() => mounted.close());
+      const url = `${slack.url}/channel/`;
+      log.info('local Slack ready', { url, channels: LOCAL_CHANNELS.map((c) => `#${c.name}`).join(' ') });
+      return { url, aws, slack, mode, slackApiUrl, stop };
+    }
+
+    const socket = mode.slack as Extract<RunMode['slack'], { kind: 'socket' }>;
+    await startSocketModeApp(socket, deps, log, cleanups);
+    return { url: undefined, aws, slack: undefined, mode, slackApiUrl: undefined, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * The Bolt app over Socket Mode: the same listeners as the Lambda handler, with Bolt's
+ * SocketModeReceiver (bundled with Bolt 5) holding a WebSocket opened with the app-level token.
+ */
+export function createSocketModeReceiver(appToken: string, logger?: BoltLogger): SocketModeReceiver {
+  return new SocketModeReceiver({ appToken, ...(logger === undefined ? {} : { logger }), logLevel: LogLevel.INFO });
+}
+
+async function startSocketModeApp(
+  socket: { botToken: string; appToken: string },
+  deps: SlackAppDeps,
+  log: Logger,
+  cleanups: (() => Promise<void> | void)[],
+): Promise<App> {
+  const app = createSlackApp({
+    receiver: createSocketModeReceiver(socket.appToken),
+    bot: { botToken: socket.botToken },
+    deps,
+  });
+  await app.start();
+  cleanups.push(async () => {
+    await app.stop();
+  });
+  log.info('connected to Slack over Socket Mode');
+  return app;
+}
+
+/**
+ * `--aws real` (with real Slack): nothing is created; subscriptions become rules on the deployed
+ * bus targeting the deployed notify function, which posts to Slack itself. Only the Slack listeners
+ * run here, with the default credential chain.
+ */
+async function startAgainstRealAws(
+  mode: RunMode,
+  options: StartLocalPipewatchOptions,
+  policy: () => Promise<AuthorizationPolicy>,
+  cleanups: (() => Promise<void> | void)[],
+  stop: () => Promise<void>,
+): Promise<LocalPipewatch> {
+  const deployed = mode.deployed;
+  if (deployed === undefined || mode.slack.kind !== 'socket')
+    throw new ConfigurationError('--aws real needs real Slack');
+  const eventBridge = createEventBridgeClient();
+  const codePipeline = createCodePipelineClient();
+  const dynamo = createDynamoDbClient();
+  cleanups.push(() => {
+    eventBridge.destroy();
+    codePipeline.destroy();
+    dynamo.destroy();
+  });
+  const pipelines = new CodePipelinePipelineClient({ client: codePipeline });
+  const deps: SlackAppDeps = {
+    rules: new EventBridgeRuleStore({
+      client: eventBridge,
+      busName: deployed.eventBus,
+      targetArn: deployed.notifyFunctionArn,
+    }),
+    pipelines,
+    pipelinesIn: (region) => pipelines.inRegion(region),
+    clicks: new DynamoDbClickClaims({ client: dynamo, tableName: deployed.table }),
+    policy,
+    log: options.log.child({ function: 'slack' }),
+  };
+  options.log.info('using the deployed stack', { bus: deployed.eventBus, table: deployed.table });
+  await startSocketModeApp(mode.slack, deps, options.log, cleanups);
+  return { url: undefined, aws: undefined, slack: undefined, mode, slackApiUrl: undefined, stop };
+}
+
+interface LocalClients {
+  eventBridge: EventBridgeClient;
+  codePipeline: CodePipelineClient;
+  dynamo: DynamoDBClient;
+  ssm: SSMClient;
+  destroy(): void;
+}
+
+/** SDK clients with an explicit endpoint and dummy credentials: nothing reaches a real account. */
+function localClients(aws: LocalAws): LocalClients {
+  const config = {
+    ...awsClientConfig({ region: aws.region }),
+    endpoint: aws.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const clients = {
+    eventBridge: new EventBridgeClient(config),
+    codePipeline: new CodePipelineClient(config),
+    dynamo: new DynamoDBClient(config),
+    ssm: new SSMClient(config),
+  };
+  return {
+    ...clients,
+    destroy() {
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}
+
+/** The bus, the forwarding rule on the default bus and the table, as serverless.yml declares them; idempotent. */
+async function createDeployedResources(clients: LocalClients, aws: LocalAws): Promise<void> {
+  let busArn = `arn:aws:events:${aws.region}:${aws.accountId}:event-bus/${BUS_NAME}`;
+  try {
+    const created = await clients.eventBridge.send(new CreateEventBusCommand({ Name: BUS_NAME }));
+    busArn = created.EventBusArn ?? busArn;
+  } catch (error) {
+    if (awsErrorName(error) !== 'ResourceAlreadyExistsException') throw error;
+  }
+  await clients.eventBridge.send(
+    new PutRuleCommand({
+      Name: FORWARD_RULE_NAME,
+      Description: 'Forwards CodePipeline events to the pipewatch bus',
+      EventBusName: 'default',
+      EventPattern: JSON.stringify({ source: ['aws.codepipeline'] }),
+      State: 'ENABLED',
+    }),
+  );
+  await clients.eventBridge.send(
+    new PutTargetsCommand({
+      Rule: FORWARD_RULE_NAME,
+      EventBusName: 'default',
+      Targets: [
+        {
+          Id: 'pipewatch-bus',
+          Arn: busArn,
+          RoleArn: `arn:aws:iam::${aws.accountId}:role/${BUS_NAME}-forward`,
+        },
+      ],
+    }),
+  );
+  try {
+    await clients.dynamo.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
+  } catch (error) {
+    if (awsErrorName(error) !== 'ResourceInUseException') throw error;
+  }
+}
+
+async function putSecret(ssm: SSMClient, name: string, value: string): Promise<void> {
+  await ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: 'SecureString', Overwrite: true }));
+}
+
+/** Read on every click, so an edit of the file applies at once. */
+async function readPolicy(file: string): Promise<AuthorizationPolicy> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError(`cannot read the authorization policy ${file}: ${(error as Error).message}`);
+  }
+  const result = parseAuthorizationPolicy(text);
+  if (!result.ok) throw new ConfigurationError(`${file}: ${result.message}`);
+  return result.policy;
+}
