@@ -1,0 +1,24 @@
+export {
+  CHANNEL_PAGE_PATH,
+  type ChannelPageChannel,
+  type ChannelPageHandler,
+  type ChannelPageOptions,
+  type ChannelPageUser,
+  createChannelPage,
+  lateFallback,
+} from './channel-page';
+export {
+  type CodePipelineCall,
+  type LocalPipelinePanelOptions,
+  localPipelinePanel,
+  type PanelAction,
+  type PanelActionState,
+  PanelInputError,
+  type PanelPipeline,
+  type PanelPipelineState,
+  type PanelStage,
+  type PanelStageState,
+  type PipelinePanelPort,
+  type StartOptions,
+} from './pipeline-panel';
+export { type InvokeSlack, readAnswer, SLACK_EVENTS_PATH, signedSlackEvent } from './slack-requests';
