@@ -32,8 +32,13 @@ import { createSlackApp } from '../../slack/app/create-slack-app';
 import type { SlackAppDeps } from '../../slack/app/deps';
 import { createSlackLambdaHandler } from '../../slack/app/lambda-handler';
 import { type Clock, type LocalAws, startLocalAws } from '../aws';
-import { type ChannelPageHandler, createChannelPage, lateFallback } from '../channel/channel-page';
-import { localPipelinePanel } from '../channel/pipeline-panel';
+import {
+  CHANNEL_PAGE_PATH,
+  type ChannelPageHandler,
+  createChannelPage,
+  lateFallback,
+  localPipelinePanel,
+} from '../channel';
 import { type LocalSlack, startLocalSlack } from '../slack';
 import { type AwsTarget, chooseRunMode, type RunMode } from './run-mode';
 
@@ -239,7 +244,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       const mounted = page;
       // Before the Slack server stops: the page's live streams would keep it open.
       cleanups.push(() => mounted.close());
-      const url = `${slack.url}/channel/`;
+      const url = `${slack.url}${CHANNEL_PAGE_PATH}`;
       log.info('local Slack ready', { url, channels: LOCAL_CHANNELS.map((c) => `#${c.name}`).join(' ') });
       return { url, aws, slack, mode, slackApiUrl, stop };
     }
