@@ -14,7 +14,8 @@ import {
 import { createLogger } from '../../src/log/logger';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.join(__dirname, '../../docs/screenshots');
+// Written on every run; docs/screenshots/ holds the copy the README shows (refresh it by hand).
+const SCREENSHOTS = path.join(__dirname, '../../test-results/screenshots');
 /** Generous: a waiting step ends as soon as its condition holds, this only bounds a broken run. */
 const WAIT = 30_000;
 
