@@ -1,10 +1,12 @@
 import { runDeliveryBench } from './delivery';
+import { runHandlersBench } from './handlers';
 import { runPatternBench } from './patterns';
 
 /** Benchmarks, one section each. Run with `npm run bench` (which exposes gc for the heap figures). */
 const sections: readonly { readonly name: string; readonly run: () => Promise<void> }[] = [
   { name: 'patterns', run: runPatternBench },
   { name: 'local AWS delivery', run: runDeliveryBench },
+  { name: 'handlers', run: runHandlersBench },
 ];
 
 async function main(): Promise<void> {

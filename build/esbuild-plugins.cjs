@@ -1,0 +1,151 @@
+// esbuild plugins for the Lambda bundles (serverless.yml: custom.esbuild.plugins). They only replace
+// code that the deployed functions provably never run; a replaced entry point THROWS when it is
+// called, naming what was left out, so a future use fails loudly instead of behaving differently.
+// test/unit/build/lambda-bundle.test.ts builds both handlers with these plugins and checks the
+// bundles' inputs, and loads and invokes the bundled Slack handler.
+'use strict';
+
+const path = require('node:path');
+
+const STUB_NAMESPACE = 'pipewatch-lambda-stub';
+const STUB_NOTE = 'is not bundled for Lambda (pipewatch build/esbuild-plugins.cjs)';
+
+/** `node_modules/<name>/` in a path, whichever the separator. */
+function inPackage(file, name) {
+  return file.split(path.sep).join('/').includes(`/node_modules/${name}/`);
+}
+
+/**
+ * CommonJS source of a module whose named exports are functions that throw when called (or
+ * constructed): `what` names the module in the error. `defaultExport` adds `exports.default`,
+ * for an ES-module-shaped CommonJS file (`__esModule`); `callable` makes module.exports itself one.
+ */
+function throwingModule(what, names, { defaultExport, callable } = {}) {
+  const lines = [
+    "'use strict';",
+    `function notBundled(name) { const f = function () { throw new Error(${JSON.stringify(`${what} `)} + name + ${JSON.stringify(` ${STUB_NOTE}`)}); }; Object.defineProperty(f, 'name', { value: name }); return f; }`,
+  ];
+  if (callable) lines.push(`module.exports = notBundled(${JSON.stringify(callable)});`);
+  if (defaultExport) {
+    lines.push("Object.defineProperty(exports, '__esModule', { value: true });");
+    lines.push(`exports.default = notBundled(${JSON.stringify(defaultExport)});`);
+  }
+  for (const name of names)
+    lines.push(`module.exports[${JSON.stringify(name)}] = notBundled(${JSON.stringify(name)});`);
+  return lines.join('\n');
+}
+
+/**
+ * zod: `import { z } from 'zod'` keeps every member of the `z` namespace, including `z.locales`
+ * (all ~50 locales, ~258 KB minified) and `z.fromJSONSchema`. pipewatch only ever uses the English
+ * messages, which zod registers by default from `locales/en.js` (classic/schemas.js, unchanged):
+ * the locales index becomes a module exporting `en` alone — the same module instance, so error
+ * messages are identical — and `fromJSONSchema` (never called) throws.
+ */
+function zodEnglishOnly() {
+  return {
+    name: 'pipewatch-zod-english-only',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+        if (!inPackage(args.importer, 'zod')) return undefined;
+        return { path: path.join(args.resolveDir, '../locales/index.js'), namespace: 'pipewatch-zod-locales' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'pipewatch-zod-locales' }, (args) => ({
+        contents: "export { default as en } from './en.js';",
+        resolveDir: path.dirname(args.path),
+        loader: 'js',
+      }));
+      build.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (args) => {
+        if (!inPackage(args.importer, 'zod')) return undefined;
+        return { path: 'zod/from-json-schema', namespace: STUB_NAMESPACE };
+      });
+    },
+  };
+}
+
+/**
+ * @slack/bolt on Lambda: pipewatch gives App an AwsLambdaReceiver, so App never constructs its
+ * default receivers (App.initReceiver returns a supplied receiver; socketMode is never set). Bolt's
+ * index and App still `require` the other receivers at load, and they drag in Socket Mode (undici,
+ * ws), Express (body-parser, qs, mime-db), raw-body (iconv-lite) and @slack/oauth (jsonwebtoken).
+ * Those receivers become modules that load fine and throw when constructed; @slack/oauth, which
+ * only Bolt's index re-exports (FileInstallationStore, MemoryInstallationStore getters), likewise;
+ * raw-body, which only the HTTP receivers' body reader calls, throws when called.
+ */
+const BOLT_RECEIVERS = {
+  HTTPReceiver: [],
+  SocketModeReceiver: [],
+  ExpressReceiver: [
+    'respondToSslCheck',
+    'respondToUrlVerification',
+    'verifySignatureAndParseRawBody',
+    'verifySignatureAndParseBody',
+    'buildBodyParserMiddleware',
+  ],
+};
+
+/** @slack/oauth 4's exports (what Bolt's index could hand out). */
+const SLACK_OAUTH_EXPORTS = [
+  'InstallProvider',
+  'defaultCallbackFailure',
+  'defaultCallbackSuccess',
+  'defaultRenderHtmlForInstallPath',
+  'FileInstallationStore',
+  'MemoryInstallationStore',
+  'ClearStateStore',
+  'FileStateStore',
+];
+
+function boltLambdaReceiverOnly() {
+  return {
+    name: 'pipewatch-bolt-lambda-receiver-only',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/receivers\/(HTTPReceiver|SocketModeReceiver|ExpressReceiver)$/ }, (args) => {
+        if (!inPackage(args.importer, '@slack/bolt')) return undefined;
+        return { path: `@slack/bolt/${args.path.slice(2)}`, namespace: STUB_NAMESPACE };
+      });
+      build.onResolve({ filter: /^@slack\/oauth$/ }, (args) => {
+        if (!inPackage(args.importer, '@slack/bolt')) return undefined;
+        return { path: '@slack/oauth', namespace: STUB_NAMESPACE };
+      });
+      build.onResolve({ filter: /^raw-body$/ }, (args) => {
+        if (!inPackage(args.importer, '@slack/bolt')) return undefined;
+        return { path: 'raw-body', namespace: STUB_NAMESPACE };
+      });
+    },
+  };
+}
+
+/** The stub modules both plugins resolve to. */
+function stubs() {
+  return {
+    name: 'pipewatch-lambda-stubs',
+    setup(build) {
+      build.onLoad({ filter: /.*/, namespace: STUB_NAMESPACE }, (args) => {
+        const receiver = /^@slack\/bolt\/receivers\/(\w+)$/.exec(args.path);
+        if (receiver !== null) {
+          const name = receiver[1];
+          return {
+            contents: throwingModule('@slack/bolt', BOLT_RECEIVERS[name], { defaultExport: name }),
+            loader: 'js',
+          };
+        }
+        if (args.path === '@slack/oauth') {
+          return { contents: throwingModule('@slack/oauth', SLACK_OAUTH_EXPORTS), loader: 'js' };
+        }
+        if (args.path === 'raw-body') {
+          return { contents: throwingModule('raw-body', [], { callable: 'getRawBody' }), loader: 'js' };
+        }
+        if (args.path === 'zod/from-json-schema') {
+          return { contents: throwingModule('zod', ['fromJSONSchema']), loader: 'js' };
+        }
+        return { errors: [{ text: `no stub for ${args.path}` }] };
+      });
+    },
+  };
+}
+
+module.exports = [zodEnglishOnly(), boltLambdaReceiverOnly(), stubs()];
+/** Marks the stubbed modules in a metafile's inputs (`<namespace>:<path>`). */
+module.exports.STUB_NAMESPACE = STUB_NAMESPACE;
+module.exports.STUB_NOTE = STUB_NOTE;
