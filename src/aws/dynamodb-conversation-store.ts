@@ -56,8 +56,8 @@ export const DEFAULT_RECORD_TTL_SECONDS = 30 * 24 * 60 * 60;
  * One item per (event id, channel) claim, `event#<event id>#<channel key>`, and one per
  * conversation, `conv#<channel key>#<pipeline>#<execution id>`, holding the merged state (as JSON
  * text: stage names such as "__proto__" and empty strings stay exact), its version, the message id,
- * the version on screen, the replies posted and the render lock. Every write is conditional; every
- * read is strongly consistent. Items expire through the TTL attribute `expiresAt`; since DynamoDB
+ * the version on screen, the replies posted (key, id, fingerprint) and the render lock. Every write
+ * is conditional; every read is strongly consistent. Items expire through the TTL attribute `expiresAt`; since DynamoDB
  * deletes expired items only eventually (within days), conditions treat an expired claim or lock as absent.
  */
 export class DynamoDbConversationStore implements ConversationStore {
@@ -108,7 +108,8 @@ export class DynamoDbConversationStore implements ConversationStore {
       version: item.version,
       ...(item.messageId === undefined ? {} : { messageId: item.messageId }),
       renderedVersion: item.renderedVersion ?? 0,
-      replies: item.replies ?? [],
+      // A record written before replies were updated in place holds their keys only.
+      replies: (item.replies ?? []).map((reply) => (typeof reply === 'string' ? { key: reply } : reply)),
     };
   }
 
@@ -181,7 +182,11 @@ export class DynamoDbConversationStore implements ConversationStore {
           ExpressionAttributeValues: {
             ':owner': owner,
             ':renderedVersion': rendering.renderedVersion,
-            ':replies': [...rendering.replies],
+            ':replies': rendering.replies.map(({ key: replyKey, messageId, fingerprint }) => ({
+              key: replyKey,
+              ...(messageId === undefined ? {} : { messageId }),
+              ...(fingerprint === undefined ? {} : { fingerprint }),
+            })),
             ...(rendering.messageId === undefined ? {} : { ':messageId': rendering.messageId }),
           },
         }),
@@ -236,7 +241,15 @@ const storedItemSchema = z.object({
   version: z.number().int().positive().optional(),
   messageId: z.string().optional(),
   renderedVersion: z.number().int().nonnegative().optional(),
-  replies: z.array(z.string()).optional(),
+  /** Each reply's key, id and fingerprint; only its key (a string) on records written before those were kept. */
+  replies: z
+    .array(
+      z.union([
+        z.string(),
+        z.object({ key: z.string(), messageId: z.string().optional(), fingerprint: z.string().optional() }),
+      ]),
+    )
+    .optional(),
 });
 
 /**

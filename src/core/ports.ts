@@ -234,14 +234,26 @@ export interface ConversationRecord {
   readonly messageId?: string;
   /** The state version the message shows (0: none yet). */
   readonly renderedVersion: number;
-  /** Keys of the thread replies posted (see threadReplies): each is posted once. */
-  readonly replies: readonly string[];
+  /** The thread replies posted (see threadReplies): each key is posted once, then updated in place. */
+  readonly replies: readonly PostedReply[];
+}
+
+/** A thread reply on screen: which one, its chat id and what it shows. */
+export interface PostedReply {
+  /** ThreadReply's key, e.g. `failed:Build@1`. */
+  readonly key: string;
+  /**
+   * The reply's own message id and the fingerprint (replyFingerprint) of what it shows. Both unknown on
+   * a record written before replies were updated in place: such a reply is neither posted again nor updated.
+   */
+  readonly messageId?: string;
+  readonly fingerprint?: string;
 }
 
 export interface ConversationRendering {
   readonly messageId?: string;
   readonly renderedVersion: number;
-  readonly replies: readonly string[];
+  readonly replies: readonly PostedReply[];
 }
 
 /**
@@ -279,6 +291,11 @@ export interface ChatPoster {
   update(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<void>;
   /** A reply in the message's thread (a failure, a waiting approval), so that people are notified. */
   reply(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<{ readonly messageId: string }>;
+  /**
+   * Replaces a thread reply in place (`messageId` is the reply's own, as `reply` returned it), rendered
+   * as a reply: when details arrive after it was posted. A deleted reply is a `message_not_found` failure.
+   */
+  updateReply(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<void>;
 }
 
 // ---- Logging ------------------------------------------------------------------

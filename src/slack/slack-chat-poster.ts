@@ -98,6 +98,14 @@ export class SlackChatPoster implements ChatPoster {
     return { messageId: requireTs(result.ts, 'chat.postMessage') };
   }
 
+  /** chat.update of a thread reply, with the reply's rendering (as `reply` posted it). */
+  async updateReply(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<void> {
+    const rendered = renderThreadReply(message) ?? renderBlockKit(message);
+    await this.call('chat.update', () =>
+      this.client.chat.update({ channel: slackChannel(channel), ts: messageId, ...content(rendered) }),
+    );
+  }
+
   /** One Web API call: short 429s waited out, every failure turned into a ChatDeliveryError. */
   private async call<T>(method: string, send: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {

@@ -8,10 +8,17 @@ export interface ChatMessageRecord {
   readonly channel: string;
   /** Every version: [0] posted, the rest chat.update. */
   readonly revisions: AlertMessage[];
-  readonly replies: AlertMessage[];
+  /** Its thread, in posting order. */
+  readonly replies: ChatReplyRecord[];
 }
 
-export type ChatOperation = 'post' | 'update' | 'reply';
+export interface ChatReplyRecord {
+  readonly id: string;
+  /** Every version: [0] replied, the rest updateReply. */
+  readonly revisions: AlertMessage[];
+}
+
+export type ChatOperation = 'post' | 'update' | 'reply' | 'updateReply';
 
 /**
  * A chat platform in memory: messages per channel with their revisions and thread replies,
@@ -45,8 +52,26 @@ export class InMemoryChat implements ChatPoster {
 
   async reply(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<{ messageId: string }> {
     await this.enter('reply', channel);
-    this.find(channel, messageId).replies.push(message);
-    return { messageId: `${messageId}.r${this.nextId++}` };
+    const id = `${messageId}.r${this.nextId++}`;
+    this.find(channel, messageId).replies.push({ id, revisions: [message] });
+    return { messageId: id };
+  }
+
+  async updateReply(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<void> {
+    await this.enter('updateReply', channel);
+    const reply = this.in(channel.channel)
+      .flatMap((entry) => entry.replies)
+      .find((entry) => entry.id === messageId);
+    if (reply === undefined) throw new ChatDeliveryError('permanent', 'message_not_found', 'message_not_found');
+    reply.revisions.push(message);
+  }
+
+  /** Someone deletes a thread reply (its id as `reply` returned it). */
+  deleteReply(messageId: string): void {
+    for (const message of this.messages) {
+      const index = message.replies.findIndex((entry) => entry.id === messageId);
+      if (index >= 0) message.replies.splice(index, 1);
+    }
   }
 
   in(channel: string): ChatMessageRecord[] {

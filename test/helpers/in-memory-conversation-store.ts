@@ -4,6 +4,7 @@ import type {
   ConversationRecord,
   ConversationRendering,
   ConversationStore,
+  PostedReply,
   PutExecutionResult,
 } from '../../src/core/ports';
 import type { ChannelRef } from '../../src/core/subscriptions';
@@ -13,7 +14,7 @@ interface StoredConversation {
   version?: number;
   messageId?: string;
   renderedVersion: number;
-  replies: readonly string[];
+  replies: readonly PostedReply[];
   lock?: { owner: string; expiresAt: number };
 }
 
@@ -108,7 +109,7 @@ export class InMemoryConversationStore implements ConversationStore {
     if (stored?.lock?.owner !== owner) return false;
     if (rendering.messageId !== undefined) stored.messageId = rendering.messageId;
     stored.renderedVersion = rendering.renderedVersion;
-    stored.replies = [...rendering.replies];
+    stored.replies = structuredClone(rendering.replies);
     return true;
   }
 

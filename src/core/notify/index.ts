@@ -11,4 +11,4 @@ export {
   type NotifyRequest,
   notifyEvent,
 } from './notify-event';
-export { type ThreadReply, threadReplies } from './thread-replies';
+export { replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';

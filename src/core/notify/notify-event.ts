@@ -10,11 +10,12 @@ import type {
   Log,
   LogFields,
   PipelineClient,
+  PostedReply,
 } from '../ports';
 import type { ChannelRef } from '../subscriptions';
 import { ChatDeliveryError } from './chat-delivery-error';
 import { errorFields, type FailureDetails, fetchFailureDetails, needsFailureDetails } from './failure-details';
-import { threadReplies } from './thread-replies';
+import { type ThreadReply, threadReplies } from './thread-replies';
 
 /** What a subscription rule's target delivers (src/aws/notify-input.ts checks the envelope). */
 export interface NotifyRequest {
@@ -94,8 +95,10 @@ export class ConversationContentionError extends Error {
  * 4. Render under a lease lock: take the lock (a conditional write) or leave, since the holder
  *    re-reads after releasing and renders whatever it finds newer. Holding it: read; no message
  *    yet → post and record its id; message shows an older version → update; replies the state
- *    calls for that are not posted yet → reply. Record what is on screen, release, re-read: newer
- *    version → render again.
+ *    calls for that are not posted yet → reply, recording the reply's id and fingerprint; posted
+ *    replies whose fingerprint differs (the failing action's details arrived after the stage or
+ *    pipeline FAILED that made the reply) → update the reply in place. Record what is on screen,
+ *    release, re-read: newer version or outdated reply → render again.
  *
  * Why exactly one message: a post happens only under the lock, after a consistent read that shows
  * no message id, and the id is recorded before the lock is released (conditional on still holding
@@ -263,18 +266,53 @@ async function renderOnce(key: ConversationKey, owner: string, deps: NotifyDeps,
   }
 
   for (const reply of threadReplies(record.state)) {
-    if (replies.includes(reply.key)) continue;
-    await chat.reply(key.channel, messageId, reply.message);
-    replies = [...replies, reply.key];
+    const posted = replies.find((entry) => entry.key === reply.key);
+    let shown: PostedReply;
+    if (posted === undefined) {
+      const replied = await chat.reply(key.channel, messageId, reply.message);
+      shown = { key: reply.key, messageId: replied.messageId, fingerprint: reply.fingerprint };
+    } else if (isOutdated(posted, reply)) {
+      shown = { ...posted, fingerprint: reply.fingerprint };
+      try {
+        await chat.updateReply(key.channel, posted.messageId, reply.message);
+      } catch (error) {
+        // Someone deleted the reply: post it again rather than leave the details out.
+        if (!(error instanceof ChatDeliveryError && error.code === 'message_not_found')) throw error;
+        deps.log.warn('the thread reply was deleted; posting it again', {
+          ...context,
+          messageId,
+          replyKey: reply.key,
+          replyId: posted.messageId,
+        });
+        shown = { ...shown, messageId: (await chat.reply(key.channel, messageId, reply.message)).messageId };
+      }
+    } else {
+      continue;
+    }
+    replies = posted === undefined ? [...replies, shown] : replies.map((entry) => (entry === posted ? shown : entry));
     if (!(await save())) return { status: 'deferred', version: record.version } as const;
   }
   return { status: 'rendered', version: record.version, messageId } as const;
 }
 
-/** Not on screen yet: no message, an older version shown, or a reply the state calls for not posted. */
+/** Not on screen yet: no message, an older version shown, a reply the state calls for not posted or outdated. */
 export function hasPendingWork(record: ConversationRecord): boolean {
   if (record.messageId === undefined || record.renderedVersion < record.version) return true;
-  return threadReplies(record.state).some((reply) => !record.replies.includes(reply.key));
+  return threadReplies(record.state).some((reply) => {
+    const posted = record.replies.find((entry) => entry.key === reply.key);
+    return posted === undefined || isOutdated(posted, reply);
+  });
+}
+
+/**
+ * A posted reply shows other content than the state calls for (details learnt after it was posted).
+ * A reply of an older record (no id, no fingerprint) is left as it is: it cannot be found to update.
+ */
+function isOutdated(
+  posted: PostedReply,
+  reply: ThreadReply,
+): posted is PostedReply & { readonly messageId: string; readonly fingerprint: string } {
+  return posted.messageId !== undefined && posted.fingerprint !== undefined && posted.fingerprint !== reply.fingerprint;
 }
 
 /** Whether the state has merged the event (seenEvents keeps the newest ones; an older one is merged again, harmlessly). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type ExecutionState, executionToAlertMessage, summariseExecution } from '../executions';
 import { type AlertMessage, presentState } from '../messages';
 
@@ -6,6 +7,8 @@ export interface ThreadReply {
   /** `failed:<stage>@<attempt>` or `approval:<stage>/<action>@<attempt>`. */
   readonly key: string;
   readonly message: AlertMessage;
+  /** replyFingerprint(message): a posted reply whose fingerprint differs is updated in place. */
+  readonly fingerprint: string;
 }
 
 /**
@@ -19,11 +22,40 @@ export interface ThreadReply {
  * A failure is keyed by stage and attempt, not by action: the failing action's name may only be
  * learnt later (a stage or pipeline FAILED arrives first), and one reply per failed stage
  * attempt is what a person wants anyway. A retried stage fails under a new attempt and gets a new reply.
+ * Since the details (error code, summary, log link) may also arrive after the reply was posted,
+ * each reply carries a fingerprint of what it shows: a posted reply that differs is updated in place.
  */
 export function threadReplies(state: ExecutionState): ThreadReply[] {
+  return replyMessages(state).map(({ key, message }) => ({ key, message, fingerprint: replyFingerprint(message) }));
+}
+
+/**
+ * A stable hash of what a reply shows (title, status, summary, facts, links, buttons), as canonical JSON:
+ * not of the newest event's id and time, which change with every event and show nothing new.
+ */
+export function replyFingerprint(message: AlertMessage): string {
+  const { title, status, summary, facts, links, actions } = message;
+  const shown = canonicalJson({ title, status, summary: summary ?? null, facts, links, actions });
+  return createHash('sha256').update(shown).digest('base64url').slice(0, 22);
+}
+
+/** JSON with object keys sorted at every depth (undefined properties dropped, as JSON.stringify does). */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, entry: unknown) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return entry;
+    const record = entry as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((name) => [name, record[name]]),
+    );
+  });
+}
+
+function replyMessages(state: ExecutionState): { key: string; message: AlertMessage }[] {
   const overview = summariseExecution(state);
   const base = executionToAlertMessage(state);
-  const replies: ThreadReply[] = [];
+  const replies: { key: string; message: AlertMessage }[] = [];
   const failure = overview.failure;
   if (failure?.stage !== undefined) {
     const { stage, action } = failure;

@@ -1,6 +1,13 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbClickClaims } from '../../../src/aws/dynamodb-click-claims';
-import { createTableInput, DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
+import {
+  conversationKey,
+  createTableInput,
+  DynamoDbConversationStore,
+  documentClient,
+  PARTITION_KEY,
+} from '../../../src/aws/dynamodb-conversation-store';
 import { mergeEvent } from '../../../src/core/executions';
 import type { ConversationKey } from '../../../src/core/ports';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
@@ -66,7 +73,11 @@ describe('DynamoDbConversationStore against dynalite', () => {
     expect(await store.acquireLock(k, 'a', 30_000)).toBe(true);
     expect(await store.saveRendering(k, 'b', { messageId: 'x', renderedVersion: 1, replies: [] })).toBe(false);
     expect(
-      await store.saveRendering(k, 'a', { messageId: '1.2', renderedVersion: 1, replies: ['failed:Build@1'] }),
+      await store.saveRendering(k, 'a', {
+        messageId: '1.2',
+        renderedVersion: 1,
+        replies: [{ key: 'failed:Build@1', messageId: '1.3', fingerprint: 'abc' }],
+      }),
     ).toBe(true);
     const state = (await store.read(k))?.state ?? fail('no state');
     expect(await store.writeState(k, mergeEvent(state, second ?? fail('no event')), 1)).toMatchObject({ ok: true });
@@ -81,8 +92,31 @@ describe('DynamoDbConversationStore against dynalite', () => {
       version: 2,
       messageId: '1.2',
       renderedVersion: 1,
-      replies: ['failed:Build@1'],
+      replies: [{ key: 'failed:Build@1', messageId: '1.3', fingerprint: 'abc' }],
     });
+  });
+
+  test('replies of the old layout (a list of keys) read as posted with unknown id and fingerprint', async () => {
+    const k = key();
+    await store.writeState(k, mergeEvent(undefined, first ?? fail('no event')), undefined);
+    await documentClient(local.dynamo).send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { [PARTITION_KEY]: conversationKey(k) },
+        UpdateExpression: 'SET messageId = :messageId, renderedVersion = :one, replies = :replies',
+        ExpressionAttributeValues: { ':messageId': '1.2', ':one': 1, ':replies': ['failed:Build@1'] },
+      }),
+    );
+    expect(await store.read(k)).toMatchObject({ messageId: '1.2', replies: [{ key: 'failed:Build@1' }] });
+    expect((await store.read(k))?.replies[0]).toEqual({ key: 'failed:Build@1' });
+    // Written back in the new layout, next to a new reply.
+    expect(await store.acquireLock(k, 'a', 30_000)).toBe(true);
+    const replies = [
+      { key: 'failed:Build@1' },
+      { key: 'approval:Approval/ManualApproval@1', messageId: '1.4', fingerprint: 'f' },
+    ];
+    expect(await store.saveRendering(k, 'a', { messageId: '1.2', renderedVersion: 1, replies })).toBe(true);
+    expect((await store.read(k))?.replies).toEqual(replies);
   });
 
   test('click claims: the first click within the TTL wins', async () => {

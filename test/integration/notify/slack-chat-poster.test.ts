@@ -1,7 +1,7 @@
 import { buildAlertMessage } from '../../../src/core/messages';
 import { ChatDeliveryError } from '../../../src/core/notify';
 import { type LocalSlack, startLocalSlack } from '../../../src/local/slack';
-import { renderBlockKit } from '../../../src/slack';
+import { renderBlockKit, renderThreadReply } from '../../../src/slack';
 import { SlackChatPoster } from '../../../src/slack/slack-chat-poster';
 import { pipelineEvent, retriedExecutionSpecs } from '../../unit/core/executions/execution-events';
 
@@ -39,6 +39,23 @@ describe('SlackChatPoster against the local Slack', () => {
     expect(slack.workspace.message(CHANNEL.channel, messageId)?.revisions).toHaveLength(2);
     await chat.reply(CHANNEL, messageId, message);
     expect(slack.workspace.threadReplies(CHANNEL.channel, messageId)).toHaveLength(1);
+  });
+
+  test('updates a thread reply in place with the reply rendering; a deleted one is message_not_found', async () => {
+    const chat = poster();
+    const failed = { ...message, status: { ...message.status, severity: 'error' as const, known: true } };
+    const { messageId } = await chat.post(CHANNEL, failed);
+    const { messageId: replyId } = await chat.reply(CHANNEL, messageId, failed);
+    const later = { ...failed, summary: 'Tests failed: 3 of 120' };
+    await chat.updateReply(CHANNEL, replyId, later);
+    const [reply] = slack.workspace.threadReplies(CHANNEL.channel, messageId);
+    expect(reply?.ts).toBe(replyId);
+    expect(reply?.blocks).toEqual(renderThreadReply(later)?.blocks);
+    expect(slack.workspace.callsTo('chat.update').filter((call) => call.ok)).toHaveLength(1);
+    expect(await failure(chat.updateReply(CHANNEL, '1.000000', later))).toMatchObject({
+      kind: 'permanent',
+      code: 'message_not_found',
+    });
   });
 
   test('errors are classified: refusals permanent, outages and long rate limits transient', async () => {

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { executionToAlertMessage, mergeEvent } from '../../../../src/core/executions';
+import type { AlertMessage } from '../../../../src/core/messages';
+import { threadReplies } from '../../../../src/core/notify';
 import { type EventSpec, pipelineEvent, retriedExecutionSpecs } from '../executions/execution-events';
 import { content, fold, harness, KEY } from './notify-harness';
 
@@ -36,10 +38,25 @@ function expectOneMessageShowingTheFinalState(run: Run, specs: readonly EventSpe
   expect(content(record.state)).toEqual(content(fold(specs.map(pipelineEvent))));
   expect(record.renderedVersion).toBe(record.version);
   expect(chat.messages[0]?.revisions.at(-1)).toEqual(executionToAlertMessage(record.state));
-  for (const key of replyKeys) expect(record.replies.filter((reply) => reply === key)).toHaveLength(1);
-  expect(new Set(record.replies).size).toBe(record.replies.length);
-  expect(chat.messages[0]?.replies).toHaveLength(record.replies.length);
+  const keys = record.replies.map((reply) => reply.key);
+  for (const key of replyKeys) expect(keys.filter((posted) => posted === key)).toHaveLength(1);
+  expect(new Set(keys).size).toBe(keys.length);
+  const thread = chat.messages[0]?.replies ?? [];
+  expect(thread).toHaveLength(record.replies.length);
+  // Each reply shows the final content, whichever event it was first posted from (only the newest event's id and time may lag).
+  for (const due of threadReplies(record.state)) {
+    const posted = record.replies.find((reply) => reply.key === due.key);
+    expect(posted?.fingerprint).toBe(due.fingerprint);
+    const shown = thread.find((reply) => reply.id === posted?.messageId)?.revisions.at(-1);
+    expect(withoutEventStamp(shown)).toEqual(withoutEventStamp(due.message));
+  }
   expect(store.lockOf(KEY)).toBeUndefined();
+}
+
+function withoutEventStamp(message: AlertMessage | undefined): unknown {
+  if (message === undefined) return undefined;
+  const { eventId: _eventId, time: _time, ...shown } = message;
+  return shown;
 }
 
 describe('notifyEvent: exactly one message with the final state, whatever the deliveries', () => {

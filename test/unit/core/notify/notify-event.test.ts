@@ -1,6 +1,6 @@
 import { parsePipelineEvent } from '../../../../src/core/events';
 import { executionToAlertMessage } from '../../../../src/core/executions';
-import { ChatDeliveryError, threadReplies } from '../../../../src/core/notify';
+import { ChatDeliveryError, replyFingerprint, threadReplies } from '../../../../src/core/notify';
 import { InMemoryPipelineClient } from '../../../helpers/in-memory-pipeline-client';
 import { EXECUTION_ID, PIPELINE, pipelineEvent, retriedExecutionSpecs } from '../executions/execution-events';
 import { CHANNEL, content, fold, harness, KEY, RULE, rawEvent } from './notify-harness';
@@ -54,7 +54,8 @@ describe('notifyEvent', () => {
     for (const spec of FAILED_RUN) await deliver(spec);
     const [message] = chat.messages;
     expect(message?.replies).toHaveLength(1);
-    const reply = message?.replies[0];
+    expect(message?.replies[0]?.revisions).toHaveLength(1);
+    const reply = message?.replies[0]?.revisions.at(-1);
     expect(reply).toMatchObject({
       title: 'Action Build failed in myPipeline / Build',
       status: { state: 'FAILED', severity: 'error' },
@@ -72,7 +73,7 @@ describe('notifyEvent', () => {
       specs.findIndex((spec) => spec.stage === 'Approval' && spec.level === 'action') + 1,
     );
     for (const spec of untilApproval) await deliver(spec);
-    const approval = chat.messages[0]?.replies.at(-1);
+    const approval = chat.messages[0]?.replies.at(-1)?.revisions.at(-1);
     expect(approval?.title).toBe('Approval needed: ManualApproval in myPipeline / Approval');
     expect(approval?.actions.map((action) => action.kind)).toEqual(['approve', 'reject', 'open-console']);
   });
@@ -119,7 +120,7 @@ describe('notifyEvent', () => {
     const shown = chat.messages[0]?.revisions.at(-1);
     expect(shown?.summary).toBe('Tests failed: 3 of 120');
     expect(shown?.links.map((link) => link.url)).toContain('https://example.com/build/1');
-    expect(chat.messages[0]?.replies[0]?.summary).toBe('Tests failed: 3 of 120');
+    expect(chat.messages[0]?.replies[0]?.revisions.at(-1)?.summary).toBe('Tests failed: 3 of 120');
   });
 
   test('when the failure details cannot be read, the alert goes out without them', async () => {
@@ -166,5 +167,117 @@ describe('notifyEvent', () => {
     await notifyEvent({ rule: RULE, channel: { ...CHANNEL, channel: 'C0002' }, event }, deps);
     expect(chat.in('C0001')).toHaveLength(1);
     expect(chat.in('C0002')).toHaveLength(1);
+  });
+});
+
+describe('notifyEvent: a thread reply follows the details learnt after it was posted', () => {
+  /** Up to Build's action FAILED (exclusive), then the stage and pipeline FAILED: the reply goes out without details. */
+  const BEFORE_DETAILS = [...FAILED_RUN.slice(0, 7), byId('ev-009'), byId('ev-010')];
+  const ACTION_FAILED = byId('ev-008');
+
+  test('a reply posted from the stage FAILED is updated in place when the action FAILED arrives', async () => {
+    const { deliver, chat, store } = harness();
+    for (const spec of BEFORE_DETAILS) await deliver(spec);
+    const [message] = chat.messages;
+    expect(message?.replies).toHaveLength(1);
+    const early = message?.replies[0]?.revisions[0];
+    expect(early?.facts.map((fact) => fact.label)).not.toContain('Error');
+    expect(early?.links.map((link) => link.kind)).toEqual(['console']);
+
+    const before = chat.calls.length;
+    await expect(deliver(ACTION_FAILED)).resolves.toMatchObject({ status: 'rendered' });
+    expect(chat.calls.slice(before).map((call) => call.operation)).toEqual(['update', 'updateReply']);
+    expect(message?.replies).toHaveLength(1);
+    const reply = message?.replies[0];
+    expect(reply?.revisions).toHaveLength(2);
+    expect(reply?.revisions.at(-1)).toMatchObject({
+      title: 'Action Build failed in myPipeline / Build',
+      summary: 'Build terminated with state: FAILED',
+    });
+    expect(reply?.revisions.at(-1)?.facts).toContainEqual({ label: 'Error', value: 'JobFailed' });
+    expect(reply?.revisions.at(-1)?.links.map((link) => link.kind)).toEqual(['console', 'external']);
+
+    const record = store.snapshot(KEY) ?? fail('no record');
+    const [due] = threadReplies(record.state);
+    expect(record.replies).toEqual([{ key: 'failed:Build@1', messageId: reply?.id, fingerprint: due?.fingerprint }]);
+  });
+
+  test('no reply update when what it shows has not changed, though the state has', async () => {
+    const { deliver, chat } = harness();
+    for (const spec of BEFORE_DETAILS.slice(0, 8)) await deliver(spec);
+    const before = chat.calls.length;
+    // The pipeline FAILED changes the state (and the message) but not the reply of the failed stage.
+    await expect(deliver(byId('ev-010'))).resolves.toMatchObject({ status: 'rendered' });
+    expect(chat.calls.slice(before).map((call) => call.operation)).toEqual(['update']);
+    expect(chat.messages[0]?.replies[0]?.revisions).toHaveLength(1);
+  });
+
+  test('a transient failure of the reply update is retried; the message is not updated again', async () => {
+    const { notify, deliver, chat, store } = harness();
+    for (const spec of BEFORE_DETAILS) await deliver(spec);
+    chat.failNext('updateReply', 'transient', 'ratelimited');
+    await expect(notify(rawEvent(ACTION_FAILED))).rejects.toThrow('ratelimited');
+    expect(store.snapshot(KEY)?.renderedVersion).toBe(store.snapshot(KEY)?.version);
+    const before = chat.calls.length;
+    // EventBridge's retry is a duplicate whose record still has work to do: the outdated reply.
+    await expect(notify(rawEvent(ACTION_FAILED))).resolves.toMatchObject({ status: 'rendered' });
+    expect(chat.calls.slice(before).map((call) => call.operation)).toEqual(['updateReply']);
+    expect(chat.messages[0]?.replies[0]?.revisions.at(-1)?.facts).toContainEqual({
+      label: 'Error',
+      value: 'JobFailed',
+    });
+  });
+
+  test('a deleted reply is posted again with the details', async () => {
+    const { deliver, chat, store, log } = harness();
+    for (const spec of BEFORE_DETAILS) await deliver(spec);
+    const deleted = chat.messages[0]?.replies[0]?.id ?? fail('no reply');
+    chat.deleteReply(deleted);
+    await deliver(ACTION_FAILED);
+    const thread = chat.messages[0]?.replies ?? [];
+    expect(thread).toHaveLength(1);
+    expect(thread[0]?.id).not.toBe(deleted);
+    expect(thread[0]?.revisions.at(-1)?.facts).toContainEqual({ label: 'Error', value: 'JobFailed' });
+    expect(store.snapshot(KEY)?.replies.map((reply) => reply.messageId)).toEqual([thread[0]?.id]);
+    expect(log.at('warn').map((entry) => entry.message)).toContain('the thread reply was deleted; posting it again');
+  });
+
+  test('a record of the old layout (reply keys only): the reply is neither posted again nor updated', async () => {
+    const { deliver, chat, store } = harness();
+    for (const spec of BEFORE_DETAILS) await deliver(spec);
+    // What the DynamoDB store reads from a record whose `replies` is a list of keys.
+    const old = store.snapshot(KEY) ?? fail('no record');
+    expect(await store.acquireLock(KEY, 'migration', 60_000)).toBe(true);
+    await store.saveRendering(KEY, 'migration', {
+      ...(old.messageId === undefined ? {} : { messageId: old.messageId }),
+      renderedVersion: old.renderedVersion,
+      replies: old.replies.map((reply) => ({ key: reply.key })),
+    });
+    await store.releaseLock(KEY, 'migration');
+
+    const before = chat.calls.length;
+    await expect(deliver(ACTION_FAILED)).resolves.toMatchObject({ status: 'rendered' });
+    expect(chat.calls.slice(before).map((call) => call.operation)).toEqual(['update']);
+    expect(chat.messages[0]?.replies).toHaveLength(1);
+    expect(chat.messages[0]?.replies[0]?.revisions).toHaveLength(1);
+    expect(store.snapshot(KEY)?.replies).toEqual([{ key: 'failed:Build@1' }]);
+    // Nothing pending: a duplicate delivery stops at its claim.
+    await expect(deliver(ACTION_FAILED)).resolves.toEqual({ status: 'duplicate' });
+  });
+
+  test('the fingerprint ignores the newest event’s id and time, and sees what the reply shows', () => {
+    const early = threadReplies(fold(BEFORE_DETAILS.map(pipelineEvent)) ?? fail('no state'));
+    const late = threadReplies(fold([...BEFORE_DETAILS, ACTION_FAILED].map(pipelineEvent)) ?? fail('no state'));
+    const [reply] = late;
+    if (reply === undefined) throw new Error('no reply');
+    expect(early.map((entry) => entry.key)).toEqual([reply.key]);
+    expect(early[0]?.fingerprint).not.toBe(reply.fingerprint);
+    expect(replyFingerprint({ ...reply.message, eventId: 'other', time: '2030-01-01T00:00:00Z' })).toBe(
+      reply.fingerprint,
+    );
+    expect(replyFingerprint({ ...reply.message, summary: 'Something else' })).not.toBe(reply.fingerprint);
+    // Canonical: the order of an object's keys does not matter.
+    const reordered = Object.fromEntries(Object.entries(reply.message).reverse()) as typeof reply.message;
+    expect(replyFingerprint(reordered)).toBe(reply.fingerprint);
   });
 });
