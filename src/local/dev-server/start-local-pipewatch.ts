@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -391,6 +391,11 @@ async function createDeployedResources(clients: LocalClients, aws: LocalAws): Pr
   } catch (error) {
     if (awsErrorName(error) !== 'ResourceInUseException') throw error;
   }
+  // CreateTable answers while the table is CREATING, as DynamoDB does; use it once it is ACTIVE.
+  await waitUntilTableExists(
+    { client: clients.dynamo, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+    { TableName: TABLE_NAME },
+  );
 }
 
 async function putSecret(ssm: SSMClient, name: string, value: string): Promise<void> {

@@ -7,7 +7,13 @@ import {
   ListPipelinesCommand,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
-import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
   DescribeRuleCommand,
