@@ -3,6 +3,7 @@ import {
   type ActionExecutionDetail,
   type ActionState,
   type CodePipelineClient,
+  GetPipelineCommand,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
   ListActionExecutionsCommand,
@@ -139,6 +140,11 @@ export class CodePipelinePipelineClient implements PipelineClient {
       }),
     );
     return output.approvedAt === undefined ? {} : { approvedAt: output.approvedAt.toISOString() };
+  }
+
+  async getPipelineStageNames(pipeline: string): Promise<readonly string[]> {
+    const output = await this.client.send(new GetPipelineCommand({ name: pipeline }));
+    return (output.pipeline?.stages ?? []).flatMap((stage) => (stage.name === undefined ? [] : [stage.name]));
   }
 
   async getPipelineExecution(ref: PipelineExecutionRef): Promise<PipelineExecutionView> {

@@ -130,6 +130,8 @@ export interface PipelineClient {
   getPipelineExecution(ref: PipelineExecutionRef): Promise<PipelineExecutionView>;
   /** Every action execution of one pipeline execution (all pages). */
   listActionExecutions(ref: PipelineExecutionRef): Promise<readonly ActionExecutionView[]>;
+  /** The pipeline's stage names in its declared order (GetPipeline), to show progress in order. */
+  getPipelineStageNames(pipeline: string): Promise<readonly string[]>;
 }
 
 // ---- State (DynamoDB) ------------------------------------------------------

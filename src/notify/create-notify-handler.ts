@@ -7,6 +7,7 @@ import { notifyInputSchema } from '../aws/notify-input';
 import { type NotifyDeps, type NotifyOptions, type NotifyOutcome, notifyEvent } from '../core/notify';
 import type { Log } from '../core/ports';
 import { SlackChatPoster, type SlackChatPosterOptions } from '../slack/slack-chat-poster';
+import { cachedStageOrder } from './stage-order-cache';
 
 /** What the Lambda returns (EventBridge ignores it; tests and the local mode read it). */
 export type NotifyHandler = (input: unknown) => Promise<NotifyOutcome>;
@@ -48,13 +49,15 @@ export interface NotifyAdapters {
 /** The production adapters (DynamoDB, CodePipeline, Slack) for createNotifyHandler. */
 export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
   const now = adapters.now ?? Date.now;
+  const pipelines = new CodePipelinePipelineClient({
+    client: adapters.codePipeline,
+    ...(adapters.region === undefined ? {} : { region: adapters.region }),
+  });
   return {
     conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName, now }),
     chat: new SlackChatPoster({ ...adapters.slack, log: adapters.log }),
-    pipelines: new CodePipelinePipelineClient({
-      client: adapters.codePipeline,
-      ...(adapters.region === undefined ? {} : { region: adapters.region }),
-    }),
+    pipelines,
+    stageOrder: cachedStageOrder(pipelines, { now }),
     log: adapters.log,
     now,
     ...(adapters.options === undefined ? {} : { options: adapters.options }),

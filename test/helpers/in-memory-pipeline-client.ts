@@ -182,6 +182,11 @@ export class InMemoryPipelineClient implements PipelineClient {
     return { approvedAt: '2024-05-01T10:00:00.000Z' };
   }
 
+  async getPipelineStageNames(pipeline: string): Promise<readonly string[]> {
+    this.enter('getPipelineStageNames', pipeline);
+    return this.stagesOf(pipeline).map((stage) => stage.name);
+  }
+
   async getPipelineExecution(ref: PipelineExecutionRef): Promise<PipelineExecutionView> {
     this.enter('getPipelineExecution', ref);
     const stages = this.stagesOf(ref.pipeline).filter((stage) => stage.latest?.executionId === ref.executionId);

@@ -1,7 +1,13 @@
 // handler --> notifyEvent (use case) --> ports: ConversationStore, ChatPoster, PipelineClient
 import { randomUUID } from 'node:crypto';
 import { type PipelineEvent, safeParsePipelineEvent } from '../events';
-import { type ExecutionState, executionToAlertMessage, mergeEvent, withFetchedFailure } from '../executions';
+import {
+  type ExecutionOverviewOptions,
+  type ExecutionState,
+  executionToAlertMessage,
+  mergeEvent,
+  withFetchedFailure,
+} from '../executions';
 import type {
   ChatPoster,
   ConversationKey,
@@ -57,6 +63,12 @@ export interface NotifyDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** The render lock's owner id of one invocation; a random UUID by default. */
   readonly newOwner?: () => string;
+  /**
+   * The pipeline's stage names in order, so the message shows progress in the pipeline's order
+   * with the stages still to come (event times alone cannot order stages started in one second).
+   * Undefined when unknown: the message then orders stages by when they were first seen.
+   */
+  readonly stageOrder?: (pipeline: string) => Promise<readonly string[] | undefined>;
 }
 
 export type NotifyOutcome =
@@ -130,11 +142,12 @@ export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Pro
     state: event.state,
   };
   const options = { ...DEFAULT_NOTIFY_OPTIONS, ...deps.options };
+  const view = await overviewOptions(event.pipeline, deps, context);
 
   const first = await deps.conversations.claimEvent(event.eventId, request.channel, options.claimTtlSeconds);
   if (!first) {
     const record = await deps.conversations.read(key);
-    if (record !== undefined && hasSeen(record.state, event) && !hasPendingWork(record)) {
+    if (record !== undefined && hasSeen(record.state, event) && !hasPendingWork(record, view)) {
       deps.log.debug('duplicate delivery', context);
       return { status: 'duplicate' };
     }
@@ -142,7 +155,7 @@ export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Pro
   }
 
   const version = await mergeIntoConversation(key, event, deps, options, context);
-  const outcome = await renderConversation(key, deps, options, context);
+  const outcome = await renderConversation(key, deps, options, context, view);
   deps.log.info('notified', { ...context, outcome: outcome.status, version, durationMs: deps.now() - started });
   return outcome;
 }
@@ -193,6 +206,7 @@ async function renderConversation(
   deps: NotifyDeps,
   options: NotifyOptions,
   context: LogFields,
+  view: ExecutionOverviewOptions,
 ): Promise<NotifyOutcome> {
   const { conversations } = deps;
   const owner = (deps.newOwner ?? randomUUID)();
@@ -204,7 +218,7 @@ async function renderConversation(
       return outcome ?? { status: 'deferred', version: record?.version ?? 0 };
     }
     try {
-      outcome = await renderOnce(key, owner, deps, context);
+      outcome = await renderOnce(key, owner, deps, context, view);
     } catch (error) {
       await releaseQuietly(conversations, key, owner, deps.log, context);
       if (error instanceof ChatDeliveryError && error.kind === 'permanent') {
@@ -221,7 +235,7 @@ async function renderConversation(
     await conversations.releaseLock(key, owner);
     if (outcome.status !== 'rendered') return outcome;
     const after = await conversations.read(key);
-    if (after === undefined || !hasPendingWork(after)) return outcome;
+    if (after === undefined || !hasPendingWork(after, view)) return outcome;
   }
   // Writers kept coming: a retry (a "duplicate" with pending work, see step 2) finishes the job.
   throw new ConversationContentionError(
@@ -230,7 +244,13 @@ async function renderConversation(
 }
 
 /** One render under the lock. Each step is recorded at once, so a failure later repeats nothing already shown. */
-async function renderOnce(key: ConversationKey, owner: string, deps: NotifyDeps, context: LogFields) {
+async function renderOnce(
+  key: ConversationKey,
+  owner: string,
+  deps: NotifyDeps,
+  context: LogFields,
+  view: ExecutionOverviewOptions,
+) {
   const { conversations, chat } = deps;
   const record = await conversations.read(key);
   if (record === undefined) return { status: 'deferred', version: 0 } as const;
@@ -247,7 +267,7 @@ async function renderOnce(key: ConversationKey, owner: string, deps: NotifyDeps,
   };
 
   if (messageId === undefined || renderedVersion < record.version) {
-    const message = executionToAlertMessage(record.state);
+    const message = executionToAlertMessage(record.state, view);
     if (messageId === undefined) {
       messageId = (await chat.post(key.channel, message)).messageId;
     } else {
@@ -265,7 +285,7 @@ async function renderOnce(key: ConversationKey, owner: string, deps: NotifyDeps,
     if (!(await save())) return { status: 'deferred', version: record.version } as const;
   }
 
-  for (const reply of threadReplies(record.state)) {
+  for (const reply of threadReplies(record.state, view)) {
     const posted = replies.find((entry) => entry.key === reply.key);
     let shown: PostedReply;
     if (posted === undefined) {
@@ -296,9 +316,9 @@ async function renderOnce(key: ConversationKey, owner: string, deps: NotifyDeps,
 }
 
 /** Not on screen yet: no message, an older version shown, a reply the state calls for not posted or outdated. */
-export function hasPendingWork(record: ConversationRecord): boolean {
+export function hasPendingWork(record: ConversationRecord, view: ExecutionOverviewOptions = {}): boolean {
   if (record.messageId === undefined || record.renderedVersion < record.version) return true;
-  return threadReplies(record.state).some((reply) => {
+  return threadReplies(record.state, view).some((reply) => {
     const posted = record.replies.find((entry) => entry.key === reply.key);
     return posted === undefined || isOutdated(posted, reply);
   });
@@ -313,6 +333,22 @@ function isOutdated(
   reply: ThreadReply,
 ): posted is PostedReply & { readonly messageId: string; readonly fingerprint: string } {
   return posted.messageId !== undefined && posted.fingerprint !== undefined && posted.fingerprint !== reply.fingerprint;
+}
+
+/** The stage order of the pipeline, when it can be had; a failure to read it only costs the order. */
+async function overviewOptions(
+  pipeline: string,
+  deps: NotifyDeps,
+  context: LogFields,
+): Promise<ExecutionOverviewOptions> {
+  if (deps.stageOrder === undefined) return {};
+  try {
+    const stageOrder = await deps.stageOrder(pipeline);
+    return stageOrder === undefined || stageOrder.length === 0 ? {} : { stageOrder };
+  } catch (error) {
+    deps.log.warn('could not read the pipeline’s stage order', { ...context, error: errorFields(error) });
+    return {};
+  }
 }
 
 /** Whether the state has merged the event (seenEvents keeps the newest ones; an older one is merged again, harmlessly). */

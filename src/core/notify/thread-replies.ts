@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type ExecutionState, executionToAlertMessage, summariseExecution } from '../executions';
+import {
+  type ExecutionOverviewOptions,
+  type ExecutionState,
+  executionToAlertMessage,
+  summariseExecution,
+} from '../executions';
 import { type AlertMessage, presentState } from '../messages';
 
 /** A thread reply the execution's state calls for, with the key that makes it posted once. */
@@ -25,8 +30,12 @@ export interface ThreadReply {
  * Since the details (error code, summary, log link) may also arrive after the reply was posted,
  * each reply carries a fingerprint of what it shows: a posted reply that differs is updated in place.
  */
-export function threadReplies(state: ExecutionState): ThreadReply[] {
-  return replyMessages(state).map(({ key, message }) => ({ key, message, fingerprint: replyFingerprint(message) }));
+export function threadReplies(state: ExecutionState, view: ExecutionOverviewOptions = {}): ThreadReply[] {
+  return replyMessages(state, view).map(({ key, message }) => ({
+    key,
+    message,
+    fingerprint: replyFingerprint(message),
+  }));
 }
 
 /**
@@ -52,9 +61,12 @@ function canonicalJson(value: unknown): string {
   });
 }
 
-function replyMessages(state: ExecutionState): { key: string; message: AlertMessage }[] {
-  const overview = summariseExecution(state);
-  const base = executionToAlertMessage(state);
+function replyMessages(
+  state: ExecutionState,
+  view: ExecutionOverviewOptions,
+): { key: string; message: AlertMessage }[] {
+  const overview = summariseExecution(state, view);
+  const base = executionToAlertMessage(state, view);
   const replies: { key: string; message: AlertMessage }[] = [];
   const failure = overview.failure;
   if (failure?.stage !== undefined) {

@@ -50,6 +50,13 @@ describe('CodePipelinePipelineClient', () => {
     expect(state.stages[3]?.actions[0]).toEqual({ actionName: 'Deploy' });
   });
 
+  test('getPipelineStageNames: the declared order (GetPipeline); an unknown pipeline fails with its SDK name', async () => {
+    expect(await pipelines.getPipelineStageNames('myPipeline')).toEqual(['Source', 'Build', 'Approval', 'Prod']);
+    await expect(pipelines.getPipelineStageNames('noSuchPipeline')).rejects.toMatchObject({
+      name: 'PipelineNotFoundException',
+    });
+  });
+
   test('putApprovalResult approves with the token from the state; the pipeline goes on', async () => {
     const id = await start();
     clock.advance(65_000);

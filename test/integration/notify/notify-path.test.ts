@@ -54,7 +54,9 @@ describe('the notify path on the real stack (local AWS, local Slack)', () => {
     await subscribe(stack, RULE, CHANNEL);
     const executionId = await runFailingBuild(stack);
     await runFor(stack, RUN_MS);
-    expectOneFailedBuildMessage(executionId);
+    const message = expectOneFailedBuildMessage(executionId);
+    // Progress in the pipeline's declared order (GetPipeline), with the stages still to come.
+    expect(textOf(message)).toMatch(/Source ✓ · Build ✗ · Approval \S+ · Prod \S+/);
     expect(stack.slack.workspace.callsTo('chat.postMessage').filter((call) => call.ok)).toHaveLength(2);
     expect(stack.slack.workspace.callsTo('chat.update').length).toBeGreaterThan(0);
     expect(invocationErrors()).toEqual([]);

@@ -1,0 +1,24 @@
+// (wiring) PipelineClient.getPipelineStageNames --> NotifyDeps.stageOrder, cached per container
+import type { PipelineClient } from '../core/ports';
+
+/**
+ * A pipeline's stage order changes only when its definition does, so one GetPipeline per pipeline
+ * every few minutes per warm container is enough. Concurrent first calls share one request; a
+ * failure is not cached (the caller logs it and renders in first-seen order meanwhile).
+ */
+export function cachedStageOrder(
+  pipelines: Pick<PipelineClient, 'getPipelineStageNames'>,
+  { ttlMs = 5 * 60_000, now = Date.now }: { ttlMs?: number; now?: () => number } = {},
+): (pipeline: string) => Promise<readonly string[]> {
+  const cache = new Map<string, { at: number; names: Promise<readonly string[]> }>();
+  return (pipeline) => {
+    const hit = cache.get(pipeline);
+    if (hit !== undefined && now() - hit.at < ttlMs) return hit.names;
+    const names = pipelines.getPipelineStageNames(pipeline);
+    cache.set(pipeline, { at: now(), names });
+    names.catch(() => {
+      if (cache.get(pipeline)?.names === names) cache.delete(pipeline);
+    });
+    return names;
+  };
+}
