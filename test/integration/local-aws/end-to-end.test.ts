@@ -137,6 +137,11 @@ describe('local AWS end to end with the real SDK', () => {
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );
+      // CreateTable answers while the table is CREATING; the flip to ACTIVE must be persisted before the stop.
+      await waitUntilTableExists(
+        { client: first.dynamo, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+        { TableName: 'pipewatch-state' },
+      );
       await first.dynamo.send(
         new PutItemCommand({ TableName: 'pipewatch-state', Item: { pk: { S: 'k' }, v: { N: '1' } } }),
       );
