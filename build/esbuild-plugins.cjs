@@ -8,6 +8,7 @@
 const path = require('node:path');
 
 const STUB_NAMESPACE = 'pipewatch-lambda-stub';
+const CREDENTIALS_NAMESPACE = 'pipewatch-lambda-credentials';
 const STUB_NOTE = 'is not bundled for Lambda (pipewatch build/esbuild-plugins.cjs)';
 
 /** `node_modules/<name>/` in a path, whichever the separator. */
@@ -116,6 +117,43 @@ function boltLambdaReceiverOnly() {
   };
 }
 
+/**
+ * AWS SDK credentials on Lambda: the runtime always puts the function role's credentials in the
+ * environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), which is the first
+ * link of the SDK's default chain (@aws-sdk/credential-provider-node). The rest of the chain (SSO,
+ * ini files, process, web identity, ECS/IMDS; with @aws-sdk/nested-clients, ~80 KB minified) is
+ * never reached there, yet every client loads it. The chain becomes `fromEnv` alone; without those
+ * variables it fails naming what was left out instead of trying the other sources.
+ */
+function lambdaEnvironmentCredentials() {
+  return {
+    name: 'pipewatch-lambda-environment-credentials',
+    setup(build) {
+      build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, (args) => {
+        if (!inPackage(args.importer, '@aws-sdk')) return undefined;
+        return { path: '@aws-sdk/credential-provider-node', namespace: CREDENTIALS_NAMESPACE };
+      });
+      build.onLoad({ filter: /.*/, namespace: CREDENTIALS_NAMESPACE }, () => ({
+        contents: [
+          "import { fromEnv } from '@aws-sdk/credential-provider-env';",
+          'export const defaultProvider = (init = {}) => {',
+          '  const environment = fromEnv(init);',
+          '  return async (options) => {',
+          '    try {',
+          '      return await environment(options);',
+          '    } catch (error) {',
+          `      throw new Error(${JSON.stringify(`AWS credentials: no AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (as Lambda sets them); the SDK's other credential sources ${STUB_NOTE}`)}, { cause: error });`,
+          '    }',
+          '  };',
+          '};',
+        ].join('\n'),
+        resolveDir: __dirname,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** The stub modules both plugins resolve to. */
 function stubs() {
   return {
@@ -145,7 +183,8 @@ function stubs() {
   };
 }
 
-module.exports = [zodEnglishOnly(), boltLambdaReceiverOnly(), stubs()];
+module.exports = [zodEnglishOnly(), boltLambdaReceiverOnly(), lambdaEnvironmentCredentials(), stubs()];
+module.exports.CREDENTIALS_NAMESPACE = CREDENTIALS_NAMESPACE;
 /** Marks the stubbed modules in a metafile's inputs (`<namespace>:<path>`). */
 module.exports.STUB_NAMESPACE = STUB_NAMESPACE;
 module.exports.STUB_NOTE = STUB_NOTE;

@@ -5,6 +5,7 @@ import type { AlertMessage } from '../core/messages';
 import { ChatDeliveryError } from '../core/notify/chat-delivery-error';
 import type { ChatPoster, Log } from '../core/ports';
 import type { ChannelRef } from '../core/subscriptions';
+import { nodeHttpFetch } from './node-http-fetch';
 import { renderBlockKit } from './render-block-kit';
 import { renderThreadReply } from './render-thread-reply';
 import type { SlackMessage } from './slack-message';
@@ -58,6 +59,8 @@ export class SlackChatPoster implements ChatPoster {
       retryConfig: { retries: options.retries ?? 2, factor: 2, minTimeout: 200, maxTimeout: 1000, randomize: true },
       timeout: options.timeoutMs ?? 5000,
       logger: slackLogger(options.log),
+      // node:http(s) rather than the global fetch, whose first call loads undici (cold start).
+      fetch: nodeHttpFetch as unknown as typeof fetch,
     });
     this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 10;
     this.maxRateLimitRetries = options.maxRateLimitRetries ?? 2;

@@ -142,11 +142,13 @@ export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Pro
     state: event.state,
   };
   const options = { ...DEFAULT_NOTIFY_OPTIONS, ...deps.options };
-  const view = await overviewOptions(event.pipeline, deps, context);
+  // The stage order (a GetPipeline on a cold container) is read while the claim and merge go on:
+  // only the duplicate check and the render need it. overviewOptions never rejects.
+  const viewing = overviewOptions(event.pipeline, deps, context);
 
   const first = await deps.conversations.claimEvent(event.eventId, request.channel, options.claimTtlSeconds);
   if (!first) {
-    const record = await deps.conversations.read(key);
+    const [record, view] = await Promise.all([deps.conversations.read(key), viewing]);
     if (record !== undefined && hasSeen(record.state, event) && !hasPendingWork(record, view)) {
       deps.log.debug('duplicate delivery', context);
       return { status: 'duplicate' };
@@ -155,7 +157,7 @@ export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Pro
   }
 
   const version = await mergeIntoConversation(key, event, deps, options, context);
-  const outcome = await renderConversation(key, deps, options, context, view);
+  const outcome = await renderConversation(key, deps, options, context, await viewing);
   deps.log.info('notified', { ...context, outcome: outcome.status, version, durationMs: deps.now() - started });
   return outcome;
 }

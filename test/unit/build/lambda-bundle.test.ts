@@ -69,6 +69,13 @@ describe('the notify bundle', () => {
     ]);
   });
 
+  test('takes AWS credentials from the environment only: no default chain, no nested clients', () => {
+    expect(from(built.inputs, 'node_modules/@aws-sdk/nested-clients/')).toEqual([]);
+    expect(from(built.inputs, 'node_modules/@aws-sdk/credential-provider-node/')).toEqual([]);
+    expect(built.inputs).toContain(`${plugins.CREDENTIALS_NAMESPACE}:@aws-sdk/credential-provider-node`);
+    expect(from(built.inputs, 'node_modules/@aws-sdk/credential-provider-env/').length).toBeGreaterThan(0);
+  });
+
   test('fits the budget: at most 400 KB compressed', () => {
     expect(deflateRawSync(built.code).length).toBeLessThanOrEqual(400 * KB);
   });
