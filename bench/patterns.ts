@@ -1,5 +1,6 @@
 import { loadavg } from 'node:os';
 import { compileEventPattern, EventPatternIndex } from '../src/core/patterns';
+import { seededRandom } from '../src/local/aws/codepipeline/failure-injection';
 
 /**
  * Pattern-matching throughput: a stream of real-shaped CodePipeline events
@@ -28,17 +29,8 @@ const STAGES: readonly { stage: string; action: string; category: string; provid
 const TEAMS = ['api', 'web', 'data', 'infra', 'ml', 'mobile', 'billing', 'search', 'auth', 'ops'];
 const ENVS = ['dev', 'staging', 'prod', 'perf'];
 
-/** mulberry32: small, fast, seeded. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's seeded PRNG (mulberry32): runs compare. */
+export const random = seededRandom;
 
 function pick<T>(rand: () => number, items: readonly T[]): T {
   const item = items[Math.floor(rand() * items.length)];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { header, listen, readBody } from '../http';
 import { AwsServiceError } from './aws-error';
 import { type Clock, RealClock } from './clock';
 import { LocalCodePipeline } from './codepipeline/local-codepipeline';
@@ -123,7 +124,11 @@ async function handleJsonRequest(
     if (service === undefined || operation === undefined || operation === '') {
       throw new AwsServiceError('UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target)'}`);
     }
-    const body = await readBody(req);
+    const body = await readBody(
+      req,
+      MAX_BODY,
+      () => new AwsServiceError('RequestEntityTooLargeException', 'Request body too large', 413),
+    );
     let input: unknown;
     try {
       input = body.length === 0 ? {} : JSON.parse(body);
@@ -154,37 +159,4 @@ function send(res: ServerResponse, status: number, requestId: string, body: unkn
     'x-amzn-requestid': requestId,
   });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new AwsServiceError('RequestEntityTooLargeException', 'Request body too large', 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

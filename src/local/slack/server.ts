@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { header, listen, readBody } from '../http';
 import { type Fault, SlackFaults } from './faults';
 import { METHODS } from './methods';
 import { decodeJsonArg, parseRequestArgs, type RawArgs } from './request-args';
@@ -102,7 +103,7 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
     };
     let args: RawArgs = {};
     try {
-      const rawBody = await readBody(req);
+      const rawBody = await readBody(req, MAX_BODY, () => new SlackApiError('request_too_large', {}, 413));
       const parsed = parseRequestArgs(header(req, 'content-type'), rawBody, query);
       args = parsed.args;
       const fault = faults.take(method);
@@ -131,7 +132,7 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
-    const rawBody = await readBody(req);
+    const rawBody = await readBody(req, MAX_BODY, () => new SlackApiError('request_too_large', {}, 413));
     const fault = faults.take('response_url');
     let outcome: { status: number; body: Record<string, unknown>; args: Record<string, unknown>; warnings: string[] };
     if (fault !== undefined) {
@@ -248,37 +249,4 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
     ...headers,
   });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new SlackApiError('request_too_large', {}, 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

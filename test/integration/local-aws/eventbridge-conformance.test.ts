@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { InvalidEventPatternException, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
-import { z } from 'zod';
+import { loadInvalidPatterns, loadMatchCases } from '../../helpers/conformance-data';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 
 /**
@@ -17,32 +15,9 @@ import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/lo
  * asserts what AWS answers — ValidationException — and counts them.
  */
 
-function repoRoot(from: string): string {
-  let dir = from;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-const CONFORMANCE_DIR = path.resolve(repoRoot(__dirname), '../shared/conformance/eventbridge');
-
-function readJson(file: string): unknown {
-  const full = path.join(CONFORMANCE_DIR, file);
-  if (!existsSync(full))
-    throw new Error(`Conformance data missing: ${full} (expected the shared folder next to the repository)`);
-  return JSON.parse(readFileSync(full, 'utf8'));
-}
-
 // Loaded at collection time: a missing folder fails the suite instead of skipping it.
-const matchCases = z
-  .array(z.object({ name: z.string(), pattern: z.unknown(), event: z.unknown(), matches: z.boolean() }))
-  .parse(readJson('match-cases.json'));
-const invalidPatterns = z
-  .array(z.object({ name: z.string(), pattern: z.unknown(), reason: z.string() }))
-  .parse(readJson('invalid-patterns.json'));
+const matchCases = loadMatchCases();
+const invalidPatterns = loadInvalidPatterns();
 
 const NEUTRAL: Readonly<Record<string, unknown>> = {
   id: '00000000-0000-4000-8000-000000000000',

@@ -1,5 +1,5 @@
 import { InvalidEventPatternError, matchesEventPattern, validateEventPattern } from '../../../../src/core/patterns';
-import { loadInvalidPatterns, loadMatchCases } from './shared-data';
+import { loadInvalidPatterns, loadMatchCases } from '../../../helpers/conformance-data';
 
 // Loaded at collection time: a missing folder throws here and fails the suite.
 const matchCases = loadMatchCases();
