@@ -99,18 +99,7 @@ export class DynamoDbConversationStore implements ConversationStore {
         ConsistentRead: true,
       }),
     );
-    if (Item === undefined) return undefined;
-    const item = storedItemSchema.parse(Item);
-    if (item.state === undefined || item.version === undefined) return undefined;
-    const state = parseState(item.state, key);
-    return {
-      state: { ...state, version: item.version },
-      version: item.version,
-      ...(item.messageId === undefined ? {} : { messageId: item.messageId }),
-      renderedVersion: item.renderedVersion ?? 0,
-      // A record written before replies were updated in place holds their keys only.
-      replies: (item.replies ?? []).map((reply) => (typeof reply === 'string' ? { key: reply } : reply)),
-    };
+    return toRecord(Item, key);
   }
 
   async writeState(
@@ -141,31 +130,33 @@ export class DynamoDbConversationStore implements ConversationStore {
     return written ? { ok: true, version } : { ok: false, reason: 'version-conflict' };
   }
 
-  async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<boolean> {
+  async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<ConversationRecord | undefined> {
     const now = this.now();
-    return conditional(
+    const output = await conditionalOutput(
       this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [PARTITION_KEY]: conversationKey(key) },
           UpdateExpression: 'SET #lockOwner = :owner, #lockExpiresAt = :expires',
-          // attribute_exists: a lock on no record would create a stray item without a TTL.
+          // attribute_exists: a lock on no record would create a stray item without a TTL (and there is nothing to render).
           ConditionExpression:
-            'attribute_exists(#pk) AND (attribute_not_exists(#lockOwner) OR #lockOwner = :owner OR #lockExpiresAt < :now)',
+            'attribute_exists(#version) AND (attribute_not_exists(#lockOwner) OR #lockOwner = :owner OR #lockExpiresAt < :now)',
           ExpressionAttributeNames: {
-            '#pk': PARTITION_KEY,
+            '#version': 'version',
             '#lockOwner': 'lockOwner',
             '#lockExpiresAt': 'lockExpiresAt',
           },
           ExpressionAttributeValues: { ':owner': owner, ':expires': now + leaseMs, ':now': now },
+          // The record as locked: the holder renders it without reading it again.
+          ReturnValues: 'ALL_NEW',
         }),
       ),
     );
+    return output === undefined ? undefined : toRecord(output.Attributes, key);
   }
 
   async saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean> {
-    const sets = ['#renderedVersion = :renderedVersion', '#replies = :replies'];
-    if (rendering.messageId !== undefined) sets.push('#messageId = :messageId');
+    const { sets, names, values } = renderingUpdate(rendering);
     return conditional(
       this.documents.send(
         new UpdateCommand({
@@ -173,42 +164,80 @@ export class DynamoDbConversationStore implements ConversationStore {
           Key: { [PARTITION_KEY]: conversationKey(key) },
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: '#lockOwner = :owner',
-          ExpressionAttributeNames: {
-            '#lockOwner': 'lockOwner',
-            '#renderedVersion': 'renderedVersion',
-            '#replies': 'replies',
-            ...(rendering.messageId === undefined ? {} : { '#messageId': 'messageId' }),
-          },
-          ExpressionAttributeValues: {
-            ':owner': owner,
-            ':renderedVersion': rendering.renderedVersion,
-            ':replies': rendering.replies.map(({ key: replyKey, messageId, fingerprint }) => ({
-              key: replyKey,
-              ...(messageId === undefined ? {} : { messageId }),
-              ...(fingerprint === undefined ? {} : { fingerprint }),
-            })),
-            ...(rendering.messageId === undefined ? {} : { ':messageId': rendering.messageId }),
-          },
+          ExpressionAttributeNames: { '#lockOwner': 'lockOwner', ...names },
+          ExpressionAttributeValues: { ':owner': owner, ...values },
         }),
       ),
     );
   }
 
-  async releaseLock(key: ConversationKey, owner: string): Promise<void> {
+  async releaseLock(
+    key: ConversationKey,
+    owner: string,
+    rendering?: ConversationRendering,
+  ): Promise<ConversationRecord | undefined> {
+    const { sets, names, values } =
+      rendering === undefined ? { sets: [], names: {}, values: {} } : renderingUpdate(rendering);
     // Someone else's lock (ours ran out and was taken) is theirs to release: a failed condition is fine.
-    await conditional(
+    const output = await conditionalOutput(
       this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [PARTITION_KEY]: conversationKey(key) },
-          UpdateExpression: 'REMOVE #lockOwner, #lockExpiresAt',
+          UpdateExpression: `${sets.length === 0 ? '' : `SET ${sets.join(', ')} `}REMOVE #lockOwner, #lockExpiresAt`,
           ConditionExpression: '#lockOwner = :owner',
-          ExpressionAttributeNames: { '#lockOwner': 'lockOwner', '#lockExpiresAt': 'lockExpiresAt' },
-          ExpressionAttributeValues: { ':owner': owner },
+          ExpressionAttributeNames: { '#lockOwner': 'lockOwner', '#lockExpiresAt': 'lockExpiresAt', ...names },
+          ExpressionAttributeValues: { ':owner': owner, ...values },
+          // The record as released: whether writers came while the lock was held, without another read.
+          ReturnValues: 'ALL_NEW',
         }),
       ),
     );
+    return output === undefined ? undefined : toRecord(output.Attributes, key);
   }
+}
+
+/** The SET clauses, names and values that record a rendering. */
+function renderingUpdate(rendering: ConversationRendering): {
+  sets: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const sets = ['#renderedVersion = :renderedVersion', '#replies = :replies'];
+  if (rendering.messageId !== undefined) sets.push('#messageId = :messageId');
+  return {
+    sets,
+    names: {
+      '#renderedVersion': 'renderedVersion',
+      '#replies': 'replies',
+      ...(rendering.messageId === undefined ? {} : { '#messageId': 'messageId' }),
+    },
+    values: {
+      ':renderedVersion': rendering.renderedVersion,
+      ':replies': rendering.replies.map(({ key: replyKey, messageId, fingerprint }) => ({
+        key: replyKey,
+        ...(messageId === undefined ? {} : { messageId }),
+        ...(fingerprint === undefined ? {} : { fingerprint }),
+      })),
+      ...(rendering.messageId === undefined ? {} : { ':messageId': rendering.messageId }),
+    },
+  };
+}
+
+/** A conversation item as the core's record; undefined for an item without a state (or no item). */
+function toRecord(Item: Record<string, unknown> | undefined, key: ConversationKey): ConversationRecord | undefined {
+  if (Item === undefined) return undefined;
+  const item = storedItemSchema.parse(Item);
+  if (item.state === undefined || item.version === undefined) return undefined;
+  const state = parseState(item.state, key);
+  return {
+    state: { ...state, version: item.version },
+    version: item.version,
+    ...(item.messageId === undefined ? {} : { messageId: item.messageId }),
+    renderedVersion: item.renderedVersion ?? 0,
+    // A record written before replies were updated in place holds their keys only.
+    replies: (item.replies ?? []).map((reply) => (typeof reply === 'string' ? { key: reply } : reply)),
+  };
 }
 
 /** Platform, workspace and channel, each URI-encoded so that no id can contain the separators. */
@@ -222,15 +251,19 @@ export function conversationKey(key: ConversationKey): string {
 
 /** True when the write happened, false when its condition failed; anything else is thrown (EventBridge retries). */
 export async function conditional(write: Promise<unknown>): Promise<boolean> {
+  return (await conditionalOutput(write.then(() => true))) === true;
+}
+
+/** The write's output when it happened, undefined when its condition failed; anything else is thrown. */
+export async function conditionalOutput<T>(write: Promise<T>): Promise<T | undefined> {
   try {
-    await write;
-    return true;
+    return await write;
   } catch (error) {
     if (
       error instanceof ConditionalCheckFailedException ||
       (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
     ) {
-      return false;
+      return undefined;
     }
     throw error;
   }

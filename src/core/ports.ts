@@ -275,12 +275,24 @@ export interface ConversationStore {
     state: ExecutionState,
     expectedVersion: number | undefined,
   ): Promise<PutExecutionResult>;
-  /** Takes the render lock if nobody holds it or its lease has run out (or `owner` holds it already). */
-  acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Takes the render lock if nobody holds it or its lease has run out (or `owner` holds it already),
+   * on a record with a state only. Returns the record as it was when the lock was taken (one atomic
+   * write: no read needed under the lock), undefined when the lock was not taken.
+   */
+  acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<ConversationRecord | undefined>;
   /** Records what is on screen, only while `owner` holds the lock: false if the lock was lost. */
   saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean>;
-  /** Gives the lock up if `owner` holds it; a no-op otherwise. */
-  releaseLock(key: ConversationKey, owner: string): Promise<void>;
+  /**
+   * Gives the lock up if `owner` holds it, recording `rendering` (if given) in the same atomic write.
+   * Returns the record as the release left it (every state write before the release included), or
+   * undefined when `owner` did not hold the lock: then nothing was written (a no-op).
+   */
+  releaseLock(
+    key: ConversationKey,
+    owner: string,
+    rendering?: ConversationRendering,
+  ): Promise<ConversationRecord | undefined>;
 }
 
 /**

@@ -5,9 +5,10 @@ import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
 import { DynamoDbConversationStore } from '../aws/dynamodb-conversation-store';
 import { notifyInputSchema } from '../aws/notify-input';
 import { type NotifyDeps, type NotifyOptions, type NotifyOutcome, notifyEvent } from '../core/notify';
-import type { Log } from '../core/ports';
+import type { ChatPoster, Log } from '../core/ports';
 import { SlackChatPoster, type SlackChatPosterOptions } from '../slack/slack-chat-poster';
 import { cachedStageOrder } from './stage-order-cache';
+import { tokenChatPoster } from './token-chat-poster';
 
 /** What the Lambda returns (EventBridge ignores it; tests and the local mode read it). */
 export type NotifyHandler = (input: unknown) => Promise<NotifyOutcome>;
@@ -39,8 +40,11 @@ export interface NotifyAdapters {
   readonly codePipeline: CodePipelineClient;
   /** The CodePipeline client's region. */
   readonly region?: string;
-  /** The bot token and, locally, the Web API URL; see SlackChatPosterOptions. */
-  readonly slack: Omit<SlackChatPosterOptions, 'log'>;
+  /**
+   * The bot token and, locally, the Web API URL; see SlackChatPosterOptions. The token may be a
+   * source asked at each chat call (a cached secret): then it is awaited only when first needed.
+   */
+  readonly slack: Omit<SlackChatPosterOptions, 'log' | 'token'> & { readonly token: string | (() => Promise<string>) };
   readonly log: Log;
   readonly now?: () => number;
   readonly options?: Partial<NotifyOptions>;
@@ -55,13 +59,18 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
   });
   return {
     conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName, now }),
-    chat: new SlackChatPoster({ ...adapters.slack, log: adapters.log }),
+    chat: slackChatPoster(adapters.slack, adapters.log),
     pipelines,
     stageOrder: cachedStageOrder(pipelines, { now }),
     log: adapters.log,
     now,
     ...(adapters.options === undefined ? {} : { options: adapters.options }),
   };
+}
+
+function slackChatPoster({ token, ...options }: NotifyAdapters['slack'], log: Log): ChatPoster {
+  if (typeof token === 'string') return new SlackChatPoster({ ...options, token, log });
+  return tokenChatPoster(token, (value) => new SlackChatPoster({ ...options, token: value, log }));
 }
 
 /** The rule name of an input that failed the contract, if it has one, for the log line. */

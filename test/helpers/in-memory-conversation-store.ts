@@ -93,36 +93,47 @@ export class InMemoryConversationStore implements ConversationStore {
     return { ok: true, version };
   }
 
-  async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<boolean> {
+  async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<ConversationRecord | undefined> {
     await this.yieldPoint();
     const stored = this.conversations.get(keyOf(key));
-    if (stored === undefined) return false;
+    if (stored?.version === undefined) return undefined;
     const lock = stored.lock;
-    if (lock !== undefined && lock.owner !== owner && lock.expiresAt > this.now()) return false;
+    if (lock !== undefined && lock.owner !== owner && lock.expiresAt > this.now()) return undefined;
     stored.lock = { owner, expiresAt: this.now() + leaseMs };
-    return true;
+    return this.snapshot(key);
   }
 
   async saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean> {
     await this.yieldPoint();
     const stored = this.conversations.get(keyOf(key));
     if (stored?.lock?.owner !== owner) return false;
-    if (rendering.messageId !== undefined) stored.messageId = rendering.messageId;
-    stored.renderedVersion = rendering.renderedVersion;
-    stored.replies = structuredClone(rendering.replies);
+    save(stored, rendering);
     return true;
   }
 
-  async releaseLock(key: ConversationKey, owner: string): Promise<void> {
+  async releaseLock(
+    key: ConversationKey,
+    owner: string,
+    rendering?: ConversationRendering,
+  ): Promise<ConversationRecord | undefined> {
     await this.yieldPoint();
     const stored = this.conversations.get(keyOf(key));
-    if (stored?.lock?.owner === owner) delete stored.lock;
+    if (stored?.lock?.owner !== owner) return undefined;
+    if (rendering !== undefined) save(stored, rendering);
+    delete stored.lock;
+    return this.snapshot(key);
   }
 
   /** Who holds the lock now, for assertions. */
   lockOf(key: ConversationKey): { owner: string; expiresAt: number } | undefined {
     return this.conversations.get(keyOf(key))?.lock;
   }
+}
+
+function save(stored: StoredConversation, rendering: ConversationRendering): void {
+  if (rendering.messageId !== undefined) stored.messageId = rendering.messageId;
+  stored.renderedVersion = rendering.renderedVersion;
+  stored.replies = structuredClone(rendering.replies);
 }
 
 function keyOf(key: ConversationKey): string {

@@ -12,6 +12,7 @@ import type {
   ChatPoster,
   ConversationKey,
   ConversationRecord,
+  ConversationRendering,
   ConversationStore,
   Log,
   LogFields,
@@ -95,29 +96,39 @@ export class ConversationContentionError extends Error {
  *
  * 1. Parse. An event that does not parse is logged with the rule name and dropped: throwing
  *    would make EventBridge retry it for a day and then dead-letter it, for nothing.
- * 2. Claim the (event id, channel) with a conditional write. A duplicate stops here, unless the
- *    record shows the earlier delivery did not finish (it threw after its claim: a Slack 5xx, a
- *    timeout). The claim alone would then lose the event, since EventBridge's retry is a
- *    "duplicate" too; the record, not the claim, says what is done.
- * 3. Merge with optimistic concurrency: read, mergeEvent, conditional write expecting the version
- *    read; on a conflict read again and retry with jitter. mergeEvent is a join (commutative,
- *    associative, idempotent), so the stored state is the same for any order of writers and
- *    events. A pipeline/stage FAILED without a reason gets the failed action's summary and link
+ * 2. Claim the (event id, channel) with a conditional write, and read the record alongside. A
+ *    duplicate stops here, unless the record shows the earlier delivery did not finish (it threw
+ *    after its claim: a Slack 5xx, a timeout). The claim alone would then lose the event, since
+ *    EventBridge's retry is a "duplicate" too; the record, not the claim, says what is done. (A
+ *    record read before the claim landed is as good: "seen and nothing pending" stays true of a
+ *    record once it is, until a later writer, which renders itself, changes it.)
+ * 3. Merge with optimistic concurrency: mergeEvent into the record read in step 2, conditional write
+ *    expecting the version read; on a conflict read again and retry with jitter. mergeEvent is a join
+ *    (commutative, associative, idempotent), so the stored state is the same for any order of writers
+ *    and events. A pipeline/stage FAILED without a reason gets the failed action's summary and link
  *    from the CodePipeline API (withFetchedFailure), best effort.
- * 4. Render under a lease lock: take the lock (a conditional write) or leave, since the holder
- *    re-reads after releasing and renders whatever it finds newer. Holding it: read; no message
- *    yet → post and record its id; message shows an older version → update; replies the state
- *    calls for that are not posted yet → reply, recording the reply's id and fingerprint; posted
- *    replies whose fingerprint differs (the failing action's details arrived after the stage or
- *    pipeline FAILED that made the reply) → update the reply in place. Record what is on screen,
- *    release, re-read: newer version or outdated reply → render again.
+ * 4. Render under a lease lock: take the lock (a conditional write that returns the record as
+ *    locked) or leave, since the holder's release shows it every write made before the release and it
+ *    renders whatever it finds newer. Holding it, from the record as locked: no message yet → post;
+ *    message shows an older version → update; replies the state calls for that are not posted yet →
+ *    reply; posted replies whose fingerprint differs (the failing action's details arrived after the
+ *    stage or pipeline FAILED that made the reply) → update the reply in place. Each step is recorded
+ *    (message id, version on screen, reply ids and fingerprints) before the next chat call; the last
+ *    one in the release itself: one conditional write (lock owner = me) that records it, removes the
+ *    lock and returns the record as released. Newer version or outdated reply in it → render again.
  *
- * Why exactly one message: a post happens only under the lock, after a consistent read that shows
- * no message id, and the id is recorded before the lock is released (conditional on still holding
- * it). The lease outlives an invocation (function timeout), so two holders never overlap.
- * Why the final state is shown: every writer, after its write, either takes the lock and renders
- * at least its version, or fails to take it because a holder has it; that holder's re-read after
- * release then sees the write. So the last render is of the last version.
+ * Why exactly one message: a post happens only under the lock, on a record returned by the write that
+ * took the lock (so no other holder has recorded anything since) showing no message id, and the id is
+ * recorded before the lock is released or in the release's own atomic write (conditional on still
+ * holding it). The lease outlives an invocation (function timeout), so two holders never overlap.
+ * Why the final state is shown: every writer, after its write, either takes the lock, whose write
+ * returns a record with at least its version, and renders it, or fails to take it because a holder
+ * has it. That holder has not released yet, so its release comes after the write, and the record the
+ * release returns (atomically, as of the release) has it: the holder renders again. A write after the
+ * release is its writer's to render (its own acquire attempt comes later still, and finds the lock
+ * free or held by someone whose release comes later). So the last render is of the last version.
+ * A holder whose release finds the lock gone (its lease ran out) stops: the new holder took the lock
+ * after every write this one could have been relied on for, and renders them.
  */
 export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Promise<NotifyOutcome> {
   const started = deps.now();
@@ -146,9 +157,14 @@ export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Pro
   // only the duplicate check and the render need it. overviewOptions never rejects.
   const viewing = overviewOptions(event.pipeline, deps, context);
 
-  const first = await deps.conversations.claimEvent(event.eventId, request.channel, options.claimTtlSeconds);
+  // The record is read with the claim, not after it: a duplicate needs it to decide, a first delivery
+  // as the merge's base (the conditional write checks that base, whenever it was read).
+  const [first, record] = await Promise.all([
+    deps.conversations.claimEvent(event.eventId, request.channel, options.claimTtlSeconds),
+    deps.conversations.read(key),
+  ]);
   if (!first) {
-    const [record, view] = await Promise.all([deps.conversations.read(key), viewing]);
+    const view = await viewing;
     if (record !== undefined && hasSeen(record.state, event) && !hasPendingWork(record, view)) {
       deps.log.debug('duplicate delivery', context);
       return { status: 'duplicate' };
@@ -156,8 +172,8 @@ export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Pro
     deps.log.info('duplicate delivery of an event not fully shown yet: completing it', context);
   }
 
-  const version = await mergeIntoConversation(key, event, deps, options, context);
-  const outcome = await renderConversation(key, deps, options, context, await viewing);
+  const version = await mergeIntoConversation(key, event, record, deps, options, context);
+  const outcome = await renderConversation(key, version, deps, options, context, await viewing);
   deps.log.info('notified', { ...context, outcome: outcome.status, version, durationMs: deps.now() - started });
   return outcome;
 }
@@ -166,6 +182,8 @@ export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Pro
 async function mergeIntoConversation(
   key: ConversationKey,
   event: PipelineEvent,
+  /** The record read with the claim: the first attempt's base. */
+  initial: ConversationRecord | undefined,
   deps: NotifyDeps,
   options: NotifyOptions,
   context: LogFields,
@@ -174,7 +192,7 @@ async function mergeIntoConversation(
   let details: FailureDetails | undefined;
   let fetched = false;
   for (let attempt = 1; ; attempt++) {
-    const record = await deps.conversations.read(key);
+    const record = attempt === 1 ? initial : await deps.conversations.read(key);
     let next = mergeEvent(record?.state, event);
     if (needsFailureDetails(next, event)) {
       if (!fetched) {
@@ -202,9 +220,10 @@ async function mergeIntoConversation(
   }
 }
 
-/** Step 4. */
+/** Step 4. `merged`: the version step 3 stored or found. */
 async function renderConversation(
   key: ConversationKey,
+  merged: number,
   deps: NotifyDeps,
   options: NotifyOptions,
   context: LogFields,
@@ -214,13 +233,14 @@ async function renderConversation(
   const owner = (deps.newOwner ?? randomUUID)();
   let outcome: NotifyOutcome | undefined;
   for (let round = 1; round <= options.maxRenderRounds; round++) {
-    if (!(await conversations.acquireLock(key, owner, options.leaseMs))) {
-      // The holder re-reads after releasing: it renders what this invocation merged.
-      const record = await conversations.read(key);
-      return outcome ?? { status: 'deferred', version: record?.version ?? 0 };
+    const record = await conversations.acquireLock(key, owner, options.leaseMs);
+    if (record === undefined) {
+      // The holder's release shows it the record as released: it renders what this invocation merged.
+      return outcome ?? { status: 'deferred', version: merged };
     }
+    let rendered: Rendered;
     try {
-      outcome = await renderOnce(key, owner, deps, context, view);
+      rendered = await renderOnce(key, owner, record, deps, context, view);
     } catch (error) {
       await releaseQuietly(conversations, key, owner, deps.log, context);
       if (error instanceof ChatDeliveryError && error.kind === 'permanent') {
@@ -234,10 +254,11 @@ async function renderConversation(
       }
       throw error;
     }
-    await conversations.releaseLock(key, owner);
-    if (outcome.status !== 'rendered') return outcome;
-    const after = await conversations.read(key);
-    if (after === undefined || !hasPendingWork(after, view)) return outcome;
+    outcome = rendered.outcome;
+    // No record after the release: the lock had been lost, its new holder took it after every write
+    // this invocation could have been relied on for, and renders them.
+    if (outcome.status !== 'rendered' || rendered.released === undefined) return outcome;
+    if (!hasPendingWork(rendered.released, view)) return outcome;
   }
   // Writers kept coming: a retry (a "duplicate" with pending work, see step 2) finishes the job.
   throw new ConversationContentionError(
@@ -245,27 +266,43 @@ async function renderConversation(
   );
 }
 
-/** One render under the lock. Each step is recorded at once, so a failure later repeats nothing already shown. */
+interface Rendered {
+  readonly outcome: Extract<NotifyOutcome, { status: 'rendered' | 'deferred' }>;
+  /** The record as the release left it; undefined when the lock had been lost (nothing was released). */
+  readonly released: ConversationRecord | undefined;
+}
+
+/**
+ * One render under the lock, of the record as locked, ending with the release. Each step is recorded
+ * before the next chat call, the last one in the release's own write, so a failure later repeats
+ * nothing already shown.
+ */
 async function renderOnce(
   key: ConversationKey,
   owner: string,
+  record: ConversationRecord,
   deps: NotifyDeps,
   context: LogFields,
   view: ExecutionOverviewOptions,
-) {
+): Promise<Rendered> {
   const { conversations, chat } = deps;
-  const record = await conversations.read(key);
-  if (record === undefined) return { status: 'deferred', version: 0 } as const;
   let { messageId, renderedVersion, replies } = record;
-  const save = async () => {
-    const saved = await conversations.saveRendering(key, owner, {
-      ...(messageId === undefined ? {} : { messageId }),
-      renderedVersion,
-      replies,
-    });
+  let unsaved = false;
+  const rendering = (): ConversationRendering => ({
+    ...(messageId === undefined ? {} : { messageId }),
+    renderedVersion,
+    replies,
+  });
+  const lost = (): Rendered => {
     // Only if this invocation outlived its lease: the new holder carries on from what it reads.
-    if (!saved) deps.log.warn('lost the render lock while rendering', { ...context, version: record.version });
-    return saved;
+    deps.log.warn('lost the render lock while rendering', { ...context, version: record.version });
+    return { outcome: { status: 'deferred', version: record.version }, released: undefined };
+  };
+  /** Records the step before, if not yet: false if the lock was lost. */
+  const save = async (): Promise<boolean> => {
+    if (!unsaved) return true;
+    unsaved = false;
+    return conversations.saveRendering(key, owner, rendering());
   };
 
   if (messageId === undefined || renderedVersion < record.version) {
@@ -284,16 +321,18 @@ async function renderOnce(
       }
     }
     renderedVersion = record.version;
-    if (!(await save())) return { status: 'deferred', version: record.version } as const;
+    unsaved = true;
   }
 
   for (const reply of threadReplies(record.state, view)) {
     const posted = replies.find((entry) => entry.key === reply.key);
     let shown: PostedReply;
     if (posted === undefined) {
+      if (!(await save())) return lost();
       const replied = await chat.reply(key.channel, messageId, reply.message);
       shown = { key: reply.key, messageId: replied.messageId, fingerprint: reply.fingerprint };
     } else if (isOutdated(posted, reply)) {
+      if (!(await save())) return lost();
       shown = { ...posted, fingerprint: reply.fingerprint };
       try {
         await chat.updateReply(key.channel, posted.messageId, reply.message);
@@ -312,9 +351,16 @@ async function renderOnce(
       continue;
     }
     replies = posted === undefined ? [...replies, shown] : replies.map((entry) => (entry === posted ? shown : entry));
-    if (!(await save())) return { status: 'deferred', version: record.version } as const;
+    unsaved = true;
   }
-  return { status: 'rendered', version: record.version, messageId } as const;
+
+  const toSave = unsaved;
+  const released = await conversations.releaseLock(key, owner, toSave ? rendering() : undefined);
+  if (released === undefined && toSave) return lost();
+  return {
+    outcome: { status: 'rendered', version: record.version, messageId },
+    released,
+  };
 }
 
 /** Not on screen yet: no message, an older version shown, a reply the state calls for not posted or outdated. */

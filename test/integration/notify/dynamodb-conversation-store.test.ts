@@ -66,11 +66,14 @@ describe('DynamoDbConversationStore against dynalite', () => {
 
   test('the render lock: exclusive, re-entrant, lost after its lease; renderings need it; writes keep it', async () => {
     const k = key();
-    expect(await store.acquireLock(k, 'a', 30_000)).toBe(false);
-    await store.writeState(k, mergeEvent(undefined, first ?? fail('no event')), undefined);
-    expect(await store.acquireLock(k, 'a', 30_000)).toBe(true);
-    expect(await store.acquireLock(k, 'b', 30_000)).toBe(false);
-    expect(await store.acquireLock(k, 'a', 30_000)).toBe(true);
+    expect(await store.acquireLock(k, 'a', 30_000)).toBeUndefined();
+    const written = mergeEvent(undefined, first ?? fail('no event'));
+    await store.writeState(k, written, undefined);
+    // The record as locked, as a read would return it.
+    const locked = await store.acquireLock(k, 'a', 30_000);
+    expect(locked).toEqual({ state: { ...written, version: 1 }, version: 1, renderedVersion: 0, replies: [] });
+    expect(await store.acquireLock(k, 'b', 30_000)).toBeUndefined();
+    expect(await store.acquireLock(k, 'a', 30_000)).toEqual(locked);
     expect(await store.saveRendering(k, 'b', { messageId: 'x', renderedVersion: 1, replies: [] })).toBe(false);
     expect(
       await store.saveRendering(k, 'a', {
@@ -81,19 +84,40 @@ describe('DynamoDbConversationStore against dynalite', () => {
     ).toBe(true);
     const state = (await store.read(k))?.state ?? fail('no state');
     expect(await store.writeState(k, mergeEvent(state, second ?? fail('no event')), 1)).toMatchObject({ ok: true });
-    await store.releaseLock(k, 'b');
-    expect(await store.acquireLock(k, 'b', 30_000)).toBe(false);
+    expect(await store.releaseLock(k, 'b', { messageId: 'y', renderedVersion: 2, replies: [] })).toBeUndefined();
+    expect(await store.acquireLock(k, 'b', 30_000)).toBeUndefined();
     now += 30_001;
-    expect(await store.acquireLock(k, 'b', 30_000)).toBe(true);
+    expect(await store.acquireLock(k, 'b', 30_000)).toMatchObject({ version: 2, messageId: '1.2', renderedVersion: 1 });
     expect(await store.saveRendering(k, 'a', { renderedVersion: 2, replies: [] })).toBe(false);
-    await store.releaseLock(k, 'b');
-    expect(await store.acquireLock(k, 'a', 30_000)).toBe(true);
-    expect(await store.read(k)).toMatchObject({
+    expect(await store.releaseLock(k, 'a', { renderedVersion: 2, replies: [] })).toBeUndefined();
+    // Released without a rendering: the record as released, the rendering untouched.
+    expect(await store.releaseLock(k, 'b')).toMatchObject({ version: 2, messageId: '1.2', renderedVersion: 1 });
+    expect(await store.acquireLock(k, 'a', 30_000)).toMatchObject({
       version: 2,
       messageId: '1.2',
       renderedVersion: 1,
       replies: [{ key: 'failed:Build@1', messageId: '1.3', fingerprint: 'abc' }],
     });
+  });
+
+  test('a release can record the rendering in the same write, and returns the record as released', async () => {
+    const k = key();
+    const written = mergeEvent(undefined, first ?? fail('no event'));
+    await store.writeState(k, written, undefined);
+    expect(await store.acquireLock(k, 'a', 30_000)).toMatchObject({ version: 1 });
+    // A writer while the lock is held: the release's record shows it.
+    const next = mergeEvent({ ...written, version: 1 }, second ?? fail('no event'));
+    expect(await store.writeState(k, next, 1)).toEqual({ ok: true, version: 2 });
+    const rendering = {
+      messageId: '1.2',
+      renderedVersion: 1,
+      replies: [{ key: 'r', messageId: '1.3', fingerprint: 'f' }],
+    };
+    const released = await store.releaseLock(k, 'a', rendering);
+    expect(released).toEqual({ state: { ...next, version: 2 }, version: 2, ...rendering });
+    expect(await store.read(k)).toEqual(released);
+    // The lock is gone: anyone takes it.
+    expect(await store.acquireLock(k, 'b', 30_000)).toEqual(released);
   });
 
   test('replies of the old layout (a list of keys) read as posted with unknown id and fingerprint', async () => {
@@ -110,7 +134,7 @@ describe('DynamoDbConversationStore against dynalite', () => {
     expect(await store.read(k)).toMatchObject({ messageId: '1.2', replies: [{ key: 'failed:Build@1' }] });
     expect((await store.read(k))?.replies[0]).toEqual({ key: 'failed:Build@1' });
     // Written back in the new layout, next to a new reply.
-    expect(await store.acquireLock(k, 'a', 30_000)).toBe(true);
+    expect(await store.acquireLock(k, 'a', 30_000)).toMatchObject({ messageId: '1.2' });
     const replies = [
       { key: 'failed:Build@1' },
       { key: 'approval:Approval/ManualApproval@1', messageId: '1.4', fingerprint: 'f' },

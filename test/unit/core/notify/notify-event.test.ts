@@ -247,7 +247,7 @@ describe('notifyEvent: a thread reply follows the details learnt after it was po
     for (const spec of BEFORE_DETAILS) await deliver(spec);
     // What the DynamoDB store reads from a record whose `replies` is a list of keys.
     const old = store.snapshot(KEY) ?? fail('no record');
-    expect(await store.acquireLock(KEY, 'migration', 60_000)).toBe(true);
+    expect(await store.acquireLock(KEY, 'migration', 60_000)).toMatchObject({ version: old.version });
     await store.saveRendering(KEY, 'migration', {
       ...(old.messageId === undefined ? {} : { messageId: old.messageId }),
       renderedVersion: old.renderedVersion,
