@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { startLocalAws } from '../../local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../local/aws/codepipeline/local-codepipeline';
-import { type CliIo, CliUsageError, EXIT_OK } from '../io';
+import { type CliIo, EXIT_OK } from '../io';
+import { parsePort, parseSpeed, waitForSignal } from '../options';
 import type { CliCommand } from './command';
 
 export const awsLocalCommand: CliCommand = {
@@ -29,11 +30,8 @@ export const awsLocalCommand: CliCommand = {
       },
       strict: true,
     });
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new CliUsageError(`--port must be 0–65535, not '${values.port}'.`);
-    const speed = Number(values.speed);
-    if (!(speed > 0)) throw new CliUsageError(`--speed must be a positive number, not '${values.speed}'.`);
+    const port = parsePort(values.port);
+    const speed = parseSpeed(values.speed);
     const pipelines = values.pipelines ?? SAMPLE_PIPELINES_FILE;
     const aws = await startLocalAws({
       port,
@@ -52,15 +50,3 @@ export const awsLocalCommand: CliCommand = {
     return EXIT_OK;
   },
 };
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-}

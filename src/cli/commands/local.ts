@@ -9,6 +9,7 @@ import {
 } from '../../local/dev-server/start-local-pipewatch';
 import { createLogger } from '../../log/logger';
 import { type CliIo, CliUsageError, EXIT_OK } from '../io';
+import { parsePort, parseSpeed, waitForSignal } from '../options';
 import type { CliCommand } from './command';
 
 export const localCommand: CliCommand = {
@@ -47,12 +48,8 @@ export const localCommand: CliCommand = {
       },
       strict: true,
     });
-    const port = Number(values.port);
-    if (values.port === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new CliUsageError(`--port must be 0–65535, not '${values.port}'.`);
-    }
-    const speed = Number(values.speed);
-    if (!(speed > 0)) throw new CliUsageError(`--speed must be a positive number, not '${values.speed}'.`);
+    const port = parsePort(values.port);
+    const speed = parseSpeed(values.speed);
     if (values.aws !== 'local' && values.aws !== 'real') {
       throw new CliUsageError(`--aws must be local or real, not '${values.aws}'.`);
     }
@@ -126,16 +123,4 @@ export function welcome(running: Pick<LocalPipewatch, 'url' | 'aws' | 'mode'>, d
     '',
   );
   return lines.join('\n');
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
 }
