@@ -6,6 +6,11 @@ import { z } from 'zod';
  * the environment names the parameters. A missing or malformed variable throws at cold start,
  * naming the variable, rather than failing on the first event.
  */
+/** An optional variable that a deployment tool may set to the empty string when it has no value. */
+function emptyAsUnset<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+}
+
 const environmentSchema = z.object({
   /** DynamoDB table for event claims, execution records and click claims. */
   PIPEWATCH_TABLE: z.string().min(3),
@@ -23,9 +28,12 @@ const environmentSchema = z.object({
   PIPEWATCH_AUTHORIZATION_PARAM: z.string().startsWith('/').optional(),
   /** The Slack Web API base URL; only the local mode and tests change it. */
   PIPEWATCH_SLACK_API_URL: z.url().optional(),
-  /** Slack bot user and bot ids, so Bolt makes no auth.test call per event. */
-  PIPEWATCH_SLACK_BOT_USER_ID: z.string().optional(),
-  PIPEWATCH_SLACK_BOT_ID: z.string().optional(),
+  /**
+   * Slack bot user and bot ids, so Bolt makes no auth.test call at a cold start. serverless.yml
+   * sets them from `--param` and leaves them empty when not given: empty means unset.
+   */
+  PIPEWATCH_SLACK_BOT_USER_ID: emptyAsUnset(z.string().regex(/^[UW][A-Z0-9]+$/, 'a Slack user id such as U0123ABCD')),
+  PIPEWATCH_SLACK_BOT_ID: emptyAsUnset(z.string().regex(/^B[A-Z0-9]+$/, 'a Slack bot id such as B0123ABCD')),
   PIPEWATCH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
