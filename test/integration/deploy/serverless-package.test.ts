@@ -155,5 +155,11 @@ test('the Slack manifest asks for the command, interactivity and the scopes pipe
   const manifest = parseYaml(readFileSync(path.join(root, 'slack/manifest.yml'), 'utf8'));
   expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/pipewatch']);
   expect(manifest.settings.interactivity.is_enabled).toBe(true);
-  expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands', 'usergroups:read']);
+  expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+    'channels:history',
+    'chat:write',
+    'commands',
+    'groups:history',
+    'usergroups:read',
+  ]);
 });

@@ -75,8 +75,9 @@ export function approvalSubmitView(deps: SlackAppDeps, groups: UserGroupResolver
       return;
     }
     const reply = `${kind === 'approve' ? ':white_check_mark:' : ':no_entry:'} ${decision} ${escapeMrkdwn(value.action)} in ${escapeMrkdwn(value.pipeline)} / ${escapeMrkdwn(value.stage)} by ${slackUserMention(user.id)}${comment?.trim() ? `: ${escapeMrkdwn(comment.trim())}` : ''}`;
-    // A submission does not carry the message: it is read back (conversations.replies, which needs
-    // the channels:history / groups:history scopes). Without it the thread reply still tells everyone.
+    // A submission does not carry the message: it is read back (conversations.replies, with the
+    // manifest's channels:history / groups:history). If that fails, the thread reply still tells
+    // everyone, and the notify path re-renders the alert when the approval's event arrives.
     const message = await fetchMessage(client, metadata.channel, metadata.messageTs).catch((error: unknown) => {
       deps.log.warn('could not read the approval message', { channel: metadata.channel, error: describeError(error) });
       return undefined;
