@@ -4,6 +4,8 @@
  * or a timer. Times are epoch milliseconds of the injected Clock.
  */
 
+import type { ActionExecutionStatus, PipelineExecutionStatus, StageExecutionStatus } from '../../../core/ports';
+
 export interface ActionTypeId {
   category: string;
   owner: string;
@@ -56,21 +58,10 @@ export interface PipelineRecord {
   stageLatest: Record<string, string>;
 }
 
-/** GetPipelineExecution's status enum. */
-export type PipelineExecutionStatus =
-  | 'Cancelled'
-  | 'InProgress'
-  | 'Stopped'
-  | 'Stopping'
-  | 'Succeeded'
-  | 'Superseded'
-  | 'Failed';
-
-/** StageExecutionStatus (GetPipelineState). */
-export type StageStatus = 'Cancelled' | 'InProgress' | 'Failed' | 'Stopped' | 'Stopping' | 'Succeeded' | 'Skipped';
-
-/** ActionExecutionStatus. */
-export type ActionStatus = 'InProgress' | 'Abandoned' | 'Succeeded' | 'Failed';
+// CodePipeline's own status enums, as the core's port declares them (one definition).
+export type { PipelineExecutionStatus };
+export type StageStatus = StageExecutionStatus;
+export type ActionStatus = ActionExecutionStatus;
 
 /** How an action will end when its timer fires; decided when it starts (failure injection). */
 export type PlannedOutcome = { kind: 'succeed' } | { kind: 'fail'; errorCode: string; summary: string };
