@@ -28,6 +28,11 @@ export function timeAt(seconds: number): string {
 
 /** A real-shaped EventBridge event, parsed by the production parser. */
 export function pipelineEvent(spec: EventSpec): PipelineEvent {
+  return parsePipelineEvent(rawPipelineEvent(spec));
+}
+
+/** The same event as it arrives, before parsing (EventBridge, or CodeStar Notifications with `codestar`). */
+export function rawPipelineEvent(spec: EventSpec): Record<string, unknown> {
   const detail: Record<string, unknown> = {
     pipeline: PIPELINE,
     'execution-id': EXECUTION_ID,
@@ -56,7 +61,7 @@ export function pipelineEvent(spec: EventSpec): PipelineEvent {
   }
   if (spec.codestar !== undefined) {
     // No `id` in this envelope: the parser derives one from the content.
-    return parsePipelineEvent({
+    return {
       detailType: DETAIL_TYPES[spec.level],
       source: 'aws.codepipeline',
       account: '123456789012',
@@ -66,9 +71,9 @@ export function pipelineEvent(spec: EventSpec): PipelineEvent {
       resources: [`arn:aws:codepipeline:us-west-2:123456789012:${PIPELINE}`],
       additionalAttributes: spec.codestar,
       detail,
-    });
+    };
   }
-  return parsePipelineEvent({
+  return {
     version: '0',
     id: spec.id,
     'detail-type': DETAIL_TYPES[spec.level],
@@ -78,7 +83,7 @@ export function pipelineEvent(spec: EventSpec): PipelineEvent {
     region: 'us-west-2',
     resources: [`arn:aws:codepipeline:us-west-2:123456789012:${PIPELINE}`],
     detail,
-  });
+  };
 }
 
 function providerOf(category: string): string {

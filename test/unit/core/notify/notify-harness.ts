@@ -1,4 +1,4 @@
-import { DETAIL_TYPES, type PipelineEvent } from '../../../../src/core/events';
+import type { PipelineEvent } from '../../../../src/core/events';
 import { type ExecutionState, mergeEvent } from '../../../../src/core/executions';
 import {
   ChatDeliveryError,
@@ -13,55 +13,14 @@ import { InMemoryChat } from '../../../helpers/in-memory-chat';
 import { InMemoryConversationStore } from '../../../helpers/in-memory-conversation-store';
 import { InMemoryPipelineClient } from '../../../helpers/in-memory-pipeline-client';
 import { MemoryLog } from '../../../helpers/memory-log';
-import { type EventSpec, EXECUTION_ID, PIPELINE, timeAt } from '../executions/execution-events';
+import { type EventSpec, EXECUTION_ID, PIPELINE, rawPipelineEvent } from '../executions/execution-events';
 
 export const CHANNEL: ChannelRef = { platform: 'slack', workspace: 'T0001', channel: 'C0001' };
 export const RULE = 'pw-abc-sub1';
 export const KEY: ConversationKey = { channel: CHANNEL, pipeline: PIPELINE, executionId: EXECUTION_ID };
 
-/** The raw EventBridge event of a spec, as pipelineEvent (execution-events.ts) builds it before parsing. */
-export function rawEvent(spec: EventSpec): unknown {
-  const detail: Record<string, unknown> = {
-    pipeline: PIPELINE,
-    'execution-id': EXECUTION_ID,
-    'start-time': '2024-05-01T09:59:59.123Z',
-    state: spec.state,
-    version: 3,
-  };
-  if (spec.attempt !== undefined) detail['pipeline-execution-attempt'] = spec.attempt;
-  if (spec.trigger) detail['execution-trigger'] = spec.trigger;
-  if (spec.level !== 'pipeline') detail.stage = spec.stage ?? 'Build';
-  if (spec.retryAt !== undefined) detail['stage-last-retry-attempt-time'] = timeAt(spec.retryAt);
-  if (spec.level === 'action') {
-    const category = spec.category ?? 'Build';
-    detail.action = spec.action ?? 'Build';
-    detail.region = 'us-west-2';
-    detail.type = { owner: 'AWS', provider: PROVIDERS[category] ?? 'Custom', category, version: '1' };
-    const result: Record<string, string> = {};
-    if (spec.summary !== undefined) result['external-execution-summary'] = spec.summary;
-    if (spec.url !== undefined) result['external-execution-url'] = spec.url;
-    if (spec.errorCode !== undefined) result['error-code'] = spec.errorCode;
-    if (Object.keys(result).length > 0) detail['execution-result'] = result;
-  }
-  return {
-    version: '0',
-    id: spec.id,
-    'detail-type': DETAIL_TYPES[spec.level],
-    source: 'aws.codepipeline',
-    account: '123456789012',
-    time: timeAt(spec.at),
-    region: 'us-west-2',
-    resources: [`arn:aws:codepipeline:us-west-2:123456789012:${PIPELINE}`],
-    detail,
-  };
-}
-
-const PROVIDERS: Readonly<Record<string, string>> = {
-  Source: 'CodeStarSourceConnection',
-  Build: 'CodeBuild',
-  Approval: 'Manual',
-  Deploy: 'CodeDeploy',
-};
+/** The raw event of a spec, as pipelineEvent (execution-events.ts) parses it. */
+export const rawEvent = rawPipelineEvent;
 
 export interface Harness {
   store: InMemoryConversationStore;
