@@ -9,7 +9,8 @@ import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventb
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createTableInput } from '../src/aws/dynamodb-conversation-store';
 import { startLocalAws } from '../src/local/aws';
-import { type LocalSlack, signSlackRequest, slashCommandBody, startLocalSlack } from '../src/local/slack';
+import { signedSlackEvent } from '../src/local/channel/slack-requests';
+import { type LocalSlack, slashCommandBody, startLocalSlack } from '../src/local/slack';
 
 /**
  * The deployed artefacts: `serverless package` (osls + serverless-esbuild, as deployed) → zip sizes;
@@ -271,37 +272,7 @@ function slackEvents(slack: LocalSlack): unknown[] {
       responseUrl: slack.workspace.createResponseUrl(CHANNEL, USER),
       triggerId: slack.workspace.createTriggerId(USER),
     });
-    return {
-      version: '2.0',
-      routeKey: 'POST /slack/events',
-      rawPath: '/slack/events',
-      rawQueryString: '',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-        ...signSlackRequest(slack.signingSecret, body),
-      },
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'bench',
-        domainName: 'bench',
-        domainPrefix: 'bench',
-        http: {
-          method: 'POST',
-          path: '/slack/events',
-          protocol: 'HTTP/1.1',
-          sourceIp: '127.0.0.1',
-          userAgent: 'Slackbot',
-        },
-        requestId: `req-${i}`,
-        routeKey: 'POST /slack/events',
-        stage: '$default',
-        time: '01/Jan/2026:00:00:00 +0000',
-        timeEpoch: Date.now(),
-      },
-      body,
-      isBase64Encoded: false,
-    };
+    return signedSlackEvent(slack.signingSecret, body);
   });
 }
 

@@ -224,7 +224,7 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
 
   async function invoke(body: string, host: string | undefined): Promise<SlackFunctionAnswer> {
     try {
-      return readAnswer(await options.invokeSlack(signedSlackEvent(options.signingSecret, body, host)));
+      return readAnswer(await options.invokeSlack(signedSlackEvent(options.signingSecret, body, { host })));
     } catch (error) {
       console.error('[channel-page] the Slack function failed', error);
       return { statusCode: 502, body: '' };

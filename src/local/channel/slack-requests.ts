@@ -15,8 +15,24 @@ export type InvokeSlack = (event: APIGatewayProxyEventV2) => Promise<APIGatewayP
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 /** An API Gateway HTTP API (payload v2) event carrying a signed Slack request body. */
-export function signedSlackEvent(signingSecret: string, body: string, host = 'localhost'): APIGatewayProxyEventV2 {
+export interface SignedSlackEventOptions {
+  /** The Host the request came to (default `localhost`). */
+  host?: string;
+  /** The signature's timestamp in epoch seconds (default now): tests send stale or future ones. */
+  timestamp?: number;
+  /** Sent base64-encoded, as API Gateway does for some content types. */
+  base64?: boolean;
+  /** Headers to add or override after signing (tests forge signatures this way). */
+  headers?: Record<string, string>;
+}
+
+export function signedSlackEvent(
+  signingSecret: string,
+  body: string,
+  options: SignedSlackEventOptions = {},
+): APIGatewayProxyEventV2 {
   const now = Date.now();
+  const host = options.host ?? 'localhost';
   return {
     version: '2.0',
     routeKey: `POST ${SLACK_EVENTS_PATH}`,
@@ -28,7 +44,8 @@ export function signedSlackEvent(signingSecret: string, body: string, host = 'lo
       'content-type': 'application/x-www-form-urlencoded',
       host,
       'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      ...signSlackRequest(signingSecret, body, Math.floor(now / 1000)),
+      ...signSlackRequest(signingSecret, body, options.timestamp ?? Math.floor(now / 1000)),
+      ...options.headers,
     },
     requestContext: {
       accountId: '000000000000',
@@ -48,8 +65,8 @@ export function signedSlackEvent(signingSecret: string, body: string, host = 'lo
       time: new Date(now).toISOString(),
       timeEpoch: now,
     },
-    body,
-    isBase64Encoded: false,
+    body: options.base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
+    isBase64Encoded: options.base64 === true,
   };
 }
 

@@ -7,12 +7,12 @@ import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
 import type { AuthorizationPolicy } from '../../../src/core/actions';
 import { ManualClock } from '../../../src/local/aws/clock';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
+import { signedSlackEvent } from '../../../src/local/channel/slack-requests';
 import {
   blockActionsBody,
   type LocalSlack,
   type OpenedView,
   type SlackMessage,
-  signSlackRequest,
   slashCommandBody,
   startLocalSlack,
   viewSubmissionBody,
@@ -130,39 +130,8 @@ export interface SendOptions {
 
 /** An API Gateway HTTP API (payload v2) event carrying `body`, signed as Slack signs it. */
 export function httpEvent(stack: Stack, body: string, options: SendOptions = {}): APIGatewayProxyEventV2 {
-  const signature = signSlackRequest(options.secret ?? stack.slack.signingSecret, body, options.timestamp);
-  return {
-    version: '2.0',
-    routeKey: 'POST /slack/events',
-    rawPath: '/slack/events',
-    rawQueryString: '',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      ...signature,
-      ...options.headers,
-    },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: 'local',
-      domainPrefix: 'local',
-      http: {
-        method: 'POST',
-        path: '/slack/events',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'Slackbot',
-      },
-      requestId: 'req',
-      routeKey: 'POST /slack/events',
-      stage: '$default',
-      time: '01/Jan/2026:00:00:00 +0000',
-      timeEpoch: Date.now(),
-    },
-    body: options.base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
-    isBase64Encoded: options.base64 === true,
-  };
+  const { secret, ...rest } = options;
+  return signedSlackEvent(secret ?? stack.slack.signingSecret, body, rest);
 }
 
 export function send(
