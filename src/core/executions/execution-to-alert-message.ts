@@ -1,10 +1,10 @@
 import { executionConsoleUrl } from '../events';
 import {
-  type ActionTarget,
   type AlertAction,
   type AlertFact,
   type AlertLink,
   type AlertMessage,
+  alertButtons,
   externalLinkLabel,
   isWebUrl,
   shortExecutionId,
@@ -95,25 +95,11 @@ function linksOf(overview: ExecutionOverview, consoleUrl: string): AlertLink[] {
 
 /** Approve/reject on a waiting approval, retry on the failed stage, and always the console. */
 function actionsOf(state: ExecutionState, overview: ExecutionOverview, consoleUrl: string): AlertAction[] {
-  const target: ActionTarget = {
-    pipeline: state.pipeline,
-    executionId: state.executionId,
-    region: state.region,
-    account: state.account,
-  };
-  const actions: AlertAction[] = [];
-  const waiting = overview.waitingApproval;
-  if (waiting) {
-    const where = { ...target, stage: waiting.stage, action: waiting.action };
-    actions.push({ kind: 'approve', label: 'Approve', ...where }, { kind: 'reject', label: 'Reject', ...where });
-  }
   const failedStage = overview.failure?.stage;
-  if (failedStage !== undefined) {
-    actions.push(
-      { kind: 'retry', mode: 'FAILED_ACTIONS', label: 'Retry failed actions', ...target, stage: failedStage },
-      { kind: 'retry', mode: 'ALL_ACTIONS', label: 'Retry all actions in stage', ...target, stage: failedStage },
-    );
-  }
-  actions.push({ kind: 'open-console', label: 'Open in the AWS console', ...target, url: consoleUrl });
-  return actions;
+  return alertButtons({
+    target: { pipeline: state.pipeline, executionId: state.executionId, region: state.region, account: state.account },
+    ...(overview.waitingApproval ? { waitingApproval: overview.waitingApproval } : {}),
+    ...(failedStage === undefined ? {} : { failedStage }),
+    consoleUrl,
+  });
 }

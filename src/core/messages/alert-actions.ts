@@ -11,28 +11,45 @@ import { isApprovalAction } from './state-presentation';
  * decided when it is pressed, by the API, not here.
  */
 export function alertActions(event: PipelineEvent, enrichment: AlertEnrichment = {}): AlertAction[] {
-  const target: ActionTarget = {
-    pipeline: event.pipeline,
-    executionId: event.executionId,
-    region: event.pipelineRegion,
-    account: event.pipelineAccount,
-  };
-  const actions: AlertAction[] = [];
+  const waiting = event.level === 'action' && isApprovalAction(event) && event.stateKnown && event.state === 'STARTED';
+  const retryStage = event.stateKnown && event.state === 'FAILED' ? failedStageOf(event, enrichment) : undefined;
+  return alertButtons({
+    target: {
+      pipeline: event.pipeline,
+      executionId: event.executionId,
+      region: event.pipelineRegion,
+      account: event.pipelineAccount,
+    },
+    ...(waiting ? { waitingApproval: { stage: event.stage, action: event.action } } : {}),
+    ...(retryStage === undefined ? {} : { failedStage: retryStage }),
+    consoleUrl: consoleUrlOf(event),
+  });
+}
 
-  if (event.level === 'action' && isApprovalAction(event) && event.stateKnown && event.state === 'STARTED') {
-    const where = { ...target, stage: event.stage, action: event.action };
+/**
+ * The buttons for an execution's situation, whether it comes from one event or from a merged
+ * execution state: approve/reject on the waiting approval, both retries on the failed stage,
+ * always the console.
+ */
+export function alertButtons(situation: {
+  target: ActionTarget;
+  waitingApproval?: { stage: string; action: string };
+  failedStage?: string;
+  consoleUrl: string;
+}): AlertAction[] {
+  const { target, waitingApproval, failedStage, consoleUrl } = situation;
+  const actions: AlertAction[] = [];
+  if (waitingApproval !== undefined) {
+    const where = { ...target, stage: waitingApproval.stage, action: waitingApproval.action };
     actions.push({ kind: 'approve', label: 'Approve', ...where }, { kind: 'reject', label: 'Reject', ...where });
   }
-
-  const retryStage = event.stateKnown && event.state === 'FAILED' ? failedStageOf(event, enrichment) : undefined;
-  if (retryStage !== undefined) {
+  if (failedStage !== undefined) {
     actions.push(
-      { kind: 'retry', mode: 'FAILED_ACTIONS', label: 'Retry failed actions', ...target, stage: retryStage },
-      { kind: 'retry', mode: 'ALL_ACTIONS', label: 'Retry all actions in stage', ...target, stage: retryStage },
+      { kind: 'retry', mode: 'FAILED_ACTIONS', label: 'Retry failed actions', ...target, stage: failedStage },
+      { kind: 'retry', mode: 'ALL_ACTIONS', label: 'Retry all actions in stage', ...target, stage: failedStage },
     );
   }
-
-  actions.push({ kind: 'open-console', label: 'Open in the AWS console', ...target, url: consoleUrlOf(event) });
+  actions.push({ kind: 'open-console', label: 'Open in the AWS console', ...target, url: consoleUrl });
   return actions;
 }
 

@@ -1,5 +1,5 @@
 /** Public API of the neutral alert message. */
-export { alertActions } from './alert-actions';
+export { alertActions, alertButtons } from './alert-actions';
 export { alertFacts, triggerFacts } from './alert-facts';
 export { alertLinks, externalLinkLabel } from './alert-links';
 export type {
