@@ -1,8 +1,8 @@
 // (adapter) DynamoDB --> StateStore.claimClick: double-click protection of the Slack buttons
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StateStore } from '../core/ports';
-import { conditional, documentClient, PARTITION_KEY, TTL_ATTRIBUTE } from './dynamodb-conversation-store';
+import { claimItem, documentClient } from './dynamodb-conversation-store';
 
 export interface DynamoDbClickClaimsOptions {
   readonly client: DynamoDBClient | DynamoDBDocumentClient;
@@ -27,17 +27,6 @@ export class DynamoDbClickClaims implements Pick<StateStore, 'claimClick'> {
   }
 
   async claimClick(key: string, ttlSeconds: number): Promise<boolean> {
-    const nowSeconds = Math.floor(this.now() / 1000);
-    return conditional(
-      this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { [PARTITION_KEY]: `click#${key}`, [TTL_ATTRIBUTE]: nowSeconds + ttlSeconds },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
-          ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#expiresAt': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': nowSeconds },
-        }),
-      ),
-    );
+    return claimItem(this.documents, this.tableName, `click#${key}`, ttlSeconds, this.now());
   }
 }

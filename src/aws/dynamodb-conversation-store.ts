@@ -74,21 +74,7 @@ export class DynamoDbConversationStore implements ConversationStore {
   }
 
   async claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number): Promise<boolean> {
-    const nowSeconds = Math.floor(this.now() / 1000);
-    return conditional(
-      this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            [PARTITION_KEY]: `event#${eventId}#${channelKey(channel)}`,
-            [TTL_ATTRIBUTE]: nowSeconds + ttlSeconds,
-          },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
-          ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#expiresAt': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': nowSeconds },
-        }),
-      ),
-    );
+    return claimItem(this.documents, this.tableName, `event#${eventId}#${channelKey(channel)}`, ttlSeconds, this.now());
   }
 
   async read(key: ConversationKey): Promise<ConversationRecord | undefined> {
@@ -250,6 +236,31 @@ export function conversationKey(key: ConversationKey): string {
 }
 
 /** True when the write happened, false when its condition failed; anything else is thrown (EventBridge retries). */
+/**
+ * Claims the item `pk` for `ttlSeconds`: true for the first caller, false while an unexpired claim
+ * stands (a conditional put; an expired claim DynamoDB has not deleted yet counts as absent).
+ */
+export function claimItem(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  ttlSeconds: number,
+  nowMs: number,
+): Promise<boolean> {
+  const nowSeconds = Math.floor(nowMs / 1000);
+  return conditional(
+    documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { [PARTITION_KEY]: pk, [TTL_ATTRIBUTE]: nowSeconds + ttlSeconds },
+        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#expiresAt': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':now': nowSeconds },
+      }),
+    ),
+  );
+}
+
 export async function conditional(write: Promise<unknown>): Promise<boolean> {
   return (await conditionalOutput(write.then(() => true))) === true;
 }
