@@ -111,6 +111,18 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
   // ---- live updates --------------------------------------------------------------------------
   const streams = new Set<ServerResponse>();
   const pendingSources = new Set<'slack' | 'pipeline'>();
+  /** What every interaction payload carries: its type, the team, the user, the app, the (deprecated) token. */
+  const interaction = (type: string, userId: string) => {
+    const name = workspace.user(userId)?.name ?? userId;
+    return {
+      type,
+      team: { id: options.teamId, domain: workspace.teamDomain },
+      user: { id: userId, username: name, name, team_id: options.teamId },
+      api_app_id: workspace.appId,
+      token: 'local-verification-token',
+    };
+  };
+
   const tick = (source: 'slack' | 'pipeline') => {
     if (pendingSources.size === 0) {
       // One tick for a burst of changes (a click updates a message, replies and opens a view).
@@ -307,7 +319,6 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
     if (ephemeral === undefined && message === undefined) throw new BadRequest('no such message', 404);
     const button = findButton(blocks, messageTs, actionId, blockId);
     if (button === undefined) throw new BadRequest(`no button ${actionId} in that message`, 404);
-    const user = workspace.user(userId);
     const channel = workspace.channel(channelId);
     const threadTs = ephemeral?.threadTs ?? (message?.threadTs !== message?.ts ? message?.threadTs : undefined);
     const action: Record<string, unknown> = {
@@ -321,10 +332,7 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
       action_ts: (Date.now() / 1000).toFixed(6),
     };
     const payload = {
-      type: 'block_actions',
-      user: { id: userId, username: user?.name ?? userId, name: user?.name ?? userId, team_id: options.teamId },
-      api_app_id: workspace.appId,
-      token: 'local-verification-token',
+      ...interaction('block_actions', userId),
       container: {
         type: 'message',
         message_ts: messageTs,
@@ -333,7 +341,6 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
         ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
       },
       trigger_id: workspace.createTriggerId(userId),
-      team: { id: options.teamId, domain: workspace.teamDomain },
       enterprise: null,
       is_enterprise_install: false,
       channel: { id: channelId, name: channel?.name ?? channelId },
@@ -367,14 +374,9 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
     const opened = workspace.view(viewId);
     if (opened === undefined || closedViews.has(viewId)) throw new BadRequest('no such open view', 404);
     const values = stateValues(opened, input.values);
-    const user = workspace.user(userId);
     const view = opened.view;
     const payload = {
-      type: 'view_submission',
-      team: { id: options.teamId, domain: workspace.teamDomain },
-      user: { id: userId, username: user?.name ?? userId, name: user?.name ?? userId, team_id: options.teamId },
-      api_app_id: workspace.appId,
-      token: 'local-verification-token',
+      ...interaction('view_submission', userId),
       trigger_id: workspace.createTriggerId(userId),
       view: {
         id: opened.id,
@@ -429,13 +431,8 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
     tick('slack');
     // Slack tells the app only when it asked (notify_on_close).
     if (opened.view.notify_on_close === true) {
-      const user = workspace.user(userId);
       const payload = {
-        type: 'view_closed',
-        team: { id: options.teamId, domain: workspace.teamDomain },
-        user: { id: userId, username: user?.name ?? userId, name: user?.name ?? userId, team_id: options.teamId },
-        api_app_id: workspace.appId,
-        token: 'local-verification-token',
+        ...interaction('view_closed', userId),
         view: { ...opened.view, id: opened.id, hash: opened.hash, state: { values: {} } },
         is_cleared: false,
       };
