@@ -32,7 +32,7 @@ import { type LocalSlack, slashCommandBody, startLocalSlack } from '../src/local
  */
 
 const COLD_RUNS = Number(process.env.PIPEWATCH_BENCH_COLD_RUNS ?? 5);
-const WARM_EVENTS = 200;
+const WARM_EVENTS = Number(process.env.PIPEWATCH_BENCH_WARM_EVENTS ?? 200);
 const TABLE = 'pipewatch-bench';
 const BUS = 'pipewatch-bench';
 const CHANNEL = 'C00000DEPLOY';
@@ -128,7 +128,6 @@ async function measure(work: string, bundles: Record<Kind, string>): Promise<voi
     // Only what the deployed functions get (serverless.yml), pointed at loopback; nothing inherited.
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
-      NODE_OPTIONS: '--enable-source-maps',
       AWS_REGION: aws.region,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',

@@ -37,34 +37,6 @@ function throwingModule(what, names, { defaultExport, callable } = {}) {
 }
 
 /**
- * zod: `import { z } from 'zod'` keeps every member of the `z` namespace, including `z.locales`
- * (all ~50 locales, ~258 KB minified) and `z.fromJSONSchema`. pipewatch only ever uses the English
- * messages, which zod registers by default from `locales/en.js` (classic/schemas.js, unchanged):
- * the locales index becomes a module exporting `en` alone — the same module instance, so error
- * messages are identical — and `fromJSONSchema` (never called) throws.
- */
-function zodEnglishOnly() {
-  return {
-    name: 'pipewatch-zod-english-only',
-    setup(build) {
-      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
-        if (!inPackage(args.importer, 'zod')) return undefined;
-        return { path: path.join(args.resolveDir, '../locales/index.js'), namespace: 'pipewatch-zod-locales' };
-      });
-      build.onLoad({ filter: /.*/, namespace: 'pipewatch-zod-locales' }, (args) => ({
-        contents: "export { default as en } from './en.js';",
-        resolveDir: path.dirname(args.path),
-        loader: 'js',
-      }));
-      build.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (args) => {
-        if (!inPackage(args.importer, 'zod')) return undefined;
-        return { path: 'zod/from-json-schema', namespace: STUB_NAMESPACE };
-      });
-    },
-  };
-}
-
-/**
  * @slack/bolt on Lambda: pipewatch gives App an AwsLambdaReceiver, so App never constructs its
  * default receivers (App.initReceiver returns a supplied receiver; socketMode is never set). Bolt's
  * index and App still `require` the other receivers at load, and they drag in Socket Mode (undici,
@@ -174,16 +146,13 @@ function stubs() {
         if (args.path === 'raw-body') {
           return { contents: throwingModule('raw-body', [], { callable: 'getRawBody' }), loader: 'js' };
         }
-        if (args.path === 'zod/from-json-schema') {
-          return { contents: throwingModule('zod', ['fromJSONSchema']), loader: 'js' };
-        }
         return { errors: [{ text: `no stub for ${args.path}` }] };
       });
     },
   };
 }
 
-module.exports = [zodEnglishOnly(), boltLambdaReceiverOnly(), lambdaEnvironmentCredentials(), stubs()];
+module.exports = [boltLambdaReceiverOnly(), lambdaEnvironmentCredentials(), stubs()];
 module.exports.CREDENTIALS_NAMESPACE = CREDENTIALS_NAMESPACE;
 /** Marks the stubbed modules in a metafile's inputs (`<namespace>:<path>`). */
 module.exports.STUB_NAMESPACE = STUB_NAMESPACE;

@@ -5,7 +5,6 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { EXECUTION_STATE_SCHEMA, type ExecutionState } from '../core/executions';
 import type {
   ConversationKey,
@@ -15,6 +14,7 @@ import type {
   PutExecutionResult,
 } from '../core/ports';
 import type { ChannelRef } from '../core/subscriptions';
+import * as z from '../core/zod';
 
 /** The table's only key attribute (S). */
 export const PARTITION_KEY = 'pk';
@@ -281,19 +281,19 @@ export async function conditionalOutput<T>(write: Promise<T>): Promise<T | undef
 }
 
 const storedItemSchema = z.object({
-  state: z.string().optional(),
-  version: z.number().int().positive().optional(),
-  messageId: z.string().optional(),
-  renderedVersion: z.number().int().nonnegative().optional(),
+  state: z.optional(z.string()),
+  version: z.optional(z.number().check(z.int(), z.positive())),
+  messageId: z.optional(z.string()),
+  renderedVersion: z.optional(z.number().check(z.int(), z.nonnegative())),
   /** Each reply's key, id and fingerprint; only its key (a string) on records written before those were kept. */
-  replies: z
-    .array(
+  replies: z.optional(
+    z.array(
       z.union([
         z.string(),
-        z.object({ key: z.string(), messageId: z.string().optional(), fingerprint: z.string().optional() }),
+        z.object({ key: z.string(), messageId: z.optional(z.string()), fingerprint: z.optional(z.string()) }),
       ]),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 /**

@@ -1,6 +1,6 @@
 // (adapter contract) what a subscription rule's target sends the notify function: shared by the EventBridge rule store (writer) and handlers/notify.ts (reader)
-import { z } from 'zod';
 import type { ChannelRef } from '../core/subscriptions';
+import * as z from '../core/zod';
 
 /**
  * The notify function's input, produced by the InputTransformer of every subscription rule:
@@ -9,11 +9,11 @@ import type { ChannelRef } from '../core/subscriptions';
  * `event` stays `unknown` here: the core's event parser validates it (and may reject it) on its own.
  */
 export const notifyInputSchema = z.object({
-  rule: z.string().min(1),
+  rule: z.string().check(z.minLength(1)),
   channel: z.object({
-    platform: z.string().min(1),
-    workspace: z.string().min(1),
-    channel: z.string().min(1),
+    platform: z.string().check(z.minLength(1)),
+    workspace: z.string().check(z.minLength(1)),
+    channel: z.string().check(z.minLength(1)),
   }),
   event: z.unknown(),
 });
@@ -51,7 +51,7 @@ export function notifyInputTemplate(channel: ChannelRef): string {
   return template;
 }
 
-/** Parses what the notify function received; throws a ZodError naming the bad field. */
+/** Parses what the notify function received; throws a zod error (`z.core.$ZodError`) naming the bad field. */
 export function parseNotifyInput(input: unknown): NotifyInput {
   return notifyInputSchema.parse(input);
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod';
 
 /**
  * The environment of the deployed functions (serverless.yml sets these). It holds names and
@@ -7,34 +7,39 @@ import { z } from 'zod';
  * naming the variable, rather than failing on the first event.
  */
 /** An optional variable that a deployment tool may set to the empty string when it has no value. */
-function emptyAsUnset<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+function emptyAsUnset<T extends z.ZodMiniType>(schema: T) {
+  return z.pipe(
+    z.transform((value: unknown) => (value === '' ? undefined : value)),
+    z.optional(schema),
+  );
 }
 
 const environmentSchema = z.object({
   /** DynamoDB table for event claims, execution records and click claims. */
-  PIPEWATCH_TABLE: z.string().min(3),
+  PIPEWATCH_TABLE: z.string().check(z.minLength(3)),
   /** The pipewatch event bus, where subscription rules live. */
-  PIPEWATCH_EVENT_BUS: z.string().min(1).default('pipewatch'),
+  PIPEWATCH_EVENT_BUS: z._default(z.string().check(z.minLength(1)), 'pipewatch'),
   /** The notify function's ARN: the single target of every subscription rule. */
-  PIPEWATCH_NOTIFY_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
+  PIPEWATCH_NOTIFY_FUNCTION_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   /** SQS queue ARN for events EventBridge could not deliver to the notify function. */
-  PIPEWATCH_DLQ_ARN: z.string().startsWith('arn:').optional(),
+  PIPEWATCH_DLQ_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   /** SSM parameter names (SecureString) of the Slack secrets. */
-  PIPEWATCH_SLACK_SIGNING_SECRET_PARAM: z.string().startsWith('/').optional(),
-  PIPEWATCH_SLACK_BOT_TOKEN_PARAM: z.string().startsWith('/').optional(),
+  PIPEWATCH_SLACK_SIGNING_SECRET_PARAM: z.optional(z.string().check(z.startsWith('/'))),
+  PIPEWATCH_SLACK_BOT_TOKEN_PARAM: z.optional(z.string().check(z.startsWith('/'))),
   /** Who may retry and approve: JSON (not a secret), or the SSM parameter that holds it. */
-  PIPEWATCH_AUTHORIZATION: z.string().optional(),
-  PIPEWATCH_AUTHORIZATION_PARAM: z.string().startsWith('/').optional(),
+  PIPEWATCH_AUTHORIZATION: z.optional(z.string()),
+  PIPEWATCH_AUTHORIZATION_PARAM: z.optional(z.string().check(z.startsWith('/'))),
   /** The Slack Web API base URL; only the local mode and tests change it. */
-  PIPEWATCH_SLACK_API_URL: z.url().optional(),
+  PIPEWATCH_SLACK_API_URL: z.optional(z.url()),
   /**
    * Slack bot user and bot ids, so Bolt makes no auth.test call at a cold start. serverless.yml
    * sets them from `--param` and leaves them empty when not given: empty means unset.
    */
-  PIPEWATCH_SLACK_BOT_USER_ID: emptyAsUnset(z.string().regex(/^[UW][A-Z0-9]+$/, 'a Slack user id such as U0123ABCD')),
-  PIPEWATCH_SLACK_BOT_ID: emptyAsUnset(z.string().regex(/^B[A-Z0-9]+$/, 'a Slack bot id such as B0123ABCD')),
-  PIPEWATCH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  PIPEWATCH_SLACK_BOT_USER_ID: emptyAsUnset(
+    z.string().check(z.regex(/^[UW][A-Z0-9]+$/, 'a Slack user id such as U0123ABCD')),
+  ),
+  PIPEWATCH_SLACK_BOT_ID: emptyAsUnset(z.string().check(z.regex(/^B[A-Z0-9]+$/, 'a Slack bot id such as B0123ABCD'))),
+  PIPEWATCH_LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import type { AlertAction } from '../core/messages';
+import * as z from '../core/zod';
 
 /** The version of the value's shape, so a later change can still read buttons already posted. */
 const VALUE_VERSION = 1;
 
-const identifier = z.string().min(1);
+const identifier = z.string().check(z.minLength(1));
 
 const target = {
   v: z.literal(VALUE_VERSION),

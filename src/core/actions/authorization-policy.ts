@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { RESOURCE_NAME } from '../subscriptions';
+import * as z from '../zod';
 
 /** The setting (environment variable, or SSM parameter of that name) that holds the policy as JSON. */
 export const AUTHORIZATION_SETTING = 'PIPEWATCH_AUTHORIZATION';
@@ -8,31 +8,33 @@ export const AUTHORIZATION_SETTING = 'PIPEWATCH_AUTHORIZATION';
  * `*`, a pipeline name, or a prefix ending in `*` (`api-*`), as in subscriptions.
  * CodePipeline names are `[A-Za-z0-9.@\-_]{1,100}`, so `*` is never part of one.
  */
-const pipelineSelector = z.string().refine((value) => value === '*' || RESOURCE_NAME.test(value.replace(/\*$/, '')), {
-  error: 'expected a pipeline name, a prefix ending in * (e.g. api-*), or *',
-});
+const pipelineSelector = z.string().check(
+  z.refine((value) => value === '*' || RESOURCE_NAME.test(value.replace(/\*$/, '')), {
+    error: 'expected a pipeline name, a prefix ending in * (e.g. api-*), or *',
+  }),
+);
 
 /**
  * A user or group id: Slack users (U…, W…) and user groups (S…), Teams AAD
  * object ids, or any id a platform uses. `*` (everyone) is refused on purpose:
  * who may press a button in a shared channel must be a deliberate list.
  */
-const principalId = z
-  .string()
-  .regex(/^\S+$/, { error: 'expected a user or group id without spaces' })
-  .max(256)
-  .refine((value) => value !== '*', { error: '"*" (everyone) is not supported: list user or group ids' });
+const principalId = z.string().check(
+  z.regex(/^\S+$/, { error: 'expected a user or group id without spaces' }),
+  z.maxLength(256),
+  z.refine((value) => value !== '*', { error: '"*" (everyone) is not supported: list user or group ids' }),
+);
 
 /**
  * @example
  * { "pipelines": ["api-*"], "retry": ["U0123ABCD", "S0DEVS"], "approve": ["S0APPROVERS"] }
  */
 export const authorizationRuleSchema = z.strictObject({
-  pipelines: z.array(pipelineSelector).min(1, { error: 'name at least one pipeline (or "*")' }),
+  pipelines: z.array(pipelineSelector).check(z.minLength(1, { error: 'name at least one pipeline (or "*")' })),
   /** Who may retry a failed stage. */
-  retry: z.array(principalId).default([]),
+  retry: z._default(z.array(principalId), []),
   /** Who may approve or reject a manual approval (reject uses this list too). */
-  approve: z.array(principalId).default([]),
+  approve: z._default(z.array(principalId), []),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { dropUndefined, optionalString } from './schema-helpers';
 
 /**
@@ -9,16 +9,17 @@ import { dropUndefined, optionalString } from './schema-helpers';
  * @example
  * { "owner": "AWS", "provider": "CodeBuild", "category": "Build", "version": "1" }
  */
-export const actionTypeSchema = z
-  .object({
+export const actionTypeSchema = z.pipe(
+  z.object({
     owner: optionalString,
     provider: optionalString,
     category: optionalString,
-    version: z
-      .union([z.string(), z.number()])
-      .nullish()
-      .transform((value) => (value === null || value === undefined ? undefined : String(value))),
-  })
-  .transform((raw) => dropUndefined(raw));
+    version: z.pipe(
+      z.nullish(z.union([z.string(), z.number()])),
+      z.transform((value) => (value === null || value === undefined ? undefined : String(value))),
+    ),
+  }),
+  z.transform((raw) => dropUndefined(raw)),
+);
 
 export type ActionType = z.output<typeof actionTypeSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { dropUndefined, optional } from './schema-helpers';
 
 /**
@@ -6,14 +6,18 @@ import { dropUndefined, optional } from './schema-helpers';
  * @example
  * { "name": "SourceArtifact", "s3location": { "bucket": "project-bucket", "key": "meerkat/SourceArti/QS4E7gR" } }
  */
-export const artifactSchema = z
-  .object({
+export const artifactSchema = z.pipe(
+  z.object({
     name: z.string(),
     s3location: optional(z.object({ bucket: z.string(), key: z.string() })),
-  })
-  .transform((raw) => dropUndefined({ name: raw.name, s3Location: raw.s3location }));
+  }),
+  z.transform((raw) => dropUndefined({ name: raw.name, s3Location: raw.s3location })),
+);
 
 export type Artifact = z.output<typeof artifactSchema>;
 
 /** Absent and empty lists read the same, so consumers never check for undefined. */
-export const artifactListSchema = optional(z.array(artifactSchema)).transform((list) => list ?? []);
+export const artifactListSchema = z.pipe(
+  optional(z.array(artifactSchema)),
+  z.transform((list) => list ?? []),
+);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { actionTypeSchema } from './action-type-schema';
 import { artifactListSchema } from './artifact-schema';
 import { executionResultSchema } from './execution-result-schema';
@@ -24,7 +24,7 @@ const commonDetailShape = {
   'stop-execution-comments': optionalString,
 };
 
-type CommonDetailInput = z.output<z.ZodObject<typeof commonDetailShape>>;
+type CommonDetailInput = z.output<z.ZodMiniObject<typeof commonDetailShape>>;
 
 function normalizeCommon(raw: CommonDetailInput) {
   return {
@@ -48,7 +48,10 @@ function normalizeCommon(raw: CommonDetailInput) {
  *   "state": "STARTED", "version": 1.0, "pipeline-execution-attempt": 1.0
  * }
  */
-export const pipelineDetailSchema = z.object(commonDetailShape).transform((raw) => dropUndefined(normalizeCommon(raw)));
+export const pipelineDetailSchema = z.pipe(
+  z.object(commonDetailShape),
+  z.transform((raw) => dropUndefined(normalizeCommon(raw))),
+);
 
 /**
  * @example
@@ -58,19 +61,20 @@ export const pipelineDetailSchema = z.object(commonDetailShape).transform((raw) 
  *   "stage-last-retry-attempt-time": "2023-10-26T14:02:11.233Z"
  * }
  */
-export const stageDetailSchema = z
-  .object({
+export const stageDetailSchema = z.pipe(
+  z.object({
     ...commonDetailShape,
     stage: nonEmptyString,
     'stage-last-retry-attempt-time': optionalString,
-  })
-  .transform((raw) =>
+  }),
+  z.transform((raw) =>
     dropUndefined({
       ...normalizeCommon(raw),
       stage: raw.stage,
       stageLastRetryAttemptTime: raw['stage-last-retry-attempt-time'],
     }),
-  );
+  ),
+);
 
 /**
  * @example
@@ -82,8 +86,8 @@ export const stageDetailSchema = z
  *   "version": 16.0
  * }
  */
-export const actionDetailSchema = z
-  .object({
+export const actionDetailSchema = z.pipe(
+  z.object({
     ...commonDetailShape,
     stage: nonEmptyString,
     action: nonEmptyString,
@@ -93,8 +97,8 @@ export const actionDetailSchema = z
     'execution-result': optional(executionResultSchema),
     'input-artifacts': artifactListSchema,
     'output-artifacts': artifactListSchema,
-  })
-  .transform((raw) => ({
+  }),
+  z.transform((raw) => ({
     ...dropUndefined({
       ...normalizeCommon(raw),
       stage: raw.stage,
@@ -106,7 +110,8 @@ export const actionDetailSchema = z
     }),
     inputArtifacts: raw['input-artifacts'],
     outputArtifacts: raw['output-artifacts'],
-  }));
+  })),
+);
 
 export type PipelineDetail = z.output<typeof pipelineDetailSchema>;
 export type StageDetail = z.output<typeof stageDetailSchema>;

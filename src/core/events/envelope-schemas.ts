@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { additionalAttributesSchema } from './additional-attributes-schema';
 import { nonEmptyString, optional, optionalString } from './schema-helpers';
 
@@ -31,7 +31,10 @@ export const eventBridgeEnvelopeSchema = z.object({
   account: z.string(),
   time: eventTime,
   region: z.string(),
-  resources: optional(z.array(z.string())).transform((list) => list ?? []),
+  resources: z.pipe(
+    optional(z.array(z.string())),
+    z.transform((list) => list ?? []),
+  ),
   detail: detailObject,
 });
 
@@ -55,7 +58,10 @@ export const codeStarNotificationEnvelopeSchema = z.object({
   account: z.string(),
   time: eventTime,
   region: z.string(),
-  resources: optional(z.array(z.string())).transform((list) => list ?? []),
+  resources: z.pipe(
+    optional(z.array(z.string())),
+    z.transform((list) => list ?? []),
+  ),
   notificationRuleArn: optionalString,
   additionalAttributes: optional(additionalAttributesSchema),
   detail: detailObject,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { type ExecutionSummary, parseExecutionSummary } from './execution-summary';
 import { dropUndefined, optionalString } from './schema-helpers';
 
@@ -22,14 +22,14 @@ export interface ExecutionResult {
  *   "error-code": "JobFailed"
  * }
  */
-export const executionResultSchema = z
-  .object({
+export const executionResultSchema = z.pipe(
+  z.object({
     'external-execution-id': optionalString,
     'external-execution-url': optionalString,
     'external-execution-summary': optionalString,
     'error-code': optionalString,
-  })
-  .transform(
+  }),
+  z.transform(
     (raw): ExecutionResult =>
       dropUndefined({
         externalExecutionId: raw['external-execution-id'],
@@ -40,4 +40,5 @@ export const executionResultSchema = z
             : parseExecutionSummary(raw['external-execution-summary']),
         errorCode: raw['error-code'],
       }),
-  );
+  ),
+);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { dropUndefined, optionalString } from './schema-helpers';
 
 /**
@@ -45,8 +45,8 @@ export interface Trigger {
  *   "connection-arn": "arn:aws:codestar-connections:us-east-1:123456789012:connection/aEXAMPLE"
  * }
  */
-export const executionTriggerSchema = z
-  .object({
+export const executionTriggerSchema = z.pipe(
+  z.object({
     'trigger-type': optionalString,
     'trigger-detail': optionalString,
     'author-display-name': optionalString,
@@ -60,8 +60,8 @@ export const executionTriggerSchema = z
     'provider-type': optionalString,
     'full-repository-name': optionalString,
     'connection-arn': optionalString,
-  })
-  .transform((raw): Trigger => {
+  }),
+  z.transform((raw): Trigger => {
     const commit: TriggerCommit = dropUndefined({
       id: raw['commit-id'],
       message: raw['commit-message'],
@@ -80,4 +80,5 @@ export const executionTriggerSchema = z
       detail: raw['trigger-detail'],
       commit: Object.keys(commit).length > 0 ? commit : undefined,
     });
-  });
+  }),
+);

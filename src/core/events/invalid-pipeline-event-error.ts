@@ -12,7 +12,7 @@ const MAX_ISSUES_IN_MESSAGE = 5;
 /**
  * The input is not a CodePipeline state-change event pipewatch can read. The
  * message names each JSON path and its problem; `issues` keeps them as data and
- * `cause` keeps the original error (a ZodError or a JSON SyntaxError).
+ * `cause` keeps the original error (a zod `$ZodError` or a JSON SyntaxError).
  */
 export class InvalidPipelineEventError extends PipewatchError {
   readonly code = 'INVALID_PIPELINE_EVENT' as const;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod';
 import { actionDetailSchema, pipelineDetailSchema, stageDetailSchema } from './detail-schemas';
 import { codeStarNotificationEnvelopeSchema, eventBridgeEnvelopeSchema } from './envelope-schemas';
 import { synthesizeEventId } from './event-id';
@@ -118,7 +118,7 @@ type ParsedDetail =
 function parseDetail(
   value: JsonObject,
   detailTypeKey: 'detail-type' | 'detailType',
-): { event?: ParsedDetail; issues: PipelineEventIssue[]; error?: z.ZodError } {
+): { event?: ParsedDetail; issues: PipelineEventIssue[]; error?: z.core.$ZodError } {
   const detailType = value[detailTypeKey];
   if (typeof detailType !== 'string') return { issues: [] }; // reported by the envelope schema
   const level = levelOfDetailType(detailType);
@@ -148,11 +148,14 @@ function parseDetail(
   }
 }
 
-function detailIssues(error: z.ZodError, detail: JsonObject): { issues: PipelineEventIssue[]; error: z.ZodError } {
+function detailIssues(
+  error: z.core.$ZodError,
+  detail: JsonObject,
+): { issues: PipelineEventIssue[]; error: z.core.$ZodError } {
   return { issues: toPipelineEventIssues(error.issues, detail, ['detail']), error };
 }
 
-function issuesOf(result: { success: boolean; error?: z.ZodError }, input: unknown): PipelineEventIssue[] {
+function issuesOf(result: { success: boolean; error?: z.core.$ZodError }, input: unknown): PipelineEventIssue[] {
   return result.error ? toPipelineEventIssues(result.error.issues, input) : [];
 }
 

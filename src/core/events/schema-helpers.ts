@@ -1,23 +1,26 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 /**
  * An optional field. AWS omits most optional fields but some producers (and
  * re-serialising forwarders) write `null`; both mean "absent", so both become
  * `undefined` and the domain types have a single way to say "not there".
  */
-export function optional<T extends z.ZodType>(schema: T) {
-  return schema.nullish().transform((value): z.output<T> | undefined => value ?? undefined);
+export function optional<T extends z.ZodMiniType>(schema: T) {
+  return z.pipe(
+    z.nullish(schema),
+    z.transform((value: z.output<T> | null | undefined): z.output<T> | undefined => value ?? undefined),
+  );
 }
 
 /** A non-empty string: an empty pipeline name or execution id identifies nothing. */
-export const nonEmptyString = z.string().min(1, { error: 'expected a non-empty string' });
+export const nonEmptyString = z.string().check(z.minLength(1, { error: 'expected a non-empty string' }));
 
 export const optionalString = optional(z.string());
 
 /**
  * A JSON number. CodePipeline writes `1`, `1.0` or `16.0` for the same
  * integer-valued fields depending on the envelope; JSON.parse reads them all as
- * numbers, so no special case is needed, but nothing here assumes `.int()`.
+ * numbers, so no special case is needed, but nothing here assumes `z.int()`.
  */
 export const optionalNumber = optional(z.number());
 

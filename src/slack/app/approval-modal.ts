@@ -1,6 +1,6 @@
 // (Slack adapter) the modal that asks for an approval comment, and what it carries to its submission
 import type { KnownBlock, ModalView } from '@slack/types';
-import { z } from 'zod';
+import * as z from '../../core/zod';
 import type { ButtonValue } from '../button-value';
 import { escapeMrkdwn, truncate } from '../escape';
 
@@ -20,12 +20,12 @@ const MAX_PRIVATE_METADATA = 3000;
  */
 export const approvalMetadataSchema = z.strictObject({
   v: z.literal(1),
-  actionId: z.string().min(1),
-  value: z.string().min(1).max(2000),
-  channel: z.string().min(1),
-  messageTs: z.string().min(1),
+  actionId: z.string().check(z.minLength(1)),
+  value: z.string().check(z.minLength(1), z.maxLength(2000)),
+  channel: z.string().check(z.minLength(1)),
+  messageTs: z.string().check(z.minLength(1)),
   /** The thread the message is in (or its own ts): where the outcome reply goes. */
-  threadTs: z.string().min(1).optional(),
+  threadTs: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type ApprovalMetadata = z.infer<typeof approvalMetadataSchema>;

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from '../../core/zod';
 import { type ActionOutcome, outcomeLine, withOutcome, withoutActions } from '../action-outcome';
 import type { SlackAppLogger } from './deps';
 import { describeError } from './slack-errors';
@@ -28,10 +28,10 @@ export function clickKey(messageTs: string, actionId: string, value: string): st
  * chat.update as they came, so their inner shape is not re-validated here.
  */
 const clickedMessageSchema = z.object({
-  ts: z.string().min(1),
-  thread_ts: z.string().optional(),
-  text: z.string().optional(),
-  blocks: z.array(z.looseObject({ type: z.string() })).optional(),
+  ts: z.string().check(z.minLength(1)),
+  thread_ts: z.optional(z.string()),
+  text: z.optional(z.string()),
+  blocks: z.optional(z.array(z.looseObject({ type: z.string() }))),
 });
 
 export interface ClickedMessage {

@@ -11,7 +11,7 @@ import { type LocalSlack, slashCommandBody, startLocalSlack } from '../../../src
 /**
  * The Lambda bundles as serverless-esbuild builds them: serverless.yml's custom.esbuild options and
  * build/esbuild-plugins.cjs. Checks what is in them (no Bolt in notify; none of the receivers'
- * dependencies in slack; zod's English locale only), their compressed size against the issue's
+ * dependencies in slack; zod/mini with its English locale only), their compressed size against the issue's
  * budgets, and that the replaced modules still load, are never reached on the Lambda path, and
  * throw if called. The bundles run in a child process: plain node, no jest module registry.
  */
@@ -30,7 +30,7 @@ function esbuildOptionsOfServerlessYml(): BuildOptions {
 
 async function bundle(
   entry: { file: string } | { contents: string },
-): Promise<{ code: string; inputs: string[]; metafile: Metafile }> {
+): Promise<{ code: string; inputs: string[]; bundled: string[]; metafile: Metafile }> {
   const result = await build({
     ...esbuildOptionsOfServerlessYml(),
     ...('file' in entry
@@ -42,7 +42,13 @@ async function bundle(
     logLevel: 'silent',
   });
   const code = result.outputFiles?.[0]?.text ?? '';
-  return { code, inputs: Object.keys(result.metafile.inputs), metafile: result.metafile };
+  // `inputs`: every file esbuild read; `bundled`: those that left code in the output (tree shaking
+  // reads zod/mini's locales index, hence every locale, and keeps none but English).
+  const output = Object.values(result.metafile.outputs)[0];
+  const bundled = Object.entries(output?.inputs ?? {}).flatMap(([input, { bytesInOutput }]) =>
+    bytesInOutput > 0 ? [input] : [],
+  );
+  return { code, inputs: Object.keys(result.metafile.inputs), bundled, metafile: result.metafile };
 }
 
 const from = (inputs: string[], fragment: string) => inputs.filter((input) => input.includes(fragment));
@@ -62,11 +68,12 @@ describe('the notify bundle', () => {
     expect(from(built.inputs, 'node_modules/@slack/web-api/').length).toBeGreaterThan(0);
   });
 
-  test("has zod's English locale only", () => {
-    // Files read from disk; the locales index itself is the plugin's module (its own namespace).
-    expect(built.inputs.filter((input) => input.startsWith('node_modules/zod/v4/locales/'))).toEqual([
+  test("has zod/mini with zod's English locale only, not classic zod", () => {
+    expect(built.bundled.filter((input) => input.startsWith('node_modules/zod/v4/locales/'))).toEqual([
       'node_modules/zod/v4/locales/en.js',
     ]);
+    expect(from(built.bundled, 'node_modules/zod/v4/mini/').length).toBeGreaterThan(0);
+    expect(from(built.inputs, 'node_modules/zod/v4/classic/')).toEqual([]);
   });
 
   test('takes AWS credentials from the environment only: no default chain, no nested clients', () => {
@@ -112,8 +119,8 @@ describe('the slack bundle', () => {
       `${STUB}@slack/bolt/receivers/SocketModeReceiver`,
       `${STUB}@slack/oauth`,
       `${STUB}raw-body`,
-      `${STUB}zod/from-json-schema`,
     ]);
+    expect(from(built.inputs, 'node_modules/zod/v4/classic/')).toEqual([]);
   });
 
   test('fits the budget: at most 800 KB compressed', () => {
@@ -127,12 +134,13 @@ describe('bundled, the replaced modules', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'pipewatch-lambda-bundle-'));
     slack = await startLocalSlack({ port: 0 });
-    // The Slack handler (as handlers/slack.ts builds it, minus SSM), Bolt's other exports, zod.
+    // The Slack handler (as handlers/slack.ts builds it, minus SSM), Bolt's other exports, the
+    // product's zod (zod/mini with the English locale).
     const probe = await bundle({
       contents: [
         "export { createSlackLambdaHandler } from './src/slack/app/lambda-handler';",
         "export { ExpressReceiver, HTTPModuleFunctions, HTTPReceiver, MemoryInstallationStore, SocketModeReceiver } from '@slack/bolt';",
-        "export { z } from 'zod';",
+        "export * as z from './src/core/zod';",
       ].join('\n'),
     });
     writeFileSync(path.join(dir, 'probe.js'), probe.code);
@@ -143,7 +151,7 @@ describe('bundled, the replaced modules', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('load, stay unreached on the Lambda path, throw when called; zod messages unchanged', async () => {
+  test('load, stay unreached on the Lambda path, throw when called; zod messages as classic zod words them', async () => {
     const [channel] = slack.workspace.channels();
     const user = slack.workspace.users()[0];
     if (channel === undefined || user === undefined) throw new Error('the local Slack has no channel or user');
@@ -179,13 +187,11 @@ describe('bundled, the replaced modules', () => {
       'HTTPReceiver',
       'MemoryInstallationStore',
       'SocketModeReceiver',
-      'z.fromJSONSchema',
     ]);
     for (const message of Object.values(report.thrown)) expect(message).toMatch(notBundled);
-    // The same messages as zod unbundled (English, registered by default).
+    // The same messages as classic zod unbundled (English, registered by default).
     const { z } = await import('zod');
     expect(report.zod).toEqual({
-      locales: ['en'],
       tooSmall: z.string().min(3).safeParse('a').error?.issues[0]?.message,
       invalidType: z.object({ a: z.number() }).safeParse({ a: 'x' }).error?.issues[0]?.message,
       invalidUrl: z.url().safeParse('nope').error?.issues[0]?.message,
@@ -222,10 +228,8 @@ const unused = (what) => new Proxy({}, { get: (_, name) => () => { throw new Err
   try { await probe.HTTPModuleFunctions.bufferIncomingMessage({ headers: {} }); thrown['HTTPModuleFunctions.bufferIncomingMessage'] = 'did not throw'; }
   catch (error) { thrown['HTTPModuleFunctions.bufferIncomingMessage'] = error.message; }
   const { z } = probe;
-  attempt('z.fromJSONSchema', () => z.fromJSONSchema({ type: 'string' }));
   const zod = {
-    locales: Object.keys(z.locales),
-    tooSmall: z.string().min(3).safeParse('a').error.issues[0].message,
+    tooSmall: z.string().check(z.minLength(3)).safeParse('a').error.issues[0].message,
     invalidType: z.object({ a: z.number() }).safeParse({ a: 'x' }).error.issues[0].message,
     invalidUrl: z.url().safeParse('nope').error.issues[0].message,
   };
