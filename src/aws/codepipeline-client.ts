@@ -1,16 +1,4 @@
-// (adapter) AWS SDK CodePipelineClient --> core PipelineClient port
-import {
-  type ActionExecutionDetail,
-  type ActionState,
-  type CodePipelineClient,
-  GetPipelineCommand,
-  GetPipelineExecutionCommand,
-  GetPipelineStateCommand,
-  ListActionExecutionsCommand,
-  PutApprovalResultCommand,
-  RetryStageExecutionCommand,
-  type StageState,
-} from '@aws-sdk/client-codepipeline';
+// (adapter) CodePipeline over the AWS JSON protocol (AwsJsonClient) --> core PipelineClient port
 import type {
   ActionExecutionStatus,
   ActionExecutionView,
@@ -27,6 +15,7 @@ import type {
   StageStateView,
 } from '../core/ports';
 import { createCodePipelineClient } from './clients';
+import type { AwsJsonClient } from './json-client';
 
 /** ListActionExecutions' page size maximum. */
 const PAGE_SIZE = 100;
@@ -56,27 +45,119 @@ const EXECUTION_STATUSES: ReadonlySet<string> = new Set<PipelineExecutionStatus>
   'Failed',
 ]);
 
+/*
+ * The wire: exactly the fields of CodePipeline's JSON answers this adapter reads (the SDK's types
+ * would say Date where the wire has epoch seconds). A member may be absent or JSON null; both mean
+ * "not there", as the SDK's deserializer drops null members. Timestamps are epoch seconds,
+ * possibly fractional (`1446137312.204`).
+ */
+
+/** Absent, or null on the wire. */
+type Wire<T> = T | null | undefined;
+
+/** Epoch seconds, possibly fractional. */
+type EpochSeconds = number;
+
+interface ErrorDetailsWire {
+  readonly code?: Wire<string>;
+  readonly message?: Wire<string>;
+}
+
+interface GetPipelineStateOutputWire {
+  readonly pipelineName?: Wire<string>;
+  readonly pipelineVersion?: Wire<number>;
+  readonly stageStates?: Wire<readonly StageStateWire[]>;
+}
+
+interface StageStateWire {
+  readonly stageName?: Wire<string>;
+  readonly latestExecution?: Wire<{
+    readonly pipelineExecutionId?: Wire<string>;
+    readonly status?: Wire<string>;
+  }>;
+  readonly actionStates?: Wire<readonly ActionStateWire[]>;
+}
+
+interface ActionStateWire {
+  readonly actionName?: Wire<string>;
+  readonly latestExecution?: Wire<{
+    readonly actionExecutionId?: Wire<string>;
+    readonly status?: Wire<string>;
+    readonly token?: Wire<string>;
+    readonly summary?: Wire<string>;
+    readonly externalExecutionId?: Wire<string>;
+    readonly externalExecutionUrl?: Wire<string>;
+    readonly errorDetails?: Wire<ErrorDetailsWire>;
+    readonly lastStatusChange?: Wire<EpochSeconds>;
+  }>;
+}
+
+interface RetryStageExecutionOutputWire {
+  readonly pipelineExecutionId?: Wire<string>;
+}
+
+interface PutApprovalResultOutputWire {
+  readonly approvedAt?: Wire<EpochSeconds>;
+}
+
+interface GetPipelineOutputWire {
+  readonly pipeline?: Wire<{ readonly stages?: Wire<readonly { readonly name?: Wire<string> }[]> }>;
+}
+
+interface GetPipelineExecutionOutputWire {
+  readonly pipelineExecution?: Wire<{
+    readonly pipelineExecutionId?: Wire<string>;
+    readonly status?: Wire<string>;
+    readonly statusSummary?: Wire<string>;
+    readonly executionMode?: Wire<string>;
+  }>;
+}
+
+interface ListActionExecutionsOutputWire {
+  readonly actionExecutionDetails?: Wire<readonly ActionExecutionDetailWire[]>;
+  readonly nextToken?: Wire<string>;
+}
+
+interface ActionExecutionDetailWire {
+  readonly stageName?: Wire<string>;
+  readonly actionName?: Wire<string>;
+  readonly actionExecutionId?: Wire<string>;
+  readonly status?: Wire<string>;
+  readonly startTime?: Wire<EpochSeconds>;
+  readonly lastUpdateTime?: Wire<EpochSeconds>;
+  readonly input?: Wire<{ readonly actionTypeId?: Wire<{ readonly category?: Wire<string> }> }>;
+  readonly output?: Wire<{
+    readonly executionResult?: Wire<{
+      readonly externalExecutionSummary?: Wire<string>;
+      readonly externalExecutionId?: Wire<string>;
+      readonly externalExecutionUrl?: Wire<string>;
+      readonly errorDetails?: Wire<ErrorDetailsWire>;
+    }>;
+  }>;
+}
+
 export interface CodePipelinePipelineClientOptions {
   /** The client for the default region (the function's own). */
-  readonly client: CodePipelineClient;
+  readonly client: AwsJsonClient;
   /** The default client's region; `inRegion` of this region (or of undefined) returns this instance. */
   readonly region?: string;
   /** Builds a client for another region (buttons name the pipeline's region); default: clients.ts. */
-  readonly clientFor?: (region: string) => CodePipelineClient;
+  readonly clientFor?: (region: string) => AwsJsonClient;
   /** ListActionExecutions page size (1–100); smaller only to exercise paging in tests. */
   readonly pageSize?: number;
 }
 
 /**
- * CodePipeline through the AWS SDK, mapped to the core's views: SDK Dates become ISO 8601 strings,
- * nested optional structures become plain optional fields. Failures are not wrapped: an SDK
- * service exception's `name` is the CodePipeline error code, which is what the core's use cases
- * match on (StageNotRetryableException, InvalidApprovalTokenException, …).
+ * CodePipeline through its JSON API (AwsJsonClient), mapped to the core's views: the wire's
+ * epoch-second timestamps become ISO 8601 strings, nested optional structures become plain
+ * optional fields. Failures are not wrapped: an AwsServiceError's `name` is the CodePipeline error
+ * code, which is what the core's use cases match on (StageNotRetryableException,
+ * InvalidApprovalTokenException, …).
  */
 export class CodePipelinePipelineClient implements PipelineClient {
-  private readonly client: CodePipelineClient;
+  private readonly client: AwsJsonClient;
   private readonly region: string | undefined;
-  private readonly clientFor: (region: string) => CodePipelineClient;
+  private readonly clientFor: (region: string) => AwsJsonClient;
   private readonly pageSize: number;
   /** Shared between the instances of all regions, so each region gets one client per cold start. */
   private readonly regions: Map<string, CodePipelinePipelineClient>;
@@ -93,7 +174,7 @@ export class CodePipelinePipelineClient implements PipelineClient {
 
   /**
    * The same client for a pipeline in `region` (a button carries the pipeline's region; with a
-   * bus policy, events may come from other regions and accounts). Cached: one SDK client per region.
+   * bus policy, events may come from other regions and accounts). Cached: one AwsJsonClient per region.
    */
   inRegion(region: string | undefined): CodePipelinePipelineClient {
     if (region === undefined || region === this.region) return this;
@@ -108,51 +189,48 @@ export class CodePipelinePipelineClient implements PipelineClient {
   }
 
   async getPipelineState(pipeline: string): Promise<PipelineStateView> {
-    const output = await this.client.send(new GetPipelineStateCommand({ name: pipeline }));
+    const output = await this.client.call<GetPipelineStateOutputWire>('GetPipelineState', { name: pipeline });
     return {
       pipelineName: output.pipelineName ?? pipeline,
-      ...(output.pipelineVersion === undefined ? {} : { pipelineVersion: output.pipelineVersion }),
+      ...(output.pipelineVersion == null ? {} : { pipelineVersion: output.pipelineVersion }),
       stages: (output.stageStates ?? []).map(stageView),
     };
   }
 
   async retryStageExecution(input: RetryStageExecutionInput): Promise<{ readonly pipelineExecutionId: string }> {
-    const output = await this.client.send(
-      new RetryStageExecutionCommand({
-        pipelineName: input.pipeline,
-        stageName: input.stage,
-        pipelineExecutionId: input.executionId,
-        retryMode: input.mode,
-      }),
-    );
+    const output = await this.client.call<RetryStageExecutionOutputWire>('RetryStageExecution', {
+      pipelineName: input.pipeline,
+      stageName: input.stage,
+      pipelineExecutionId: input.executionId,
+      retryMode: input.mode,
+    });
     // A retry continues the same execution; AWS answers with its id, fall back to it if absent.
     return { pipelineExecutionId: output.pipelineExecutionId ?? input.executionId };
   }
 
   async putApprovalResult(input: PutApprovalResultInput): Promise<{ readonly approvedAt?: string }> {
-    const output = await this.client.send(
-      new PutApprovalResultCommand({
-        pipelineName: input.pipeline,
-        stageName: input.stage,
-        actionName: input.action,
-        token: input.token,
-        result: { status: input.status, summary: input.summary },
-      }),
-    );
-    return output.approvedAt === undefined ? {} : { approvedAt: output.approvedAt.toISOString() };
+    const output = await this.client.call<PutApprovalResultOutputWire>('PutApprovalResult', {
+      pipelineName: input.pipeline,
+      stageName: input.stage,
+      actionName: input.action,
+      token: input.token,
+      result: { status: input.status, summary: input.summary },
+    });
+    return output.approvedAt == null ? {} : { approvedAt: isoOfEpochSeconds(output.approvedAt) };
   }
 
   async getPipelineStageNames(pipeline: string): Promise<readonly string[]> {
-    const output = await this.client.send(new GetPipelineCommand({ name: pipeline }));
-    return (output.pipeline?.stages ?? []).flatMap((stage) => (stage.name === undefined ? [] : [stage.name]));
+    const output = await this.client.call<GetPipelineOutputWire>('GetPipeline', { name: pipeline });
+    return (output.pipeline?.stages ?? []).flatMap((stage) => (stage.name == null ? [] : [stage.name]));
   }
 
   async getPipelineExecution(ref: PipelineExecutionRef): Promise<PipelineExecutionView> {
-    const output = await this.client.send(
-      new GetPipelineExecutionCommand({ pipelineName: ref.pipeline, pipelineExecutionId: ref.executionId }),
-    );
+    const output = await this.client.call<GetPipelineExecutionOutputWire>('GetPipelineExecution', {
+      pipelineName: ref.pipeline,
+      pipelineExecutionId: ref.executionId,
+    });
     const execution = output.pipelineExecution;
-    const status = execution?.status;
+    const status = execution?.status ?? undefined;
     if (status === undefined || !EXECUTION_STATUSES.has(status)) {
       // The core's summaries are exhaustive over the documented statuses; an unknown one is a new
       // AWS feature this version cannot describe, better said loudly than mapped to a wrong word.
@@ -163,8 +241,8 @@ export class CodePipelinePipelineClient implements PipelineClient {
     return {
       pipelineExecutionId: execution?.pipelineExecutionId ?? ref.executionId,
       status: status as PipelineExecutionStatus,
-      ...(execution?.statusSummary === undefined ? {} : { statusSummary: execution.statusSummary }),
-      ...(execution?.executionMode === undefined ? {} : { executionMode: execution.executionMode }),
+      ...(execution?.statusSummary == null ? {} : { statusSummary: execution.statusSummary }),
+      ...(execution?.executionMode == null ? {} : { executionMode: execution.executionMode }),
     };
   }
 
@@ -172,30 +250,37 @@ export class CodePipelinePipelineClient implements PipelineClient {
     const views: ActionExecutionView[] = [];
     let nextToken: string | undefined;
     do {
-      const output = await this.client.send(
-        new ListActionExecutionsCommand({
-          pipelineName: ref.pipeline,
-          filter: { pipelineExecutionId: ref.executionId },
-          maxResults: this.pageSize,
-          nextToken,
-        }),
-      );
+      // An undefined nextToken is left out of the JSON (the first page).
+      const output = await this.client.call<ListActionExecutionsOutputWire>('ListActionExecutions', {
+        pipelineName: ref.pipeline,
+        filter: { pipelineExecutionId: ref.executionId },
+        maxResults: this.pageSize,
+        nextToken,
+      });
       for (const detail of output.actionExecutionDetails ?? []) {
         const view = actionExecutionView(detail);
         if (view !== undefined) views.push(view);
       }
-      nextToken = output.nextToken;
+      nextToken = output.nextToken ?? undefined;
     } while (nextToken !== undefined);
     return views;
   }
 }
 
-function stageView(stage: StageState): StageStateView {
+/**
+ * Epoch seconds as ISO 8601, rounded to the millisecond as the SDK parses them (a fractional
+ * second times 1000 is not always a whole number of milliseconds in floating point).
+ */
+function isoOfEpochSeconds(seconds: EpochSeconds): string {
+  return new Date(Math.round(seconds * 1000)).toISOString();
+}
+
+function stageView(stage: StageStateWire): StageStateView {
   const latest = stage.latestExecution;
   return {
     stageName: stage.stageName ?? '',
     // A stage with an undocumented status is shown as never run rather than with a guessed state.
-    ...(latest?.pipelineExecutionId !== undefined && latest.status !== undefined && STAGE_STATUSES.has(latest.status)
+    ...(latest?.pipelineExecutionId != null && latest.status != null && STAGE_STATUSES.has(latest.status)
       ? {
           latestExecution: {
             pipelineExecutionId: latest.pipelineExecutionId,
@@ -207,53 +292,55 @@ function stageView(stage: StageState): StageStateView {
   };
 }
 
-function actionStateView(action: ActionState): ActionStateView {
+function actionStateView(action: ActionStateWire): ActionStateView {
   const latest = action.latestExecution;
-  if (latest === undefined) return { actionName: action.actionName ?? '' };
+  if (latest == null) return { actionName: action.actionName ?? '' };
   const errorDetails = errorDetailsView(latest.errorDetails);
+  const status = actionStatus(latest.status);
   return {
     actionName: action.actionName ?? '',
     latestExecution: {
-      ...(latest.actionExecutionId === undefined ? {} : { actionExecutionId: latest.actionExecutionId }),
-      ...(actionStatus(latest.status) === undefined ? {} : { status: actionStatus(latest.status) }),
-      ...(latest.token === undefined ? {} : { token: latest.token }),
-      ...(latest.summary === undefined ? {} : { summary: latest.summary }),
-      ...(latest.externalExecutionId === undefined ? {} : { externalExecutionId: latest.externalExecutionId }),
-      ...(latest.externalExecutionUrl === undefined ? {} : { externalExecutionUrl: latest.externalExecutionUrl }),
+      ...(latest.actionExecutionId == null ? {} : { actionExecutionId: latest.actionExecutionId }),
+      ...(status === undefined ? {} : { status }),
+      ...(latest.token == null ? {} : { token: latest.token }),
+      ...(latest.summary == null ? {} : { summary: latest.summary }),
+      ...(latest.externalExecutionId == null ? {} : { externalExecutionId: latest.externalExecutionId }),
+      ...(latest.externalExecutionUrl == null ? {} : { externalExecutionUrl: latest.externalExecutionUrl }),
       ...(errorDetails === undefined ? {} : { errorDetails }),
-      ...(latest.lastStatusChange === undefined ? {} : { lastStatusChange: latest.lastStatusChange.toISOString() }),
+      ...(latest.lastStatusChange == null ? {} : { lastStatusChange: isoOfEpochSeconds(latest.lastStatusChange) }),
     },
   };
 }
 
-function actionExecutionView(detail: ActionExecutionDetail): ActionExecutionView | undefined {
-  if (detail.stageName === undefined || detail.actionName === undefined) return undefined;
+function actionExecutionView(detail: ActionExecutionDetailWire): ActionExecutionView | undefined {
+  if (detail.stageName == null || detail.actionName == null) return undefined;
   const result = detail.output?.executionResult;
   const errorDetails = errorDetailsView(result?.errorDetails);
   const status = actionStatus(detail.status);
+  const category = detail.input?.actionTypeId?.category;
   return {
     stageName: detail.stageName,
     actionName: detail.actionName,
-    ...(detail.actionExecutionId === undefined ? {} : { actionExecutionId: detail.actionExecutionId }),
+    ...(detail.actionExecutionId == null ? {} : { actionExecutionId: detail.actionExecutionId }),
     ...(status === undefined ? {} : { status }),
-    ...(detail.startTime === undefined ? {} : { startTime: detail.startTime.toISOString() }),
-    ...(detail.lastUpdateTime === undefined ? {} : { lastUpdateTime: detail.lastUpdateTime.toISOString() }),
-    ...(detail.input?.actionTypeId?.category === undefined ? {} : { category: detail.input.actionTypeId.category }),
-    ...(result?.externalExecutionSummary === undefined ? {} : { summary: result.externalExecutionSummary }),
-    ...(result?.externalExecutionId === undefined ? {} : { externalExecutionId: result.externalExecutionId }),
-    ...(result?.externalExecutionUrl === undefined ? {} : { externalExecutionUrl: result.externalExecutionUrl }),
+    ...(detail.startTime == null ? {} : { startTime: isoOfEpochSeconds(detail.startTime) }),
+    ...(detail.lastUpdateTime == null ? {} : { lastUpdateTime: isoOfEpochSeconds(detail.lastUpdateTime) }),
+    ...(category == null ? {} : { category }),
+    ...(result?.externalExecutionSummary == null ? {} : { summary: result.externalExecutionSummary }),
+    ...(result?.externalExecutionId == null ? {} : { externalExecutionId: result.externalExecutionId }),
+    ...(result?.externalExecutionUrl == null ? {} : { externalExecutionUrl: result.externalExecutionUrl }),
     ...(errorDetails === undefined ? {} : { errorDetails }),
   };
 }
 
-function actionStatus(status: string | undefined): ActionExecutionStatus | undefined {
-  return status !== undefined && ACTION_STATUSES.has(status) ? (status as ActionExecutionStatus) : undefined;
+function actionStatus(status: Wire<string>): ActionExecutionStatus | undefined {
+  return status != null && ACTION_STATUSES.has(status) ? (status as ActionExecutionStatus) : undefined;
 }
 
-function errorDetailsView(details: { code?: string; message?: string } | undefined): ErrorDetailsView | undefined {
-  if (details === undefined || (details.code === undefined && details.message === undefined)) return undefined;
+function errorDetailsView(details: Wire<ErrorDetailsWire>): ErrorDetailsView | undefined {
+  if (details == null || (details.code == null && details.message == null)) return undefined;
   return {
-    ...(details.code === undefined ? {} : { code: details.code }),
-    ...(details.message === undefined ? {} : { message: details.message }),
+    ...(details.code == null ? {} : { code: details.code }),
+    ...(details.message == null ? {} : { message: details.message }),
   };
 }

@@ -1,11 +1,11 @@
 // (adapter) DynamoDB --> StateStore.claimClick: double-click protection of the Slack buttons
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StateStore } from '../core/ports';
-import { claimItem, documentClient } from './dynamodb-conversation-store';
+import { claimItem } from './dynamodb-conversation-store';
+import type { AwsJsonClient } from './json-client';
 
 export interface DynamoDbClickClaimsOptions {
-  readonly client: DynamoDBClient | DynamoDBDocumentClient;
+  /** A DynamoDB client (createDynamoDbClient in src/aws/clients.ts). */
+  readonly client: AwsJsonClient;
   readonly tableName: string;
   readonly now?: () => number;
 }
@@ -16,17 +16,17 @@ export interface DynamoDbClickClaimsOptions {
  * DynamoDB has not deleted yet counts as absent.
  */
 export class DynamoDbClickClaims implements Pick<StateStore, 'claimClick'> {
-  private readonly documents: DynamoDBDocumentClient;
+  private readonly client: AwsJsonClient;
   private readonly tableName: string;
   private readonly now: () => number;
 
   constructor(options: DynamoDbClickClaimsOptions) {
-    this.documents = options.client instanceof DynamoDBDocumentClient ? options.client : documentClient(options.client);
+    this.client = options.client;
     this.tableName = options.tableName;
     this.now = options.now ?? Date.now;
   }
 
   async claimClick(key: string, ttlSeconds: number): Promise<boolean> {
-    return claimItem(this.documents, this.tableName, `click#${key}`, ttlSeconds, this.now());
+    return claimItem(this.client, this.tableName, `click#${key}`, ttlSeconds, this.now());
   }
 }

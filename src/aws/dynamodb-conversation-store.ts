@@ -1,10 +1,15 @@
 // (adapter) DynamoDB --> ConversationStore of the notify path: event claims, execution records, render lock
-import {
-  ConditionalCheckFailedException,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
+// Types only from the SDK's client (erased at build: the notify function's cold start loads none of it).
+import type {
+  AttributeValue,
+  CreateTableCommandInput,
+  GetItemInput,
+  GetItemOutput,
+  PutItemInput,
+  UpdateItemInput,
+  UpdateItemOutput,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { EXECUTION_STATE_SCHEMA, type ExecutionState } from '../core/executions';
 import type {
   ConversationKey,
@@ -15,6 +20,8 @@ import type {
 } from '../core/ports';
 import type { ChannelRef } from '../core/subscriptions';
 import * as z from '../core/zod';
+import { awsErrorName } from './aws-error-name';
+import type { AwsJsonClient } from './json-client';
 
 /** The table's only key attribute (S). */
 export const PARTITION_KEY = 'pk';
@@ -34,13 +41,23 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** A DocumentClient that drops undefined values (optional fields of the core's types). */
-export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+/**
+ * Plain values as DynamoDB attribute values, as the SDK's DocumentClient marshalled a Key, an Item
+ * or ExpressionAttributeValues: a map of attribute values, dropping undefined values (optional
+ * fields of the core's types), as its `marshallOptions: { removeUndefinedValues: true }` did.
+ */
+function toAttributes(values: Record<string, unknown>): Record<string, AttributeValue> {
+  return marshall(values, { removeUndefinedValues: true });
+}
+
+/** An Item or Attributes map of a DynamoDB answer as plain values, as the DocumentClient unmarshalled them. */
+function fromAttributes(attributes: Record<string, AttributeValue> | undefined): Record<string, unknown> | undefined {
+  return attributes === undefined ? undefined : unmarshall(attributes);
 }
 
 export interface DynamoDbConversationStoreOptions {
-  readonly client: DynamoDBClient | DynamoDBDocumentClient;
+  /** A DynamoDB client (createDynamoDbClient in src/aws/clients.ts). */
+  readonly client: AwsJsonClient;
   readonly tableName: string;
   /**
    * How long a conversation record outlives its last write. An execution can wait for an approval
@@ -61,31 +78,29 @@ export const DEFAULT_RECORD_TTL_SECONDS = 30 * 24 * 60 * 60;
  * deletes expired items only eventually (within days), conditions treat an expired claim or lock as absent.
  */
 export class DynamoDbConversationStore implements ConversationStore {
-  private readonly documents: DynamoDBDocumentClient;
+  private readonly client: AwsJsonClient;
   private readonly tableName: string;
   private readonly recordTtlSeconds: number;
   private readonly now: () => number;
 
   constructor(options: DynamoDbConversationStoreOptions) {
-    this.documents = options.client instanceof DynamoDBDocumentClient ? options.client : documentClient(options.client);
+    this.client = options.client;
     this.tableName = options.tableName;
     this.recordTtlSeconds = options.recordTtlSeconds ?? DEFAULT_RECORD_TTL_SECONDS;
     this.now = options.now ?? Date.now;
   }
 
   async claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number): Promise<boolean> {
-    return claimItem(this.documents, this.tableName, `event#${eventId}#${channelKey(channel)}`, ttlSeconds, this.now());
+    return claimItem(this.client, this.tableName, `event#${eventId}#${channelKey(channel)}`, ttlSeconds, this.now());
   }
 
   async read(key: ConversationKey): Promise<ConversationRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [PARTITION_KEY]: conversationKey(key) },
-        ConsistentRead: true,
-      }),
-    );
-    return toRecord(Item, key);
+    const { Item } = await this.client.call<GetItemOutput>('GetItem', {
+      TableName: this.tableName,
+      Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
+      ConsistentRead: true,
+    } satisfies GetItemInput);
+    return toRecord(fromAttributes(Item), key);
   }
 
   async writeState(
@@ -96,22 +111,19 @@ export class DynamoDbConversationStore implements ConversationStore {
     const version = (expectedVersion ?? 0) + 1;
     // An update, not a put: the message id, the replies and the lock on the same item stay as they are.
     const written = await conditional(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [PARTITION_KEY]: conversationKey(key) },
-          UpdateExpression: 'SET #state = :state, #version = :version, #expiresAt = :expiresAt',
-          ConditionExpression:
-            expectedVersion === undefined ? 'attribute_not_exists(#version)' : '#version = :expected',
-          ExpressionAttributeNames: { '#state': 'state', '#version': 'version', '#expiresAt': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: {
-            ':state': JSON.stringify({ ...state, version }),
-            ':version': version,
-            ':expiresAt': Math.floor(this.now() / 1000) + this.recordTtlSeconds,
-            ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
-          },
+      this.client.call<UpdateItemOutput>('UpdateItem', {
+        TableName: this.tableName,
+        Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
+        UpdateExpression: 'SET #state = :state, #version = :version, #expiresAt = :expiresAt',
+        ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(#version)' : '#version = :expected',
+        ExpressionAttributeNames: { '#state': 'state', '#version': 'version', '#expiresAt': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: toAttributes({
+          ':state': JSON.stringify({ ...state, version }),
+          ':version': version,
+          ':expiresAt': Math.floor(this.now() / 1000) + this.recordTtlSeconds,
+          ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
         }),
-      ),
+      } satisfies UpdateItemInput),
     );
     return written ? { ok: true, version } : { ok: false, reason: 'version-conflict' };
   }
@@ -119,41 +131,37 @@ export class DynamoDbConversationStore implements ConversationStore {
   async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<ConversationRecord | undefined> {
     const now = this.now();
     const output = await conditionalOutput(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [PARTITION_KEY]: conversationKey(key) },
-          UpdateExpression: 'SET #lockOwner = :owner, #lockExpiresAt = :expires',
-          // attribute_exists: a lock on no record would create a stray item without a TTL (and there is nothing to render).
-          ConditionExpression:
-            'attribute_exists(#version) AND (attribute_not_exists(#lockOwner) OR #lockOwner = :owner OR #lockExpiresAt < :now)',
-          ExpressionAttributeNames: {
-            '#version': 'version',
-            '#lockOwner': 'lockOwner',
-            '#lockExpiresAt': 'lockExpiresAt',
-          },
-          ExpressionAttributeValues: { ':owner': owner, ':expires': now + leaseMs, ':now': now },
-          // The record as locked: the holder renders it without reading it again.
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
+      this.client.call<UpdateItemOutput>('UpdateItem', {
+        TableName: this.tableName,
+        Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
+        UpdateExpression: 'SET #lockOwner = :owner, #lockExpiresAt = :expires',
+        // attribute_exists: a lock on no record would create a stray item without a TTL (and there is nothing to render).
+        ConditionExpression:
+          'attribute_exists(#version) AND (attribute_not_exists(#lockOwner) OR #lockOwner = :owner OR #lockExpiresAt < :now)',
+        ExpressionAttributeNames: {
+          '#version': 'version',
+          '#lockOwner': 'lockOwner',
+          '#lockExpiresAt': 'lockExpiresAt',
+        },
+        ExpressionAttributeValues: toAttributes({ ':owner': owner, ':expires': now + leaseMs, ':now': now }),
+        // The record as locked: the holder renders it without reading it again.
+        ReturnValues: 'ALL_NEW',
+      } satisfies UpdateItemInput),
     );
-    return output === undefined ? undefined : toRecord(output.Attributes, key);
+    return output === undefined ? undefined : toRecord(fromAttributes(output.Attributes), key);
   }
 
   async saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean> {
     const { sets, names, values } = renderingUpdate(rendering);
     return conditional(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [PARTITION_KEY]: conversationKey(key) },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: '#lockOwner = :owner',
-          ExpressionAttributeNames: { '#lockOwner': 'lockOwner', ...names },
-          ExpressionAttributeValues: { ':owner': owner, ...values },
-        }),
-      ),
+      this.client.call<UpdateItemOutput>('UpdateItem', {
+        TableName: this.tableName,
+        Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#lockOwner = :owner',
+        ExpressionAttributeNames: { '#lockOwner': 'lockOwner', ...names },
+        ExpressionAttributeValues: toAttributes({ ':owner': owner, ...values }),
+      } satisfies UpdateItemInput),
     );
   }
 
@@ -166,20 +174,18 @@ export class DynamoDbConversationStore implements ConversationStore {
       rendering === undefined ? { sets: [], names: {}, values: {} } : renderingUpdate(rendering);
     // Someone else's lock (ours ran out and was taken) is theirs to release: a failed condition is fine.
     const output = await conditionalOutput(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [PARTITION_KEY]: conversationKey(key) },
-          UpdateExpression: `${sets.length === 0 ? '' : `SET ${sets.join(', ')} `}REMOVE #lockOwner, #lockExpiresAt`,
-          ConditionExpression: '#lockOwner = :owner',
-          ExpressionAttributeNames: { '#lockOwner': 'lockOwner', '#lockExpiresAt': 'lockExpiresAt', ...names },
-          ExpressionAttributeValues: { ':owner': owner, ...values },
-          // The record as released: whether writers came while the lock was held, without another read.
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
+      this.client.call<UpdateItemOutput>('UpdateItem', {
+        TableName: this.tableName,
+        Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
+        UpdateExpression: `${sets.length === 0 ? '' : `SET ${sets.join(', ')} `}REMOVE #lockOwner, #lockExpiresAt`,
+        ConditionExpression: '#lockOwner = :owner',
+        ExpressionAttributeNames: { '#lockOwner': 'lockOwner', '#lockExpiresAt': 'lockExpiresAt', ...names },
+        ExpressionAttributeValues: toAttributes({ ':owner': owner, ...values }),
+        // The record as released: whether writers came while the lock was held, without another read.
+        ReturnValues: 'ALL_NEW',
+      } satisfies UpdateItemInput),
     );
-    return output === undefined ? undefined : toRecord(output.Attributes, key);
+    return output === undefined ? undefined : toRecord(fromAttributes(output.Attributes), key);
   }
 }
 
@@ -235,13 +241,12 @@ export function conversationKey(key: ConversationKey): string {
   return `conv#${channelKey(key.channel)}#${key.pipeline}#${key.executionId}`;
 }
 
-/** True when the write happened, false when its condition failed; anything else is thrown (EventBridge retries). */
 /**
  * Claims the item `pk` for `ttlSeconds`: true for the first caller, false while an unexpired claim
  * stands (a conditional put; an expired claim DynamoDB has not deleted yet counts as absent).
  */
 export function claimItem(
-  documents: DynamoDBDocumentClient,
+  client: AwsJsonClient,
   tableName: string,
   pk: string,
   ttlSeconds: number,
@@ -249,18 +254,17 @@ export function claimItem(
 ): Promise<boolean> {
   const nowSeconds = Math.floor(nowMs / 1000);
   return conditional(
-    documents.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { [PARTITION_KEY]: pk, [TTL_ATTRIBUTE]: nowSeconds + ttlSeconds },
-        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
-        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#expiresAt': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':now': nowSeconds },
-      }),
-    ),
+    client.call('PutItem', {
+      TableName: tableName,
+      Item: toAttributes({ [PARTITION_KEY]: pk, [TTL_ATTRIBUTE]: nowSeconds + ttlSeconds }),
+      ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
+      ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#expiresAt': TTL_ATTRIBUTE },
+      ExpressionAttributeValues: toAttributes({ ':now': nowSeconds }),
+    } satisfies PutItemInput),
   );
 }
 
+/** True when the write happened, false when its condition failed; anything else is thrown (EventBridge retries). */
 export async function conditional(write: Promise<unknown>): Promise<boolean> {
   return (await conditionalOutput(write.then(() => true))) === true;
 }
@@ -270,12 +274,7 @@ export async function conditionalOutput<T>(write: Promise<T>): Promise<T | undef
   try {
     return await write;
   } catch (error) {
-    if (
-      error instanceof ConditionalCheckFailedException ||
-      (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
-    ) {
-      return undefined;
-    }
+    if (awsErrorName(error) === 'ConditionalCheckFailedException') return undefined;
     throw error;
   }
 }

@@ -1,8 +1,13 @@
 // (adapter) SSM Parameter Store --> secrets and settings of the handlers, cached per cold start
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigurationError, type Environment } from '../config/environment';
 import { type AuthorizationPolicy, EMPTY_AUTHORIZATION_POLICY, parseAuthorizationPolicy } from '../core/actions';
 import { awsErrorName } from './aws-error-name';
+import type { AwsJsonClient } from './json-client';
+
+/** What pipewatch reads of SSM's GetParameter answer. */
+interface GetParameterOutput {
+  readonly Parameter?: { readonly Value?: string };
+}
 
 /** Reads a secret by its SSM parameter name. */
 export interface SecretSource {
@@ -10,7 +15,8 @@ export interface SecretSource {
 }
 
 export interface SecretParametersOptions {
-  readonly client: SSMClient;
+  /** An SSM client (createSsmClient). */
+  readonly client: AwsJsonClient;
   /**
    * How long a value is reused. Five minutes: a warm Lambda makes no SSM call per event (SSM's
    * GetParameter default throughput is 40 TPS per account, shared by everything), yet a rotated
@@ -35,7 +41,7 @@ interface CacheEntry {
  * cached, so the next call tries again. Values are never logged, and no error message contains one.
  */
 export class SecretParameters implements SecretSource {
-  private readonly client: SSMClient;
+  private readonly client: AwsJsonClient;
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly cache = new Map<string, CacheEntry>();
@@ -65,7 +71,7 @@ export class SecretParameters implements SecretSource {
 
   private async fetch(name: string): Promise<string> {
     try {
-      const output = await this.client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      const output = await this.client.call<GetParameterOutput>('GetParameter', { Name: name, WithDecryption: true });
       const value = output.Parameter?.Value;
       if (value === undefined) throw new ConfigurationError(`SSM parameter ${name} has no value`);
       return value;
@@ -76,7 +82,7 @@ export class SecretParameters implements SecretSource {
           `SSM parameter ${name} does not exist in this account and region — create it (SecureString) or fix the variable that names it`,
         );
       }
-      // AccessDenied, throttling, KMS: the SDK's error, named, as the cause (it holds no value).
+      // AccessDenied, throttling, KMS: the service's error, named, as the cause (it holds no value).
       const failure = new ConfigurationError(`cannot read SSM parameter ${name}: ${awsErrorName(error) ?? 'Error'}`);
       failure.cause = error;
       throw failure;

@@ -1,8 +1,7 @@
 // (wiring) notify input --> notifyEvent with adapters: used by handlers/notify.ts, the local mode and tests
-import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
 import { DynamoDbConversationStore } from '../aws/dynamodb-conversation-store';
+import type { AwsJsonClient } from '../aws/json-client';
 import { notifyInputSchema } from '../aws/notify-input';
 import { type NotifyDeps, type NotifyOptions, type NotifyOutcome, notifyEvent } from '../core/notify';
 import type { ChatPoster, Log } from '../core/ports';
@@ -35,9 +34,11 @@ export function createNotifyHandler(deps: NotifyDeps): NotifyHandler {
 }
 
 export interface NotifyAdapters {
-  readonly dynamo: DynamoDBClient;
+  /** A DynamoDB client (createDynamoDbClient). */
+  readonly dynamo: AwsJsonClient;
   readonly tableName: string;
-  readonly codePipeline: CodePipelineClient;
+  /** A CodePipeline client (createCodePipelineClient). */
+  readonly codePipeline: AwsJsonClient;
   /** The CodePipeline client's region. */
   readonly region?: string;
   /**

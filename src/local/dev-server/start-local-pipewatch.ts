@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
@@ -11,18 +10,15 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { type App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { awsErrorName } from '../../aws/aws-error-name';
-import {
-  awsClientConfig,
-  createCodePipelineClient,
-  createDynamoDbClient,
-  createEventBridgeClient,
-} from '../../aws/clients';
+import { awsClientConfig, createEventBridgeClient } from '../../aws/clients';
 import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
 import { DynamoDbClickClaims } from '../../aws/dynamodb-click-claims';
 import { createTableInput } from '../../aws/dynamodb-conversation-store';
 import { EventBridgeRuleStore } from '../../aws/eventbridge-rule-store';
+import { AwsJsonClient, CODEPIPELINE, DYNAMODB, SSM } from '../../aws/json-client';
 import { SecretParameters } from '../../aws/ssm-secrets';
 import { ConfigurationError } from '../../config/environment';
 import { type AuthorizationPolicy, parseAuthorizationPolicy } from '../../core/actions';
@@ -170,7 +166,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       mode.slack.kind === 'socket' ? mode.slack.botToken : `xoxb-local-${randomBytes(12).toString('hex')}`;
     await putSecret(clients.ssm, SIGNING_SECRET_PARAM, signingSecret);
     await putSecret(clients.ssm, BOT_TOKEN_PARAM, botToken);
-    const secrets = new SecretParameters({ client: clients.ssm });
+    const secrets = new SecretParameters({ client: clients.json.ssm });
 
     let slack: LocalSlack | undefined;
     let page: ChannelPageHandler | undefined;
@@ -195,9 +191,9 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     // --- the notify function: the rules' target ---------------------------------------------------
     const notify = createNotifyHandler(
       notifyDepsFor({
-        dynamo: clients.dynamo,
+        dynamo: clients.json.dynamo,
         tableName: TABLE_NAME,
-        codePipeline: clients.codePipeline,
+        codePipeline: clients.json.codePipeline,
         region: aws.region,
         slack: { token: await secrets.get(BOT_TOKEN_PARAM), ...(slackApiUrl === undefined ? {} : { slackApiUrl }) },
         log: log.child({ function: 'notify' }),
@@ -211,11 +207,11 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     cleanups.push(() => aws.lambdas.unregister(notifyArn));
 
     // --- the Slack function ---------------------------------------------------------------------
-    const pipelines = new CodePipelinePipelineClient({ client: clients.codePipeline, region: aws.region });
+    const pipelines = new CodePipelinePipelineClient({ client: clients.json.codePipeline, region: aws.region });
     const deps: SlackAppDeps = {
       rules: new EventBridgeRuleStore({ client: clients.eventBridge, busName: BUS_NAME, targetArn: notifyArn }),
       pipelines,
-      clicks: new DynamoDbClickClaims({ client: clients.dynamo, tableName: TABLE_NAME }),
+      clicks: new DynamoDbClickClaims({ client: clients.json.dynamo, tableName: TABLE_NAME }),
       policy,
       log: log.child({ function: 'slack' }),
     };
@@ -301,13 +297,12 @@ async function startAgainstRealAws(
   if (deployed === undefined || mode.slack.kind !== 'socket')
     throw new ConfigurationError('--aws real needs real Slack');
   const eventBridge = createEventBridgeClient();
-  const codePipeline = createCodePipelineClient();
-  const dynamo = createDynamoDbClient();
-  cleanups.push(() => {
-    eventBridge.destroy();
-    codePipeline.destroy();
-    dynamo.destroy();
-  });
+  cleanups.push(() => eventBridge.destroy());
+  // The developer's own credentials and region, as the SDK finds them (profile, SSO, environment).
+  const region = await eventBridge.config.region();
+  const credentials = defaultProvider();
+  const codePipeline = new AwsJsonClient({ service: CODEPIPELINE, region, credentials });
+  const dynamo = new AwsJsonClient({ service: DYNAMODB, region, credentials });
   const pipelines = new CodePipelinePipelineClient({ client: codePipeline });
   const deps: SlackAppDeps = {
     rules: new EventBridgeRuleStore({
@@ -327,30 +322,35 @@ async function startAgainstRealAws(
 }
 
 interface LocalClients {
+  /** The handlers' EventBridge client (the SDK's). */
   eventBridge: EventBridgeClient;
-  codePipeline: CodePipelineClient;
+  /** What `serverless deploy` does here (CreateTable, PutParameter): the SDK's clients. */
   dynamo: DynamoDBClient;
   ssm: SSMClient;
+  /** The handlers' DynamoDB, CodePipeline and SSM clients (src/aws/json-client.ts). */
+  json: { dynamo: AwsJsonClient; codePipeline: AwsJsonClient; ssm: AwsJsonClient };
   destroy(): void;
 }
 
-/** SDK clients with an explicit endpoint and dummy credentials: nothing reaches a real account. */
+/** Clients with an explicit endpoint and dummy credentials: nothing reaches a real account. */
 function localClients(aws: LocalAws): LocalClients {
-  const config = {
-    ...awsClientConfig({ region: aws.region }),
-    endpoint: aws.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  };
-  const clients = {
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const config = { ...awsClientConfig({ region: aws.region }), endpoint: aws.endpoint, credentials };
+  const sdk = {
     eventBridge: new EventBridgeClient(config),
-    codePipeline: new CodePipelineClient(config),
     dynamo: new DynamoDBClient(config),
     ssm: new SSMClient(config),
   };
+  const json = { region: aws.region, endpoint: aws.endpoint, credentials };
   return {
-    ...clients,
+    ...sdk,
+    json: {
+      dynamo: new AwsJsonClient({ ...json, service: DYNAMODB }),
+      codePipeline: new AwsJsonClient({ ...json, service: CODEPIPELINE }),
+      ssm: new AwsJsonClient({ ...json, service: SSM }),
+    },
     destroy() {
-      for (const client of Object.values(clients)) client.destroy();
+      for (const client of Object.values(sdk)) client.destroy();
     },
   };
 }

@@ -61,7 +61,7 @@ async function setUp(options: { pageSecret?: string } = {}): Promise<Fixture> {
     slackApiUrl: slack.apiUrl,
     deps: {
       rules: new EventBridgeRuleStore({ client: local.eventBridge, busName: BUS, targetArn: NOTIFY_ARN }),
-      pipelines: new CodePipelinePipelineClient({ client: local.codePipeline, region: local.aws.region }),
+      pipelines: new CodePipelinePipelineClient({ client: local.json.codePipeline, region: local.aws.region }),
       clicks: new InMemoryClickClaims(),
       policy: POLICY,
       log,

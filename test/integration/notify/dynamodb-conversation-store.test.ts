@@ -1,12 +1,15 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { DynamoDbClickClaims } from '../../../src/aws/dynamodb-click-claims';
 import {
+  channelKey,
   conversationKey,
   createTableInput,
+  DEFAULT_RECORD_TTL_SECONDS,
   DynamoDbConversationStore,
-  documentClient,
   PARTITION_KEY,
+  TTL_ATTRIBUTE,
 } from '../../../src/aws/dynamodb-conversation-store';
 import { mergeEvent } from '../../../src/core/executions';
 import type { ConversationKey } from '../../../src/core/ports';
@@ -24,16 +27,19 @@ const KEY: ConversationKey = { channel: CHANNEL, pipeline: PIPELINE, executionId
 const [first, second] = retriedExecutionSpecs().map(pipelineEvent);
 
 let local: LocalAwsClients;
+/** The SDK's DocumentClient, as the adapters used to be configured: it sets the scene and checks the result. */
+let documents: DynamoDBDocumentClient;
 let now = Date.parse('2026-01-01T00:00:00Z');
 let store: DynamoDbConversationStore;
 beforeAll(async () => {
   local = await startLocalAwsWithClients();
+  documents = DynamoDBDocumentClient.from(local.dynamo, { marshallOptions: { removeUndefinedValues: true } });
   await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
 });
 afterAll(() => local.stop());
 beforeEach(() => {
   now += 10 * 24 * 60 * 60 * 1000;
-  store = new DynamoDbConversationStore({ client: local.dynamo, tableName: TABLE, now: () => now });
+  store = new DynamoDbConversationStore({ client: local.json.dynamo, tableName: TABLE, now: () => now });
 });
 
 function key(): ConversationKey {
@@ -123,7 +129,7 @@ describe('DynamoDbConversationStore against dynalite', () => {
   test('replies of the old layout (a list of keys) read as posted with unknown id and fingerprint', async () => {
     const k = key();
     await store.writeState(k, mergeEvent(undefined, first ?? fail('no event')), undefined);
-    await documentClient(local.dynamo).send(
+    await documents.send(
       new UpdateCommand({
         TableName: TABLE,
         Key: { [PARTITION_KEY]: conversationKey(k) },
@@ -144,10 +150,107 @@ describe('DynamoDbConversationStore against dynalite', () => {
   });
 
   test('click claims: the first click within the TTL wins', async () => {
-    const clicks = new DynamoDbClickClaims({ client: local.dynamo, tableName: TABLE, now: () => now });
+    const clicks = new DynamoDbClickClaims({ client: local.json.dynamo, tableName: TABLE, now: () => now });
     expect(await clicks.claimClick('U1:retry:1', 10)).toBe(true);
     expect(await clicks.claimClick('U1:retry:1', 10)).toBe(false);
     now += 11_000;
     expect(await clicks.claimClick('U1:retry:1', 10)).toBe(true);
+  });
+
+  test("records and claims written through the adapter read back through the SDK's DocumentClient and GetItem, and the SDK's items through the adapter", async () => {
+    const k = key();
+    const pk = conversationKey(k);
+    const state = mergeEvent(undefined, first ?? fail('no event'));
+    expect(await store.writeState(k, state, undefined)).toEqual({ ok: true, version: 1 });
+    expect(await store.acquireLock(k, 'a', 30_000)).toMatchObject({ version: 1 });
+    const rendering = {
+      messageId: '1.2',
+      renderedVersion: 1,
+      replies: [{ key: 'failed:Build@1', messageId: '1.3', fingerprint: 'abc' }, { key: 'r' }],
+    };
+    expect(await store.saveRendering(k, 'a', rendering)).toBe(true);
+    const expected = {
+      [PARTITION_KEY]: pk,
+      state: JSON.stringify({ ...state, version: 1 }),
+      version: 1,
+      [TTL_ATTRIBUTE]: Math.floor(now / 1000) + DEFAULT_RECORD_TTL_SECONDS,
+      lockOwner: 'a',
+      lockExpiresAt: now + 30_000,
+      messageId: '1.2',
+      renderedVersion: 1,
+      replies: rendering.replies,
+    };
+    // As the SDK's DocumentClient reads it (unmarshalled)...
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: TABLE, Key: { [PARTITION_KEY]: pk }, ConsistentRead: true }),
+    );
+    expect(Item).toEqual(expected);
+    // ...and as stored: the attribute types the SDK's marshalling gives (numbers N, the replies a list of maps).
+    const raw = await local.dynamo.send(
+      new GetItemCommand({ TableName: TABLE, Key: { [PARTITION_KEY]: { S: pk } }, ConsistentRead: true }),
+    );
+    expect(raw.Item).toEqual(marshall(expected, { removeUndefinedValues: true }));
+    expect(raw.Item?.version).toEqual({ N: '1' });
+    expect(raw.Item?.replies).toEqual({
+      L: [
+        { M: { key: { S: 'failed:Build@1' }, messageId: { S: '1.3' }, fingerprint: { S: 'abc' } } },
+        { M: { key: { S: 'r' } } },
+      ],
+    });
+    // Released: the lock's attributes are gone, the rest is as it was.
+    expect(await store.releaseLock(k, 'a')).toEqual({ state: { ...state, version: 1 }, version: 1, ...rendering });
+    const { lockOwner: _owner, lockExpiresAt: _expires, ...released } = expected;
+    expect(
+      (await documents.send(new GetCommand({ TableName: TABLE, Key: { [PARTITION_KEY]: pk }, ConsistentRead: true })))
+        .Item,
+    ).toEqual(released);
+
+    // The other way: an item the SDK's DocumentClient wrote reads through the adapter as written.
+    const other = { ...k, executionId: `${EXECUTION_ID}-sdk` };
+    const sdkState = {
+      ...mergeEvent(undefined, first ?? fail('no event')),
+      executionId: other.executionId,
+      version: 3,
+    };
+    await documents.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: {
+          [PARTITION_KEY]: conversationKey(other),
+          state: JSON.stringify(sdkState),
+          version: 3,
+          messageId: '2.1',
+          renderedVersion: 2,
+          replies: [
+            { key: 'k', messageId: '2.2', fingerprint: 'f' },
+            { key: 'only', messageId: undefined },
+          ],
+        },
+      }),
+    );
+    expect(await store.read(other)).toEqual({
+      state: sdkState,
+      version: 3,
+      messageId: '2.1',
+      renderedVersion: 2,
+      replies: [{ key: 'k', messageId: '2.2', fingerprint: 'f' }, { key: 'only' }],
+    });
+
+    // Claims: the conditional put's item, as the SDK reads it.
+    const clicks = new DynamoDbClickClaims({ client: local.json.dynamo, tableName: TABLE, now: () => now });
+    expect(await clicks.claimClick(`U1:approve:${now}`, 10)).toBe(true);
+    expect(await store.claimEvent('e2', k.channel, 60)).toBe(true);
+    const claims = await Promise.all(
+      [`click#U1:approve:${now}`, `event#e2#${channelKey(k.channel)}`].map(async (claimKey) => {
+        const read = await documents.send(
+          new GetCommand({ TableName: TABLE, Key: { [PARTITION_KEY]: claimKey }, ConsistentRead: true }),
+        );
+        return read.Item;
+      }),
+    );
+    expect(claims).toEqual([
+      { [PARTITION_KEY]: `click#U1:approve:${now}`, [TTL_ATTRIBUTE]: Math.floor(now / 1000) + 10 },
+      { [PARTITION_KEY]: `event#e2#${channelKey(k.channel)}`, [TTL_ATTRIBUTE]: Math.floor(now / 1000) + 60 },
+    ]);
   });
 });

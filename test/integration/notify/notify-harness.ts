@@ -47,9 +47,9 @@ export async function startNotifyStack(): Promise<NotifyStack> {
   const log = new MemoryLog();
   const handler = createNotifyHandler(
     notifyDepsFor({
-      dynamo: local.dynamo,
+      dynamo: local.json.dynamo,
       tableName: TABLE,
-      codePipeline: local.codePipeline,
+      codePipeline: local.json.codePipeline,
       region: local.aws.region,
       // No WebClient retries: a 5xx reaches the handler, and EventBridge's retry is what is tested.
       slack: { token: slack.botToken, slackApiUrl: slack.apiUrl, retries: 0 },

@@ -76,11 +76,18 @@ describe('the notify bundle', () => {
     expect(from(built.inputs, 'node_modules/zod/v4/classic/')).toEqual([]);
   });
 
-  test('takes AWS credentials from the environment only: no default chain, no nested clients', () => {
-    expect(from(built.inputs, 'node_modules/@aws-sdk/nested-clients/')).toEqual([]);
-    expect(from(built.inputs, 'node_modules/@aws-sdk/credential-provider-node/')).toEqual([]);
-    expect(built.inputs).toContain(`${plugins.CREDENTIALS_NAMESPACE}:@aws-sdk/credential-provider-node`);
-    expect(from(built.inputs, 'node_modules/@aws-sdk/credential-provider-env/').length).toBeGreaterThan(0);
+  test('has no AWS SDK client: DynamoDB, CodePipeline and SSM go through the JSON client', () => {
+    for (const gone of [
+      'node_modules/@aws-sdk/client-',
+      'node_modules/@aws-sdk/lib-dynamodb/',
+      'node_modules/@aws-sdk/credential-provider-',
+      'node_modules/@aws-sdk/nested-clients/',
+      'node_modules/@smithy/node-http-handler/',
+    ]) {
+      expect([gone, from(built.bundled, gone)]).toEqual([gone, []]);
+    }
+    expect(built.bundled).toContain('src/aws/json-client.ts');
+    expect(from(built.bundled, 'node_modules/@smithy/signature-v4/').length).toBeGreaterThan(0);
   });
 
   test('fits the budget: at most 400 KB compressed', () => {
@@ -121,6 +128,17 @@ describe('the slack bundle', () => {
       `${STUB}raw-body`,
     ]);
     expect(from(built.inputs, 'node_modules/zod/v4/classic/')).toEqual([]);
+  });
+
+  test('takes AWS credentials from the environment only (EventBridge, the SDK): no default chain, no nested clients', () => {
+    expect(from(built.inputs, 'node_modules/@aws-sdk/nested-clients/')).toEqual([]);
+    expect(from(built.inputs, 'node_modules/@aws-sdk/credential-provider-node/')).toEqual([]);
+    expect(built.inputs).toContain(`${plugins.CREDENTIALS_NAMESPACE}:@aws-sdk/credential-provider-node`);
+    expect(from(built.inputs, 'node_modules/@aws-sdk/credential-provider-env/').length).toBeGreaterThan(0);
+    expect(from(built.bundled, 'node_modules/@aws-sdk/client-eventbridge/').length).toBeGreaterThan(0);
+    for (const gone of ['client-dynamodb/', 'client-codepipeline/', 'client-ssm/', 'lib-dynamodb/']) {
+      expect([gone, from(built.bundled, `node_modules/@aws-sdk/${gone}`)]).toEqual([gone, []]);
+    }
   });
 
   test('fits the budget: at most 800 KB compressed', () => {

@@ -1,0 +1,28 @@
+// (adapter configuration) timeouts, attempts and region shared by every AWS client pipewatch builds
+
+/**
+ * Settings shared by every client (the AWS JSON clients of src/aws/json-client.ts and the SDK's
+ * EventBridgeClient). What is deliberately *not* here:
+ * - `endpoint`: AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) are read by the clients
+ *   themselves, which is how `pipewatch local` points the unchanged handlers at the local AWS.
+ * - credentials: the Lambda role's, from the environment.
+ * - keep-alive: always on; in a warm Lambda each TLS handshake costs tens of milliseconds.
+ */
+export interface AwsClientSettings {
+  /** Default: AWS_REGION (set by Lambda), then AWS_DEFAULT_REGION. */
+  readonly region?: string;
+  /**
+   * Total tries per call, including the first. 3 (the SDK's standard) rides out throttling of the
+   * 50-TPS EventBridge control plane and transient 5xx without stretching a Slack-facing handler
+   * far past its 3-second answer window.
+   */
+  readonly maxAttempts?: number;
+  /** Milliseconds to establish a connection; fail fast instead of hanging a Lambda. */
+  readonly connectionTimeout?: number;
+  /** Milliseconds of socket inactivity before a call is abandoned (and retried). */
+  readonly requestTimeout?: number;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 3;
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
