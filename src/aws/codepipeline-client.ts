@@ -14,7 +14,6 @@ import type {
   StageExecutionStatus,
   StageStateView,
 } from '../core/ports';
-import { createCodePipelineClient } from './clients';
 import type { AwsJsonClient } from './json-client';
 
 /** ListActionExecutions' page size maximum. */
@@ -139,9 +138,12 @@ interface ActionExecutionDetailWire {
 export interface CodePipelinePipelineClientOptions {
   /** The client for the default region (the function's own). */
   readonly client: AwsJsonClient;
-  /** The default client's region; `inRegion` of this region (or of undefined) returns this instance. */
+  /** The default client's region (default: the client's); `inRegion` of this region (or of undefined) returns this instance. */
   readonly region?: string;
-  /** Builds a client for another region (buttons name the pipeline's region); default: clients.ts. */
+  /**
+   * Builds a client for another region (buttons name the pipeline's region); default: the client
+   * for that region, with the same credentials and settings (`client.withRegion`).
+   */
   readonly clientFor?: (region: string) => AwsJsonClient;
   /** ListActionExecutions page size (1–100); smaller only to exercise paging in tests. */
   readonly pageSize?: number;
@@ -165,8 +167,8 @@ export class CodePipelinePipelineClient implements PipelineClient {
   /** `regions` is internal: the cache `inRegion` shares with the clients it creates. */
   constructor(options: CodePipelinePipelineClientOptions, regions?: Map<string, CodePipelinePipelineClient>) {
     this.client = options.client;
-    this.region = options.region;
-    this.clientFor = options.clientFor ?? ((region) => createCodePipelineClient({ region }));
+    this.region = options.region ?? options.client.region;
+    this.clientFor = options.clientFor ?? ((region) => options.client.withRegion(region));
     this.pageSize = options.pageSize ?? PAGE_SIZE;
     this.regions = regions ?? new Map();
     if (this.region !== undefined) this.regions.set(this.region, this);

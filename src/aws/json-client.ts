@@ -83,9 +83,13 @@ export interface AwsJsonClientOptions extends AwsClientSettings {
   readonly random?: () => number;
 }
 
-/** A failed call: the service's error (`name` is its code) or a network failure after the last attempt. */
+/**
+ * A failed call: the service's error (`name` is its code) or a network failure after the last
+ * attempt. `$fault` is the service's verdict, so it is absent when no answer came (a network
+ * failure, a timeout), as on the SDK's errors.
+ */
 export class AwsServiceError extends Error {
-  readonly $fault: 'client' | 'server';
+  readonly $fault: 'client' | 'server' | undefined;
   readonly $retryable: boolean;
   readonly $metadata: { readonly httpStatusCode?: number; readonly requestId?: string; readonly attempts: number };
 
@@ -93,7 +97,7 @@ export class AwsServiceError extends Error {
     name: string,
     message: string,
     details: {
-      fault: 'client' | 'server';
+      fault?: 'client' | 'server';
       retryable: boolean;
       httpStatusCode?: number;
       requestId?: string;
@@ -132,7 +136,6 @@ const THROTTLING_CODES: ReadonlySet<string> = new Set([
 ]);
 /** Transient by code, whatever the status. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(['RequestTimeout', 'RequestTimeoutException', 'InternalError']);
-const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 /** Socket errors worth another attempt (a reset keep-alive connection, a refused or timed-out connect). */
 const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
@@ -142,10 +145,14 @@ const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
   'EAI_AGAIN',
 ]);
 
+/** A region code as it may appear in a hostname (`us-east-1`, `us-gov-west-1`, `cn-north-1`). */
+const REGION = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
 const BASE_DELAY_MS = 100;
 const THROTTLING_BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 20_000;
 
+/** Shared by every client, like the SDK's per-process agents; idle sockets are unref'd by node, so they never hold a process open. */
 const agents = {
   'http:': new http.Agent({ keepAlive: true }),
   'https:': new https.Agent({ keepAlive: true }),
@@ -163,14 +170,19 @@ export class AwsJsonClient {
   private readonly requestTimeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly options: AwsJsonClientOptions;
   private signer: { readonly key: string; readonly signer: SignatureV4 } | undefined;
 
   constructor(options: AwsJsonClientOptions) {
+    this.options = options;
     this.service = options.service;
     this.env = options.env ?? process.env;
-    const region = options.region ?? nonEmpty(this.env.AWS_REGION) ?? nonEmpty(this.env.AWS_DEFAULT_REGION);
+    const region = nonEmpty(options.region) ?? nonEmpty(this.env.AWS_REGION) ?? nonEmpty(this.env.AWS_DEFAULT_REGION);
     if (region === undefined) {
       throw new Error(`${options.service.signingName}: no AWS region (set AWS_REGION, or pass region)`);
+    }
+    if (!REGION.test(region)) {
+      throw new Error(`${options.service.signingName}: ${JSON.stringify(region)} is not an AWS region code`);
     }
     this.region = region;
     this.endpoint = new URL(options.endpoint ?? resolveEndpoint(options.service, region, this.env));
@@ -196,9 +208,7 @@ export class AwsJsonClient {
       let failure: AwsServiceError;
       try {
         const response = await this.exchange(operation, body);
-        if (response.status >= 200 && response.status < 300) {
-          return (response.body.trim() === '' ? {} : JSON.parse(response.body)) as Output;
-        }
+        if (response.status >= 200 && response.status < 300) return parseOutput<Output>(response, attempt);
         failure = serviceError(response, attempt);
       } catch (error) {
         if (error instanceof AwsServiceError) throw error;
@@ -210,9 +220,12 @@ export class AwsJsonClient {
     }
   }
 
-  /** Closes idle keep-alive connections of every client (they are shared, like the SDK's per-process agents). */
-  destroy(): void {
-    for (const agent of Object.values(agents)) agent.destroy();
+  /**
+   * The same client for another region: same credentials, settings and injected parts; the
+   * endpoint is resolved again for that region unless one was given explicitly.
+   */
+  withRegion(region: string): AwsJsonClient {
+    return region === this.region ? this : new AwsJsonClient({ ...this.options, region });
   }
 
   /** One signed request, one answer (any status). */
@@ -314,7 +327,8 @@ function request(
     const secure = url.protocol === 'https:';
     const req = (secure ? https : http).request({
       protocol: url.protocol,
-      hostname: url.hostname,
+      // An IPv6 literal without its brackets, as node's urlToHttpOptions gives it (the signed Host keeps them).
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       ...(url.port === '' ? {} : { port: Number(url.port) }),
       method: 'POST',
       path,
@@ -356,7 +370,7 @@ function request(
   });
 }
 
-/** The service's error from a non-2xx answer: `__type` (or X-Amzn-ErrorType) without its namespace. */
+/** The service's error from a non-2xx answer: X-Amzn-ErrorType, else the body's `__type` or `code`, without namespace (as the SDK reads them). */
 function serviceError(response: RawResponse, attempts: number): AwsServiceError {
   let parsed: Record<string, unknown> = {};
   try {
@@ -366,18 +380,16 @@ function serviceError(response: RawResponse, attempts: number): AwsServiceError 
     // Not JSON (a proxy's page, an empty 5xx): the status names it below.
   }
   const rawType =
+    headerValue(response.headers['x-amzn-errortype']) ??
     (typeof parsed.__type === 'string' ? parsed.__type : undefined) ??
-    headerValue(response.headers['x-amzn-errortype']);
+    (typeof parsed.code === 'string' ? parsed.code : undefined);
   const code = rawType === undefined ? undefined : errorCode(rawType);
   const name = code ?? (response.status >= 500 ? 'InternalFailure' : `Http${response.status}Error`);
   const rawMessage = parsed.message ?? parsed.Message ?? parsed.errorMessage;
   const message =
     typeof rawMessage === 'string' && rawMessage !== '' ? rawMessage : `${name} (HTTP ${response.status})`;
   const retryable =
-    THROTTLING_CODES.has(name) ||
-    TRANSIENT_CODES.has(name) ||
-    TRANSIENT_STATUSES.has(response.status) ||
-    response.status === 429;
+    THROTTLING_CODES.has(name) || TRANSIENT_CODES.has(name) || response.status >= 500 || response.status === 429;
   const requestId =
     headerValue(response.headers['x-amzn-requestid']) ?? headerValue(response.headers['x-amz-request-id']);
   return new AwsServiceError(name, message, {
@@ -402,8 +414,31 @@ function networkError(error: unknown, attempts: number, service: AwsJsonService,
   return new AwsServiceError(
     code === 'ETIMEDOUT' ? 'TimeoutError' : 'NetworkingError',
     `${service.signingName} ${operation}: ${reason}`,
-    { fault: 'client', retryable: code !== undefined && TRANSIENT_NETWORK_CODES.has(code), attempts, cause: error },
+    { retryable: code !== undefined && TRANSIENT_NETWORK_CODES.has(code), attempts, cause: error },
   );
+}
+
+/** A 2xx answer's JSON (an empty body is `{}`); a body that is not a JSON object is the service's fault, not retried. */
+function parseOutput<Output>(response: RawResponse, attempts: number): Output {
+  if (response.body.trim() === '') return {} as Output;
+  let value: unknown;
+  try {
+    value = JSON.parse(response.body);
+  } catch (error) {
+    value = error;
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Error)) {
+    return value as Output;
+  }
+  const requestId = headerValue(response.headers['x-amzn-requestid']);
+  throw new AwsServiceError('SerializationError', `HTTP ${response.status} answer is not a JSON object`, {
+    fault: 'server',
+    retryable: false,
+    httpStatusCode: response.status,
+    ...(requestId === undefined ? {} : { requestId }),
+    attempts,
+    ...(value instanceof Error ? { cause: value } : {}),
+  });
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,3 +1,4 @@
+import { REGION_CODE } from '../core/events';
 import type { AlertAction } from '../core/messages';
 import * as z from '../core/zod';
 
@@ -10,7 +11,8 @@ const target = {
   v: z.literal(VALUE_VERSION),
   pipeline: identifier,
   executionId: identifier,
-  region: identifier,
+  // The region picks the CodePipeline endpoint the click calls: a region code, nothing else.
+  region: z.string().check(z.regex(REGION_CODE)),
   account: identifier,
   stage: identifier,
 };

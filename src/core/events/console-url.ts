@@ -5,8 +5,8 @@ export interface ExecutionLocation {
   readonly executionId: string;
 }
 
-/** A region code safe to put in a host name; anything else falls back to the global console host. */
-const REGION_CODE = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
+/** An AWS region code (`us-east-1`, `us-gov-west-1`, `eu-isoe-west-1`): safe to put in a host name. */
+export const REGION_CODE = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
 
 /**
  * The console page of a pipeline execution (its timeline), e.g.
@@ -16,6 +16,7 @@ const REGION_CODE = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
  * point a link at another site.
  */
 export function executionConsoleUrl({ region, pipeline, executionId }: ExecutionLocation): string {
+  // Anything but a region code falls back to the global console host.
   const host = REGION_CODE.test(region) ? `${region}.console.aws.amazon.com` : 'console.aws.amazon.com';
   const path = `/codesuite/codepipeline/pipelines/${encodeURIComponent(pipeline)}/executions/${encodeURIComponent(executionId)}/timeline`;
   return `https://${host}${path}?region=${encodeURIComponent(region)}`;

@@ -3,7 +3,7 @@
 export { type ActionType, actionTypeSchema } from './action-type-schema';
 export type { AdditionalAttributes } from './additional-attributes-schema';
 export { type Artifact, artifactSchema } from './artifact-schema';
-export { type ExecutionLocation, executionConsoleUrl } from './console-url';
+export { type ExecutionLocation, executionConsoleUrl, REGION_CODE } from './console-url';
 export {
   type ActionDetail,
   actionDetailSchema,

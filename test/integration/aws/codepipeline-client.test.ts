@@ -199,21 +199,12 @@ describe('CodePipelinePipelineClient', () => {
     await expect(eu.getPipelineState('myPipeline')).resolves.toMatchObject({ pipelineName: 'myPipeline' });
   });
 
-  test('inRegion without clientFor: createCodePipelineClient({ region }), endpoint and credentials from the environment', async () => {
-    const saved = { ...process.env };
-    try {
-      Object.assign(process.env, {
-        AWS_ENDPOINT_URL_CODEPIPELINE: local.aws.endpoint,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-      });
-      const eu = pipelines.inRegion('eu-west-1');
-      expect(eu).not.toBe(pipelines);
-      expect(pipelines.inRegion('eu-west-1')).toBe(eu);
-      await expect(eu.getPipelineStageNames('myPipeline')).resolves.toEqual(['Source', 'Build', 'Approval', 'Prod']);
-    } finally {
-      process.env = saved;
-    }
+  test("inRegion without clientFor: the client's withRegion, with its endpoint and credentials", async () => {
+    const eu = pipelines.inRegion('eu-west-1');
+    expect(eu).not.toBe(pipelines);
+    expect(pipelines.inRegion('eu-west-1')).toBe(eu);
+    expect(eu.inRegion(REGION)).toBe(pipelines);
+    await expect(eu.getPipelineStageNames('myPipeline')).resolves.toEqual(['Source', 'Build', 'Approval', 'Prod']);
   });
 
   test('timestamps from fractional epoch seconds: exact to the millisecond, and the newest failure is chosen by them', async () => {

@@ -199,6 +199,8 @@ describe('AwsJsonClient on the wire', () => {
       .call('ListPipelines', {})
       .catch((e: unknown) => e);
     expect(refused).toMatchObject({ name: 'NetworkingError', $retryable: true, $metadata: { attempts: 3 } });
+    // No answer, so no verdict on whose fault it is (as on the SDK's network errors).
+    expect((refused as AwsServiceError).$fault).toBeUndefined();
     expect((refused as Error).message).toMatch(/^codepipeline ListPipelines: .*ECONNREFUSED/);
     expect(sleeps).toHaveLength(2);
 
@@ -229,6 +231,56 @@ describe('AwsJsonClient on the wire', () => {
       await server.close();
     }
     expect(() => new AwsJsonClient({ service: SSM, env: {} })).toThrow(/no AWS region/);
+    // A region becomes part of a hostname: anything but a region code is refused before a request.
+    for (const region of ['x@evil.example/', 'evil.example#', 'US-EAST-1', '-us-east-1', '']) {
+      expect(() => new AwsJsonClient({ service: SSM, region, endpoint: server.endpoint, env: {} })).toThrow(
+        region === '' ? /no AWS region/ : /is not an AWS region code/,
+      );
+    }
+  });
+
+  it('withRegion keeps the credentials, settings and an explicit endpoint; otherwise resolves the endpoint again', async () => {
+    const provider = async () => CREDENTIALS;
+    const regional = new AwsJsonClient({ service: CODEPIPELINE, region: 'us-east-1', credentials: provider, env: {} });
+    const eu = regional.withRegion('eu-west-1');
+    expect([eu.region, eu.endpoint.href]).toEqual(['eu-west-1', 'https://codepipeline.eu-west-1.amazonaws.com/']);
+    expect(regional.withRegion('us-east-1')).toBe(regional);
+
+    const server = await scriptedServer([{ status: 200, body: '{}' }]);
+    try {
+      const pinned = clientFor(server.endpoint).withRegion('ap-southeast-2');
+      expect(pinned.endpoint.href).toBe(`${server.endpoint}/`);
+      await pinned.call('ListPipelines', {});
+      const [request] = server.received;
+      expect(request?.headers['x-amz-security-token']).toBe('session-token');
+      expect(request && verifySigV4(request, CREDENTIALS.secretAccessKey)).toEqual({
+        valid: true,
+        scope: 'ap-southeast-2/codepipeline',
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a 2xx answer that is not a JSON object is a SerializationError, not retried; any 5xx is retried', async () => {
+    const server = await scriptedServer([
+      { status: 200, body: '<html>proxy</html>' },
+      { status: 501, body: '' },
+      { status: 200, body: '{"ok":1}' },
+    ]);
+    try {
+      const sleeps: number[] = [];
+      await expect(clientFor(server.endpoint, sleeps).call('ListPipelines', {})).rejects.toMatchObject({
+        name: 'SerializationError',
+        $fault: 'server',
+        $retryable: false,
+        $metadata: { httpStatusCode: 200, attempts: 1 },
+      });
+      await expect(clientFor(server.endpoint, sleeps).call('ListPipelines', {})).resolves.toEqual({ ok: 1 });
+      expect(sleeps).toEqual([100]);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -39,6 +39,10 @@ describe('button values', () => {
     ],
     ['a token smuggled in', JSON.stringify({ v: 1, kind: 'approve', ...target, stage: 's', action: 'a', token: 't' })],
     ['a later version', JSON.stringify({ v: 2, kind: 'approve', ...target, stage: 's', action: 'a' })],
+    [
+      'a region that is not a region code (it would pick the endpoint)',
+      JSON.stringify({ v: 1, kind: 'approve', ...target, region: 'evil.example#', stage: 's', action: 'a' }),
+    ],
   ])('%s is refused with InvalidButtonValueError', (_, value) => {
     expect(() => parseButtonValue(value)).toThrow(InvalidButtonValueError);
     try {
