@@ -26,3 +26,13 @@ export interface AwsClientSettings {
 export const DEFAULT_MAX_ATTEMPTS = 3;
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** The region the environment names: AWS_REGION (set by Lambda), then AWS_DEFAULT_REGION; empty is unset. */
+export function environmentRegion(env: NodeJS.ProcessEnv): string | undefined {
+  return nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+}
+
+/** An environment variable's value, with empty meaning unset (as the SDK reads them). */
+export function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -5,6 +5,7 @@ import {
   DEFAULT_CONNECTION_TIMEOUT_MS,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  environmentRegion,
 } from './client-settings';
 import { AwsJsonClient, CODEPIPELINE, DYNAMODB, SSM } from './json-client';
 
@@ -17,7 +18,7 @@ export { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TI
  * cold start, are AwsJsonClients (src/aws/json-client.ts says why).
  */
 export function awsClientConfig(settings: AwsClientSettings = {}, env: NodeJS.ProcessEnv = process.env) {
-  const region = settings.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  const region = settings.region ?? environmentRegion(env);
   return {
     ...(region === undefined ? {} : { region }),
     maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -42,8 +43,4 @@ export function createDynamoDbClient(settings?: AwsClientSettings): AwsJsonClien
 
 export function createSsmClient(settings?: AwsClientSettings): AwsJsonClient {
   return new AwsJsonClient({ ...settings, service: SSM });
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
 }

@@ -46,93 +46,90 @@ const EXECUTION_STATUSES: ReadonlySet<string> = new Set<PipelineExecutionStatus>
 
 /*
  * The wire: exactly the fields of CodePipeline's JSON answers this adapter reads (the SDK's types
- * would say Date where the wire has epoch seconds). A member may be absent or JSON null; both mean
- * "not there", as the SDK's deserializer drops null members. Timestamps are epoch seconds,
+ * would say Date where the wire has epoch seconds). A JSON null member arrives as absent
+ * (AwsJsonClient drops them, as the SDK's deserializer does). Timestamps are epoch seconds,
  * possibly fractional (`1446137312.204`).
  */
-
-/** Absent, or null on the wire. */
-type Wire<T> = T | null | undefined;
 
 /** Epoch seconds, possibly fractional. */
 type EpochSeconds = number;
 
 interface ErrorDetailsWire {
-  readonly code?: Wire<string>;
-  readonly message?: Wire<string>;
+  readonly code?: string;
+  readonly message?: string;
 }
 
 interface GetPipelineStateOutputWire {
-  readonly pipelineName?: Wire<string>;
-  readonly pipelineVersion?: Wire<number>;
-  readonly stageStates?: Wire<readonly StageStateWire[]>;
+  readonly pipelineName?: string;
+  readonly pipelineVersion?: number;
+  readonly stageStates?: readonly StageStateWire[];
 }
 
 interface StageStateWire {
-  readonly stageName?: Wire<string>;
-  readonly latestExecution?: Wire<{
-    readonly pipelineExecutionId?: Wire<string>;
-    readonly status?: Wire<string>;
-  }>;
-  readonly actionStates?: Wire<readonly ActionStateWire[]>;
+  readonly stageName?: string;
+  readonly latestExecution?: {
+    readonly pipelineExecutionId?: string;
+    readonly status?: string;
+  };
+  readonly actionStates?: readonly ActionStateWire[];
 }
 
 interface ActionStateWire {
-  readonly actionName?: Wire<string>;
-  readonly latestExecution?: Wire<{
-    readonly actionExecutionId?: Wire<string>;
-    readonly status?: Wire<string>;
-    readonly token?: Wire<string>;
-    readonly summary?: Wire<string>;
-    readonly externalExecutionId?: Wire<string>;
-    readonly externalExecutionUrl?: Wire<string>;
-    readonly errorDetails?: Wire<ErrorDetailsWire>;
-    readonly lastStatusChange?: Wire<EpochSeconds>;
-  }>;
+  readonly actionName?: string;
+  readonly latestExecution?: {
+    readonly actionExecutionId?: string;
+    readonly status?: string;
+    readonly token?: string;
+    readonly summary?: string;
+    readonly externalExecutionId?: string;
+    readonly externalExecutionUrl?: string;
+    readonly errorDetails?: ErrorDetailsWire;
+    readonly lastStatusChange?: EpochSeconds;
+  };
 }
 
 interface RetryStageExecutionOutputWire {
-  readonly pipelineExecutionId?: Wire<string>;
+  readonly pipelineExecutionId?: string;
 }
 
 interface PutApprovalResultOutputWire {
-  readonly approvedAt?: Wire<EpochSeconds>;
+  readonly approvedAt?: EpochSeconds;
 }
 
 interface GetPipelineOutputWire {
-  readonly pipeline?: Wire<{ readonly stages?: Wire<readonly { readonly name?: Wire<string> }[]> }>;
+  readonly pipeline?: { readonly stages?: readonly { readonly name?: string }[] };
 }
 
 interface GetPipelineExecutionOutputWire {
-  readonly pipelineExecution?: Wire<{
-    readonly pipelineExecutionId?: Wire<string>;
-    readonly status?: Wire<string>;
-    readonly statusSummary?: Wire<string>;
-    readonly executionMode?: Wire<string>;
-  }>;
+  readonly pipelineExecution?: {
+    readonly pipelineExecutionId?: string;
+    readonly status?: string;
+    readonly statusSummary?: string;
+    readonly executionMode?: string;
+  };
 }
 
 interface ListActionExecutionsOutputWire {
-  readonly actionExecutionDetails?: Wire<readonly ActionExecutionDetailWire[]>;
-  readonly nextToken?: Wire<string>;
+  readonly actionExecutionDetails?: readonly ActionExecutionDetailWire[];
+  readonly nextToken?: string;
 }
 
 interface ActionExecutionDetailWire {
-  readonly stageName?: Wire<string>;
-  readonly actionName?: Wire<string>;
-  readonly actionExecutionId?: Wire<string>;
-  readonly status?: Wire<string>;
-  readonly startTime?: Wire<EpochSeconds>;
-  readonly lastUpdateTime?: Wire<EpochSeconds>;
-  readonly input?: Wire<{ readonly actionTypeId?: Wire<{ readonly category?: Wire<string> }> }>;
-  readonly output?: Wire<{
-    readonly executionResult?: Wire<{
-      readonly externalExecutionSummary?: Wire<string>;
-      readonly externalExecutionId?: Wire<string>;
-      readonly externalExecutionUrl?: Wire<string>;
-      readonly errorDetails?: Wire<ErrorDetailsWire>;
-    }>;
-  }>;
+  readonly stageName?: string;
+  readonly actionName?: string;
+  readonly actionExecutionId?: string;
+  readonly status?: string;
+  readonly startTime?: EpochSeconds;
+  readonly lastUpdateTime?: EpochSeconds;
+  readonly input?: { readonly actionTypeId?: { readonly category?: string } };
+  readonly output?: {
+    readonly executionResult?: {
+      readonly externalExecutionSummary?: string;
+      readonly externalExecutionId?: string;
+      readonly externalExecutionUrl?: string;
+      readonly errorDetails?: ErrorDetailsWire;
+    };
+  };
 }
 
 export interface CodePipelinePipelineClientOptions {
@@ -194,7 +191,7 @@ export class CodePipelinePipelineClient implements PipelineClient {
     const output = await this.client.call<GetPipelineStateOutputWire>('GetPipelineState', { name: pipeline });
     return {
       pipelineName: output.pipelineName ?? pipeline,
-      ...(output.pipelineVersion == null ? {} : { pipelineVersion: output.pipelineVersion }),
+      ...(output.pipelineVersion === undefined ? {} : { pipelineVersion: output.pipelineVersion }),
       stages: (output.stageStates ?? []).map(stageView),
     };
   }
@@ -218,12 +215,12 @@ export class CodePipelinePipelineClient implements PipelineClient {
       token: input.token,
       result: { status: input.status, summary: input.summary },
     });
-    return output.approvedAt == null ? {} : { approvedAt: isoOfEpochSeconds(output.approvedAt) };
+    return output.approvedAt === undefined ? {} : { approvedAt: isoOfEpochSeconds(output.approvedAt) };
   }
 
   async getPipelineStageNames(pipeline: string): Promise<readonly string[]> {
     const output = await this.client.call<GetPipelineOutputWire>('GetPipeline', { name: pipeline });
-    return (output.pipeline?.stages ?? []).flatMap((stage) => (stage.name == null ? [] : [stage.name]));
+    return (output.pipeline?.stages ?? []).flatMap((stage) => (stage.name === undefined ? [] : [stage.name]));
   }
 
   async getPipelineExecution(ref: PipelineExecutionRef): Promise<PipelineExecutionView> {
@@ -232,7 +229,7 @@ export class CodePipelinePipelineClient implements PipelineClient {
       pipelineExecutionId: ref.executionId,
     });
     const execution = output.pipelineExecution;
-    const status = execution?.status ?? undefined;
+    const status = execution?.status;
     if (status === undefined || !EXECUTION_STATUSES.has(status)) {
       // The core's summaries are exhaustive over the documented statuses; an unknown one is a new
       // AWS feature this version cannot describe, better said loudly than mapped to a wrong word.
@@ -243,8 +240,8 @@ export class CodePipelinePipelineClient implements PipelineClient {
     return {
       pipelineExecutionId: execution?.pipelineExecutionId ?? ref.executionId,
       status: status as PipelineExecutionStatus,
-      ...(execution?.statusSummary == null ? {} : { statusSummary: execution.statusSummary }),
-      ...(execution?.executionMode == null ? {} : { executionMode: execution.executionMode }),
+      ...(execution?.statusSummary === undefined ? {} : { statusSummary: execution.statusSummary }),
+      ...(execution?.executionMode === undefined ? {} : { executionMode: execution.executionMode }),
     };
   }
 
@@ -263,7 +260,7 @@ export class CodePipelinePipelineClient implements PipelineClient {
         const view = actionExecutionView(detail);
         if (view !== undefined) views.push(view);
       }
-      nextToken = output.nextToken ?? undefined;
+      nextToken = output.nextToken;
     } while (nextToken !== undefined);
     return views;
   }
@@ -282,7 +279,7 @@ function stageView(stage: StageStateWire): StageStateView {
   return {
     stageName: stage.stageName ?? '',
     // A stage with an undocumented status is shown as never run rather than with a guessed state.
-    ...(latest?.pipelineExecutionId != null && latest.status != null && STAGE_STATUSES.has(latest.status)
+    ...(latest?.pipelineExecutionId !== undefined && latest.status !== undefined && STAGE_STATUSES.has(latest.status)
       ? {
           latestExecution: {
             pipelineExecutionId: latest.pipelineExecutionId,
@@ -296,26 +293,28 @@ function stageView(stage: StageStateWire): StageStateView {
 
 function actionStateView(action: ActionStateWire): ActionStateView {
   const latest = action.latestExecution;
-  if (latest == null) return { actionName: action.actionName ?? '' };
+  if (latest === undefined) return { actionName: action.actionName ?? '' };
   const errorDetails = errorDetailsView(latest.errorDetails);
   const status = actionStatus(latest.status);
   return {
     actionName: action.actionName ?? '',
     latestExecution: {
-      ...(latest.actionExecutionId == null ? {} : { actionExecutionId: latest.actionExecutionId }),
+      ...(latest.actionExecutionId === undefined ? {} : { actionExecutionId: latest.actionExecutionId }),
       ...(status === undefined ? {} : { status }),
-      ...(latest.token == null ? {} : { token: latest.token }),
-      ...(latest.summary == null ? {} : { summary: latest.summary }),
-      ...(latest.externalExecutionId == null ? {} : { externalExecutionId: latest.externalExecutionId }),
-      ...(latest.externalExecutionUrl == null ? {} : { externalExecutionUrl: latest.externalExecutionUrl }),
+      ...(latest.token === undefined ? {} : { token: latest.token }),
+      ...(latest.summary === undefined ? {} : { summary: latest.summary }),
+      ...(latest.externalExecutionId === undefined ? {} : { externalExecutionId: latest.externalExecutionId }),
+      ...(latest.externalExecutionUrl === undefined ? {} : { externalExecutionUrl: latest.externalExecutionUrl }),
       ...(errorDetails === undefined ? {} : { errorDetails }),
-      ...(latest.lastStatusChange == null ? {} : { lastStatusChange: isoOfEpochSeconds(latest.lastStatusChange) }),
+      ...(latest.lastStatusChange === undefined
+        ? {}
+        : { lastStatusChange: isoOfEpochSeconds(latest.lastStatusChange) }),
     },
   };
 }
 
 function actionExecutionView(detail: ActionExecutionDetailWire): ActionExecutionView | undefined {
-  if (detail.stageName == null || detail.actionName == null) return undefined;
+  if (detail.stageName === undefined || detail.actionName === undefined) return undefined;
   const result = detail.output?.executionResult;
   const errorDetails = errorDetailsView(result?.errorDetails);
   const status = actionStatus(detail.status);
@@ -323,26 +322,26 @@ function actionExecutionView(detail: ActionExecutionDetailWire): ActionExecution
   return {
     stageName: detail.stageName,
     actionName: detail.actionName,
-    ...(detail.actionExecutionId == null ? {} : { actionExecutionId: detail.actionExecutionId }),
+    ...(detail.actionExecutionId === undefined ? {} : { actionExecutionId: detail.actionExecutionId }),
     ...(status === undefined ? {} : { status }),
-    ...(detail.startTime == null ? {} : { startTime: isoOfEpochSeconds(detail.startTime) }),
-    ...(detail.lastUpdateTime == null ? {} : { lastUpdateTime: isoOfEpochSeconds(detail.lastUpdateTime) }),
-    ...(category == null ? {} : { category }),
-    ...(result?.externalExecutionSummary == null ? {} : { summary: result.externalExecutionSummary }),
-    ...(result?.externalExecutionId == null ? {} : { externalExecutionId: result.externalExecutionId }),
-    ...(result?.externalExecutionUrl == null ? {} : { externalExecutionUrl: result.externalExecutionUrl }),
+    ...(detail.startTime === undefined ? {} : { startTime: isoOfEpochSeconds(detail.startTime) }),
+    ...(detail.lastUpdateTime === undefined ? {} : { lastUpdateTime: isoOfEpochSeconds(detail.lastUpdateTime) }),
+    ...(category === undefined ? {} : { category }),
+    ...(result?.externalExecutionSummary === undefined ? {} : { summary: result.externalExecutionSummary }),
+    ...(result?.externalExecutionId === undefined ? {} : { externalExecutionId: result.externalExecutionId }),
+    ...(result?.externalExecutionUrl === undefined ? {} : { externalExecutionUrl: result.externalExecutionUrl }),
     ...(errorDetails === undefined ? {} : { errorDetails }),
   };
 }
 
-function actionStatus(status: Wire<string>): ActionExecutionStatus | undefined {
-  return status != null && ACTION_STATUSES.has(status) ? (status as ActionExecutionStatus) : undefined;
+function actionStatus(status: string | undefined): ActionExecutionStatus | undefined {
+  return status !== undefined && ACTION_STATUSES.has(status) ? (status as ActionExecutionStatus) : undefined;
 }
 
-function errorDetailsView(details: Wire<ErrorDetailsWire>): ErrorDetailsView | undefined {
-  if (details == null || (details.code == null && details.message == null)) return undefined;
+function errorDetailsView(details: ErrorDetailsWire | undefined): ErrorDetailsView | undefined {
+  if (details === undefined || (details.code === undefined && details.message === undefined)) return undefined;
   return {
-    ...(details.code == null ? {} : { code: details.code }),
-    ...(details.message == null ? {} : { message: details.message }),
+    ...(details.code === undefined ? {} : { code: details.code }),
+    ...(details.message === undefined ? {} : { message: details.message }),
   };
 }

@@ -3,11 +3,14 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { REGION_CODE } from '../core/events';
 import {
   type AwsClientSettings,
   DEFAULT_CONNECTION_TIMEOUT_MS,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  environmentRegion,
+  nonEmpty,
 } from './client-settings';
 
 /*
@@ -145,9 +148,6 @@ const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
   'EAI_AGAIN',
 ]);
 
-/** A region code as it may appear in a hostname (`us-east-1`, `us-gov-west-1`, `cn-north-1`). */
-const REGION = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
 const BASE_DELAY_MS = 100;
 const THROTTLING_BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 20_000;
@@ -171,17 +171,19 @@ export class AwsJsonClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly options: AwsJsonClientOptions;
-  private signer: { readonly key: string; readonly signer: SignatureV4 } | undefined;
+  /** Asks currentCredentials at each signing; it caches its signing keys per credentials and day. */
+  private readonly signer: SignatureV4;
 
   constructor(options: AwsJsonClientOptions) {
     this.options = options;
     this.service = options.service;
     this.env = options.env ?? process.env;
-    const region = nonEmpty(options.region) ?? nonEmpty(this.env.AWS_REGION) ?? nonEmpty(this.env.AWS_DEFAULT_REGION);
+    const region = nonEmpty(options.region) ?? environmentRegion(this.env);
     if (region === undefined) {
       throw new Error(`${options.service.signingName}: no AWS region (set AWS_REGION, or pass region)`);
     }
-    if (!REGION.test(region)) {
+    // The region becomes part of the endpoint's host name: a region code, nothing else.
+    if (!REGION_CODE.test(region)) {
       throw new Error(`${options.service.signingName}: ${JSON.stringify(region)} is not an AWS region code`);
     }
     this.region = region;
@@ -195,11 +197,18 @@ export class AwsJsonClient {
     this.requestTimeoutMs = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.signer = new SignatureV4({
+      service: this.service.signingName,
+      region: this.region,
+      credentials: () => this.currentCredentials(),
+      sha256: NodeSha256,
+      applyChecksum: false,
+    });
   }
 
   /**
    * `operation` with `input` (the API's JSON request); resolves to its JSON answer (timestamps as
-   * epoch seconds, as on the wire). Rejects with AwsServiceError once the attempts are spent or
+   * epoch seconds, as on the wire; null members left out). Rejects with AwsServiceError once the attempts are spent or
    * the error is not retryable.
    */
   async call<Output = Record<string, unknown>>(operation: string, input: object): Promise<Output> {
@@ -232,7 +241,7 @@ export class AwsJsonClient {
   private async exchange(operation: string, body: string): Promise<RawResponse> {
     const url = this.endpoint;
     const path = url.pathname === '' ? '/' : url.pathname;
-    const signed = await this.signerFor(await this.currentCredentials()).sign({
+    const signed = await this.signer.sign({
       method: 'POST',
       protocol: url.protocol,
       hostname: url.hostname,
@@ -274,24 +283,6 @@ export class AwsJsonClient {
     }
     const sessionToken = nonEmpty(this.env.AWS_SESSION_TOKEN);
     return { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
-  }
-
-  /** One signer per set of credentials (the signer caches its signing keys per day). */
-  private signerFor(credentials: AwsCredentials): SignatureV4 {
-    const key = `${credentials.accessKeyId}\n${credentials.secretAccessKey}\n${credentials.sessionToken ?? ''}`;
-    if (this.signer?.key !== key) {
-      this.signer = {
-        key,
-        signer: new SignatureV4({
-          service: this.service.signingName,
-          region: this.region,
-          credentials,
-          sha256: NodeSha256,
-          applyChecksum: false,
-        }),
-      };
-    }
-    return this.signer.signer;
   }
 }
 
@@ -390,8 +381,7 @@ function serviceError(response: RawResponse, attempts: number): AwsServiceError 
     typeof rawMessage === 'string' && rawMessage !== '' ? rawMessage : `${name} (HTTP ${response.status})`;
   const retryable =
     THROTTLING_CODES.has(name) || TRANSIENT_CODES.has(name) || response.status >= 500 || response.status === 429;
-  const requestId =
-    headerValue(response.headers['x-amzn-requestid']) ?? headerValue(response.headers['x-amz-request-id']);
+  const requestId = requestIdOf(response);
   return new AwsServiceError(name, message, {
     fault: response.status >= 500 ? 'server' : 'client',
     retryable,
@@ -418,19 +408,23 @@ function networkError(error: unknown, attempts: number, service: AwsJsonService,
   );
 }
 
-/** A 2xx answer's JSON (an empty body is `{}`); a body that is not a JSON object is the service's fault, not retried. */
+/**
+ * A 2xx answer's JSON (an empty body is `{}`), its null members dropped as the SDK's deserializer
+ * drops them, so that callers see one "absent". A body that is not a JSON object is the service's
+ * fault, not retried.
+ */
 function parseOutput<Output>(response: RawResponse, attempts: number): Output {
   if (response.body.trim() === '') return {} as Output;
   let value: unknown;
   try {
-    value = JSON.parse(response.body);
+    value = JSON.parse(response.body, withoutNullMembers);
   } catch (error) {
     value = error;
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Error)) {
     return value as Output;
   }
-  const requestId = headerValue(response.headers['x-amzn-requestid']);
+  const requestId = requestIdOf(response);
   throw new AwsServiceError('SerializationError', `HTTP ${response.status} answer is not a JSON object`, {
     fault: 'server',
     retryable: false,
@@ -441,12 +435,17 @@ function parseOutput<Output>(response: RawResponse, attempts: number): Output {
   });
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** A JSON.parse reviver: an object's null member is left out; a null array element stays. */
+function withoutNullMembers(this: unknown, _key: string, value: unknown): unknown {
+  return value === null && !Array.isArray(this) ? undefined : value;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
+function requestIdOf(response: RawResponse): string | undefined {
+  return headerValue(response.headers['x-amzn-requestid']) ?? headerValue(response.headers['x-amz-request-id']);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;

@@ -262,6 +262,21 @@ describe('AwsJsonClient on the wire', () => {
     }
   });
 
+  it("drops an answer's null members, as the SDK's deserializer does, and keeps null array elements", async () => {
+    const server = await scriptedServer([
+      {
+        status: 200,
+        body: '{"nextToken":null,"pipeline":{"name":"p","stages":null},"list":[1,null,{"a":null,"b":2}]}',
+      },
+    ]);
+    try {
+      const answer = await clientFor(server.endpoint).call('GetPipeline', { name: 'p' });
+      expect(answer).toStrictEqual({ pipeline: { name: 'p' }, list: [1, null, { b: 2 }] });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a 2xx answer that is not a JSON object is a SerializationError, not retried; any 5xx is retried', async () => {
     const server = await scriptedServer([
       { status: 200, body: '<html>proxy</html>' },
