@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { dropUndefined, optional } from './schema-helpers';
+import { dropUndefined, optional, optionalList } from './schema-helpers';
 
 /**
  * One entry of `input-artifacts` / `output-artifacts`.
@@ -17,7 +17,4 @@ export const artifactSchema = z.pipe(
 export type Artifact = z.output<typeof artifactSchema>;
 
 /** Absent and empty lists read the same, so consumers never check for undefined. */
-export const artifactListSchema = z.pipe(
-  optional(z.array(artifactSchema)),
-  z.transform((list) => list ?? []),
-);
+export const artifactListSchema = optionalList(artifactSchema);

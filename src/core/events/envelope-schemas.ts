@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import { additionalAttributesSchema } from './additional-attributes-schema';
-import { nonEmptyString, optional, optionalString } from './schema-helpers';
+import { nonEmptyString, optional, optionalList, optionalString } from './schema-helpers';
 
 /*
  * The two envelopes a CodePipeline event arrives in. The detail is validated
@@ -12,6 +12,15 @@ const detailObject = z.looseObject({});
 
 /** EventBridge writes ISO 8601 UTC; the time orders events of an execution, so it must be readable. */
 const eventTime = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' });
+
+/** What both envelopes carry, under the same names: where and when the event happened, and about what. */
+const commonEnvelopeShape = {
+  source: z.string(),
+  account: z.string(),
+  time: eventTime,
+  region: z.string(),
+  resources: optionalList(z.string()),
+};
 
 /**
  * The EventBridge event (rules on the default or a custom bus, the simulator).
@@ -27,14 +36,7 @@ export const eventBridgeEnvelopeSchema = z.object({
   version: optionalString,
   id: nonEmptyString,
   'detail-type': z.string(),
-  source: z.string(),
-  account: z.string(),
-  time: eventTime,
-  region: z.string(),
-  resources: z.pipe(
-    optional(z.array(z.string())),
-    z.transform((list) => list ?? []),
-  ),
+  ...commonEnvelopeShape,
   detail: detailObject,
 });
 
@@ -54,14 +56,7 @@ export const eventBridgeEnvelopeSchema = z.object({
  */
 export const codeStarNotificationEnvelopeSchema = z.object({
   detailType: z.string(),
-  source: z.string(),
-  account: z.string(),
-  time: eventTime,
-  region: z.string(),
-  resources: z.pipe(
-    optional(z.array(z.string())),
-    z.transform((list) => list ?? []),
-  ),
+  ...commonEnvelopeShape,
   notificationRuleArn: optionalString,
   additionalAttributes: optional(additionalAttributesSchema),
   detail: detailObject,

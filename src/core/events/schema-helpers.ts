@@ -12,6 +12,14 @@ export function optional<T extends z.ZodMiniType>(schema: T) {
   );
 }
 
+/** An optional list: absent, null and empty read the same (`[]`), so consumers never check for undefined. */
+export function optionalList<T extends z.ZodMiniType>(item: T) {
+  return z.pipe(
+    optional(z.array(item)),
+    z.transform((list): z.output<T>[] => list ?? []),
+  );
+}
+
 /** A non-empty string: an empty pipeline name or execution id identifies nothing. */
 export const nonEmptyString = z.string().check(z.minLength(1, { error: 'expected a non-empty string' }));
 
