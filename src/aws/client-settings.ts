@@ -1,15 +1,15 @@
 // (adapter configuration) timeouts, attempts and region shared by every AWS client pipewatch builds
 
 /**
- * Settings shared by every client (the AWS JSON clients of src/aws/json-client.ts and the SDK's
- * EventBridgeClient). What is deliberately *not* here:
- * - `endpoint`: AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) are read by the clients
- *   themselves, which is how `pipewatch local` points the unchanged handlers at the local AWS.
- * - credentials: the Lambda role's, from the environment.
- * - keep-alive: always on; in a warm Lambda each TLS handshake costs tens of milliseconds.
+ * Settings shared by every SDK client (src/aws/clients.ts). What is deliberately *not* here:
+ * - `endpoint`: the SDK reads AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) itself, which is how
+ *   `pipewatch local` points the unchanged handlers at the local AWS.
+ * - credentials: the Lambda role's, from the environment, through the SDK's default chain.
+ * - keep-alive: the SDK's Node handler reuses connections; in a warm Lambda each TLS handshake
+ *   costs tens of milliseconds.
  */
 export interface AwsClientSettings {
-  /** Default: AWS_REGION (set by Lambda), then AWS_DEFAULT_REGION. */
+  /** Default: AWS_REGION (set by Lambda), then AWS_DEFAULT_REGION, then the SDK's own lookup. */
   readonly region?: string;
   /**
    * Total tries per call, including the first. 3 (the SDK's standard) rides out throttling of the

@@ -1,5 +1,8 @@
-// (adapter wiring) the one place that builds AWS clients for the handlers
+// (adapter wiring) the one place that builds the AWS SDK v3 clients of the composition roots
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import {
   type AwsClientSettings,
   DEFAULT_CONNECTION_TIMEOUT_MS,
@@ -7,15 +10,15 @@ import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   environmentRegion,
 } from './client-settings';
-import { AwsJsonClient, CODEPIPELINE, DYNAMODB, SSM } from './json-client';
 
 export type { AwsClientSettings } from './client-settings';
 export { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS } from './client-settings';
 
 /**
- * The EventBridgeClient's configuration (AWS SDK v3). EventBridge rule management runs in the
- * Slack function only; DynamoDB, CodePipeline and SSM, which the notify function needs on its
- * cold start, are AwsJsonClients (src/aws/json-client.ts says why).
+ * The configuration every SDK client gets: the region, the attempts of the SDK's standard retry
+ * mode, connection and socket timeouts. Endpoints and credentials are left to the SDK, which reads
+ * AWS_ENDPOINT_URL[_<SERVICE>] (how `pipewatch local` points the unchanged handlers at the local
+ * AWS) and the Lambda role's credentials from the environment.
  */
 export function awsClientConfig(settings: AwsClientSettings = {}, env: NodeJS.ProcessEnv = process.env) {
   const region = settings.region ?? environmentRegion(env);
@@ -33,14 +36,14 @@ export function createEventBridgeClient(settings?: AwsClientSettings): EventBrid
   return new EventBridgeClient(awsClientConfig(settings));
 }
 
-export function createCodePipelineClient(settings?: AwsClientSettings): AwsJsonClient {
-  return new AwsJsonClient({ ...settings, service: CODEPIPELINE });
+export function createCodePipelineClient(settings?: AwsClientSettings): CodePipelineClient {
+  return new CodePipelineClient(awsClientConfig(settings));
 }
 
-export function createDynamoDbClient(settings?: AwsClientSettings): AwsJsonClient {
-  return new AwsJsonClient({ ...settings, service: DYNAMODB });
+export function createDynamoDbClient(settings?: AwsClientSettings): DynamoDBClient {
+  return new DynamoDBClient(awsClientConfig(settings));
 }
 
-export function createSsmClient(settings?: AwsClientSettings): AwsJsonClient {
-  return new AwsJsonClient({ ...settings, service: SSM });
+export function createSsmClient(settings?: AwsClientSettings): SSMClient {
+  return new SSMClient(awsClientConfig(settings));
 }

@@ -1,20 +1,34 @@
-// (adapter) CodePipeline over the AWS JSON protocol (AwsJsonClient) --> core PipelineClient port
-import type {
-  ActionExecutionStatus,
-  ActionExecutionView,
-  ActionStateView,
-  ErrorDetailsView,
-  PipelineClient,
-  PipelineExecutionRef,
-  PipelineExecutionStatus,
-  PipelineExecutionView,
-  PipelineStateView,
-  PutApprovalResultInput,
-  RetryStageExecutionInput,
-  StageExecutionStatus,
-  StageStateView,
+// (adapter) CodePipeline (SDK v3 CodePipelineClient) --> core PipelineClient port
+import {
+  type ActionExecutionDetail,
+  type ActionState,
+  CodePipelineClient,
+  CodePipelineServiceException,
+  type ErrorDetails,
+  GetPipelineCommand,
+  GetPipelineExecutionCommand,
+  GetPipelineStateCommand,
+  ListActionExecutionsCommand,
+  PutApprovalResultCommand,
+  RetryStageExecutionCommand,
+  type StageState,
+} from '@aws-sdk/client-codepipeline';
+import {
+  type ActionExecutionStatus,
+  type ActionExecutionView,
+  type ActionStateView,
+  type ErrorDetailsView,
+  PipelineApiError,
+  type PipelineClient,
+  type PipelineExecutionRef,
+  type PipelineExecutionStatus,
+  type PipelineExecutionView,
+  type PipelineStateView,
+  type PutApprovalResultInput,
+  type RetryStageExecutionInput,
+  type StageExecutionStatus,
+  type StageStateView,
 } from '../core/ports';
-import type { AwsJsonClient } from './json-client';
 
 /** ListActionExecutions' page size maximum. */
 const PAGE_SIZE = 100;
@@ -44,119 +58,28 @@ const EXECUTION_STATUSES: ReadonlySet<string> = new Set<PipelineExecutionStatus>
   'Failed',
 ]);
 
-/*
- * The wire: exactly the fields of CodePipeline's JSON answers this adapter reads (the SDK's types
- * would say Date where the wire has epoch seconds). A JSON null member arrives as absent
- * (AwsJsonClient drops them, as the SDK's deserializer does). Timestamps are epoch seconds,
- * possibly fractional (`1446137312.204`).
- */
-
-/** Epoch seconds, possibly fractional. */
-type EpochSeconds = number;
-
-interface ErrorDetailsWire {
-  readonly code?: string;
-  readonly message?: string;
-}
-
-interface GetPipelineStateOutputWire {
-  readonly pipelineName?: string;
-  readonly pipelineVersion?: number;
-  readonly stageStates?: readonly StageStateWire[];
-}
-
-interface StageStateWire {
-  readonly stageName?: string;
-  readonly latestExecution?: {
-    readonly pipelineExecutionId?: string;
-    readonly status?: string;
-  };
-  readonly actionStates?: readonly ActionStateWire[];
-}
-
-interface ActionStateWire {
-  readonly actionName?: string;
-  readonly latestExecution?: {
-    readonly actionExecutionId?: string;
-    readonly status?: string;
-    readonly token?: string;
-    readonly summary?: string;
-    readonly externalExecutionId?: string;
-    readonly externalExecutionUrl?: string;
-    readonly errorDetails?: ErrorDetailsWire;
-    readonly lastStatusChange?: EpochSeconds;
-  };
-}
-
-interface RetryStageExecutionOutputWire {
-  readonly pipelineExecutionId?: string;
-}
-
-interface PutApprovalResultOutputWire {
-  readonly approvedAt?: EpochSeconds;
-}
-
-interface GetPipelineOutputWire {
-  readonly pipeline?: { readonly stages?: readonly { readonly name?: string }[] };
-}
-
-interface GetPipelineExecutionOutputWire {
-  readonly pipelineExecution?: {
-    readonly pipelineExecutionId?: string;
-    readonly status?: string;
-    readonly statusSummary?: string;
-    readonly executionMode?: string;
-  };
-}
-
-interface ListActionExecutionsOutputWire {
-  readonly actionExecutionDetails?: readonly ActionExecutionDetailWire[];
-  readonly nextToken?: string;
-}
-
-interface ActionExecutionDetailWire {
-  readonly stageName?: string;
-  readonly actionName?: string;
-  readonly actionExecutionId?: string;
-  readonly status?: string;
-  readonly startTime?: EpochSeconds;
-  readonly lastUpdateTime?: EpochSeconds;
-  readonly input?: { readonly actionTypeId?: { readonly category?: string } };
-  readonly output?: {
-    readonly executionResult?: {
-      readonly externalExecutionSummary?: string;
-      readonly externalExecutionId?: string;
-      readonly externalExecutionUrl?: string;
-      readonly errorDetails?: ErrorDetailsWire;
-    };
-  };
-}
-
 export interface CodePipelinePipelineClientOptions {
   /** The client for the default region (the function's own). */
-  readonly client: AwsJsonClient;
-  /** The default client's region (default: the client's); `inRegion` of this region (or of undefined) returns this instance. */
+  readonly client: CodePipelineClient;
+  /** The default client's region; `inRegion` of this region (or of undefined) returns this instance. */
   readonly region?: string;
   /**
-   * Builds a client for another region (buttons name the pipeline's region); default: the client
-   * for that region, with the same credentials and settings (`client.withRegion`).
+   * Builds a client for another region (buttons name the pipeline's region); default: a client
+   * with the default client's configuration (credentials, retries, timeouts) and that region.
    */
-  readonly clientFor?: (region: string) => AwsJsonClient;
+  readonly clientFor?: (region: string) => CodePipelineClient;
   /** ListActionExecutions page size (1–100); smaller only to exercise paging in tests. */
   readonly pageSize?: number;
 }
 
 /**
- * CodePipeline through its JSON API (AwsJsonClient), mapped to the core's views: the wire's
- * epoch-second timestamps become ISO 8601 strings, nested optional structures become plain
- * optional fields. Failures are not wrapped: an AwsServiceError's `name` is the CodePipeline error
- * code, which is what the core's use cases match on (StageNotRetryableException,
- * InvalidApprovalTokenException, …).
+ * CodePipeline through the SDK's client, mapped to the core's views: Date timestamps become ISO
+ * 8601 strings, nested optional structures become plain optional fields.
  */
 export class CodePipelinePipelineClient implements PipelineClient {
-  private readonly client: AwsJsonClient;
+  private readonly client: CodePipelineClient;
   private readonly region: string | undefined;
-  private readonly clientFor: (region: string) => AwsJsonClient;
+  private readonly clientFor: (region: string) => CodePipelineClient;
   private readonly pageSize: number;
   /** Shared between the instances of all regions, so each region gets one client per cold start. */
   private readonly regions: Map<string, CodePipelinePipelineClient>;
@@ -164,8 +87,8 @@ export class CodePipelinePipelineClient implements PipelineClient {
   /** `regions` is internal: the cache `inRegion` shares with the clients it creates. */
   constructor(options: CodePipelinePipelineClientOptions, regions?: Map<string, CodePipelinePipelineClient>) {
     this.client = options.client;
-    this.region = options.region ?? options.client.region;
-    this.clientFor = options.clientFor ?? ((region) => options.client.withRegion(region));
+    this.region = options.region;
+    this.clientFor = options.clientFor ?? ((region) => clientInRegion(options.client, region));
     this.pageSize = options.pageSize ?? PAGE_SIZE;
     this.regions = regions ?? new Map();
     if (this.region !== undefined) this.regions.set(this.region, this);
@@ -173,7 +96,7 @@ export class CodePipelinePipelineClient implements PipelineClient {
 
   /**
    * The same client for a pipeline in `region` (a button carries the pipeline's region; with a
-   * bus policy, events may come from other regions and accounts). Cached: one AwsJsonClient per region.
+   * bus policy, events may come from other regions and accounts). Cached: one CodePipelineClient per region.
    */
   inRegion(region: string | undefined): CodePipelinePipelineClient {
     if (region === undefined || region === this.region) return this;
@@ -188,7 +111,7 @@ export class CodePipelinePipelineClient implements PipelineClient {
   }
 
   async getPipelineState(pipeline: string): Promise<PipelineStateView> {
-    const output = await this.client.call<GetPipelineStateOutputWire>('GetPipelineState', { name: pipeline });
+    const output = await answer(this.client.send(new GetPipelineStateCommand({ name: pipeline })));
     return {
       pipelineName: output.pipelineName ?? pipeline,
       ...(output.pipelineVersion === undefined ? {} : { pipelineVersion: output.pipelineVersion }),
@@ -197,37 +120,46 @@ export class CodePipelinePipelineClient implements PipelineClient {
   }
 
   async retryStageExecution(input: RetryStageExecutionInput): Promise<{ readonly pipelineExecutionId: string }> {
-    const output = await this.client.call<RetryStageExecutionOutputWire>('RetryStageExecution', {
-      pipelineName: input.pipeline,
-      stageName: input.stage,
-      pipelineExecutionId: input.executionId,
-      retryMode: input.mode,
-    });
+    const output = await answer(
+      this.client.send(
+        new RetryStageExecutionCommand({
+          pipelineName: input.pipeline,
+          stageName: input.stage,
+          pipelineExecutionId: input.executionId,
+          retryMode: input.mode,
+        }),
+      ),
+    );
     // A retry continues the same execution; AWS answers with its id, fall back to it if absent.
     return { pipelineExecutionId: output.pipelineExecutionId ?? input.executionId };
   }
 
   async putApprovalResult(input: PutApprovalResultInput): Promise<{ readonly approvedAt?: string }> {
-    const output = await this.client.call<PutApprovalResultOutputWire>('PutApprovalResult', {
-      pipelineName: input.pipeline,
-      stageName: input.stage,
-      actionName: input.action,
-      token: input.token,
-      result: { status: input.status, summary: input.summary },
-    });
-    return output.approvedAt === undefined ? {} : { approvedAt: isoOfEpochSeconds(output.approvedAt) };
+    const output = await answer(
+      this.client.send(
+        new PutApprovalResultCommand({
+          pipelineName: input.pipeline,
+          stageName: input.stage,
+          actionName: input.action,
+          token: input.token,
+          result: { status: input.status, summary: input.summary },
+        }),
+      ),
+    );
+    return output.approvedAt === undefined ? {} : { approvedAt: output.approvedAt.toISOString() };
   }
 
   async getPipelineStageNames(pipeline: string): Promise<readonly string[]> {
-    const output = await this.client.call<GetPipelineOutputWire>('GetPipeline', { name: pipeline });
+    const output = await answer(this.client.send(new GetPipelineCommand({ name: pipeline })));
     return (output.pipeline?.stages ?? []).flatMap((stage) => (stage.name === undefined ? [] : [stage.name]));
   }
 
   async getPipelineExecution(ref: PipelineExecutionRef): Promise<PipelineExecutionView> {
-    const output = await this.client.call<GetPipelineExecutionOutputWire>('GetPipelineExecution', {
-      pipelineName: ref.pipeline,
-      pipelineExecutionId: ref.executionId,
-    });
+    const output = await answer(
+      this.client.send(
+        new GetPipelineExecutionCommand({ pipelineName: ref.pipeline, pipelineExecutionId: ref.executionId }),
+      ),
+    );
     const execution = output.pipelineExecution;
     const status = execution?.status;
     if (status === undefined || !EXECUTION_STATUSES.has(status)) {
@@ -249,13 +181,16 @@ export class CodePipelinePipelineClient implements PipelineClient {
     const views: ActionExecutionView[] = [];
     let nextToken: string | undefined;
     do {
-      // An undefined nextToken is left out of the JSON (the first page).
-      const output = await this.client.call<ListActionExecutionsOutputWire>('ListActionExecutions', {
-        pipelineName: ref.pipeline,
-        filter: { pipelineExecutionId: ref.executionId },
-        maxResults: this.pageSize,
-        nextToken,
-      });
+      const output = await answer(
+        this.client.send(
+          new ListActionExecutionsCommand({
+            pipelineName: ref.pipeline,
+            filter: { pipelineExecutionId: ref.executionId },
+            maxResults: this.pageSize,
+            ...(nextToken === undefined ? {} : { nextToken }),
+          }),
+        ),
+      );
       for (const detail of output.actionExecutionDetails ?? []) {
         const view = actionExecutionView(detail);
         if (view !== undefined) views.push(view);
@@ -267,14 +202,37 @@ export class CodePipelinePipelineClient implements PipelineClient {
 }
 
 /**
- * Epoch seconds as ISO 8601, rounded to the millisecond as the SDK parses them (a fractional
- * second times 1000 is not always a whole number of milliseconds in floating point).
+ * A client like `client` in another region: the same credentials, retries, request handler
+ * (timeouts, sockets) and, where one was configured (the local mode), the same endpoint.
  */
-function isoOfEpochSeconds(seconds: EpochSeconds): string {
-  return new Date(Math.round(seconds * 1000)).toISOString();
+function clientInRegion(client: CodePipelineClient, region: string): CodePipelineClient {
+  const config = client.config;
+  return new CodePipelineClient({
+    region,
+    credentials: config.credentials,
+    maxAttempts: config.maxAttempts,
+    retryMode: config.retryMode,
+    requestHandler: config.requestHandler,
+    ...(config.isCustomEndpoint && config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
+  });
 }
 
-function stageView(stage: StageStateWire): StageStateView {
+/**
+ * CodePipeline's refusals (modelled or not, each a CodePipelineServiceException named by its error
+ * code) as the core's PipelineApiError; anything else (a network failure, a bug) passes as it is.
+ */
+async function answer<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof CodePipelineServiceException) {
+      throw new PipelineApiError(error.name, error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function stageView(stage: StageState): StageStateView {
   const latest = stage.latestExecution;
   return {
     stageName: stage.stageName ?? '',
@@ -291,7 +249,7 @@ function stageView(stage: StageStateWire): StageStateView {
   };
 }
 
-function actionStateView(action: ActionStateWire): ActionStateView {
+function actionStateView(action: ActionState): ActionStateView {
   const latest = action.latestExecution;
   if (latest === undefined) return { actionName: action.actionName ?? '' };
   const errorDetails = errorDetailsView(latest.errorDetails);
@@ -306,14 +264,12 @@ function actionStateView(action: ActionStateWire): ActionStateView {
       ...(latest.externalExecutionId === undefined ? {} : { externalExecutionId: latest.externalExecutionId }),
       ...(latest.externalExecutionUrl === undefined ? {} : { externalExecutionUrl: latest.externalExecutionUrl }),
       ...(errorDetails === undefined ? {} : { errorDetails }),
-      ...(latest.lastStatusChange === undefined
-        ? {}
-        : { lastStatusChange: isoOfEpochSeconds(latest.lastStatusChange) }),
+      ...(latest.lastStatusChange === undefined ? {} : { lastStatusChange: latest.lastStatusChange.toISOString() }),
     },
   };
 }
 
-function actionExecutionView(detail: ActionExecutionDetailWire): ActionExecutionView | undefined {
+function actionExecutionView(detail: ActionExecutionDetail): ActionExecutionView | undefined {
   if (detail.stageName === undefined || detail.actionName === undefined) return undefined;
   const result = detail.output?.executionResult;
   const errorDetails = errorDetailsView(result?.errorDetails);
@@ -324,8 +280,8 @@ function actionExecutionView(detail: ActionExecutionDetailWire): ActionExecution
     actionName: detail.actionName,
     ...(detail.actionExecutionId === undefined ? {} : { actionExecutionId: detail.actionExecutionId }),
     ...(status === undefined ? {} : { status }),
-    ...(detail.startTime === undefined ? {} : { startTime: isoOfEpochSeconds(detail.startTime) }),
-    ...(detail.lastUpdateTime === undefined ? {} : { lastUpdateTime: isoOfEpochSeconds(detail.lastUpdateTime) }),
+    ...(detail.startTime === undefined ? {} : { startTime: detail.startTime.toISOString() }),
+    ...(detail.lastUpdateTime === undefined ? {} : { lastUpdateTime: detail.lastUpdateTime.toISOString() }),
     ...(category === undefined ? {} : { category }),
     ...(result?.externalExecutionSummary === undefined ? {} : { summary: result.externalExecutionSummary }),
     ...(result?.externalExecutionId === undefined ? {} : { externalExecutionId: result.externalExecutionId }),
@@ -338,7 +294,7 @@ function actionStatus(status: string | undefined): ActionExecutionStatus | undef
   return status !== undefined && ACTION_STATUSES.has(status) ? (status as ActionExecutionStatus) : undefined;
 }
 
-function errorDetailsView(details: ErrorDetailsWire | undefined): ErrorDetailsView | undefined {
+function errorDetailsView(details: ErrorDetails | undefined): ErrorDetailsView | undefined {
   if (details === undefined || (details.code === undefined && details.message === undefined)) return undefined;
   return {
     ...(details.code === undefined ? {} : { code: details.code }),

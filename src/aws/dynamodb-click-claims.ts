@@ -1,11 +1,11 @@
-// (adapter) DynamoDB --> StateStore.claimClick: double-click protection of the Slack buttons
-import type { StateStore } from '../core/ports';
+// (adapter) DynamoDB --> ClickClaims: double-click protection of the buttons
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ClickClaims } from '../core/ports';
 import { claimItem } from './dynamodb-conversation-store';
-import type { AwsJsonClient } from './json-client';
 
 export interface DynamoDbClickClaimsOptions {
   /** A DynamoDB client (createDynamoDbClient in src/aws/clients.ts). */
-  readonly client: AwsJsonClient;
+  readonly client: DynamoDBClient;
   readonly tableName: string;
   readonly now?: () => number;
 }
@@ -15,8 +15,8 @@ export interface DynamoDbClickClaimsOptions {
  * wins (a conditional put), every other one is told it was a repeat. An expired claim that
  * DynamoDB has not deleted yet counts as absent.
  */
-export class DynamoDbClickClaims implements Pick<StateStore, 'claimClick'> {
-  private readonly client: AwsJsonClient;
+export class DynamoDbClickClaims implements ClickClaims {
+  private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly now: () => number;
 

@@ -1,13 +1,11 @@
-// (adapter) DynamoDB --> ConversationStore of the notify path: event claims, execution records, render lock
-// Types only from the SDK's client (erased at build: the notify function's cold start loads none of it).
-import type {
-  AttributeValue,
-  CreateTableCommandInput,
-  GetItemInput,
-  GetItemOutput,
-  PutItemInput,
-  UpdateItemInput,
-  UpdateItemOutput,
+// (adapter) DynamoDB (SDK v3 DynamoDBClient) --> ConversationStore of the notify path: event claims, execution records, render lock
+import {
+  type AttributeValue,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { EXECUTION_STATE_SCHEMA, type ExecutionState } from '../core/executions';
@@ -21,7 +19,6 @@ import type {
 import type { ChannelRef } from '../core/subscriptions';
 import * as z from '../core/zod';
 import { awsErrorName } from './aws-error-name';
-import type { AwsJsonClient } from './json-client';
 
 /** The table's only key attribute (S). */
 export const PARTITION_KEY = 'pk';
@@ -57,7 +54,7 @@ function fromAttributes(attributes: Record<string, AttributeValue> | undefined):
 
 export interface DynamoDbConversationStoreOptions {
   /** A DynamoDB client (createDynamoDbClient in src/aws/clients.ts). */
-  readonly client: AwsJsonClient;
+  readonly client: DynamoDBClient;
   readonly tableName: string;
   /**
    * How long a conversation record outlives its last write. An execution can wait for an approval
@@ -78,7 +75,7 @@ export const DEFAULT_RECORD_TTL_SECONDS = 30 * 24 * 60 * 60;
  * deletes expired items only eventually (within days), conditions treat an expired claim or lock as absent.
  */
 export class DynamoDbConversationStore implements ConversationStore {
-  private readonly client: AwsJsonClient;
+  private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly recordTtlSeconds: number;
   private readonly now: () => number;
@@ -95,11 +92,13 @@ export class DynamoDbConversationStore implements ConversationStore {
   }
 
   async read(key: ConversationKey): Promise<ConversationRecord | undefined> {
-    const { Item } = await this.client.call<GetItemOutput>('GetItem', {
-      TableName: this.tableName,
-      Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
-      ConsistentRead: true,
-    } satisfies GetItemInput);
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
+        ConsistentRead: true,
+      }),
+    );
     return toRecord(fromAttributes(Item), key);
   }
 
@@ -111,19 +110,22 @@ export class DynamoDbConversationStore implements ConversationStore {
     const version = (expectedVersion ?? 0) + 1;
     // An update, not a put: the message id, the replies and the lock on the same item stay as they are.
     const written = await conditional(
-      this.client.call<UpdateItemOutput>('UpdateItem', {
-        TableName: this.tableName,
-        Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
-        UpdateExpression: 'SET #state = :state, #version = :version, #expiresAt = :expiresAt',
-        ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(#version)' : '#version = :expected',
-        ExpressionAttributeNames: { '#state': 'state', '#version': 'version', '#expiresAt': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: toAttributes({
-          ':state': JSON.stringify({ ...state, version }),
-          ':version': version,
-          ':expiresAt': Math.floor(this.now() / 1000) + this.recordTtlSeconds,
-          ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
+          UpdateExpression: 'SET #state = :state, #version = :version, #expiresAt = :expiresAt',
+          ConditionExpression:
+            expectedVersion === undefined ? 'attribute_not_exists(#version)' : '#version = :expected',
+          ExpressionAttributeNames: { '#state': 'state', '#version': 'version', '#expiresAt': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: toAttributes({
+            ':state': JSON.stringify({ ...state, version }),
+            ':version': version,
+            ':expiresAt': Math.floor(this.now() / 1000) + this.recordTtlSeconds,
+            ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
+          }),
         }),
-      } satisfies UpdateItemInput),
+      ),
     );
     return written ? { ok: true, version } : { ok: false, reason: 'version-conflict' };
   }
@@ -131,22 +133,24 @@ export class DynamoDbConversationStore implements ConversationStore {
   async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<ConversationRecord | undefined> {
     const now = this.now();
     const output = await conditionalOutput(
-      this.client.call<UpdateItemOutput>('UpdateItem', {
-        TableName: this.tableName,
-        Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
-        UpdateExpression: 'SET #lockOwner = :owner, #lockExpiresAt = :expires',
-        // attribute_exists: a lock on no record would create a stray item without a TTL (and there is nothing to render).
-        ConditionExpression:
-          'attribute_exists(#version) AND (attribute_not_exists(#lockOwner) OR #lockOwner = :owner OR #lockExpiresAt < :now)',
-        ExpressionAttributeNames: {
-          '#version': 'version',
-          '#lockOwner': 'lockOwner',
-          '#lockExpiresAt': 'lockExpiresAt',
-        },
-        ExpressionAttributeValues: toAttributes({ ':owner': owner, ':expires': now + leaseMs, ':now': now }),
-        // The record as locked: the holder renders it without reading it again.
-        ReturnValues: 'ALL_NEW',
-      } satisfies UpdateItemInput),
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
+          UpdateExpression: 'SET #lockOwner = :owner, #lockExpiresAt = :expires',
+          // attribute_exists: a lock on no record would create a stray item without a TTL (and there is nothing to render).
+          ConditionExpression:
+            'attribute_exists(#version) AND (attribute_not_exists(#lockOwner) OR #lockOwner = :owner OR #lockExpiresAt < :now)',
+          ExpressionAttributeNames: {
+            '#version': 'version',
+            '#lockOwner': 'lockOwner',
+            '#lockExpiresAt': 'lockExpiresAt',
+          },
+          ExpressionAttributeValues: toAttributes({ ':owner': owner, ':expires': now + leaseMs, ':now': now }),
+          // The record as locked: the holder renders it without reading it again.
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
     );
     return output === undefined ? undefined : toRecord(fromAttributes(output.Attributes), key);
   }
@@ -154,14 +158,16 @@ export class DynamoDbConversationStore implements ConversationStore {
   async saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean> {
     const { sets, names, values } = renderingUpdate(rendering);
     return conditional(
-      this.client.call<UpdateItemOutput>('UpdateItem', {
-        TableName: this.tableName,
-        Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: '#lockOwner = :owner',
-        ExpressionAttributeNames: { '#lockOwner': 'lockOwner', ...names },
-        ExpressionAttributeValues: toAttributes({ ':owner': owner, ...values }),
-      } satisfies UpdateItemInput),
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#lockOwner = :owner',
+          ExpressionAttributeNames: { '#lockOwner': 'lockOwner', ...names },
+          ExpressionAttributeValues: toAttributes({ ':owner': owner, ...values }),
+        }),
+      ),
     );
   }
 
@@ -174,16 +180,18 @@ export class DynamoDbConversationStore implements ConversationStore {
       rendering === undefined ? { sets: [], names: {}, values: {} } : renderingUpdate(rendering);
     // Someone else's lock (ours ran out and was taken) is theirs to release: a failed condition is fine.
     const output = await conditionalOutput(
-      this.client.call<UpdateItemOutput>('UpdateItem', {
-        TableName: this.tableName,
-        Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
-        UpdateExpression: `${sets.length === 0 ? '' : `SET ${sets.join(', ')} `}REMOVE #lockOwner, #lockExpiresAt`,
-        ConditionExpression: '#lockOwner = :owner',
-        ExpressionAttributeNames: { '#lockOwner': 'lockOwner', '#lockExpiresAt': 'lockExpiresAt', ...names },
-        ExpressionAttributeValues: toAttributes({ ':owner': owner, ...values }),
-        // The record as released: whether writers came while the lock was held, without another read.
-        ReturnValues: 'ALL_NEW',
-      } satisfies UpdateItemInput),
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
+          UpdateExpression: `${sets.length === 0 ? '' : `SET ${sets.join(', ')} `}REMOVE #lockOwner, #lockExpiresAt`,
+          ConditionExpression: '#lockOwner = :owner',
+          ExpressionAttributeNames: { '#lockOwner': 'lockOwner', '#lockExpiresAt': 'lockExpiresAt', ...names },
+          ExpressionAttributeValues: toAttributes({ ':owner': owner, ...values }),
+          // The record as released: whether writers came while the lock was held, without another read.
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
     );
     return output === undefined ? undefined : toRecord(fromAttributes(output.Attributes), key);
   }
@@ -246,7 +254,7 @@ export function conversationKey(key: ConversationKey): string {
  * stands (a conditional put; an expired claim DynamoDB has not deleted yet counts as absent).
  */
 export function claimItem(
-  client: AwsJsonClient,
+  client: DynamoDBClient,
   tableName: string,
   pk: string,
   ttlSeconds: number,
@@ -254,13 +262,15 @@ export function claimItem(
 ): Promise<boolean> {
   const nowSeconds = Math.floor(nowMs / 1000);
   return conditional(
-    client.call('PutItem', {
-      TableName: tableName,
-      Item: toAttributes({ [PARTITION_KEY]: pk, [TTL_ATTRIBUTE]: nowSeconds + ttlSeconds }),
-      ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
-      ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#expiresAt': TTL_ATTRIBUTE },
-      ExpressionAttributeValues: toAttributes({ ':now': nowSeconds }),
-    } satisfies PutItemInput),
+    client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: toAttributes({ [PARTITION_KEY]: pk, [TTL_ATTRIBUTE]: nowSeconds + ttlSeconds }),
+        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#expiresAt': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: toAttributes({ ':now': nowSeconds }),
+      }),
+    ),
   );
 }
 

@@ -15,12 +15,18 @@ import {
   TagResourceCommand,
   type Target,
 } from '@aws-sdk/client-eventbridge';
-import { truncateText } from '../core/actions';
-import type { PutRuleResult, RuleDefinition, RuleStore, StoredRule } from '../core/ports';
+import { truncateText } from '../core/messages';
+import {
+  type PutRuleResult,
+  type RuleDefinition,
+  type RuleStore,
+  RuleStoreError,
+  type StoredRule,
+} from '../core/ports';
 import { awsErrorName } from './aws-error-name';
 import { mapConcurrent } from './map-concurrent';
 import { notifyInputTemplate } from './notify-input';
-import { RuleStoreError, toRuleStoreError } from './rule-store-error';
+import { toRuleStoreError } from './rule-store-error';
 
 /** The id of a subscription rule's one target. */
 export const NOTIFY_TARGET_ID = 'notify';

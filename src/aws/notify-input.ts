@@ -1,5 +1,5 @@
 // (adapter contract) what a subscription rule's target sends the notify function: shared by the EventBridge rule store (writer) and handlers/notify.ts (reader)
-import type { ChannelRef } from '../core/subscriptions';
+import { CHAT_PLATFORMS, type ChannelRef } from '../core/channels';
 import * as z from '../core/zod';
 
 /**
@@ -11,7 +11,7 @@ import * as z from '../core/zod';
 export const notifyInputSchema = z.object({
   rule: z.string().check(z.minLength(1)),
   channel: z.object({
-    platform: z.string().check(z.minLength(1)),
+    platform: z.enum(CHAT_PLATFORMS),
     workspace: z.string().check(z.minLength(1)),
     channel: z.string().check(z.minLength(1)),
   }),

@@ -1,29 +1,6 @@
-// (adapter) EventBridge SDK failures --> typed rule-store errors with messages a chat user can act on
+// (adapter) EventBridge SDK failures --> the core's RuleStoreError, with messages a chat user can act on
+import { RuleStoreError } from '../core/ports';
 import { awsErrorName } from './aws-error-name';
-
-/** Why the rule store failed; handlers choose the answer (and whether to log loudly) from this. */
-export type RuleStoreErrorReason =
-  /** Rules per bus (300 in most regions, adjustable) or targets per rule (5). */
-  | 'quota-exceeded'
-  | 'invalid-pattern'
-  /** The pipewatch bus is missing: pipewatch is not (or no longer) deployed in this account/region. */
-  | 'bus-not-found'
-  /** PutTargets answered 200 but refused the notify target (FailedEntries). */
-  | 'target-refused'
-  /** EventBridge's control plane is busy (50 TPS, not adjustable) even after the SDK's retries. */
-  | 'throttled'
-  | 'unexpected';
-
-export class RuleStoreError extends Error {
-  constructor(
-    readonly reason: RuleStoreErrorReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'RuleStoreError';
-  }
-}
 
 /** Which call failed: the same error code means different things for different calls. */
 export type RuleStoreOperation = 'put-rule' | 'put-targets' | 'delete-rule' | 'list-rules';

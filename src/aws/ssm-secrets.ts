@@ -1,13 +1,8 @@
-// (adapter) SSM Parameter Store --> secrets and settings of the handlers, cached per cold start
+// (adapter) SSM Parameter Store (SDK v3 SSMClient) --> secrets and settings of the handlers, cached per cold start
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigurationError, type Environment } from '../config/environment';
 import { type AuthorizationPolicy, EMPTY_AUTHORIZATION_POLICY, parseAuthorizationPolicy } from '../core/actions';
 import { awsErrorName } from './aws-error-name';
-import type { AwsJsonClient } from './json-client';
-
-/** What pipewatch reads of SSM's GetParameter answer. */
-interface GetParameterOutput {
-  readonly Parameter?: { readonly Value?: string };
-}
 
 /** Reads a secret by its SSM parameter name. */
 export interface SecretSource {
@@ -16,7 +11,7 @@ export interface SecretSource {
 
 export interface SecretParametersOptions {
   /** An SSM client (createSsmClient). */
-  readonly client: AwsJsonClient;
+  readonly client: SSMClient;
   /**
    * How long a value is reused. Five minutes: a warm Lambda makes no SSM call per event (SSM's
    * GetParameter default throughput is 40 TPS per account, shared by everything), yet a rotated
@@ -41,7 +36,7 @@ interface CacheEntry {
  * cached, so the next call tries again. Values are never logged, and no error message contains one.
  */
 export class SecretParameters implements SecretSource {
-  private readonly client: AwsJsonClient;
+  private readonly client: SSMClient;
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly cache = new Map<string, CacheEntry>();
@@ -71,7 +66,7 @@ export class SecretParameters implements SecretSource {
 
   private async fetch(name: string): Promise<string> {
     try {
-      const output = await this.client.call<GetParameterOutput>('GetParameter', { Name: name, WithDecryption: true });
+      const output = await this.client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
       const value = output.Parameter?.Value;
       if (value === undefined) throw new ConfigurationError(`SSM parameter ${name} has no value`);
       return value;

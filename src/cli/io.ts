@@ -1,3 +1,4 @@
+// (cli) what a command may touch (stdout, stderr, files, stdin), the exit codes, and CliUsageError for fixable mistakes
 import { readFile } from 'node:fs/promises';
 
 /** What a CLI command may touch: the three streams and the file system, so tests run commands in-process. */

@@ -1,3 +1,4 @@
+// (cli) an argument given inline, as file://path or as - (stdin) --> its text or parsed JSON, the AWS CLI's way
 import { type CliIo, CliUsageError } from './io';
 
 /**

@@ -1,3 +1,4 @@
+// (cli) argv --> the named command (local, test-pattern, render, aws-local) --> exit code; help, and usage errors printed
 import { awsLocalCommand } from './commands/aws-local';
 import type { CliCommand } from './commands/command';
 import { localCommand } from './commands/local';

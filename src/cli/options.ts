@@ -1,3 +1,4 @@
+// (cli) option checks shared by the long-running commands (--port, --speed), and waiting for Ctrl-C / SIGTERM
 import { CliUsageError } from './io';
 
 /** Shared option checks of the long-running commands (`local`, `aws-local`). */

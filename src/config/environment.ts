@@ -1,3 +1,4 @@
+// (config) process.env of the deployed functions --> a checked Environment; a missing or bad variable throws at cold start
 import * as z from '../core/zod';
 
 /**

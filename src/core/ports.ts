@@ -1,17 +1,18 @@
+// (core) the ports: what the use cases need from the outside world; adapters implement them
 /**
- * The ports: what the core needs from the outside world, as small typed
- * interfaces. Adapters implement them (src/aws: CodePipeline, DynamoDB,
- * EventBridge; src/slack, src/teams: chat), tests use in-memory versions.
+ * The ports, as small typed interfaces. Adapters implement them (src/aws: CodePipeline,
+ * DynamoDB, EventBridge; src/slack, src/teams: chat), tests use in-memory versions.
  * Dependencies point inward: this file imports nothing from an adapter.
  *
- * Failures: a PipelineClient method throws an error whose `name` is the
- * CodePipeline error code (e.g. `StageNotRetryableException`); AWS SDK v3
- * service exceptions already are, and `PipelineApiError` (core/actions) is one
- * for other implementations. The use cases turn those into typed outcomes.
+ * Failures cross a port as typed errors (src/core/port-errors.ts): a PipelineClient throws
+ * `PipelineApiError` for CodePipeline's answers, a RuleStore `RuleStoreError`, a ChatPoster
+ * `ChatDeliveryError`. The use cases turn those into outcomes with `instanceof`.
  */
+import type { ChannelRef } from './channels';
 import type { ExecutionState } from './executions';
 import type { AlertMessage } from './messages';
-import type { ChannelRef } from './subscriptions';
+
+export { PipelineApiError, RuleStoreError, type RuleStoreErrorReason } from './port-errors';
 
 // ---- CodePipeline ----------------------------------------------------------
 
@@ -134,27 +135,15 @@ export interface PipelineClient {
   getPipelineStageNames(pipeline: string): Promise<readonly string[]>;
 }
 
-// ---- State (DynamoDB) ------------------------------------------------------
+// ---- Clicks (DynamoDB) ------------------------------------------------------
 
 export type PutExecutionResult =
   | { readonly ok: true; readonly version: number }
   | { readonly ok: false; readonly reason: 'version-conflict' };
 
-/** Event ids, execution states and clicks, with conditional writes for concurrent invocations. */
-export interface StateStore {
-  /**
-   * Claims an event id for processing: true for the first caller, false if it
-   * was claimed before (a duplicate delivery). A conditional write; the claim expires after `ttlSeconds`.
-   */
-  claimEvent(key: string, ttlSeconds: number): Promise<boolean>;
-  getExecution(pipeline: string, executionId: string): Promise<ExecutionState | undefined>;
-  /**
-   * Writes `state` if the stored version is still `expectedVersion`
-   * (undefined: if none is stored yet), storing `expectedVersion + 1` (or 1).
-   * On a conflict, re-read, merge (mergeExecutionStates) and try again.
-   */
-  putExecution(state: ExecutionState, expectedVersion: number | undefined): Promise<PutExecutionResult>;
-  /** Double-click protection: true for the first click with this key within `ttlSeconds`. */
+/** Double-click protection of the buttons, with a conditional write. */
+export interface ClickClaims {
+  /** True for the first click with this key within `ttlSeconds`; every other one is a repeat. */
   claimClick(key: string, ttlSeconds: number): Promise<boolean>;
 }
 
@@ -195,26 +184,6 @@ export interface RuleStore {
   deleteRule(name: string): Promise<void>;
   /** Every rule whose name starts with `namePrefix` (all pages), with its tags. */
   listRules(namePrefix: string): Promise<readonly StoredRule[]>;
-}
-
-// ---- Chat ------------------------------------------------------------------
-
-/** A posted message: enough to update it or reply in its thread. */
-export interface MessageRef {
-  readonly channel: ChannelRef;
-  /** Slack `ts`, Teams activity id. */
-  readonly messageId: string;
-}
-
-/** A chat platform, as the notify path and the buttons use it. */
-export interface Notifier {
-  post(channel: ChannelRef, message: AlertMessage): Promise<MessageRef>;
-  /** Replaces the message in place (one message per channel and execution). */
-  update(ref: MessageRef, message: AlertMessage): Promise<void>;
-  /** A thread reply, so that people are notified of failures and waiting approvals. */
-  reply(ref: MessageRef, text: string): Promise<MessageRef>;
-  /** Shown only to one user (e.g. "you are not allowed to approve"). */
-  ephemeral(channel: ChannelRef, userId: string, text: string): Promise<void>;
 }
 
 // ---- Notify path: conversations and chat posting -----------------------------

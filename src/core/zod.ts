@@ -1,3 +1,4 @@
+// (core) the zod of every product schema: zod/mini with its English locale, loaded once (small and fast at cold start)
 /*
  * The zod every product schema is written with: zod/mini, zod 4's functional API
  * (`import * as z from '../zod'`; `z.optional(z.string())`, `z.pipe(schema, z.transform(f))`, `.check(z.minLength(1))`).

@@ -1,3 +1,4 @@
+// (local mode) HTTP helpers of the loopback servers (local AWS, local Slack): bounded body reads, headers, listen
 import type { IncomingMessage, Server } from 'node:http';
 
 /** Small HTTP helpers shared by the loopback servers of the local mode (local AWS, local Slack). */

@@ -1,3 +1,4 @@
+// (slack) the action_id of every button pipewatch posts: the click listeners' contract with messages already posted
 /**
  * The `action_id` of every button pipewatch puts in a message. The click
  * listeners are registered on these, so they are part of the contract with

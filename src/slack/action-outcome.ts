@@ -1,3 +1,4 @@
+// (slack) a handled click --> "Retried by <@U…> at …" appended under the alert, and the acting buttons removed once decided
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { INTERACTIVE_ACTION_IDS } from './action-ids';
 import { contextLine } from './blocks';

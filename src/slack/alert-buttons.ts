@@ -1,8 +1,9 @@
+// (slack) the AlertMessage's actions and links --> Block Kit buttons (retry, approve, reject, console, logs) with encoded values
 import type { Button } from '@slack/types';
+import { buttonValueOf, encodeButtonValue } from '../core/actions';
 import type { AlertAction, AlertMessage } from '../core/messages';
 import { ACTION_IDS } from './action-ids';
 import { type ButtonSpec, button } from './blocks';
-import { buttonValueOf, encodeButtonValue } from './button-value';
 
 /** Which buttons of an alert to show: all, or only the links (a failure's thread reply). */
 export type ButtonSelection = 'all' | 'links';

@@ -1,3 +1,4 @@
+// (slack) Block Kit constructors that cannot produce a block Slack rejects: texts cut to their limits, never empty
 import type {
   ActionsBlock,
   Button,
@@ -7,6 +8,7 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from '@slack/types';
+import { isWebUrl } from '../core/messages';
 import { ELLIPSIS, oneLine, truncate, truncatePlain } from './escape';
 import { SLACK_LIMITS } from './slack-limits';
 
@@ -111,14 +113,4 @@ export function button(spec: ButtonSpec): Button | undefined {
     ...(spec.url === undefined ? {} : { url: spec.url }),
     ...(spec.style === undefined ? {} : { style: spec.style }),
   };
-}
-
-/** Only web links become buttons (the core checks too; a renderer does not rely on it for `javascript:` URLs). */
-function isWebUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

@@ -1,3 +1,8 @@
+// (slack) untrusted text --> safe mrkdwn (& < > escaped) cut to Slack's limits without splitting graphemes or entities
+import { wellFormed } from '../core/messages';
+
+export { wellFormed };
+
 /**
  * Making untrusted text (event content, user input) safe to put in a Slack
  * message, and short enough for Slack's limits.
@@ -23,8 +28,6 @@ const MAX_ENTITY_LENGTH = 5;
 const GRAPHEME_LOOKAHEAD = 64;
 
 export const ELLIPSIS = '…';
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** `&`, `<`, `>` as the entities Slack decodes, for any mrkdwn text or a message's `text`. */
 export function escapeMrkdwn(text: string): string {
@@ -64,11 +67,6 @@ export function truncate(input: string, max: number): string {
 export function truncatePlain(text: string, max: number): string {
   const escaped = escapeMrkdwn(text);
   return escaped.length <= max ? text : unescapeMrkdwn(truncate(escaped, max));
-}
-
-/** Lone surrogates replaced by U+FFFD, as String.prototype.toWellFormed (ES2024) does; same length. */
-export function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /** Runs of whitespace (newlines included) as one space, trimmed: for one-line places such as a header. */

@@ -1,14 +1,7 @@
+// (slack) public API of the Slack renderer: Block Kit rendering, thread replies, escaping, limits, click outcomes
 /** Public API of the Slack renderer (Block Kit). */
 export { ACTION_IDS, INTERACTIVE_ACTION_IDS, type PipewatchActionId } from './action-ids';
 export { type ActionOutcome, outcomeLine, slackUserMention, withOutcome, withoutActions } from './action-outcome';
-export {
-  type ButtonValue,
-  buttonValueOf,
-  buttonValueSchema,
-  encodeButtonValue,
-  InvalidButtonValueError,
-  parseButtonValue,
-} from './button-value';
 export { ELLIPSIS, escapeMrkdwn, oneLine, truncate, truncatePlain, unescapeMrkdwn, wellFormed } from './escape';
 export {
   BLOCKS_RESERVED_FOR_OUTCOME,

@@ -1,3 +1,4 @@
+// (slack) AlertMessage --> renderBlockKit --> Block Kit text + blocks for chat.postMessage / chat.update; escaped, within limits
 import type { KnownBlock } from '@slack/types';
 import type { AlertFact, AlertMessage } from '../core/messages';
 import { type ActionOutcome, outcomeLine } from './action-outcome';

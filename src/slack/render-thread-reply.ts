@@ -1,3 +1,4 @@
+// (slack) AlertMessage --> the thread reply that notifies people: a failure (links) or a waiting approval (buttons), else none
 import type { KnownBlock } from '@slack/types';
 import type { AlertMessage } from '../core/messages';
 import { alertButtons } from './alert-buttons';

@@ -1,3 +1,4 @@
+// (slack) a time --> Slack's <!date^…> token, shown in each reader's time zone, with an escaped UTC fallback
 import { escapeMrkdwn } from './escape';
 
 /**

@@ -1,3 +1,4 @@
+// (slack) Slack's Block Kit and chat.postMessage limits in characters, which the renderer truncates to
 /**
  * Slack's Block Kit and chat.postMessage limits, in characters (UTF-16 code
  * units, which are never fewer than what Slack counts, so staying under them

@@ -1,3 +1,4 @@
+// (slack) SlackMessage: what chat.postMessage / chat.update / a response_url take: escaped fallback text + blocks
 import type { KnownBlock } from '@slack/types';
 
 /**

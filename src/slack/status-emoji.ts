@@ -1,3 +1,4 @@
+// (slack) an alert's status --> the emoji in front of it; words stay the core's, only the picture is Slack's
 import type { AlertMessage } from '../core/messages';
 
 /**

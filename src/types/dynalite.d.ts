@@ -1,3 +1,4 @@
+// (local AWS) types of the dynalite module (it ships none): the DynamoDB stand-in src/local/aws/dynamodb.ts mounts
 declare module 'dynalite' {
   import type { Server } from 'node:http';
 

@@ -1,11 +1,11 @@
-import type { StateStore } from '../../src/core/ports';
+import type { ClickClaims } from '../../src/core/ports';
 
 /**
  * Double-click claims in memory, with the DynamoDB store's contract: the first claim of a key
  * within its TTL wins, later ones lose. `now` is injectable so a test can let a claim expire.
  * Stands in until the DynamoDB click-claims adapter lands.
  */
-export class InMemoryClickClaims implements Pick<StateStore, 'claimClick'> {
+export class InMemoryClickClaims implements ClickClaims {
   private readonly expiries = new Map<string, number>();
   readonly claims: string[] = [];
 

@@ -2,7 +2,6 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { AwsJsonClient, CODEPIPELINE, DYNAMODB, SSM } from '../../src/aws/json-client';
 import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../../src/local/aws';
 
 export interface LocalAwsClients {
@@ -11,15 +10,10 @@ export interface LocalAwsClients {
   codePipeline: CodePipelineClient;
   dynamo: DynamoDBClient;
   ssm: SSMClient;
-  /**
-   * The clients pipewatch's adapters take (src/aws/json-client.ts), on the same endpoint: the
-   * SDK clients above set the scene and check the result, these are the product's own.
-   */
-  json: { dynamo: AwsJsonClient; codePipeline: AwsJsonClient; ssm: AwsJsonClient };
   stop(): Promise<void>;
 }
 
-/** Starts the local AWS on a free loopback port, and the real SDK v3 clients and pipewatch's JSON clients pointed at it. */
+/** Starts the local AWS on a free loopback port, and the real SDK v3 clients (the ones pipewatch's adapters take) pointed at it. */
 export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): Promise<LocalAwsClients> {
   const aws = await startLocalAws({ port: 0, ...options });
   const config = {
@@ -32,18 +26,12 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
   const codePipeline = new CodePipelineClient(config);
   const dynamo = new DynamoDBClient(config);
   const ssm = new SSMClient(config);
-  const json = {
-    dynamo: new AwsJsonClient({ ...config, service: DYNAMODB }),
-    codePipeline: new AwsJsonClient({ ...config, service: CODEPIPELINE }),
-    ssm: new AwsJsonClient({ ...config, service: SSM }),
-  };
   return {
     aws,
     eventBridge,
     codePipeline,
     dynamo,
     ssm,
-    json,
     async stop() {
       eventBridge.destroy();
       ssm.destroy();

@@ -1,3 +1,4 @@
+// (cli) pipewatch aws-local: flags --> startLocalAws (EventBridge, CodePipeline simulator, DynamoDB) on one loopback endpoint
 import { parseArgs } from 'node:util';
 import { startLocalAws } from '../../local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../local/aws/codepipeline/local-codepipeline';

@@ -1,3 +1,4 @@
+// (cli) one `pipewatch <name>` command: name, summary, usage, help, and run(args, io) --> exit code
 import type { CliIo } from '../io';
 
 /** One `pipewatch <name>` command. `run` gets the arguments after the name and returns the exit code. */

@@ -1,3 +1,4 @@
+// (cli) pipewatch local: flags + environment --> chooseRunMode --> startLocalPipewatch, then a welcome with three things to try
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../../config/environment';
 import { chooseRunMode } from '../../local/dev-server/run-mode';

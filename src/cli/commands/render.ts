@@ -1,6 +1,8 @@
+// (CLI) pipewatch render: an event --> the per-execution message notify would post for it, neutral or as Block Kit
 import { parseArgs } from 'node:util';
 import { InvalidPipelineEventError, parsePipelineEvent } from '../../core/events';
-import { type AlertMessage, buildAlertMessage, renderAlertText } from '../../core/messages';
+import { executionToAlertMessage, mergeEvent } from '../../core/executions';
+import { type AlertMessage, renderAlertText } from '../../core/messages';
 import { renderBlockKit } from '../../slack';
 import { type CliIo, CliUsageError, EXIT_OK, EXIT_USAGE } from '../io';
 import { readJsonArgument } from '../json-argument';
@@ -15,7 +17,8 @@ export const renderCommand: CliCommand = {
   summary: 'show the alert pipewatch would post for a CodePipeline event',
   usage: 'pipewatch render --event <json|file://path|-> [--format text|json] [--platform neutral|slack]',
   help: [
-    'Reads an EventBridge or CodeStar Notifications CodePipeline event and prints the neutral',
+    'Reads an EventBridge or CodeStar Notifications CodePipeline event and prints the message notify',
+    'would post for it (the message of an execution that has seen this one event) as the neutral',
     'AlertMessage: as text (default) or as JSON. With --platform slack it prints the Block Kit',
     'message instead, as the JSON {text, blocks} that chat.postMessage takes (paste the blocks into',
     'Block Kit Builder to see them). An event that cannot be read exits 2 with the JSON path and the problem.',
@@ -48,7 +51,9 @@ export const renderCommand: CliCommand = {
     const input = await readJsonArgument(io, '--event', values.event);
     let message: AlertMessage;
     try {
-      message = buildAlertMessage(parsePipelineEvent(input));
+      // The execution's message, as notify posts it for the first event it merges (without the
+      // stage order GetPipeline would add: render reads no account).
+      message = executionToAlertMessage(mergeEvent(undefined, parsePipelineEvent(input)));
     } catch (error) {
       if (error instanceof InvalidPipelineEventError) {
         io.err(`InvalidPipelineEvent: ${error.message}`);

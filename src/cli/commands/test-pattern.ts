@@ -1,3 +1,4 @@
+// (cli) pipewatch test-pattern: an event pattern + an event --> compileEventPattern --> {"Result": true|false}, like the AWS CLI
 import { parseArgs } from 'node:util';
 import { compileEventPattern, InvalidEventPatternError } from '../../core/patterns';
 import { type CliIo, EXIT_OK, EXIT_USAGE } from '../io';

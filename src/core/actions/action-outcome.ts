@@ -1,7 +1,5 @@
-import type { StageRetryMode } from '../ports';
-import type { AuthorizedAction } from './authorize';
-import type { ChatUser } from './chat-user';
-import { serviceErrorName } from './pipeline-api-error';
+// (core) why a button did not do what it says, from CodePipeline's typed refusals
+import { PipelineApiError } from '../port-errors';
 
 /** Why a button did not do what it says: each has a human message next to it. */
 export type ActionFailureCode =
@@ -26,33 +24,6 @@ export interface ActionFailure {
   readonly message: string;
 }
 
-/**
- * One line for the log about every button press: who, what, allowed or
- * denied and why, and how it ended. Plain JSON.
- */
-export interface DecisionRecord {
-  readonly kind: 'pipewatch.decision';
-  readonly action: AuthorizedAction;
-  readonly pipeline: string;
-  readonly executionId: string;
-  readonly stage: string;
-  /** The approval action's name (approve / reject). */
-  readonly actionName?: string;
-  readonly mode?: StageRetryMode;
-  readonly user: { readonly id: string; readonly displayName?: string; readonly groups: readonly string[] };
-  readonly platform?: string;
-  readonly allowed: boolean;
-  readonly reason: string;
-  readonly ruleIndex?: number;
-  readonly outcome: 'ok' | ActionFailureCode;
-  /** The CodePipeline error code behind a failed outcome. */
-  readonly errorName?: string;
-}
-
-export function userOfRecord(user: ChatUser): DecisionRecord['user'] {
-  return { id: user.id, groups: [...user.groups], ...(user.displayName ? { displayName: user.displayName } : {}) };
-}
-
 /** What a CodePipeline error means for the person who clicked. */
 export interface ErrorWords {
   readonly pipeline: string;
@@ -69,8 +40,8 @@ export function failureOfError(
   error: unknown,
   where: ErrorWords,
 ): (ActionFailure & { readonly errorName: string }) | undefined {
-  const name = serviceErrorName(error);
-  if (name === undefined) return undefined;
+  if (!(error instanceof PipelineApiError)) return undefined;
+  const name = error.code;
   const failure = (code: ActionFailureCode, message: string) => ({
     ok: false as const,
     code,

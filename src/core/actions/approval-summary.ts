@@ -1,3 +1,5 @@
+// (core) decision + approver + platform + comment --> PutApprovalResult's summary: "Approved by Mary in Slack: …", ≤ 512 units
+import { truncateText, wellFormed } from '../messages/text-helpers';
 import type { ApprovalStatus } from '../ports';
 
 /** PutApprovalResult's `result.summary` limit. */
@@ -19,21 +21,4 @@ export function approvalSummary({ decision, approver, platformName, comment }: A
   const head = `${decision} by ${approver} in ${platformName}`;
   const note = comment?.trim();
   return truncateText(wellFormed(note ? `${head}: ${note}` : head), MAX_APPROVAL_SUMMARY_LENGTH);
-}
-
-/**
- * At most `max` UTF-16 code units, ending in "…" when cut, never splitting a
- * surrogate pair (half an emoji is not valid UTF-8 on the wire).
- */
-export function truncateText(text: string, max: number, ellipsis = '…'): string {
-  if (text.length <= max) return text;
-  let end = Math.max(0, max - ellipsis.length);
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}${ellipsis}`.slice(0, max);
-}
-
-/** Lone surrogates (from a broken client) replaced by U+FFFD, as String.prototype.toWellFormed does (ES2024). */
-export function wellFormed(text: string): string {
-  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }

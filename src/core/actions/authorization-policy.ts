@@ -1,3 +1,4 @@
+// (core) the PIPEWATCH_AUTHORIZATION setting's JSON --> an AuthorizationPolicy: per pipeline, who may retry, who may approve
 import { RESOURCE_NAME } from '../subscriptions';
 import * as z from '../zod';
 

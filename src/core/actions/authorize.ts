@@ -1,3 +1,4 @@
+// (core) policy + action + pipeline + chat user --> allowed or denied, with the matching rule and a reason to show
 import { AUTHORIZATION_SETTING, type AuthorizationPolicy, type AuthorizationRule } from './authorization-policy';
 import type { ChatUser } from './chat-user';
 

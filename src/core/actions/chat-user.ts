@@ -1,3 +1,4 @@
+// (core) who pressed a button, as the chat platform says: user id, group ids, display name
 /** Who pressed a button, as the chat platform says (never from the button's value). */
 export interface ChatUser {
   /** Slack user id (U…/W…), Teams AAD object id, ... */

@@ -1,10 +1,12 @@
+// (core) Approve / Reject --> authorize --> GetPipelineState (token, same execution) --> PutApprovalResult --> an outcome
 import { shortExecutionId } from '../messages';
 import type { ApprovalStatus, PipelineClient } from '../ports';
-import { type ActionFailure, type DecisionRecord, failureOfError, userOfRecord } from './action-outcome';
+import { type ActionFailure, failureOfError } from './action-outcome';
 import { approvalSummary } from './approval-summary';
 import type { AuthorizationPolicy } from './authorization-policy';
 import { authorize } from './authorize';
 import type { ChatUser } from './chat-user';
+import { type DecisionRecord, decisionRecorder } from './decision-record';
 
 export interface ApprovalTarget {
   readonly pipeline: string;
@@ -54,21 +56,13 @@ export async function decideApproval(input: DecideApprovalInput): Promise<Decide
   const { client, policy, user, target, decision, comment, platformName } = input;
   const action = decision === 'Approved' ? 'approve' : 'reject';
   const authorization = authorize({ policy, action, pipeline: target.pipeline, user });
-  const record = (outcome: DecisionRecord['outcome'], errorName?: string): DecisionRecord => ({
-    kind: 'pipewatch.decision',
-    action,
-    pipeline: target.pipeline,
-    executionId: target.executionId,
-    stage: target.stage,
-    actionName: target.action,
-    user: userOfRecord(user),
-    platform: platformName,
-    allowed: authorization.allowed,
-    reason: authorization.reason,
-    ...(authorization.rule ? { ruleIndex: authorization.rule.index } : {}),
-    outcome,
-    ...(errorName ? { errorName } : {}),
-  });
+  const { pipeline, executionId, stage } = target;
+  const record = decisionRecorder(
+    { action, pipeline, executionId, stage, actionName: target.action },
+    user,
+    authorization,
+    platformName,
+  );
   const fail = (failure: ActionFailure & { errorName?: string }): DecideApprovalResult => ({
     ok: false,
     code: failure.code,

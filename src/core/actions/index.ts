@@ -1,11 +1,9 @@
+// (core) public API of the button use cases (retry, approve, reject), their authorization and button values
 /** Public API of the button use cases (retry, approve, reject) and their authorization. */
-export {
-  type ActionFailure,
-  type ActionFailureCode,
-  type DecisionRecord,
-  failureOfError,
-} from './action-outcome';
-export { approvalSummary, MAX_APPROVAL_SUMMARY_LENGTH, truncateText, wellFormed } from './approval-summary';
+
+export { PipelineApiError } from '../port-errors';
+export { type ActionFailure, type ActionFailureCode, failureOfError } from './action-outcome';
+export { approvalSummary, MAX_APPROVAL_SUMMARY_LENGTH } from './approval-summary';
 export {
   AUTHORIZATION_SETTING,
   type AuthorizationPolicy,
@@ -24,6 +22,14 @@ export {
   type MatchedRule,
   selectorMatches,
 } from './authorize';
+export {
+  type ButtonValue,
+  buttonValueOf,
+  buttonValueSchema,
+  encodeButtonValue,
+  InvalidButtonValueError,
+  parseButtonValue,
+} from './button-value';
 export type { ChatUser } from './chat-user';
 export {
   type ApprovalTarget,
@@ -31,5 +37,17 @@ export {
   type DecideApprovalResult,
   decideApproval,
 } from './decide-approval';
-export { PipelineApiError, serviceErrorName } from './pipeline-api-error';
+export { type DecisionRecord, decisionRecorder } from './decision-record';
+export {
+  ALREADY_HANDLED,
+  type ButtonDeps,
+  type ButtonPress,
+  CLICK_CLAIM_TTL_SECONDS,
+  currentPolicy,
+  mayPress,
+  type PolicySource,
+  type PressOutcome,
+  pressButton,
+  UNREADABLE_BUTTON,
+} from './press-button';
 export { type RetryStageInput, type RetryStageResult, type RetryTarget, retryStage } from './retry-stage';

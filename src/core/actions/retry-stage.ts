@@ -1,9 +1,11 @@
+// (core) Retry --> authorize --> GetPipelineState (still the latest execution?) --> RetryStageExecution --> an outcome
 import { shortExecutionId } from '../messages';
 import type { PipelineClient, StageRetryMode } from '../ports';
-import { type ActionFailure, type DecisionRecord, failureOfError, userOfRecord } from './action-outcome';
+import { type ActionFailure, failureOfError } from './action-outcome';
 import type { AuthorizationPolicy } from './authorization-policy';
 import { authorize } from './authorize';
 import type { ChatUser } from './chat-user';
+import { type DecisionRecord, decisionRecorder } from './decision-record';
 
 export interface RetryTarget {
   readonly pipeline: string;
@@ -18,6 +20,8 @@ export interface RetryStageInput {
   readonly policy: AuthorizationPolicy;
   readonly user: ChatUser;
   readonly target: RetryTarget;
+  /** Recorded in the decision ("Slack", "Teams"). */
+  readonly platformName?: string;
 }
 
 export type RetryStageResult = (
@@ -36,22 +40,16 @@ export type RetryStageResult = (
  * 3. RetryStageExecution with the button's execution id and mode.
  * Expected failures come back as outcomes, never thrown.
  */
-export async function retryStage({ client, policy, user, target }: RetryStageInput): Promise<RetryStageResult> {
+export async function retryStage(input: RetryStageInput): Promise<RetryStageResult> {
+  const { client, policy, user, target } = input;
   const authorization = authorize({ policy, action: 'retry', pipeline: target.pipeline, user });
-  const record = (outcome: DecisionRecord['outcome'], errorName?: string): DecisionRecord => ({
-    kind: 'pipewatch.decision',
-    action: 'retry',
-    pipeline: target.pipeline,
-    executionId: target.executionId,
-    stage: target.stage,
-    mode: target.mode,
-    user: userOfRecord(user),
-    allowed: authorization.allowed,
-    reason: authorization.reason,
-    ...(authorization.rule ? { ruleIndex: authorization.rule.index } : {}),
-    outcome,
-    ...(errorName ? { errorName } : {}),
-  });
+  const { pipeline, executionId, stage, mode } = target;
+  const record = decisionRecorder(
+    { action: 'retry', pipeline, executionId, stage, mode },
+    user,
+    authorization,
+    input.platformName,
+  );
   const fail = (failure: ActionFailure & { errorName?: string }): RetryStageResult => ({
     ok: false,
     code: failure.code,

@@ -1,3 +1,4 @@
+// (core) the commands a person can type, as data: subscribe, unsubscribe, list, status, help
 import type { Subscription } from '../subscriptions';
 
 export type CommandName = 'subscribe' | 'unsubscribe' | 'list' | 'status' | 'help';

@@ -1,3 +1,4 @@
+// (core) the text after /pipewatch --> tokenize --> a Command, or an InvalidCommandError with the usage line
 import { PipewatchError } from '../errors';
 import { InvalidSubscriptionError, parseSubscriptionArguments, RESOURCE_NAME } from '../subscriptions';
 import type { Command, CommandName } from './command';

@@ -1,12 +1,14 @@
+// (core) the text of a command --> words: quotes, typographic quotes and `--pattern`'s JSON
+
 /**
- * Splits the text of a slash command into words. Slack sends the text with `&`, `<` and `>`
- * escaped and, from phones and macOS, with typographic quotes; both are undone here so that
- * `--pattern {"source": ...}` and quoted words work however they were typed.
+ * Splits the text of a command into words. Phones and macOS type typographic quotes; they are
+ * read as plain quotes so that `--pattern {"source": ...}` and quoted words work however they
+ * were typed. A platform's own escaping (Slack's `&amp;`) is undone by its adapter first.
  *
  * `--pattern` takes the rest of the text as one word, because JSON holds spaces and quotes.
  */
 export function tokenize(text: string): string[] {
-  const normalised = unescapeSlack(text)
+  const normalised = text
     .replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"')
     .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'");
   const words: string[] = [];
@@ -47,9 +49,4 @@ export function tokenize(text: string): string[] {
 
 function isSpace(c: string): boolean {
   return /\s/.test(c);
-}
-
-/** Slack escapes exactly these three in command text (api.slack.com "Formatting text"). */
-export function unescapeSlack(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

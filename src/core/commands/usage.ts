@@ -1,3 +1,4 @@
+// (core) the command names, their usage lines, summaries and examples --> the help text
 import { SUBSCRIBE_USAGE } from '../subscriptions';
 import type { CommandName } from './command';
 

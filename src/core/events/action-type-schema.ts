@@ -1,3 +1,4 @@
+// (core) detail.type of an action event --> ActionType (owner, provider, category, version as a string)
 import * as z from '../zod';
 import { dropUndefined, optionalString } from './schema-helpers';
 

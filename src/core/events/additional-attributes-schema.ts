@@ -1,3 +1,4 @@
+// (core) additionalAttributes of a CodeStar Notifications event: failed stage and actions, as the service adds them
 import * as z from '../zod';
 import { optional, optionalNumber, optionalString } from './schema-helpers';
 

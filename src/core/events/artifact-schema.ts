@@ -1,3 +1,4 @@
+// (core) input-artifacts / output-artifacts entries of an action event --> Artifact (name, S3 location)
 import * as z from '../zod';
 import { dropUndefined, optional, optionalList } from './schema-helpers';
 

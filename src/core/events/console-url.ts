@@ -1,3 +1,4 @@
+// (core) region + pipeline + execution id --> the CodePipeline console link of the execution, never to another host
 /** What identifies an execution in the CodePipeline console. */
 export interface ExecutionLocation {
   readonly region: string;

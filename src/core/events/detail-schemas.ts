@@ -1,3 +1,4 @@
+// (core) the detail of pipeline, stage and action state-change events --> camelCase details; only identifiers required
 import * as z from '../zod';
 import { actionTypeSchema } from './action-type-schema';
 import { artifactListSchema } from './artifact-schema';

@@ -1,3 +1,4 @@
+// (core) the two envelopes an event arrives in: EventBridge (detail-type, id) and CodeStar Notifications (detailType)
 import * as z from '../zod';
 import { additionalAttributesSchema } from './additional-attributes-schema';
 import { nonEmptyString, optional, optionalList, optionalString } from './schema-helpers';

@@ -1,3 +1,4 @@
+// (core) detail.execution-result of an action event --> ExecutionResult: external id, URL, summary, error code
 import * as z from '../zod';
 import { type ExecutionSummary, parseExecutionSummary } from './execution-summary';
 import { dropUndefined, optionalString } from './schema-helpers';

@@ -1,3 +1,4 @@
+// (core) external-execution-summary: free text, or a source connection's JSON --> raw text plus commit message
 /**
  * `external-execution-summary` is free text ("Build terminated with state:
  * FAILED") for most providers, but CodeStar source connections put a

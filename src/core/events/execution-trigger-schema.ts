@@ -1,3 +1,4 @@
+// (core) detail.execution-trigger, in both its forms (trigger-type/detail, git commit fields) --> Trigger
 import * as z from '../zod';
 import { dropUndefined, optionalString } from './schema-helpers';
 

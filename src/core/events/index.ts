@@ -1,3 +1,4 @@
+// (core) public API of CodePipeline event parsing: schemas, parsePipelineEvent, states, console links
 /** Public API of CodePipeline event parsing. */
 
 export { type ActionType, actionTypeSchema } from './action-type-schema';

@@ -1,3 +1,4 @@
+// (core) InvalidPipelineEventError: the input is not a readable CodePipeline event; each JSON path and its problem
 import { PipewatchError } from '../errors';
 
 /** One problem found in an event: where (a JSON path such as `detail.execution-id`) and what. */
@@ -15,6 +16,9 @@ const MAX_ISSUES_IN_MESSAGE = 5;
  * `cause` keeps the original error (a zod `$ZodError` or a JSON SyntaxError).
  */
 export class InvalidPipelineEventError extends PipewatchError {
+  /** Spelled out: minified bundles rename classes. */
+  override readonly name = 'InvalidPipelineEventError';
+
   readonly code = 'INVALID_PIPELINE_EVENT' as const;
   readonly issues: readonly PipelineEventIssue[];
 

@@ -1,3 +1,4 @@
+// (core) zod issues --> path + message pairs an operator can read ("detail.execution-id: expected a string, got number")
 import type * as z from '../zod';
 import type { PipelineEventIssue } from './invalid-pipeline-event-error';
 

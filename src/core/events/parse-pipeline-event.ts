@@ -1,3 +1,4 @@
+// (core) raw event (object or JSON text, either envelope) --> envelope + detail schemas --> one typed PipelineEvent
 import type * as z from '../zod';
 import { actionDetailSchema, pipelineDetailSchema, stageDetailSchema } from './detail-schemas';
 import { codeStarNotificationEnvelopeSchema, eventBridgeEnvelopeSchema } from './envelope-schemas';

@@ -1,3 +1,4 @@
+// (core) pipeline ARNs --> partition, region, account, name; the event pipeline's own ARN among its resources
 /** The parts of a pipeline ARN: `arn:aws:codepipeline:us-west-2:123456789012:myPipeline`. */
 export interface PipelineArn {
   readonly arn: string;

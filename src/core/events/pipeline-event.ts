@@ -1,3 +1,4 @@
+// (core) the types of a parsed CodePipeline event: common envelope fields + pipeline, stage or action detail
 import type { AdditionalAttributes } from './additional-attributes-schema';
 import type { ActionDetail, PipelineDetail, StageDetail } from './detail-schemas';
 import type { InvalidPipelineEventError } from './invalid-pipeline-event-error';

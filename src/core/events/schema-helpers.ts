@@ -1,3 +1,4 @@
+// (core) zod building blocks of the event schemas: null read as absent, empty lists, non-empty strings, dropUndefined
 import * as z from '../zod';
 
 /**

@@ -1,3 +1,4 @@
+// (core) the documented states, levels, detail-types and action categories of CodePipeline events
 /**
  * The execution states CodePipeline reports at each level, as documented in the
  * CodePipeline user guide ("Monitoring CodePipeline events"). A state not listed

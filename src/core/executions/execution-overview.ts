@@ -1,3 +1,4 @@
+// (core) the types of what summariseExecution reads out of a state: headline, stages, failure, waiting approval
 import type { AlertStatus } from '../messages';
 import type { SeenEvent } from './execution-state';
 

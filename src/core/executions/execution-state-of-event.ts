@@ -1,3 +1,4 @@
+// (core) one PipelineEvent --> the ExecutionState it alone says: the unit mergeExecutionStates joins
 import type { ActionLevelEvent, PipelineEvent } from '../events';
 import { dropUndefined } from '../events/schema-helpers';
 import {

@@ -1,3 +1,4 @@
+// (core) ExecutionState: what pipewatch knows of one execution, merged from its events; one DynamoDB item as plain JSON
 import type { Trigger } from '../events';
 
 /**
@@ -39,7 +40,7 @@ export interface ExecutionState {
   /**
    * Optimistic-concurrency counter of the stored item. mergeEvent never
    * changes it (a merge is a pure function of the events, the counter is not);
-   * the StateStore writes `version + 1` on a conditional put that expects `version`.
+   * the ConversationStore writes `version + 1` on a conditional put that expects `version`.
    */
   readonly version: number;
 }
@@ -47,7 +48,7 @@ export interface ExecutionState {
 export const EXECUTION_STATE_SCHEMA = 1;
 
 /**
- * How many event ids a state keeps. De-duplication proper is the StateStore's
+ * How many event ids a state keeps. De-duplication proper is the ConversationStore's
  * claim on each event id; these let a reader see which events made the state,
  * and bound the item size (an execution of a 5-stage pipeline emits ~40 events,
  * a retry a dozen more; DynamoDB items are capped at 400 KB).

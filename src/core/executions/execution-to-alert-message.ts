@@ -1,3 +1,4 @@
+// (core) ExecutionState --> summariseExecution --> the AlertMessage of the whole execution, updated in place as events arrive
 import { executionConsoleUrl } from '../events';
 import {
   type AlertAction,

@@ -1,3 +1,4 @@
+// (core) public API of execution state: merging events order-independently, and what to show about an execution
 /** Public API of execution state: merging events order-independently, and what to show about an execution. */
 export { ExecutionMismatchError } from './execution-mismatch-error';
 export type {

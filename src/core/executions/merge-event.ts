@@ -1,3 +1,4 @@
+// (core) an execution's state + one event --> the merged state, the same for any order and duplicates of the events
 import type { PipelineEvent } from '../events';
 import type { ExecutionState } from './execution-state';
 import { executionStateOfEvent } from './execution-state-of-event';

@@ -1,5 +1,6 @@
+// (core) two states of one execution --> their join (commutative, associative, idempotent), field by field
+import { canonicalJson } from '../canonical-json';
 import type { Trigger } from '../events';
-import { canonicalJson } from '../events/event-id';
 import { dropUndefined } from '../events/schema-helpers';
 import { ExecutionMismatchError } from './execution-mismatch-error';
 import {

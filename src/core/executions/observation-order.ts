@@ -1,4 +1,5 @@
-import { canonicalJson } from '../events/event-id';
+// (core) which of two observations is newer: time, then attempt, then an ending over a start, then a fixed tiebreak
+import { canonicalJson } from '../canonical-json';
 import type { Observation, StatusRecord } from './execution-state';
 
 /**

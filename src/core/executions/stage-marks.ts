@@ -1,3 +1,4 @@
+// (core) a stage's state --> its plain-Unicode mark in a progress line (✓ ✗ … ■ ? –)
 /**
  * Marks for a stage in a progress line ("Source ✓ · Build ✗ · Approval … · Prod –").
  * Plain Unicode, no platform emoji codes: every renderer shows them as they are.

@@ -1,3 +1,4 @@
+// (core) ExecutionState --> ExecutionOverview: headline, stage progress, running stage, failure, waiting approval
 import { presentState } from '../messages';
 import type {
   ExecutionFailure,

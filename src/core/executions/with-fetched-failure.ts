@@ -1,3 +1,4 @@
+// (core) failure details read from the CodePipeline API --> the state's fetchedFailure, the newest event's winning
 import type { ExecutionState, FailureRecord, Observation } from './execution-state';
 import { newer } from './observation-order';
 

@@ -1,3 +1,4 @@
+// (core) an event or an execution's situation --> the alert's buttons: approve/reject, retry (two modes), console link
 import type { PipelineEvent } from '../events';
 import { consoleUrlOf } from './alert-links';
 import type { ActionTarget, AlertAction, AlertEnrichment } from './alert-message';

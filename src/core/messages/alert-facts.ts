@@ -1,3 +1,4 @@
+// (core) an event --> the alert's facts in display order: where, trigger or commit, error, attempt, other region/account
 import type { ActionLevelEvent, PipelineEvent, Trigger } from '../events';
 import type { AlertEnrichment, AlertFact } from './alert-message';
 import { arnResource, firstLine, shortExecutionId, shortRevisionId } from './text-helpers';

@@ -1,3 +1,4 @@
+// (core) an event --> the alert's links: the execution in the AWS console, then the provider's page (build log, ...)
 import { executionConsoleUrl, type PipelineEvent } from '../events';
 import type { AlertEnrichment, AlertLink } from './alert-message';
 import { isWebUrl } from './text-helpers';

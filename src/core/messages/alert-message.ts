@@ -1,3 +1,4 @@
+// (core) AlertMessage: the neutral alert any chat platform renders (title, status, facts, links, buttons), raw text
 import type { Level } from '../events';
 
 /**

@@ -1,3 +1,4 @@
+// (core) one PipelineEvent + what was learnt later --> buildAlertMessage --> the neutral AlertMessage; pure
 import type { PipelineEvent } from '../events';
 import { alertActions } from './alert-actions';
 import { alertFacts } from './alert-facts';

@@ -1,3 +1,4 @@
+// (core) public API of the neutral alert message: building it, its parts, its text rendering and text helpers
 /** Public API of the neutral alert message. */
 export { alertActions, alertButtons } from './alert-actions';
 export { alertFacts, triggerFacts } from './alert-facts';
@@ -16,4 +17,4 @@ export type {
 export { buildAlertMessage } from './build-alert-message';
 export { renderAlertText } from './render-alert-text';
 export { describeState, presentState } from './state-presentation';
-export { isWebUrl, shortExecutionId } from './text-helpers';
+export { isWebUrl, shortExecutionId, truncateText, wellFormed } from './text-helpers';

@@ -1,3 +1,4 @@
+// (core) AlertMessage --> plain text for a terminal (pipewatch render --format text), control characters made visible
 import type { AlertAction, AlertMessage } from './alert-message';
 
 /**

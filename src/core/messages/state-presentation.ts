@@ -1,3 +1,4 @@
+// (core) a state (and whether it is an approval's) --> label, verb and severity; an unknown state says so
 import type { PipelineEvent } from '../events';
 import type { AlertStatus, Severity } from './alert-message';
 

@@ -1,3 +1,4 @@
+// (core) text shortenings of the alert builders: short ids, first lines, ARN ends, web-only URLs, safe truncation
 /** Small text shortenings shared by the alert builders. Output stays raw (no escaping). */
 
 /** The first 8 characters of an execution id: enough to tell executions apart in a channel. */
@@ -32,4 +33,21 @@ export function isWebUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * At most `max` UTF-16 code units, ending in "…" when cut, never splitting a
+ * surrogate pair (half an emoji is not valid UTF-8 on the wire).
+ */
+export function truncateText(text: string, max: number, ellipsis = '…'): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - ellipsis.length);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}${ellipsis}`.slice(0, max);
+}
+
+/** Lone surrogates (from a broken client) replaced by U+FFFD, as String.prototype.toWellFormed does (ES2024). */
+export function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }

@@ -1,3 +1,6 @@
+// (core) ChatDeliveryError: a chat platform refused a post; transient (EventBridge retries) or permanent (dropped)
+import { PipewatchError } from '../errors';
+
 /**
  * Whether trying again can help: `transient` (rate limited, 5xx, network) makes the notify
  * path throw so that EventBridge retries the delivery; `permanent` (the channel is gone, the bot
@@ -6,8 +9,10 @@
 export type ChatDeliveryErrorKind = 'permanent' | 'transient';
 
 /** A chat platform refused or failed a post, update or reply. Adapters throw it; `cause` is the original. */
-export class ChatDeliveryError extends Error {
+export class ChatDeliveryError extends PipewatchError {
+  /** Spelled out: minified bundles rename classes. */
   override readonly name = 'ChatDeliveryError';
+
   /** From a rate limit: when the platform accepts calls again. */
   readonly retryAfterSeconds?: number;
 

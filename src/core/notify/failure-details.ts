@@ -1,3 +1,4 @@
+// (core) a FAILED without a reason --> ListActionExecutions + GetPipelineExecution --> the failure's details, best effort
 import type { PipelineEvent } from '../events';
 import { type ExecutionState, type FailureRecord, type Observation, summariseExecution } from '../executions';
 import type { ActionExecutionView, Log, PipelineClient } from '../ports';

@@ -1,3 +1,4 @@
+// (core) public API of the notify path's use case: an event in, one chat message per (channel, execution) out
 /** Public API of the notify path's use case: an event in, one chat message per (channel, execution) out. */
 export { ChatDeliveryError, type ChatDeliveryErrorKind, isChatDeliveryError } from './chat-delivery-error';
 export { type FailureDetails, fetchFailureDetails, needsFailureDetails } from './failure-details';

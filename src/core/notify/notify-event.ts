@@ -1,5 +1,8 @@
+// (core) notify use case: event --> parse --> claim --> merge into the (channel, execution) record --> render under a lock
 // handler --> notifyEvent (use case) --> ports: ConversationStore, ChatPoster, PipelineClient
 import { randomUUID } from 'node:crypto';
+import { type ChannelRef, channelLabel } from '../channels';
+import { PipewatchError } from '../errors';
 import { type PipelineEvent, safeParsePipelineEvent } from '../events';
 import {
   type ExecutionOverviewOptions,
@@ -19,7 +22,6 @@ import type {
   PipelineClient,
   PostedReply,
 } from '../ports';
-import type { ChannelRef } from '../subscriptions';
 import { ChatDeliveryError } from './chat-delivery-error';
 import { errorFields, type FailureDetails, fetchFailureDetails, needsFailureDetails } from './failure-details';
 import { type ThreadReply, threadReplies } from './thread-replies';
@@ -85,8 +87,11 @@ export type NotifyOutcome =
   | { readonly status: 'undeliverable'; readonly code: string };
 
 /** Too many concurrent writers: thrown (a transient failure) so that EventBridge delivers the event again. */
-export class ConversationContentionError extends Error {
+export class ConversationContentionError extends PipewatchError {
+  /** Spelled out: minified bundles rename classes. */
   override readonly name = 'ConversationContentionError';
+
+  readonly code = 'CONVERSATION_CONTENTION' as const;
 }
 
 /**
@@ -426,8 +431,4 @@ function backoffMs(attempt: number, random: () => number): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function channelLabel(channel: ChannelRef): string {
-  return `${channel.platform}:${channel.workspace}/${channel.channel}`;
 }

@@ -1,4 +1,6 @@
+// (core) an execution's merged state --> the thread replies it calls for (failed stage, waiting approval), each keyed and fingerprinted
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json';
 import {
   type ExecutionOverviewOptions,
   type ExecutionState,
@@ -46,19 +48,6 @@ export function replyFingerprint(message: AlertMessage): string {
   const { title, status, summary, facts, links, actions } = message;
   const shown = canonicalJson({ title, status, summary: summary ?? null, facts, links, actions });
   return createHash('sha256').update(shown).digest('base64url').slice(0, 22);
-}
-
-/** JSON with object keys sorted at every depth (undefined properties dropped, as JSON.stringify does). */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, entry: unknown) => {
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return entry;
-    const record = entry as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(record)
-        .sort()
-        .map((name) => [name, record[name]]),
-    );
-  });
 }
 
 function replyMessages(

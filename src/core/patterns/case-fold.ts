@@ -1,3 +1,4 @@
+// (core) case folding for equals-ignore-case and its prefix/suffix forms of EventBridge patterns
 /**
  * Case folding for `equals-ignore-case` and its prefix/suffix forms. event-ruler
  * accepts, per character, the lower- or upper-case form of the pattern's

@@ -1,3 +1,4 @@
+// (core) cidr blocks of event patterns: text --> IPv4/IPv6 block (or EventBridge's reason), and address-in-block tests
 import { type IpBytes, parseIpAddress } from './ip-address';
 
 /**

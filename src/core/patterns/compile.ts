@@ -1,3 +1,4 @@
+// (core) a validated event pattern --> sub-rules per $or combination --> a matcher with EventBridge's matching semantics
 import { type CompiledLeaf, compileLeaf } from './leaf-test';
 import type { EventPattern, LeafCondition, PatternObjectNode } from './pattern-ast';
 import { parseEventPattern, type ValidateEventPatternOptions } from './validate';

@@ -1,3 +1,4 @@
+// (core) public API of EventBridge event patterns: validating, compiling, matching, and an index of many patterns
 export { type CompiledEventPattern, compileEventPattern, matchesEventPattern } from './compile';
 export { InvalidEventPatternError } from './invalid-event-pattern-error';
 export type { EventPattern, JsonValue } from './pattern-ast';

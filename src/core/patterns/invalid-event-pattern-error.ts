@@ -1,3 +1,4 @@
+// (core) InvalidEventPatternError: a pattern EventBridge would reject, worded like InvalidEventPatternException
 import { PipewatchError } from '../errors';
 
 /**
@@ -6,6 +7,9 @@ import { PipewatchError } from '../errors';
  * a user who pasted a pattern sees the reason AWS would give them.
  */
 export class InvalidEventPatternError extends PipewatchError {
+  /** Spelled out: minified bundles rename classes. */
+  override readonly name = 'InvalidEventPatternError';
+
   readonly code = 'INVALID_EVENT_PATTERN' as const;
   /** The reason alone, without the "Event pattern is not valid." preamble. */
   readonly reason: string;

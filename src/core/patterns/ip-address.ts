@@ -1,3 +1,4 @@
+// (core) strict IPv4/IPv6 text --> bytes, and canonical forms, so patterns compare IP addresses as addresses
 /**
  * Strict IPv4 / IPv6 parsing into bytes. EventBridge compares a pattern string
  * that is an IP address as an address (so `2400:6500:FF00::36FB:1F80` equals

@@ -1,3 +1,4 @@
+// (core) a field's list of pattern conditions (exact, prefix, numeric, cidr, anything-but, ...) --> one leaf predicate
 import { foldCase } from './case-fold';
 import { cidrContains } from './cidr';
 import { canonicalIpOf, parseIpAddress } from './ip-address';

@@ -1,3 +1,4 @@
+// (core) numbers as EventBridge compares them: fixed-point keys exact to six decimals within ±5e9, and numeric ranges
 /**
  * Numbers as EventBridge compares them. event-ruler (the matcher EventBridge is
  * built on) turns every number into a fixed-point key, `floor(1e6 * (5e9 + n))`,

@@ -1,3 +1,4 @@
+// (core) the validated shape of an event pattern (fields, leaf conditions, $or): what validate proves and compile consumes
 import type { CidrBlock } from './cidr';
 import type { NumericRange } from './numbers';
 import type { WildcardPattern } from './wildcard';

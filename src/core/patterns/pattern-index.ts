@@ -1,3 +1,4 @@
+// (core) one event --> the matching patterns among many (one per rule), filed by an indexed leaf, then verified; exact
 import {
   type CompiledEventPattern,
   type CompiledField,

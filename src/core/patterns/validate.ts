@@ -1,3 +1,4 @@
+// (core) an event pattern (JSON text or value) --> every check EventBridge makes at PutRule, in its words --> the syntax tree
 import { parseCidr } from './cidr';
 import { InvalidEventPatternError } from './invalid-event-pattern-error';
 import { comparableNumber, NUMBER_LIMIT, type NumericRange } from './numbers';

@@ -1,3 +1,4 @@
+// (core) wildcard values of event patterns: text --> literal pieces between stars (or the reason), linear-time matching
 /**
  * EventBridge `wildcard` values: `*` matches any run of characters (empty too,
  * `/` too), `\*` is a literal star and `\\` a literal backslash. Matching is

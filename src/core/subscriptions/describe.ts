@@ -1,3 +1,4 @@
+// (core) a Subscription --> the one line a person reads in list and in the rule's description
 import type { Level } from '../events/states';
 import type { FilterSubscription, PipelineSelector, Subscription } from './subscription';
 

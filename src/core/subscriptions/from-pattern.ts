@@ -1,5 +1,6 @@
+// (core) a rule's event pattern --> the Subscription it came from: a filter when subscribe built it, else a pattern
 import { DETAIL_TYPES, LEVELS, type Level } from '../events/states';
-import { canonicalJson } from './canonical-json';
+import { canonicalPatternJson } from './canonical-pattern-json';
 import { buildFilterSubscription } from './parse-arguments';
 import { restrictToCodePipeline } from './pattern-subscription';
 import type { PipelineSelector, Subscription } from './subscription';
@@ -13,7 +14,8 @@ import { toEventPattern } from './to-pattern';
 export function fromEventPattern(pattern: unknown): Subscription {
   const parsed: unknown = typeof pattern === 'string' ? safeJson(pattern) : pattern;
   const filter = asFilter(parsed);
-  if (filter !== undefined && canonicalJson(toEventPattern(filter)) === canonicalJson(parsed)) return filter;
+  if (filter !== undefined && canonicalPatternJson(toEventPattern(filter)) === canonicalPatternJson(parsed))
+    return filter;
   return restrictToCodePipeline(parsed);
 }
 

@@ -1,4 +1,6 @@
-export { canonicalJson } from './canonical-json';
+// (core) public API of subscriptions: arguments <--> Subscription <--> event pattern, rule names, descriptions
+export type { ChannelRef } from '../channels';
+export { canonicalPatternJson } from './canonical-pattern-json';
 export { describeSubscription } from './describe';
 export { InvalidSubscriptionError } from './errors';
 export { fromEventPattern } from './from-pattern';
@@ -10,7 +12,6 @@ export {
 } from './parse-arguments';
 export { CODEPIPELINE_SOURCE, restrictToCodePipeline } from './pattern-subscription';
 export {
-  type ChannelRef,
   channelRulePrefix,
   RULE_NAME,
   ruleNameFor,

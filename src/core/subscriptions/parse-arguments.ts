@@ -1,3 +1,4 @@
+// (core) the words after subscribe --> a Subscription (pipelines, states, --stage/--action/--category/--level), or --pattern
 import { ACTION_CATEGORIES, LEVELS, type Level, STATES_BY_LEVEL } from '../events/states';
 import { InvalidSubscriptionError } from './errors';
 import { restrictToCodePipeline } from './pattern-subscription';

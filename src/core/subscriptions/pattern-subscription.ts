@@ -1,3 +1,4 @@
+// (core) a power user's --pattern --> validated and restricted to source aws.codepipeline --> a PatternSubscription
 import { InvalidEventPatternError, validateEventPattern } from '../patterns';
 import { InvalidSubscriptionError } from './errors';
 import type { PatternSubscription } from './subscription';

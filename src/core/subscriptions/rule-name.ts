@@ -1,12 +1,7 @@
+// (core) subscription rule names: deterministic from (channel, pattern), one name prefix per channel
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
-
-/** Where a subscription posts: a channel of a chat platform's workspace (team / tenant). */
-export interface ChannelRef {
-  platform: string;
-  workspace: string;
-  channel: string;
-}
+import type { ChannelRef } from '../channels';
+import { canonicalPatternJson } from './canonical-pattern-json';
 
 /** EventBridge's rule-name rule. */
 export const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
@@ -32,7 +27,7 @@ export function channelRulePrefix(channel: ChannelRef): string {
 /** The short id a person types in `unsubscribe <id>`. */
 export function subscriptionIdFor(channel: ChannelRef, pattern: unknown): string {
   return hash(
-    `${channel.platform}\u0000${channel.workspace}\u0000${channel.channel}\u0000${canonicalJson(pattern)}`,
+    `${channel.platform}\u0000${channel.workspace}\u0000${channel.channel}\u0000${canonicalPatternJson(pattern)}`,
     SUBSCRIPTION_ID_LENGTH,
   );
 }

@@ -1,3 +1,4 @@
+// (core) Subscription: a filter (pipeline selectors, levels, states, stage, action, categories) or a raw pattern
 import type { Level } from '../events/states';
 
 /**

@@ -1,3 +1,4 @@
+// (core) a Subscription --> the subscribe arguments that give it back, for list and unsubscribe <same arguments>
 import { buildFilterSubscription } from './parse-arguments';
 import type { FilterSubscription, PipelineSelector, Subscription } from './subscription';
 

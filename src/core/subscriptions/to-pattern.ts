@@ -1,3 +1,4 @@
+// (core) a Subscription --> the EventBridge event pattern PutRule receives, refused above the pattern size quota
 import { DETAIL_TYPES } from '../events/states';
 import { MAX_EVENT_PATTERN_LENGTH } from '../patterns';
 import { InvalidSubscriptionError } from './errors';

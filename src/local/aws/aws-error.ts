@@ -1,3 +1,4 @@
+// (local AWS) AwsServiceError: an error in the AWS JSON protocol's shape, so the real SDK raises its typed exception
 /**
  * An error answered in the AWS JSON protocol's error shape (`{"__type": ..., "message": ...}`),
  * so the real SDK raises its typed exception (e.g. `ResourceNotFoundException`).

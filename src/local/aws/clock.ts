@@ -1,3 +1,4 @@
+// (local AWS) time of the local AWS: a real clock with a speed factor, or a manual one tests advance step by step
 /**
  * Time for the local AWS. The pipeline simulator runs on it so that tests step a manual clock
  * and are deterministic, while `npm start` runs on real time with a speed factor.

@@ -1,3 +1,4 @@
+// (local AWS) DynamoDB on loopback: dynalite's request handler behind the local AWS endpoint, tables kept in DIR/dynamodb
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
 import dynalite from 'dynalite';

@@ -1,3 +1,4 @@
+// (local AWS) Lambda functions registered in-process by ARN: a rule target's ARN --> the function the local EventBridge invokes
 /**
  * Lambda functions of the local AWS, registered in-process by ARN. A rule target whose ARN is
  * registered here is invoked as Lambda would invoke it: with the (transformed) event as its

@@ -1,3 +1,4 @@
+// (local AWS) a local service's state <--> one JSON file under --data DIR, written atomically; in memory without a directory
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 

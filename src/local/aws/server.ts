@@ -1,3 +1,4 @@
+// (local AWS) one loopback HTTP endpoint: X-Amz-Target --> EventBridge, CodePipeline, SSM (AWS JSON protocol) or DynamoDB (dynalite)
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

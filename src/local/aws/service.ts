@@ -1,3 +1,4 @@
+// (local AWS) one service of the local AWS: its JSON-protocol target prefix, and operation + request body --> response body
 /**
  * One AWS service of the local AWS: the JSON-protocol target prefix it answers
  * (`AWSEvents`, `CodePipeline_20150709`) and its operations. An operation takes the parsed

@@ -1,3 +1,4 @@
+// (local channel page) a Slack-like page in the browser: what pipewatch posted, and clicks/commands --> signed requests --> the Slack function
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// (local channel page) public API of the channel page: the page handler, the pipeline panel, signed Slack requests
 export {
   CHANNEL_PAGE_PATH,
   type ChannelPageChannel,

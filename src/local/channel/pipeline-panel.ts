@@ -1,3 +1,4 @@
+// (local channel page) the page's pipeline panel: list, state and start pipelines (one action set to fail) over the CodePipeline simulator
 import type { LocalCodePipeline } from '../aws/codepipeline/local-codepipeline';
 
 /**

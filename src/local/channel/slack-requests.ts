@@ -1,3 +1,4 @@
+// (local channel page) a page action --> a signed Slack body in an API Gateway v2 event --> the Slack function --> its answer read back
 import { createHash, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { signSlackRequest } from '../slack/sign-request';

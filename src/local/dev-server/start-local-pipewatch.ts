@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
@@ -10,23 +11,24 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { type App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { notifyAppFromEnvironment } from '../../app/notify-app';
+import { slackDepsFor } from '../../app/slack/slack-deps';
+import { slackAppFromEnvironment } from '../../app/slack-app';
 import { awsErrorName } from '../../aws/aws-error-name';
-import { awsClientConfig, createEventBridgeClient } from '../../aws/clients';
-import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
-import { DynamoDbClickClaims } from '../../aws/dynamodb-click-claims';
+import {
+  awsClientConfig,
+  createCodePipelineClient,
+  createDynamoDbClient,
+  createEventBridgeClient,
+} from '../../aws/clients';
 import { createTableInput } from '../../aws/dynamodb-conversation-store';
-import { EventBridgeRuleStore } from '../../aws/eventbridge-rule-store';
-import { AwsJsonClient, CODEPIPELINE, DYNAMODB, SSM } from '../../aws/json-client';
 import { SecretParameters } from '../../aws/ssm-secrets';
 import { ConfigurationError } from '../../config/environment';
 import { type AuthorizationPolicy, parseAuthorizationPolicy } from '../../core/actions';
 import type { Logger } from '../../log/logger';
-import { createNotifyHandler, notifyDepsFor } from '../../notify/create-notify-handler';
 import { createSlackApp } from '../../slack/app/create-slack-app';
 import type { SlackAppDeps } from '../../slack/app/deps';
-import { createSlackLambdaHandler } from '../../slack/app/lambda-handler';
 import { type Clock, type LocalAws, startLocalAws } from '../aws';
 import {
   CHANNEL_PAGE_PATH,
@@ -166,7 +168,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       mode.slack.kind === 'socket' ? mode.slack.botToken : `xoxb-local-${randomBytes(12).toString('hex')}`;
     await putSecret(clients.ssm, SIGNING_SECRET_PARAM, signingSecret);
     await putSecret(clients.ssm, BOT_TOKEN_PARAM, botToken);
-    const secrets = new SecretParameters({ client: clients.json.ssm });
+    const secrets = new SecretParameters({ client: clients.ssm });
 
     let slack: LocalSlack | undefined;
     let page: ChannelPageHandler | undefined;
@@ -188,45 +190,33 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     }
     const slackApiUrl = slack?.apiUrl;
 
-    // --- the notify function: the rules' target ---------------------------------------------------
-    const notify = createNotifyHandler(
-      notifyDepsFor({
-        dynamo: clients.json.dynamo,
-        tableName: TABLE_NAME,
-        codePipeline: clients.json.codePipeline,
-        region: aws.region,
-        slack: { token: await secrets.get(BOT_TOKEN_PARAM), ...(slackApiUrl === undefined ? {} : { slackApiUrl }) },
-        log: log.child({ function: 'notify' }),
-      }),
-    );
+    // --- the notify function: the rules' target, composed as deployed (src/app/notify-app.ts) --------
+    // The same environment serverless.yml gives the functions; the clients point at the local AWS.
+    const environment: NodeJS.ProcessEnv = {
+      AWS_REGION: aws.region,
+      PIPEWATCH_TABLE: TABLE_NAME,
+      PIPEWATCH_EVENT_BUS: BUS_NAME,
+      PIPEWATCH_NOTIFY_FUNCTION_ARN: notifyArn,
+      PIPEWATCH_SLACK_SIGNING_SECRET_PARAM: SIGNING_SECRET_PARAM,
+      PIPEWATCH_SLACK_BOT_TOKEN_PARAM: BOT_TOKEN_PARAM,
+      ...(slackApiUrl === undefined ? {} : { PIPEWATCH_SLACK_API_URL: slackApiUrl }),
+      ...(slack === undefined
+        ? {}
+        : { PIPEWATCH_SLACK_BOT_ID: slack.workspace.botId, PIPEWATCH_SLACK_BOT_USER_ID: slack.workspace.botUserId }),
+    };
+    const notify = notifyAppFromEnvironment(environment, { clients, log: log.child({ function: 'notify' }) });
     aws.lambdas.register(notifyArn, async (event) => {
-      const outcome = await notify(event);
+      notify.prefetchSecrets();
+      const outcome = await notify.handler(event);
       log.debug('notify', { outcome });
       return outcome;
     });
     cleanups.push(() => aws.lambdas.unregister(notifyArn));
 
-    // --- the Slack function ---------------------------------------------------------------------
-    const pipelines = new CodePipelinePipelineClient({ client: clients.json.codePipeline, region: aws.region });
-    const deps: SlackAppDeps = {
-      rules: new EventBridgeRuleStore({ client: clients.eventBridge, busName: BUS_NAME, targetArn: notifyArn }),
-      pipelines,
-      clicks: new DynamoDbClickClaims({ client: clients.json.dynamo, tableName: TABLE_NAME }),
-      policy,
-      log: log.child({ function: 'slack' }),
-    };
-
+    // --- the Slack function (src/app/slack-app.ts), policy from local/authorization.json ---------
+    const slackLog = log.child({ function: 'slack' });
     if (slack !== undefined) {
-      const handler = createSlackLambdaHandler({
-        signingSecret: await secrets.get(SIGNING_SECRET_PARAM),
-        bot: {
-          botToken: await secrets.get(BOT_TOKEN_PARAM),
-          botId: slack.workspace.botId,
-          botUserId: slack.workspace.botUserId,
-        },
-        slackApiUrl: slack.apiUrl,
-        deps,
-      });
+      const handler = slackAppFromEnvironment(environment, { clients, log: slackLog, policy });
       page = createChannelPage({
         slack,
         invokeSlack: handler,
@@ -246,6 +236,15 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     }
 
     const socket = mode.slack as Extract<RunMode['slack'], { kind: 'socket' }>;
+    const deps = slackDepsFor({
+      ...clients,
+      region: aws.region,
+      busName: BUS_NAME,
+      notifyFunctionArn: notifyArn,
+      tableName: TABLE_NAME,
+      policy,
+      log: slackLog,
+    });
     await startSocketModeApp(socket, deps, log, cleanups);
     return { url: undefined, aws, slack: undefined, mode, slackApiUrl: undefined, stop };
   } catch (error) {
@@ -296,39 +295,34 @@ async function startAgainstRealAws(
   const deployed = mode.deployed;
   if (deployed === undefined || mode.slack.kind !== 'socket')
     throw new ConfigurationError('--aws real needs real Slack');
-  const eventBridge = createEventBridgeClient();
-  cleanups.push(() => eventBridge.destroy());
-  // The developer's own credentials and region, as the SDK finds them (profile, SSO, environment).
-  const region = await eventBridge.config.region();
-  const credentials = defaultProvider();
-  const codePipeline = new AwsJsonClient({ service: CODEPIPELINE, region, credentials });
-  const dynamo = new AwsJsonClient({ service: DYNAMODB, region, credentials });
-  const pipelines = new CodePipelinePipelineClient({ client: codePipeline });
-  const deps: SlackAppDeps = {
-    rules: new EventBridgeRuleStore({
-      client: eventBridge,
-      busName: deployed.eventBus,
-      targetArn: deployed.notifyFunctionArn,
-    }),
-    pipelines,
-    pipelinesIn: (region) => pipelines.inRegion(region),
-    clicks: new DynamoDbClickClaims({ client: dynamo, tableName: deployed.table }),
+  // The developer's own credentials and region, as the SDK's default chain finds them (profile, SSO, environment).
+  const clients = {
+    eventBridge: createEventBridgeClient(),
+    codePipeline: createCodePipelineClient(),
+    dynamo: createDynamoDbClient(),
+  };
+  cleanups.push(() => {
+    for (const client of Object.values(clients)) client.destroy();
+  });
+  const deps = slackDepsFor({
+    ...clients,
+    busName: deployed.eventBus,
+    notifyFunctionArn: deployed.notifyFunctionArn,
+    tableName: deployed.table,
     policy,
     log: options.log.child({ function: 'slack' }),
-  };
+  });
   options.log.info('using the deployed stack', { bus: deployed.eventBus, table: deployed.table });
   await startSocketModeApp(mode.slack, deps, options.log, cleanups);
   return { url: undefined, aws: undefined, slack: undefined, mode, slackApiUrl: undefined, stop };
 }
 
 interface LocalClients {
-  /** The handlers' EventBridge client (the SDK's). */
+  /** The handlers' clients (the AWS SDK's), and what `serverless deploy` does here (CreateTable, PutParameter). */
   eventBridge: EventBridgeClient;
-  /** What `serverless deploy` does here (CreateTable, PutParameter): the SDK's clients. */
+  codePipeline: CodePipelineClient;
   dynamo: DynamoDBClient;
   ssm: SSMClient;
-  /** The handlers' DynamoDB, CodePipeline and SSM clients (src/aws/json-client.ts). */
-  json: { dynamo: AwsJsonClient; codePipeline: AwsJsonClient; ssm: AwsJsonClient };
   destroy(): void;
 }
 
@@ -338,17 +332,12 @@ function localClients(aws: LocalAws): LocalClients {
   const config = { ...awsClientConfig({ region: aws.region }), endpoint: aws.endpoint, credentials };
   const sdk = {
     eventBridge: new EventBridgeClient(config),
+    codePipeline: new CodePipelineClient(config),
     dynamo: new DynamoDBClient(config),
     ssm: new SSMClient(config),
   };
-  const json = { region: aws.region, endpoint: aws.endpoint, credentials };
   return {
     ...sdk,
-    json: {
-      dynamo: new AwsJsonClient({ ...json, service: DYNAMODB }),
-      codePipeline: new AwsJsonClient({ ...json, service: CODEPIPELINE }),
-      ssm: new AwsJsonClient({ ...json, service: SSM }),
-    },
     destroy() {
       for (const client of Object.values(sdk)) client.destroy();
     },

@@ -1,3 +1,4 @@
+// (local Slack) blocks of a message or modal --> Slack's limits and known keys --> errors worded like Slack's, with a JSON pointer
 /**
  * Block Kit validation with Slack's limits (see /work/shared/reference/slack-limits.md). Errors read
  * like Slack's: `must be less than 151 characters [json-pointer:/blocks/0/text/text]` — the pointer

@@ -1,3 +1,4 @@
+// (local Slack) injected failures for tests: rate limits, Slack errors and HTTP 5xx on chosen methods, for a number of calls
 /**
  * Injected failures for tests: rate limits, Slack errors and HTTP 5xx on chosen methods, each for a
  * number of calls. `method` is a Web API method name (`chat.postMessage`), `response_url` for POSTs

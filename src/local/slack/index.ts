@@ -1,3 +1,4 @@
+// (local Slack) public API of the local Slack: startLocalSlack, the workspace, faults, request signing, its types
 export { type Fault, SlackFaults } from './faults';
 export { formatTs, TS_PATTERN } from './message-ts';
 export { WARNING_LONG_TEXT, WARNING_MISSING_TEXT } from './methods/message-content';

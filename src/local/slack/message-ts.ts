@@ -1,3 +1,4 @@
+// (local Slack) message timestamps as Slack makes them ("<seconds>.<6 digits>"), unique and strictly increasing
 /**
  * Message timestamps as Slack makes them: `"<seconds>.<6 digits>"`, unique per workspace and strictly
  * increasing even when two messages are posted in the same microsecond (ts is a message's id).

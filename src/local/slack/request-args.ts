@@ -1,3 +1,4 @@
+// (local Slack) a Web API request (form or JSON body, query, token) --> one argument record, checked with zod as Slack would
 import { z } from 'zod';
 import { invalidArguments, missingArgument, SlackApiError } from './slack-api-error';
 

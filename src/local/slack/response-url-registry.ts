@@ -1,3 +1,4 @@
+// (local Slack) the response URLs handed out, each usable 5 times within 30 minutes, as Slack allows
 import { randomBytes } from 'node:crypto';
 
 /** Slack: "These responses can be sent up to 5 times within 30 minutes of receiving the payload." */

@@ -1,3 +1,4 @@
+// (local Slack) a POST to a response URL --> ephemeral, in_channel, replace_original or delete_original, as Slack acts on it
 import { z } from 'zod';
 import { TS_PATTERN } from './message-ts';
 import { readMessageContent } from './methods/message-content';

@@ -1,3 +1,4 @@
+// (local Slack) a loopback Slack: /api/<method> --> auth, arguments, faults --> the local workspace; response URLs; other paths to a fallback
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { header, listen, readBody } from '../http';

@@ -1,3 +1,4 @@
+// (local Slack) slash command and interaction payloads --> the signed form bodies Slack sends the app (v0 HMAC signature)
 import { createHmac } from 'node:crypto';
 import type { BlockAction, ViewSubmitAction } from '@slack/bolt';
 

@@ -1,3 +1,4 @@
+// (local Slack) SlackApiError: a Web API error answered as {ok: false, error}, with invalid_arguments / missing_argument details
 /**
  * A Web API error. Slack answers errors with HTTP 200 and `{ok: false, error}` (plus details such as
  * `errors` or `response_metadata.messages`), so `@slack/web-api` raises a `WebAPIPlatformError`.

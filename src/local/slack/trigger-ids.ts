@@ -1,3 +1,4 @@
+// (local Slack) the trigger ids handed out with commands and clicks: views.open exchanges one, once, within 3 seconds
 import { randomBytes } from 'node:crypto';
 
 /** Slack: "Triggers expire in three seconds" and "may only be used once". */

@@ -1,3 +1,4 @@
+// (local Slack) the shapes the local Slack keeps: channels, users, groups, messages with revisions, ephemerals, views, calls
 /**
  * The shapes the local Slack keeps. Blocks are kept as sent (after validation) so that tests can
  * compare them with what the renderer produced; Slack itself would add generated `block_id`s.

@@ -1,3 +1,4 @@
+// (local Slack) a modal for views.open / views.update --> Slack's limits and keys --> errors pointing into /view
 import {
   BlockErrors,
   checkString,

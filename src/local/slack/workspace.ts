@@ -1,3 +1,4 @@
+// (local Slack) the local workspace's state: channels, messages and threads, ephemerals, views, a call log; changes announced
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { MessageTsClock } from './message-ts';

@@ -1,7 +1,7 @@
 // (Slack adapter) the modal that asks for an approval comment, and what it carries to its submission
 import type { KnownBlock, ModalView } from '@slack/types';
+import type { ButtonValue } from '../../core/actions';
 import * as z from '../../core/zod';
-import type { ButtonValue } from '../button-value';
 import { escapeMrkdwn, truncate } from '../escape';
 
 export const APPROVAL_CALLBACK_ID = 'pipewatch.approval.submit';

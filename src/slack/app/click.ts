@@ -3,16 +3,12 @@
 import { createHash } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import { type ButtonPress, type ButtonValue, parseButtonValue } from '../../core/actions';
 import * as z from '../../core/zod';
 import { type ActionOutcome, outcomeLine, withOutcome, withoutActions } from '../action-outcome';
 import type { SlackAppLogger } from './deps';
 import { describeError } from './slack-errors';
-
-/** How long a click's claim holds: longer than any retry of the same request, shorter than a person's patience. */
-export const CLICK_CLAIM_TTL_SECONDS = 60;
-
-export const ALREADY_HANDLED =
-  'This button was already pressed a moment ago and is being handled: look for the result in the message and its thread.';
+import type { UserGroupResolver } from './user-groups';
 
 /**
  * The key that makes a double click act once: the message, the button and its value. Two
@@ -100,4 +96,52 @@ export async function showOutcome(
       error: describeError(error),
     });
   }
+}
+
+/** A clicked button's value when it is the kind `accepts` expects; undefined for anything unreadable. */
+export function readButtonValue<T extends ButtonValue>(
+  raw: string | undefined,
+  accepts: (value: ButtonValue) => value is T,
+): T | undefined {
+  try {
+    const value = parseButtonValue(raw ?? '');
+    return accepts(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The presser as the core asks for them: their Slack id, name, and the user groups the policy names. */
+export function slackPresser(
+  client: WebClient,
+  groups: UserGroupResolver,
+  pipeline: string,
+  user: { readonly id: string; readonly name?: string | undefined },
+): ButtonPress['user'] {
+  return (policy, action) => groups.chatUser(client, policy, action, pipeline, user);
+}
+
+/**
+ * The outcome on a message known only by its place (a modal's submission does not carry the
+ * message): read back with conversations.replies (the manifest's channels:history /
+ * groups:history), then shown as showOutcome does. If it cannot be read, the thread reply still
+ * tells everyone, and the notify path re-renders the alert when the approval's event arrives.
+ */
+export async function showOutcomeAt(
+  client: WebClient,
+  log: SlackAppLogger,
+  where: { readonly channel: string; readonly messageTs: string; readonly threadTs?: string | undefined },
+  outcome: ActionOutcome,
+  options: { readonly removeActions: boolean; readonly reply: string },
+): Promise<void> {
+  const message = await fetchMessage(client, where.channel, where.messageTs).catch((error: unknown) => {
+    log.warn('could not read the approval message', { channel: where.channel, error: describeError(error) });
+    return undefined;
+  });
+  if (message !== undefined) return showOutcome(client, log, message, outcome, options);
+  await client.chat
+    .postMessage({ channel: where.channel, thread_ts: where.threadTs ?? where.messageTs, text: options.reply })
+    .catch((error: unknown) => {
+      log.warn('could not reply in the thread after a click', { error: describeError(error) });
+    });
 }

@@ -1,9 +1,7 @@
-// (Slack adapter) the ports and settings the Slack app's listeners need, injected by the handler or a test
-import type { AuthorizationPolicy, DecisionRecord } from '../../core/actions';
-import type { PipelineClient, RuleStore, StateStore } from '../../core/ports';
-
-/** Double-click protection: the notify path's DynamoDB store, or an in-memory one in tests. */
-export type ClickClaims = Pick<StateStore, 'claimClick'>;
+// (Slack adapter) the ports and settings the Slack app's listeners need, built by src/app/slack-app.ts or a test
+import type { ButtonDeps } from '../../core/actions';
+import type { CommandDeps } from '../../core/commands';
+import type { PipelineClient } from '../../core/ports';
 
 /**
  * What the listeners log. Structural, so the project logger (src/log) and a test's
@@ -15,21 +13,13 @@ export interface SlackAppLogger {
   error(message: string, fields?: Readonly<Record<string, unknown>>): void;
 }
 
-/** The policy, or a getter for one (read from SSM at cold start, perhaps refreshed). */
-export type PolicySource = AuthorizationPolicy | (() => AuthorizationPolicy | Promise<AuthorizationPolicy>);
-
-export interface SlackAppDeps {
-  /** Subscriptions: rules on the pipewatch bus; the store adds the notify target and its InputTransformer. */
-  readonly rules: RuleStore;
-  readonly pipelines: PipelineClient;
+/** The core's command and button ports, and what only Slack needs. */
+export interface SlackAppDeps extends CommandDeps, Omit<ButtonDeps, 'pipelinesIn'> {
   /**
    * The client for a pipeline in another region: a button names its pipeline's region (a
    * multi-region bus forwards events from several). Absent: `pipelines` serves every button.
    */
   readonly pipelinesIn?: (region: string) => PipelineClient;
-  readonly clicks: ClickClaims;
-  /** Who may retry and approve. */
-  readonly policy: PolicySource;
   readonly log: SlackAppLogger;
   /** How people invoke pipewatch, for help and usage text. Default `/pipewatch`. */
   readonly command?: string;
@@ -39,18 +29,10 @@ export interface SlackAppDeps {
   readonly now?: () => number;
 }
 
-export async function currentPolicy(source: PolicySource): Promise<AuthorizationPolicy> {
-  return typeof source === 'function' ? source() : source;
-}
-
-/** The CodePipeline client for the region a button names. */
-export function pipelinesFor(deps: SlackAppDeps, region: string): PipelineClient {
-  return deps.pipelinesIn === undefined ? deps.pipelines : deps.pipelinesIn(region);
-}
-
-/** Every button decision is one log line, whatever its outcome. */
-export function logDecision(log: SlackAppLogger, decision: DecisionRecord): void {
-  log.info('pipewatch decision', { decision });
+/** The button use case's ports. */
+export function buttonDepsOf(deps: SlackAppDeps): ButtonDeps {
+  const { pipelinesIn, pipelines } = deps;
+  return { ...deps, pipelinesIn: pipelinesIn ?? (() => pipelines) };
 }
 
 export const DEFAULT_COMMAND = '/pipewatch';

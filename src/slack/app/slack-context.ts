@@ -1,8 +1,8 @@
 // (Slack adapter) where a request came from: the subscription channel and the person, from Slack's payloads
 import type { SlashCommand } from '@slack/bolt';
-import type { ChannelRef } from '../../core/subscriptions';
+import type { ChannelRef } from '../../core/channels';
 
-export const SLACK_PLATFORM = 'slack';
+export const SLACK_PLATFORM = 'slack' as const;
 /** Recorded in approval summaries: "Approved by mary in Slack". */
 export const SLACK_PLATFORM_NAME = 'Slack';
 

@@ -8,8 +8,4 @@ export function slackErrorCode(error: unknown): string | undefined {
   return typeof data.error === 'string' ? data.error : undefined;
 }
 
-/** For log lines: name and message of anything thrown, never its whole object (it may hold a request). */
-export function describeError(error: unknown): { readonly name: string; readonly message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: typeof error, message: String(error) };
-}
+export { describeError } from '../../core/errors';

@@ -1,4 +1,7 @@
+import { ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListEventBusesCommand } from '@aws-sdk/client-eventbridge';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import {
   awsClientConfig,
   createCodePipelineClient,
@@ -11,7 +14,7 @@ import { type LocalAws, startLocalAws } from '../../../src/local/aws';
 
 /*
  * The handlers never pass an endpoint: `pipewatch local` sets AWS_ENDPOINT_URL and the clients (the
- * SDK's EventBridgeClient, pipewatch's AwsJsonClients) read it. These tests set it before
+ * SDK v3 clients) read it. These tests set it before
  * constructing the clients, as the local mode does before a cold start.
  */
 
@@ -39,15 +42,14 @@ describe('clients', () => {
     try {
       const buses = await eventBridge.send(new ListEventBusesCommand({}));
       expect(buses.EventBuses?.map((bus) => bus.Name)).toContain('default');
-      await expect(codePipeline.call('ListPipelines', {})).resolves.toMatchObject({ pipelines: [] });
-      await expect(dynamo.call('ListTables', {})).resolves.toMatchObject({ TableNames: [] });
-      const parameter = await ssm.call<{ Parameter?: { Value?: string } }>('GetParameter', {
-        Name: '/pipewatch/clients/check',
-        WithDecryption: true,
-      });
+      await expect(codePipeline.send(new ListPipelinesCommand({}))).resolves.toMatchObject({ pipelines: [] });
+      await expect(dynamo.send(new ListTablesCommand({}))).resolves.toMatchObject({ TableNames: [] });
+      const parameter = await ssm.send(
+        new GetParameterCommand({ Name: '/pipewatch/clients/check', WithDecryption: true }),
+      );
       expect(parameter.Parameter?.Value).toBe('reached');
     } finally {
-      eventBridge.destroy();
+      for (const client of [eventBridge, codePipeline, dynamo, ssm]) client.destroy();
     }
   });
 

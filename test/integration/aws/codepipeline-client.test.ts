@@ -1,13 +1,13 @@
 import {
+  CodePipelineClient,
   GetPipelineStateCommand,
   ListActionExecutionsCommand,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
-import { AwsJsonClient, CODEPIPELINE } from '../../../src/aws/json-client';
 import { parsePipelineEvent } from '../../../src/core/events';
 import { fetchFailureDetails } from '../../../src/core/notify';
-import type { PipelineClient } from '../../../src/core/ports';
+import { PipelineApiError, type PipelineClient } from '../../../src/core/ports';
 import { ManualClock } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
@@ -34,7 +34,7 @@ beforeEach(async () => {
   clock = new ManualClock();
   local = await startLocalAwsWithClients({ clock, region: REGION, accountId: '123456789012' });
   local.aws.codePipeline.loadDefinitions(SAMPLE_PIPELINES_FILE);
-  pipelines = new CodePipelinePipelineClient({ client: local.json.codePipeline, region: REGION });
+  pipelines = new CodePipelinePipelineClient({ client: local.codePipeline, region: REGION });
 });
 afterEach(() => local.stop());
 
@@ -70,10 +70,10 @@ describe('CodePipelinePipelineClient', () => {
     expect(state.stages[3]?.actions[0]).toEqual({ actionName: 'Deploy' });
   });
 
-  test('getPipelineStageNames: the declared order (GetPipeline); an unknown pipeline fails with its error code as name', async () => {
+  test('getPipelineStageNames: the declared order (GetPipeline); an unknown pipeline fails with its error code', async () => {
     expect(await pipelines.getPipelineStageNames('myPipeline')).toEqual(['Source', 'Build', 'Approval', 'Prod']);
     await expect(pipelines.getPipelineStageNames('noSuchPipeline')).rejects.toMatchObject({
-      name: 'PipelineNotFoundException',
+      code: 'PipelineNotFoundException',
     });
   });
 
@@ -106,7 +106,7 @@ describe('CodePipelinePipelineClient', () => {
         status: 'Rejected',
         summary: 'too late',
       }),
-    ).rejects.toMatchObject({ name: 'ApprovalAlreadyCompletedException' });
+    ).rejects.toMatchObject({ code: 'ApprovalAlreadyCompletedException' });
   });
 
   test('after an injected failure: failure details, listActionExecutions over pages, retry, execution status', async () => {
@@ -132,7 +132,7 @@ describe('CodePipelinePipelineClient', () => {
 
     // Another execution's actions must not appear; a page size of 1 makes every action its own page.
     await start('web-service');
-    const paged = new CodePipelinePipelineClient({ client: local.json.codePipeline, region: REGION, pageSize: 1 });
+    const paged = new CodePipelinePipelineClient({ client: local.codePipeline, region: REGION, pageSize: 1 });
     const actions = await paged.listActionExecutions({ pipeline: 'myPipeline', executionId: id });
     expect(actions.map((a) => `${a.stageName}/${a.actionName}:${a.status}`).sort()).toEqual([
       'Build/Build:Failed',
@@ -166,14 +166,16 @@ describe('CodePipelinePipelineClient', () => {
         executionId: id,
         mode: 'FAILED_ACTIONS',
       }),
-    ).rejects.toMatchObject({ name: 'StageNotRetryableException' });
+    ).rejects.toMatchObject({ code: 'StageNotRetryableException' });
   });
 
-  test('unknown pipeline and execution: the error codes pass through as names', async () => {
-    await expect(pipelines.getPipelineState('nope')).rejects.toMatchObject({ name: 'PipelineNotFoundException' });
+  test("unknown pipeline and execution: CodePipeline's error codes as PipelineApiError", async () => {
+    const missing = pipelines.getPipelineState('nope');
+    await expect(missing).rejects.toBeInstanceOf(PipelineApiError);
+    await expect(missing).rejects.toMatchObject({ code: 'PipelineNotFoundException' });
     await expect(
       pipelines.getPipelineExecution({ pipeline: 'myPipeline', executionId: '00000000-0000-4000-8000-000000000000' }),
-    ).rejects.toMatchObject({ name: 'PipelineExecutionNotFoundException' });
+    ).rejects.toMatchObject({ code: 'PipelineExecutionNotFoundException' });
   });
 
   test('inRegion: this instance for the default region, one cached client per other region', async () => {
@@ -181,15 +183,14 @@ describe('CodePipelinePipelineClient', () => {
     const clientFor = (region: string) => {
       made.push(region);
       // Same endpoint: the simulator answers any region; what matters is which client is used.
-      return new AwsJsonClient({
-        service: CODEPIPELINE,
+      return new CodePipelineClient({
         endpoint: local.aws.endpoint,
         region,
         credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
         maxAttempts: 1,
       });
     };
-    const multi = new CodePipelinePipelineClient({ client: local.json.codePipeline, region: REGION, clientFor });
+    const multi = new CodePipelinePipelineClient({ client: local.codePipeline, region: REGION, clientFor });
     expect(multi.inRegion(REGION)).toBe(multi);
     expect(multi.inRegion(undefined)).toBe(multi);
     const eu = multi.inRegion('eu-west-1');
@@ -199,7 +200,7 @@ describe('CodePipelinePipelineClient', () => {
     await expect(eu.getPipelineState('myPipeline')).resolves.toMatchObject({ pipelineName: 'myPipeline' });
   });
 
-  test("inRegion without clientFor: the client's withRegion, with its endpoint and credentials", async () => {
+  test("inRegion without clientFor: a client in that region with the default client's endpoint and credentials", async () => {
     const eu = pipelines.inRegion('eu-west-1');
     expect(eu).not.toBe(pipelines);
     expect(pipelines.inRegion('eu-west-1')).toBe(eu);

@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { EventBridgeRuleStore, NOTIFY_TARGET_ID } from '../../../src/aws/eventbridge-rule-store';
 import { notifyInputSchema } from '../../../src/aws/notify-input';
-import { RuleStoreError } from '../../../src/aws/rule-store-error';
 import type { RuleDefinition } from '../../../src/core/ports';
+import { RuleStoreError } from '../../../src/core/ports';
 import { type ChannelRef, channelRulePrefix, ruleNameFor } from '../../../src/core/subscriptions';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 

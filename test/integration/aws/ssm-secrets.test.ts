@@ -107,7 +107,7 @@ describe('SecretParameters', () => {
     local.aws.ssm.setParameter('/pipewatch/cache/signing', 'sig-1');
     local.aws.ssm.setParameter('/pipewatch/cache/token', 'tok-1');
     let now = 1_000_000;
-    const secrets = new SecretParameters({ client: local.json.ssm, ttlMs: 60_000, now: () => now });
+    const secrets = new SecretParameters({ client: local.ssm, ttlMs: 60_000, now: () => now });
 
     const first = await Promise.all([
       secrets.get('/pipewatch/cache/signing'),
@@ -133,7 +133,7 @@ describe('SecretParameters', () => {
   });
 
   it('a missing parameter is a ConfigurationError naming it; failures are not cached', async () => {
-    const secrets = new SecretParameters({ client: local.json.ssm });
+    const secrets = new SecretParameters({ client: local.ssm });
     const error = await secrets.get('/pipewatch/later').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toContain('SSM parameter /pipewatch/later does not exist');
@@ -144,7 +144,7 @@ describe('SecretParameters', () => {
   });
 
   it('an SSM failure other than not-found names the error code, never a value', async () => {
-    const secrets = new SecretParameters({ client: local.json.ssm });
+    const secrets = new SecretParameters({ client: local.ssm });
     // An invalid name: the service answers ValidationException.
     const error = await secrets.get('').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
@@ -154,7 +154,7 @@ describe('SecretParameters', () => {
 
 describe('loadAuthorizationPolicy', () => {
   const policy = { rules: [{ pipelines: ['api-*'], retry: ['U1'], approve: ['S0APPROVERS'] }] };
-  const secrets = () => new SecretParameters({ client: local.json.ssm });
+  const secrets = () => new SecretParameters({ client: local.ssm });
 
   it('reads inline JSON', async () => {
     await expect(

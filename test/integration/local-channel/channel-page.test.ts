@@ -3,12 +3,13 @@ import { WebClient } from '@slack/web-api';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
+import { type ButtonValue, encodeButtonValue } from '../../../src/core/actions';
 import { ManualClock } from '../../../src/local/aws/clock';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { type ChannelPageHandler, createChannelPage, lateFallback } from '../../../src/local/channel/channel-page';
 import { localPipelinePanel } from '../../../src/local/channel/pipeline-panel';
 import { type LocalSlack, startLocalSlack } from '../../../src/local/slack';
-import { ACTION_IDS, type ButtonValue, encodeButtonValue } from '../../../src/slack';
+import { ACTION_IDS } from '../../../src/slack';
 import { COMMENT_ACTION_ID, COMMENT_BLOCK_ID } from '../../../src/slack/app/approval-modal';
 import { createSlackLambdaHandler, verifySlackSignature } from '../../../src/slack/app/lambda-handler';
 import { InMemoryClickClaims } from '../../helpers/in-memory-click-claims';
@@ -61,7 +62,7 @@ async function setUp(options: { pageSecret?: string } = {}): Promise<Fixture> {
     slackApiUrl: slack.apiUrl,
     deps: {
       rules: new EventBridgeRuleStore({ client: local.eventBridge, busName: BUS, targetArn: NOTIFY_ARN }),
-      pipelines: new CodePipelinePipelineClient({ client: local.json.codePipeline, region: local.aws.region }),
+      pipelines: new CodePipelinePipelineClient({ client: local.codePipeline, region: local.aws.region }),
       clicks: new InMemoryClickClaims(),
       policy: POLICY,
       log,

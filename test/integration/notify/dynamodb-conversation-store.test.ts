@@ -22,7 +22,7 @@ import {
 } from '../../unit/core/executions/execution-events';
 
 const TABLE = 'pipewatch-state';
-const CHANNEL = { platform: 'slack', workspace: 'T1', channel: 'C1' };
+const CHANNEL = { platform: 'slack' as const, workspace: 'T1', channel: 'C1' };
 const KEY: ConversationKey = { channel: CHANNEL, pipeline: PIPELINE, executionId: EXECUTION_ID };
 const [first, second] = retriedExecutionSpecs().map(pipelineEvent);
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => local.stop());
 beforeEach(() => {
   now += 10 * 24 * 60 * 60 * 1000;
-  store = new DynamoDbConversationStore({ client: local.json.dynamo, tableName: TABLE, now: () => now });
+  store = new DynamoDbConversationStore({ client: local.dynamo, tableName: TABLE, now: () => now });
 });
 
 function key(): ConversationKey {
@@ -150,7 +150,7 @@ describe('DynamoDbConversationStore against dynalite', () => {
   });
 
   test('click claims: the first click within the TTL wins', async () => {
-    const clicks = new DynamoDbClickClaims({ client: local.json.dynamo, tableName: TABLE, now: () => now });
+    const clicks = new DynamoDbClickClaims({ client: local.dynamo, tableName: TABLE, now: () => now });
     expect(await clicks.claimClick('U1:retry:1', 10)).toBe(true);
     expect(await clicks.claimClick('U1:retry:1', 10)).toBe(false);
     now += 11_000;
@@ -237,7 +237,7 @@ describe('DynamoDbConversationStore against dynalite', () => {
     });
 
     // Claims: the conditional put's item, as the SDK reads it.
-    const clicks = new DynamoDbClickClaims({ client: local.json.dynamo, tableName: TABLE, now: () => now });
+    const clicks = new DynamoDbClickClaims({ client: local.dynamo, tableName: TABLE, now: () => now });
     expect(await clicks.claimClick(`U1:approve:${now}`, 10)).toBe(true);
     expect(await store.claimEvent('e2', k.channel, 60)).toBe(true);
     const claims = await Promise.all(

@@ -1,13 +1,13 @@
 import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { createNotifyHandler, type NotifyHandler, notifyDepsFor } from '../../../src/app/notify/notify-handler';
 import { createTableInput } from '../../../src/aws/dynamodb-conversation-store';
 import { notifyInputTemplate } from '../../../src/aws/notify-input';
 import type { ChannelRef } from '../../../src/core/subscriptions';
 import { ManualClock } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { type LocalSlack, type SlackMessage, startLocalSlack } from '../../../src/local/slack';
-import { createNotifyHandler, type NotifyHandler, notifyDepsFor } from '../../../src/notify/create-notify-handler';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 import { MemoryLog } from '../../helpers/memory-log';
 
@@ -47,9 +47,9 @@ export async function startNotifyStack(): Promise<NotifyStack> {
   const log = new MemoryLog();
   const handler = createNotifyHandler(
     notifyDepsFor({
-      dynamo: local.json.dynamo,
+      dynamo: local.dynamo,
       tableName: TABLE,
-      codePipeline: local.json.codePipeline,
+      codePipeline: local.codePipeline,
       region: local.aws.region,
       // No WebClient retries: a 5xx reaches the handler, and EventBridge's retry is what is tested.
       slack: { token: slack.botToken, slackApiUrl: slack.apiUrl, retries: 0 },

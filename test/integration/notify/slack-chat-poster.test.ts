@@ -5,7 +5,7 @@ import { renderBlockKit, renderThreadReply } from '../../../src/slack';
 import { SlackChatPoster } from '../../../src/slack/slack-chat-poster';
 import { pipelineEvent, retriedExecutionSpecs } from '../../unit/core/executions/execution-events';
 
-const CHANNEL = { platform: 'slack', workspace: 'T1', channel: 'C0000000001' };
+const CHANNEL = { platform: 'slack' as const, workspace: 'T1', channel: 'C0000000001' };
 const message = buildAlertMessage(pipelineEvent(retriedExecutionSpecs()[7] ?? fail('no spec')));
 
 let slack: LocalSlack;

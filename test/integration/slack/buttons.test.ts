@@ -3,7 +3,8 @@ import {
   PutApprovalResultCommand,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
-import { ACTION_IDS, type ButtonValue, encodeButtonValue } from '../../../src/slack';
+import { type ButtonValue, encodeButtonValue } from '../../../src/core/actions';
+import { ACTION_IDS } from '../../../src/slack';
 import {
   ALICE,
   BOB,

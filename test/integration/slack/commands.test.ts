@@ -36,8 +36,8 @@ afterEach(async () => {
   expect(stack.log.lines.filter((line) => line.level === 'error')).toEqual([]);
 });
 
-const deploys = { platform: 'slack', workspace: TEAM, channel: DEPLOYS };
-const other = { platform: 'slack', workspace: TEAM, channel: OTHER };
+const deploys = { platform: 'slack' as const, workspace: TEAM, channel: DEPLOYS };
+const other = { platform: 'slack' as const, workspace: TEAM, channel: OTHER };
 
 async function rulesOnBus(prefix?: string) {
   const listed = await stack.local.eventBridge.send(

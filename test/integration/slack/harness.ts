@@ -99,7 +99,7 @@ export async function startStack(policy: AuthorizationPolicy = POLICY): Promise<
     slackApiUrl: slack.apiUrl,
     deps: {
       rules: new EventBridgeRuleStore({ client: local.eventBridge, busName: BUS, targetArn: NOTIFY_ARN }),
-      pipelines: new CodePipelinePipelineClient({ client: local.json.codePipeline, region: local.aws.region }),
+      pipelines: new CodePipelinePipelineClient({ client: local.codePipeline, region: local.aws.region }),
       clicks,
       policy,
       log,

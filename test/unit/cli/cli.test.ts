@@ -76,10 +76,11 @@ describe('pipewatch render', () => {
     expect(result.out).toContain('Deployment <ID> failed');
   });
 
-  test('json is the AlertMessage', async () => {
+  test('json is the AlertMessage notify posts: the message of the execution holding that one event', async () => {
     const result = await cli('render', '--event', failedDeploy, '--format', 'json');
     const message = JSON.parse(result.out);
-    expect(message).toMatchObject({ pipeline: 'myPipeline', level: 'action', status: { severity: 'error' } });
+    // Per execution (level pipeline), not the per-event alert (level action) it printed before issue 10.
+    expect(message).toMatchObject({ pipeline: 'myPipeline', level: 'pipeline', status: { severity: 'error' } });
     expect(message.actions.map((a: { kind: string }) => a.kind)).toContain('retry');
   });
 

@@ -1,11 +1,6 @@
+import { buttonValueOf, encodeButtonValue, InvalidButtonValueError, parseButtonValue } from '../../../src/core/actions';
 import type { AlertAction } from '../../../src/core/messages';
-import {
-  buttonValueOf,
-  encodeButtonValue,
-  InvalidButtonValueError,
-  parseButtonValue,
-  SLACK_LIMITS,
-} from '../../../src/slack';
+import { SLACK_LIMITS } from '../../../src/slack';
 
 const target = { pipeline: 'meerkat', executionId: 'e-1', region: 'us-east-1', account: '123456789012' };
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
+import { parseButtonValue } from '../../../src/core/actions';
 import { safeParsePipelineEvent } from '../../../src/core/events';
 import { buildAlertMessage } from '../../../src/core/messages';
-import { parseButtonValue, renderBlockKit, renderThreadReply, withOutcome, withoutActions } from '../../../src/slack';
+import { renderBlockKit, renderThreadReply, withOutcome, withoutActions } from '../../../src/slack';
 import { checkBlockKitLimits } from '../../helpers/check-block-kit-limits';
 import { listFixtures } from '../../helpers/fixtures';
 import { fixtureCopy } from '../core/events/event-builders';

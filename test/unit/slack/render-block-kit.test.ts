@@ -1,7 +1,8 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { parseButtonValue } from '../../../src/core/actions';
 import { type PipelineEvent, parsePipelineEvent } from '../../../src/core/events';
 import { type AlertMessage, buildAlertMessage } from '../../../src/core/messages';
-import { ACTION_IDS, ELLIPSIS, parseButtonValue, renderBlockKit, SLACK_LIMITS } from '../../../src/slack';
+import { ACTION_IDS, ELLIPSIS, renderBlockKit, SLACK_LIMITS } from '../../../src/slack';
 import { checkBlockKitLimits } from '../../helpers/check-block-kit-limits';
 import { listFixtures, loadFixture } from '../../helpers/fixtures';
 import { payloadTexts, unescapedIn } from './payload-texts';

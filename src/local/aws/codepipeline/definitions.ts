@@ -1,3 +1,4 @@
+// (local AWS) pipeline definitions (the small file format or CreatePipeline's shape) --> checked, normalised PipelineDefinitions
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ActionDefinition, ExecutionMode, PipelineType, StageDefinition } from './model';

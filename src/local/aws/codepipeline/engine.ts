@@ -1,3 +1,4 @@
+// (local AWS) the CodePipeline simulator's execution state machine: stages, runOrders, retries, stops --> ordered transitions
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '../aws-error';
 import type { Clock } from '../clock';

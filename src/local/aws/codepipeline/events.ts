@@ -1,3 +1,4 @@
+// (local AWS) a simulated pipeline, stage or action transition --> the EventBridge entry real CodePipeline would emit
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { ActionDefinition, ActionRun, ExecutionRecord, StageRun } from './model';
 

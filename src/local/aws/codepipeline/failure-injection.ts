@@ -1,3 +1,4 @@
+// (local AWS) make chosen simulated actions fail (always, once, or with a probability), and a seeded PRNG for tests
 /**
  * Failure injection: makes chosen actions fail so that alerts, retries and thread replies can be
  * exercised without a broken build.

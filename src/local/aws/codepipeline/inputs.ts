@@ -1,3 +1,4 @@
+// (local AWS) request shapes of the simulated CodePipeline operations --> ValidationException / SerializationException as AWS words them
 import { z } from 'zod';
 import { AwsServiceError } from '../aws-error';
 import { awsPipelineSchema } from './definitions';

@@ -1,3 +1,4 @@
+// (local AWS) X-Amz-Target CodePipeline_20150709.* --> the simulator (engine, definitions, failures) --> events to the local EventBridge
 import path from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { AwsServiceError } from '../aws-error';

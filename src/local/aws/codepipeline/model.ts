@@ -1,3 +1,4 @@
+// (local AWS) the CodePipeline simulator's records: pipelines, executions, stage and action runs, as plain JSON
 /*
  * The simulator's records. Plain JSON data on purpose: the whole state is saved as one snapshot
  * (see snapshot.ts) and read back at construction, so nothing here may hold a function, a Date

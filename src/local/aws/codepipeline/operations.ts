@@ -1,3 +1,4 @@
+// (local AWS) CodePipeline operations (CreatePipeline … PutApprovalResult) --> the engine --> JSON 1.1 answers and AWS errors
 import { AwsServiceError } from '../aws-error';
 import { normalizePipeline, structureProblem } from './definitions';
 import type { ExecutionEngine } from './engine';

@@ -1,3 +1,4 @@
+// (local AWS) what a simulated action's provider reports (CodeCommit, CodeBuild, CodeDeploy ids, links, summaries), and durations
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ActionDefinition } from './model';
 

@@ -1,3 +1,4 @@
+// (local AWS) the CodePipeline simulator's state <--> one JSON snapshot; running actions carry on after a restart
 import { z } from 'zod';
 import { JsonSnapshot } from '../persistence';
 import type { SimulatorState } from './model';

@@ -1,3 +1,4 @@
+// (local AWS) EventBridge CreateEventBus, DescribeEventBus, ListEventBuses, DeleteEventBus --> the local EventBridge's state
 import { AwsServiceError, validationError } from '../aws-error';
 import { epochSeconds, type OperationContext } from './context';
 import { DEFAULT_BUS } from './state';

@@ -1,3 +1,4 @@
+// (local AWS) what every local EventBridge operation gets (state, clock, rules-per-bus quota), wire timestamps, LimitExceeded
 import { AwsServiceError } from '../aws-error';
 import type { EventBridgeState } from './state';
 

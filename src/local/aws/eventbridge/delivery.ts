@@ -1,3 +1,4 @@
+// (local AWS) matched event --> target (bus, registered Lambda, loopback URL), at least once, retries with backoff --> dead letters
 import type { Clock } from '../clock';
 import type { LambdaRegistry } from '../lambda-registry';
 import { type EventBridgeFaults, InjectedDeliveryError, type ReleaseOrder, shuffled } from './faults';

@@ -1,3 +1,4 @@
+// (local AWS) EventBridge faults on demand for tests: duplicate deliveries, held and reordered deliveries, failing targets
 /**
  * Faults on demand, for the tests of the notify path, which must cope with what EventBridge
  * really does: deliver at least once (duplicates), in any order, and fail then retry.

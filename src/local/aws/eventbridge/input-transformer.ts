@@ -1,3 +1,4 @@
+// (local AWS) matched event + a target's Input / InputPath / InputTransformer --> what the target receives, as EventBridge fills it
 import { isRecord } from './validation';
 
 /**

@@ -1,3 +1,4 @@
+// (local AWS) AWSEvents.* --> the local EventBridge: control plane operations, and events --> matching rules --> target deliveries
 import { randomUUID } from 'node:crypto';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { AwsServiceError } from '../aws-error';

@@ -1,3 +1,4 @@
+// (local AWS) PutEvents entries --> parsed and checked one by one as AWS does --> the envelope an event gets on a bus
 import { validationError } from '../aws-error';
 import {
   type Input,

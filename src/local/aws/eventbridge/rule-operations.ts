@@ -1,3 +1,4 @@
+// (local AWS) EventBridge PutRule, DescribeRule, ListRules, Enable/DisableRule, DeleteRule; patterns checked by the core validator
 import { InvalidEventPatternError, MAX_EVENT_PATTERN_LENGTH, validateEventPattern } from '../../../core/patterns';
 import { AwsServiceError, validationError } from '../aws-error';
 import { limitExceeded, type OperationContext } from './context';

@@ -1,3 +1,4 @@
+// (local AWS) the local EventBridge's buses, rules, targets and tags: the one place that changes them, reindexes, and saves
 import { EventPatternIndex } from '../../../core/patterns';
 import { notFound } from '../aws-error';
 import { JsonSnapshot } from '../persistence';

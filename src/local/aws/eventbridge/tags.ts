@@ -1,3 +1,4 @@
+// (local AWS) EventBridge TagResource, UntagResource, ListTagsForResource on rule and bus ARNs
 import { notFound, validationError } from '../aws-error';
 import type { OperationContext } from './context';
 import type { Tags } from './state';

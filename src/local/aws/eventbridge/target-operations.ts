@@ -1,3 +1,4 @@
+// (local AWS) EventBridge PutTargets, RemoveTargets, ListTargetsByRule, ListRuleNamesByTarget, with AWS's limits and partial failures
 import { validationError } from '../aws-error';
 import { limitExceeded, type OperationContext } from './context';
 import { isLocalHttpTarget } from './delivery';

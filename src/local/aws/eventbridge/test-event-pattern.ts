@@ -1,3 +1,4 @@
+// (local AWS) EventBridge TestEventPattern: pattern + event --> the core validator and matcher --> {"Result": true|false}
 import { matchesEventPattern } from '../../../core/patterns';
 import { validationError } from '../aws-error';
 import { checkEventPattern, EVENT_PATTERN_MODEL_MAX } from './rule-operations';

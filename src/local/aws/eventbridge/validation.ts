@@ -1,3 +1,4 @@
+// (local AWS) request fields of the EventBridge operations --> checked types, lengths, patterns --> ValidationException in AWS's words
 import { type AwsServiceError, validationError } from '../aws-error';
 
 /**

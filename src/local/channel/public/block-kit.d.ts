@@ -1,3 +1,4 @@
+// (local channel page) types of the page's block-kit.js (mrkdwn parsing, Block Kit rendering), for the tests
 // Types of block-kit.js for the tests (the page loads the .js as an ES module; no build step).
 export type MrkdwnNode =
   | { t: 'text'; v: string }

@@ -1,3 +1,4 @@
+// (local Slack) auth.test as a bot token sees it: team, bot user id, bot id (Bolt calls it at start-up)
 import type { SlackMethod } from './method';
 
 /** auth.test as a bot token sees it; Bolt calls it at start-up to learn its bot user id. */

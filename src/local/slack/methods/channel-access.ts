@@ -1,3 +1,4 @@
+// (local Slack) a channel as the bot sees it: visible, writable or readable, else Slack's channel_not_found / not_in_channel
 import { SlackApiError } from '../slack-api-error';
 import type { SlackChannel } from '../types';
 import type { LocalWorkspace } from '../workspace';

@@ -1,3 +1,4 @@
+// (local Slack) chat.postMessage, chat.update, chat.postEphemeral, chat.getPermalink --> the local workspace, with Slack's checks and errors
 import { z } from 'zod';
 import { TS_PATTERN } from '../message-ts';
 import { boolArg, parseArgs } from '../request-args';

@@ -1,3 +1,4 @@
+// (local Slack) conversations.info, conversations.history, conversations.replies over the local workspace, cursor-paginated
 import { z } from 'zod';
 import { boolArg, intArg, parseArgs } from '../request-args';
 import { SlackApiError } from '../slack-api-error';

@@ -1,3 +1,4 @@
+// (local Slack) Web API method name --> its local implementation: the methods pipewatch uses; others answer unknown_method
 import { authTest } from './auth';
 import * as chat from './chat';
 import * as conversations from './conversations';

@@ -1,3 +1,4 @@
+// (local Slack) text and blocks of a message --> decoded, checked against Slack's limits and Block Kit --> content + warnings
 import { MESSAGE_RULES, validateBlocks } from '../block-kit-validation';
 import { decodeJsonArg } from '../request-args';
 import { SlackApiError } from '../slack-api-error';

@@ -1,3 +1,4 @@
+// (local Slack) a stored message or ephemeral --> the Web API's JSON shape (chat.postMessage's message, history items)
 import type { EphemeralMessage, SlackMessage } from '../types';
 import type { LocalWorkspace } from '../workspace';
 

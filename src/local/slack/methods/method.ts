@@ -1,3 +1,4 @@
+// (local Slack) a Web API method: arguments + workspace --> the ok body (or SlackApiError); warnings in response_metadata
 import type { RawArgs } from '../request-args';
 import type { LocalWorkspace } from '../workspace';
 

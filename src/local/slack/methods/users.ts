@@ -1,3 +1,4 @@
+// (local Slack) users.info and usergroups.users.list over the local workspace (group members: who may approve)
 import { z } from 'zod';
 import { parseArgs } from '../request-args';
 import { SlackApiError } from '../slack-api-error';

@@ -1,3 +1,4 @@
+// (local Slack) views.open (a fresh trigger id) and views.update (view_id or external_id, hash) --> validated modals
 import { z } from 'zod';
 import { decodeJsonArg, parseArgs } from '../request-args';
 import { invalidArguments, SlackApiError } from '../slack-api-error';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { approvalSummary, MAX_APPROVAL_SUMMARY_LENGTH, truncateText } from '../../../../src/core/actions';
+import { approvalSummary, MAX_APPROVAL_SUMMARY_LENGTH } from '../../../../src/core/actions';
+import { truncateText } from '../../../../src/core/messages';
 
 /** True when every surrogate is half of a pair. */
 function isWellFormed(text: string): boolean {

@@ -1,9 +1,15 @@
 import fc from 'fast-check';
 import { helpText, InvalidCommandError, parseCommand, tokenize } from '../../../../src/core/commands';
+import { unescapeSlack } from '../../../../src/slack/command-text';
 
 describe('tokenize', () => {
   test('splits on white space, honours quotes and Slack escapes', () => {
-    expect(tokenize('  subscribe   "my pipe" x&amp;y &lt;a&gt; ')).toEqual(['subscribe', 'my pipe', 'x&y', '<a>']);
+    expect(tokenize(unescapeSlack('  subscribe   "my pipe" x&amp;y &lt;a&gt; '))).toEqual([
+      'subscribe',
+      'my pipe',
+      'x&y',
+      '<a>',
+    ]);
   });
 
   test('typographic quotes count as quotes', () => {
@@ -30,7 +36,9 @@ describe('parseCommand', () => {
 
   test('subscribe with a pattern typed with smart quotes and Slack escapes', () => {
     const command = parseCommand(
-      'subscribe --pattern {\u201csource\u201d:[\u201caws.codepipeline\u201d],\u201cdetail\u201d:{\u201cpipeline\u201d:[\u201ca&amp;b\u201d]}}',
+      unescapeSlack(
+        'subscribe --pattern {\u201csource\u201d:[\u201caws.codepipeline\u201d],\u201cdetail\u201d:{\u201cpipeline\u201d:[\u201ca&amp;b\u201d]}}',
+      ),
     );
     expect(command).toEqual({
       kind: 'subscribe',

@@ -1,5 +1,5 @@
+import { canonicalJson } from '../../../../src/core/canonical-json';
 import { synthesizeEventId } from '../../../../src/core/events';
-import { canonicalJson } from '../../../../src/core/events/event-id';
 
 describe('synthesizeEventId / canonicalJson', () => {
   it('does not depend on key order and survives values JSON cannot hold', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  canonicalJson,
+  canonicalPatternJson as canonicalJson,
   channelRulePrefix,
   describeSubscription,
   eventPatternText,
@@ -175,7 +175,7 @@ describe('descriptions', () => {
 });
 
 describe('rule names', () => {
-  const channel = { platform: 'slack', workspace: 'T0001', channel: 'C0001' };
+  const channel = { platform: 'slack' as const, workspace: 'T0001', channel: 'C0001' };
 
   test('deterministic from (channel, pattern), whatever the key and alternative order', () => {
     const a = ruleNameFor(channel, toEventPattern(subscribe('a,b FAILED')));

@@ -1,10 +1,11 @@
+// (core) an event pattern as canonical text: keys sorted, lists of values as sets (a repeated subscribe names the same rule)
 /**
  * A canonical JSON text for an event pattern: object keys sorted, and lists of plain values
  * sorted, since in a pattern a list is a set of alternatives and its order means nothing.
  * Two patterns that EventBridge treats alike by construction get the same text, so the rule
  * name derived from it recognises a repeated subscription.
  */
-export function canonicalJson(value: unknown): string {
+export function canonicalPatternJson(value: unknown): string {
   return JSON.stringify(canonicalise(value));
 }
 

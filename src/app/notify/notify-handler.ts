@@ -1,11 +1,12 @@
-// (wiring) notify input --> notifyEvent with adapters: used by handlers/notify.ts, the local mode and tests
-import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
-import { DynamoDbConversationStore } from '../aws/dynamodb-conversation-store';
-import type { AwsJsonClient } from '../aws/json-client';
-import { notifyInputSchema } from '../aws/notify-input';
-import { type NotifyDeps, type NotifyOptions, type NotifyOutcome, notifyEvent } from '../core/notify';
-import type { ChatPoster, Log } from '../core/ports';
-import { SlackChatPoster, type SlackChatPosterOptions } from '../slack/slack-chat-poster';
+// (composition) notify input --> notifyEvent with the adapters: used by src/app/notify-app.ts, the local mode and tests
+import type { createCodePipelineClient, createDynamoDbClient } from '../../aws/clients';
+import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
+import { DynamoDbConversationStore } from '../../aws/dynamodb-conversation-store';
+import { notifyInputSchema } from '../../aws/notify-input';
+import { type NotifyDeps, type NotifyOptions, type NotifyOutcome, notifyEvent } from '../../core/notify';
+import type { ChatPoster, Log } from '../../core/ports';
+import { SlackChatPoster, type SlackChatPosterOptions } from '../../slack/slack-chat-poster';
+import { platformChatPoster } from './platform-chat-poster';
 import { cachedStageOrder } from './stage-order-cache';
 import { tokenChatPoster } from './token-chat-poster';
 
@@ -35,23 +36,28 @@ export function createNotifyHandler(deps: NotifyDeps): NotifyHandler {
 
 export interface NotifyAdapters {
   /** A DynamoDB client (createDynamoDbClient). */
-  readonly dynamo: AwsJsonClient;
+  readonly dynamo: ReturnType<typeof createDynamoDbClient>;
   readonly tableName: string;
   /** A CodePipeline client (createCodePipelineClient). */
-  readonly codePipeline: AwsJsonClient;
+  readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
   /** The CodePipeline client's region. */
   readonly region?: string;
   /**
-   * The bot token and, locally, the Web API URL; see SlackChatPosterOptions. The token may be a
-   * source asked at each chat call (a cached secret): then it is awaited only when first needed.
+   * Slack, when this install posts to Slack: the bot token and, locally, the Web API URL; see
+   * SlackChatPosterOptions. The token may be a source asked at each chat call (a cached secret):
+   * then it is awaited only when first needed. Absent: Slack channels are undeliverable.
    */
-  readonly slack: Omit<SlackChatPosterOptions, 'log' | 'token'> & { readonly token: string | (() => Promise<string>) };
+  readonly slack?: SlackPosterSettings;
   readonly log: Log;
   readonly now?: () => number;
   readonly options?: Partial<NotifyOptions>;
 }
 
-/** The production adapters (DynamoDB, CodePipeline, Slack) for createNotifyHandler. */
+export type SlackPosterSettings = Omit<SlackChatPosterOptions, 'log' | 'token'> & {
+  readonly token: string | (() => Promise<string>);
+};
+
+/** The production adapters (DynamoDB, CodePipeline, one chat poster per configured platform) for createNotifyHandler. */
 export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
   const now = adapters.now ?? Date.now;
   const pipelines = new CodePipelinePipelineClient({
@@ -60,7 +66,9 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
   });
   return {
     conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName, now }),
-    chat: slackChatPoster(adapters.slack, adapters.log),
+    chat: platformChatPoster({
+      ...(adapters.slack === undefined ? {} : { slack: slackChatPoster(adapters.slack, adapters.log) }),
+    }),
     pipelines,
     stageOrder: cachedStageOrder(pipelines, { now }),
     log: adapters.log,
@@ -69,7 +77,7 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
   };
 }
 
-function slackChatPoster({ token, ...options }: NotifyAdapters['slack'], log: Log): ChatPoster {
+function slackChatPoster({ token, ...options }: SlackPosterSettings, log: Log): ChatPoster {
   if (typeof token === 'string') return new SlackChatPoster({ ...options, token, log });
   return tokenChatPoster(token, (value) => new SlackChatPoster({ ...options, token: value, log }));
 }

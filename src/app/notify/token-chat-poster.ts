@@ -1,5 +1,5 @@
-// (wiring) a bot token read per call (a cached secret) --> the ChatPoster built for that token
-import type { ChatPoster } from '../core/ports';
+// (composition) a bot token read per call (a cached secret) --> the ChatPoster built for that token
+import type { ChatPoster } from '../../core/ports';
 
 /**
  * A ChatPoster whose token is awaited only when a chat call is made, so that reading it (SSM, on a

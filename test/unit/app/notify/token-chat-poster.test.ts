@@ -1,8 +1,8 @@
-import type { AlertMessage } from '../../../src/core/messages';
-import type { ChatPoster } from '../../../src/core/ports';
-import { tokenChatPoster } from '../../../src/notify/token-chat-poster';
+import { tokenChatPoster } from '../../../../src/app/notify/token-chat-poster';
+import type { AlertMessage } from '../../../../src/core/messages';
+import type { ChatPoster } from '../../../../src/core/ports';
 
-const CHANNEL = { platform: 'slack', workspace: 'T1', channel: 'C1' };
+const CHANNEL = { platform: 'slack' as const, workspace: 'T1', channel: 'C1' };
 const MESSAGE = {} as AlertMessage;
 
 function fakePoster(token: string, calls: string[]): ChatPoster {

@@ -1,6 +1,8 @@
-import { REGION_CODE } from '../core/events';
-import type { AlertAction } from '../core/messages';
-import * as z from '../core/zod';
+// (core) what an interactive button carries back to pipewatch: identifiers only, the same on every platform
+import { PipewatchError } from '../errors';
+import { REGION_CODE } from '../events';
+import type { AlertAction } from '../messages';
+import * as z from '../zod';
 
 /** The version of the value's shape, so a later change can still read buttons already posted. */
 const VALUE_VERSION = 1;
@@ -18,7 +20,8 @@ const target = {
 };
 
 /**
- * What a retry, approve or reject button carries back to the click handler:
+ * What a retry, approve or reject button (a Slack button's `value`, a Teams card action's `data`)
+ * carries back to the click handler:
  * identifiers only, never a token (the approval token is read from
  * GetPipelineState when the button is pressed). Strict, so a value with any
  * other key is refused rather than half-trusted.
@@ -35,13 +38,11 @@ export const buttonValueSchema = z.discriminatedUnion('kind', [
 export type ButtonValue = z.infer<typeof buttonValueSchema>;
 
 /** The button's value could not be read: not JSON, or not the shape pipewatch writes. */
-export class InvalidButtonValueError extends Error {
-  readonly code = 'INVALID_BUTTON_VALUE' as const;
+export class InvalidButtonValueError extends PipewatchError {
+  /** Spelled out: minified bundles rename classes. */
+  override readonly name = 'InvalidButtonValueError';
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'InvalidButtonValueError';
-  }
+  readonly code = 'INVALID_BUTTON_VALUE' as const;
 }
 
 /** The value of an interactive button as compact JSON; undefined for a link (it needs none). */

@@ -5,7 +5,7 @@ describe('the notify function bundle', () => {
   test('does not load Bolt: only @slack/web-api is reachable from handlers/notify.ts', async () => {
     // What serverless-esbuild deploys: everything reachable, packages included.
     const result = await build({
-      entryPoints: [path.join(__dirname, '../../../handlers/notify.ts')],
+      entryPoints: [path.join(__dirname, '../../../../handlers/notify.ts')],
       bundle: true,
       platform: 'node',
       target: 'node20',

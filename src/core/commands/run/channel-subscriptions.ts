@@ -1,15 +1,14 @@
-// (Slack command) /pipewatch list --> RuleStore.listRules: this channel's rules, read back into subscriptions
-import type { StoredRule } from '../../../../core/ports';
+// (core) list --> RuleStore.listRules: this channel's rules, read back into subscriptions
+import type { ChannelRef } from '../../channels';
+import type { StoredRule } from '../../ports';
 import {
-  type ChannelRef,
   channelRulePrefix,
   describeSubscription,
   fromEventPattern,
   subscriptionIdOfRule,
   toCommandArguments,
-} from '../../../../core/subscriptions';
-import { escapeMrkdwn } from '../../../escape';
-import type { CommandAnswer, CommandContext } from './command-context';
+} from '../../subscriptions';
+import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
 
 export interface ChannelSubscription {
   readonly id: string;
@@ -21,11 +20,11 @@ export interface ChannelSubscription {
  * the id must parse back from the name; a rule tagged for another channel is never included,
  * even if its name happened to share the prefix.
  */
-export async function channelSubscriptions(context: CommandContext): Promise<ChannelSubscription[]> {
-  const rules = await context.deps.rules.listRules(channelRulePrefix(context.channel));
+export async function channelSubscriptions(deps: CommandDeps, channel: ChannelRef): Promise<ChannelSubscription[]> {
+  const rules = await deps.rules.listRules(channelRulePrefix(channel));
   return rules.flatMap((rule) => {
-    const id = subscriptionIdOfRule(context.channel, rule.name);
-    return id !== undefined && taggedFor(rule, context.channel) ? [{ id, rule }] : [];
+    const id = subscriptionIdOfRule(channel, rule.name);
+    return id !== undefined && taggedFor(rule, channel) ? [{ id, rule }] : [];
   });
 }
 
@@ -35,28 +34,26 @@ function taggedFor(rule: StoredRule, channel: ChannelRef): boolean {
 }
 
 /** One line per subscription: its id, what it posts, and the arguments that give it back. */
-export function subscriptionLine(subscription: ChannelSubscription, command: string): string {
+export function subscriptionLine(subscription: ChannelSubscription, invocation: string): string {
   const parsed =
     subscription.rule.eventPattern === undefined ? undefined : fromEventPattern(subscription.rule.eventPattern);
   const what =
     parsed === undefined ? (subscription.rule.description ?? 'an unreadable rule') : describeSubscription(parsed);
-  const args = parsed === undefined ? '' : ` — \`${command} subscribe ${toCommandArguments(parsed)}\``;
+  const args = parsed === undefined ? '' : ` — \`${invocation} subscribe ${toCommandArguments(parsed)}\``;
   const disabled = subscription.rule.state === 'DISABLED' ? ' (disabled)' : '';
   return `• \`${subscription.id}\` ${what}${disabled}${args}`;
 }
 
-export async function list(context: CommandContext): Promise<CommandAnswer> {
-  const subscriptions = await channelSubscriptions(context);
+export async function listSubscriptions(context: CommandContext, deps: CommandDeps): Promise<CommandAnswer> {
+  const subscriptions = await channelSubscriptions(deps, context.channel);
   if (subscriptions.length === 0) {
-    return {
-      text: escapeMrkdwn(
-        `This channel has no subscriptions. Try \`${context.command} subscribe myPipeline FAILED\`, or \`${context.command} help\`.`,
-      ),
-    };
+    return textAnswer(
+      `This channel has no subscriptions. Try \`${context.invocation} subscribe myPipeline FAILED\`, or \`${context.invocation} help\`.`,
+    );
   }
   const lines = subscriptions
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((subscription) => subscriptionLine(subscription, context.command));
+    .map((subscription) => subscriptionLine(subscription, context.invocation));
   const count = subscriptions.length === 1 ? '1 subscription' : `${subscriptions.length} subscriptions`;
-  return { text: escapeMrkdwn([`This channel has ${count}:`, ...lines].join('\n')) };
+  return textAnswer([`This channel has ${count}:`, ...lines].join('\n'));
 }

@@ -1,24 +1,27 @@
-// (Slack command) /pipewatch unsubscribe <id | same arguments | all> --> RuleStore.deleteRule (RemoveTargets + DeleteRule)
-import type { UnsubscribeTarget } from '../../../../core/commands';
+// (core) unsubscribe <id | same arguments | all> --> RuleStore.deleteRule (RemoveTargets + DeleteRule)
 import {
   channelRulePrefix,
   describeSubscription,
   ruleNameFor,
   type Subscription,
   toEventPattern,
-} from '../../../../core/subscriptions';
-import { escapeMrkdwn } from '../../../escape';
-import type { CommandAnswer, CommandContext } from './command-context';
-import { type ChannelSubscription, channelSubscriptions, subscriptionLine } from './list';
-import { ruleStoreFailure } from './rule-store-failure';
+} from '../../subscriptions';
+import type { UnsubscribeTarget } from '../command';
+import { type ChannelSubscription, channelSubscriptions, subscriptionLine } from './channel-subscriptions';
+import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
+import { ruleStoreRefusal } from './rule-store-refusal';
 
 /**
  * Only ever deletes rules found among this channel's (name prefix and tag): an id or arguments
  * typed in one channel cannot reach another channel's rules, since the rule name is derived
  * from the channel too.
  */
-export async function unsubscribe(context: CommandContext, target: UnsubscribeTarget): Promise<CommandAnswer> {
-  const mine = await channelSubscriptions(context);
+export async function unsubscribeChannel(
+  context: CommandContext,
+  deps: CommandDeps,
+  target: UnsubscribeTarget,
+): Promise<CommandAnswer> {
+  const mine = await channelSubscriptions(deps, context.channel);
   let chosen: ChannelSubscription[];
   let notFound: string;
   switch (target.kind) {
@@ -30,35 +33,35 @@ export async function unsubscribe(context: CommandContext, target: UnsubscribeTa
       const byId = mine.filter((s) => s.id === target.id);
       const bySubscription = target.orSubscription === undefined ? [] : matching(context, mine, target.orSubscription);
       chosen = byId.length > 0 ? byId : bySubscription;
-      notFound = `This channel has no subscription \`${target.id}\`: \`${context.command} list\` shows its ids.`;
+      notFound = `This channel has no subscription \`${target.id}\`: \`${context.invocation} list\` shows its ids.`;
       break;
     }
     case 'subscription':
       chosen = matching(context, mine, target.subscription);
-      notFound = `This channel is not subscribed to ${describeSubscription(target.subscription)}: \`${context.command} list\` shows what it is subscribed to.`;
+      notFound = `This channel is not subscribed to ${describeSubscription(target.subscription)}: \`${context.invocation} list\` shows what it is subscribed to.`;
       break;
   }
-  if (chosen.length === 0) return { text: escapeMrkdwn(notFound) };
+  if (chosen.length === 0) return textAnswer(notFound);
 
   const removed: ChannelSubscription[] = [];
   try {
     for (const subscription of chosen) {
-      await context.deps.rules.deleteRule(subscription.rule.name);
+      await deps.rules.deleteRule(subscription.rule.name);
       removed.push(subscription);
     }
   } catch (error) {
-    const failure = ruleStoreFailure(error);
-    if (failure === undefined) throw error;
+    const refusal = ruleStoreRefusal(error);
+    if (refusal === undefined) throw error;
     const done = removed.length > 0 ? ` ${removed.length} of ${chosen.length} were removed first.` : '';
-    return { text: escapeMrkdwn(`${failure}${done}`) };
+    return textAnswer(`${refusal}${done}`);
   }
-  context.deps.log.info('unsubscribed', {
+  deps.log.info('unsubscribed', {
     rules: removed.map((s) => s.rule.name),
     channel: context.channel,
     by: context.userId,
   });
   const head = removed.length === 1 ? 'Unsubscribed:' : `Unsubscribed from ${removed.length} subscriptions:`;
-  return { text: escapeMrkdwn([head, ...removed.map((s) => subscriptionLine(s, context.command))].join('\n')) };
+  return textAnswer([head, ...removed.map((s) => subscriptionLine(s, context.invocation))].join('\n'));
 }
 
 function matching(

@@ -1,9 +1,8 @@
-// (Slack command) /pipewatch status <pipeline> --> PipelineClient.getPipelineState, summarised stage by stage
-import { failureOfError } from '../../../../core/actions';
-import { shortExecutionId } from '../../../../core/messages';
-import type { ActionStateView, PipelineStateView, StageStateView } from '../../../../core/ports';
-import { escapeMrkdwn } from '../../../escape';
-import type { CommandAnswer, CommandContext } from './command-context';
+// (Slack adapter) the core's CommandAnswer --> mrkdwn: escaped text, and the status laid out with Slack's emoji
+import type { CommandAnswer } from '../core/commands';
+import { shortExecutionId } from '../core/messages';
+import type { ActionStateView, PipelineStateView, StageStateView } from '../core/ports';
+import { escapeMrkdwn, oneLine } from './escape';
 
 const STAGE_EMOJI: Readonly<Record<string, string>> = {
   Succeeded: ':white_check_mark:',
@@ -15,16 +14,9 @@ const STAGE_EMOJI: Readonly<Record<string, string>> = {
   Skipped: ':fast_forward:',
 };
 
-export async function status(context: CommandContext, pipeline: string): Promise<CommandAnswer> {
-  let state: PipelineStateView;
-  try {
-    state = await context.deps.pipelines.getPipelineState(pipeline);
-  } catch (error) {
-    const failure = failureOfError(error, { pipeline, stage: '' });
-    if (failure === undefined) throw error;
-    return { text: escapeMrkdwn(failure.message) };
-  }
-  return { text: summarisePipelineState(state) };
+/** An answer as the mrkdwn text of an ephemeral reply; everything from the core or AWS is escaped. */
+export function renderCommandAnswer(answer: CommandAnswer): string {
+  return answer.kind === 'text' ? escapeMrkdwn(answer.text) : summarisePipelineState(answer.state);
 }
 
 /**
@@ -53,13 +45,13 @@ function actionLine(action: ActionStateView): string[] {
   const name = escapeMrkdwn(action.actionName);
   if (latest?.status === 'Failed') {
     const error = latest.errorDetails?.message ?? latest.errorDetails?.code ?? latest.summary;
-    return [`    ↳ ${name} failed${error ? `: ${escapeMrkdwn(oneLine(error))}` : ''}`];
+    return [`    ↳ ${name} failed${error ? `: ${escapeMrkdwn(shortLine(error))}` : ''}`];
   }
   if (latest?.status === 'InProgress' && latest.token !== undefined) return [`    ↳ ${name} is waiting for approval`];
   return [];
 }
 
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+function shortLine(text: string): string {
+  const flat = oneLine(text);
   return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
 }

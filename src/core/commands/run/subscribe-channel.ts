@@ -1,6 +1,6 @@
-// (Slack command) /pipewatch subscribe … --> RuleStore.putRule: one rule on the pipewatch bus per subscription
-import { truncateText } from '../../../../core/actions';
-import type { RuleDefinition } from '../../../../core/ports';
+// (core) subscribe … --> RuleStore.putRule: one rule on the pipewatch bus per subscription
+import { truncateText } from '../../messages';
+import type { RuleDefinition } from '../../ports';
 import {
   describeSubscription,
   eventPatternText,
@@ -8,13 +8,12 @@ import {
   type Subscription,
   subscriptionIdOfRule,
   toEventPattern,
-} from '../../../../core/subscriptions';
-import { escapeMrkdwn } from '../../../escape';
-import type { CommandAnswer, CommandContext } from './command-context';
-import { ruleStoreFailure } from './rule-store-failure';
+} from '../../subscriptions';
+import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
+import { ruleStoreRefusal } from './rule-store-refusal';
 
-/** EventBridge's limit on a rule's description. */
-const MAX_RULE_DESCRIPTION = 512;
+/** EventBridge's limit on a rule's description: the rule definition's description never exceeds it. */
+export const MAX_RULE_DESCRIPTION_LENGTH = 512;
 
 /** The tags every subscription rule carries: who asked for it, for which channel. */
 export function subscriptionTags(context: CommandContext): Record<string, string> {
@@ -34,33 +33,33 @@ export function subscriptionTags(context: CommandContext): Record<string, string
  *    InputTransformer carries this channel). The store reports whether the rule is new: if not,
  *    the answer is "already subscribed" (the put still repairs a rule whose target was lost).
  */
-export async function subscribe(context: CommandContext, subscription: Subscription): Promise<CommandAnswer> {
+export async function subscribeChannel(
+  context: CommandContext,
+  deps: CommandDeps,
+  subscription: Subscription,
+): Promise<CommandAnswer> {
   const eventPattern = eventPatternText(subscription);
   const name = ruleNameFor(context.channel, toEventPattern(subscription));
   const id = subscriptionIdOfRule(context.channel, name) ?? name;
   const description = describeSubscription(subscription);
   const rule: RuleDefinition = {
     name,
-    description: truncateText(description, MAX_RULE_DESCRIPTION),
+    description: truncateText(description, MAX_RULE_DESCRIPTION_LENGTH),
     eventPattern,
     channel: context.channel,
     tags: subscriptionTags(context),
   };
   let created: boolean;
   try {
-    ({ created } = await context.deps.rules.putRule(rule));
+    ({ created } = await deps.rules.putRule(rule));
   } catch (error) {
-    const failure = ruleStoreFailure(error);
-    if (failure === undefined) throw error;
-    return { text: escapeMrkdwn(failure) };
+    const refusal = ruleStoreRefusal(error);
+    if (refusal === undefined) throw error;
+    return textAnswer(refusal);
   }
-  if (!created) {
-    return { text: escapeMrkdwn(`This channel is already subscribed to ${description} (id \`${id}\`).`) };
-  }
-  context.deps.log.info('subscribed', { rule: name, channel: context.channel, creator: context.userId });
-  return {
-    text: escapeMrkdwn(
-      `Subscribed this channel to ${description}. Id \`${id}\`: \`${context.command} unsubscribe ${id}\` stops it.`,
-    ),
-  };
+  if (!created) return textAnswer(`This channel is already subscribed to ${description} (id \`${id}\`).`);
+  deps.log.info('subscribed', { rule: name, channel: context.channel, creator: context.userId });
+  return textAnswer(
+    `Subscribed this channel to ${description}. Id \`${id}\`: \`${context.invocation} unsubscribe ${id}\` stops it.`,
+  );
 }

@@ -1,5 +1,5 @@
-// (wiring) PipelineClient.getPipelineStageNames --> NotifyDeps.stageOrder, cached per container
-import type { PipelineClient } from '../core/ports';
+// (composition) PipelineClient.getPipelineStageNames --> NotifyDeps.stageOrder, cached per container
+import type { PipelineClient } from '../../core/ports';
 
 /**
  * A pipeline's stage order changes only when its definition does, so one GetPipeline per pipeline

@@ -1,4 +1,4 @@
-import { cachedStageOrder } from '../../../src/notify/stage-order-cache';
+import { cachedStageOrder } from '../../../../src/app/notify/stage-order-cache';
 
 /** A real, tiny implementation of the one port method the cache uses, counting its calls. */
 class StageNames {

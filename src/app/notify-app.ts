@@ -1,0 +1,83 @@
+// (composition root) the notify function from its environment: AWS clients, secrets, one chat poster per platform
+import { createCodePipelineClient, createDynamoDbClient, createSsmClient } from '../aws/clients';
+import { SecretParameters } from '../aws/ssm-secrets';
+import { ConfigurationError, readEnvironment } from '../config/environment';
+import type { NotifyOptions } from '../core/notify';
+import type { Log } from '../core/ports';
+import { createLogger } from '../log/logger';
+import { createNotifyHandler, type NotifyHandler, notifyDepsFor } from './notify/notify-handler';
+
+export interface NotifyApp {
+  readonly handler: NotifyHandler;
+  /**
+   * Starts reading the chat secrets now, so that on a cold start the SSM read overlaps the
+   * DynamoDB calls before the first chat call awaits it; a failure surfaces there (and is retried).
+   */
+  prefetchSecrets(): void;
+}
+
+export interface NotifyAppOverrides {
+  /** The AWS clients (built from the environment by default: endpoints, region, credentials). */
+  readonly clients?: {
+    readonly dynamo: ReturnType<typeof createDynamoDbClient>;
+    readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
+    readonly ssm: ReturnType<typeof createSsmClient>;
+  };
+  readonly log?: Log;
+  readonly now?: () => number;
+  readonly options?: Partial<NotifyOptions>;
+}
+
+/**
+ * The notify function as deployed (handlers/notify.ts) and as the local mode runs it: the table
+ * from PIPEWATCH_TABLE, and a chat poster for each platform whose credentials are configured
+ * (PIPEWATCH_SLACK_BOT_TOKEN_PARAM names the Slack bot token's SSM parameter). An install with
+ * no platform configured cannot post anything and refuses to start, naming the variables.
+ */
+export function notifyAppFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: NotifyAppOverrides = {},
+): NotifyApp {
+  const environment = readEnvironment(env);
+  const tableName = environment.PIPEWATCH_TABLE;
+  const slackTokenParam = environment.PIPEWATCH_SLACK_BOT_TOKEN_PARAM;
+  if (slackTokenParam === undefined) {
+    throw new ConfigurationError(
+      'pipewatch is not configured: no chat platform to post to (set PIPEWATCH_SLACK_BOT_TOKEN_PARAM)',
+    );
+  }
+  const log = overrides.log ?? createLogger({ level: environment.PIPEWATCH_LOG_LEVEL, fields: { function: 'notify' } });
+  const clients = overrides.clients ?? {
+    dynamo: createDynamoDbClient(),
+    codePipeline: createCodePipelineClient(),
+    ssm: createSsmClient(),
+  };
+  const secrets = new SecretParameters({ client: clients.ssm });
+  // Asked at each chat call through the secrets' cache; the Slack client is rebuilt when the token changes.
+  const slackToken = () => secrets.get(slackTokenParam);
+  const region = env.AWS_REGION;
+  const handler = createNotifyHandler(
+    notifyDepsFor({
+      dynamo: clients.dynamo,
+      tableName,
+      codePipeline: clients.codePipeline,
+      ...(region === undefined || region === '' ? {} : { region }),
+      slack: {
+        token: slackToken,
+        ...(environment.PIPEWATCH_SLACK_API_URL === undefined
+          ? {}
+          : { slackApiUrl: environment.PIPEWATCH_SLACK_API_URL }),
+      },
+      log,
+      ...(overrides.now === undefined ? {} : { now: overrides.now }),
+      ...(overrides.options === undefined ? {} : { options: overrides.options }),
+    }),
+  );
+  return {
+    handler,
+    prefetchSecrets() {
+      // Handled here so that an invocation that never chats (a duplicate) leaves no unhandled rejection.
+      slackToken().catch(() => undefined);
+    },
+  };
+}

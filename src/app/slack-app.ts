@@ -1,0 +1,94 @@
+// (composition root) the Slack function from its environment: AWS clients, secrets from SSM, the Bolt app's ports
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import {
+  createCodePipelineClient,
+  createDynamoDbClient,
+  createEventBridgeClient,
+  createSsmClient,
+} from '../aws/clients';
+import { loadAuthorizationPolicy, SecretParameters } from '../aws/ssm-secrets';
+import { requireEnvironment } from '../config/environment';
+import type { PolicySource } from '../core/actions';
+import { createLogger } from '../log/logger';
+import type { SlackAppLogger } from '../slack/app/deps';
+import { createSlackLambdaHandler, type SlackLambdaHandler } from '../slack/app/lambda-handler';
+import { slackDepsFor } from './slack/slack-deps';
+
+export interface SlackAppOverrides {
+  /** The AWS clients (built from the environment by default: endpoints, region, credentials). */
+  readonly clients?: {
+    readonly eventBridge: ReturnType<typeof createEventBridgeClient>;
+    readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
+    readonly dynamo: ReturnType<typeof createDynamoDbClient>;
+    readonly ssm: ReturnType<typeof createSsmClient>;
+  };
+  readonly log?: SlackAppLogger;
+  /** The authorization policy (the local mode reads local/authorization.json); by default from the environment and SSM. */
+  readonly policy?: PolicySource;
+}
+
+/**
+ * The Slack function as deployed (handlers/slack.ts) and as the local mode runs it. The environment is checked at once (a
+ * missing variable throws at the cold start, naming it); the secrets are read from SSM on the
+ * first request, not at import: a failed read is not cached, so the next request tries again
+ * instead of the instance staying broken.
+ */
+export function slackAppFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: SlackAppOverrides = {},
+): SlackLambdaHandler {
+  const environment = requireEnvironment(
+    ['PIPEWATCH_SLACK_SIGNING_SECRET_PARAM', 'PIPEWATCH_SLACK_BOT_TOKEN_PARAM', 'PIPEWATCH_NOTIFY_FUNCTION_ARN'],
+    env,
+  );
+  const log = overrides.log ?? createLogger({ level: environment.PIPEWATCH_LOG_LEVEL, fields: { function: 'slack' } });
+  const clients = overrides.clients ?? {
+    eventBridge: createEventBridgeClient(),
+    codePipeline: createCodePipelineClient(),
+    dynamo: createDynamoDbClient(),
+    ssm: createSsmClient(),
+  };
+  const secrets = new SecretParameters({ client: clients.ssm });
+  // Read per click through the secrets cache, so an edited policy applies within its TTL.
+  const policy = overrides.policy ?? (() => loadAuthorizationPolicy(environment, secrets));
+  const region = env.AWS_REGION;
+
+  const build = async (): Promise<SlackLambdaHandler> => {
+    const [signingSecret, botToken] = await Promise.all([
+      secrets.get(environment.PIPEWATCH_SLACK_SIGNING_SECRET_PARAM),
+      secrets.get(environment.PIPEWATCH_SLACK_BOT_TOKEN_PARAM),
+    ]);
+    return createSlackLambdaHandler({
+      signingSecret,
+      bot: {
+        botToken,
+        botId: environment.PIPEWATCH_SLACK_BOT_ID,
+        botUserId: environment.PIPEWATCH_SLACK_BOT_USER_ID,
+      },
+      ...(environment.PIPEWATCH_SLACK_API_URL === undefined
+        ? {}
+        : { slackApiUrl: environment.PIPEWATCH_SLACK_API_URL }),
+      deps: slackDepsFor({
+        eventBridge: clients.eventBridge,
+        codePipeline: clients.codePipeline,
+        dynamo: clients.dynamo,
+        ...(region === undefined || region === '' ? {} : { region }),
+        busName: environment.PIPEWATCH_EVENT_BUS,
+        notifyFunctionArn: environment.PIPEWATCH_NOTIFY_FUNCTION_ARN,
+        ...(environment.PIPEWATCH_DLQ_ARN === undefined ? {} : { deadLetterArn: environment.PIPEWATCH_DLQ_ARN }),
+        tableName: environment.PIPEWATCH_TABLE,
+        policy,
+        log,
+      }),
+    });
+  };
+
+  let built: Promise<SlackLambdaHandler> | undefined;
+  return async (event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return (await built)(event, context);
+  };
+}

@@ -1,0 +1,46 @@
+// (composition) the Slack app's ports from AWS clients: the rule store, CodePipeline per region, click claims, the policy
+import type { createCodePipelineClient, createDynamoDbClient, createEventBridgeClient } from '../../aws/clients';
+import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
+import { DynamoDbClickClaims } from '../../aws/dynamodb-click-claims';
+import { EventBridgeRuleStore } from '../../aws/eventbridge-rule-store';
+import type { PolicySource } from '../../core/actions';
+import type { SlackAppDeps, SlackAppLogger } from '../../slack/app/deps';
+
+export interface SlackAdapters {
+  readonly eventBridge: ReturnType<typeof createEventBridgeClient>;
+  readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
+  readonly dynamo: ReturnType<typeof createDynamoDbClient>;
+  /** The CodePipeline client's region; a button for another region gets a client of its own. */
+  readonly region?: string;
+  /** The pipewatch bus, where subscription rules live. */
+  readonly busName: string;
+  /** The notify function: every subscription rule's one target. */
+  readonly notifyFunctionArn: string;
+  /** Where EventBridge dead-letters events it could not hand to the notify function. */
+  readonly deadLetterArn?: string;
+  readonly tableName: string;
+  /** Who may retry and approve: read per click, so an edited policy applies within its cache's TTL. */
+  readonly policy: PolicySource;
+  readonly log: SlackAppLogger;
+}
+
+/** The same ports for the deployed function, the local mode (loopback or Socket Mode) and tests. */
+export function slackDepsFor(adapters: SlackAdapters): SlackAppDeps {
+  const pipelines = new CodePipelinePipelineClient({
+    client: adapters.codePipeline,
+    ...(adapters.region === undefined ? {} : { region: adapters.region }),
+  });
+  return {
+    rules: new EventBridgeRuleStore({
+      client: adapters.eventBridge,
+      busName: adapters.busName,
+      targetArn: adapters.notifyFunctionArn,
+      ...(adapters.deadLetterArn === undefined ? {} : { deadLetterArn: adapters.deadLetterArn }),
+    }),
+    pipelines,
+    pipelinesIn: (region) => pipelines.inRegion(region),
+    clicks: new DynamoDbClickClaims({ client: adapters.dynamo, tableName: adapters.tableName }),
+    policy: adapters.policy,
+    log: adapters.log,
+  };
+}

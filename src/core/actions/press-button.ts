@@ -1,0 +1,137 @@
+// (core) a retry / approve / reject button pressed on any platform --> authorize --> claim --> use case --> one logged decision
+import type { ClickClaims, Log, PipelineClient } from '../ports';
+import type { AuthorizationPolicy } from './authorization-policy';
+import { type AuthorizedAction, authorize } from './authorize';
+import type { ButtonValue } from './button-value';
+import type { ChatUser } from './chat-user';
+import { decideApproval } from './decide-approval';
+import { type DecisionRecord, decisionRecorder } from './decision-record';
+import { retryStage } from './retry-stage';
+
+/** The policy, or a getter for one (read from SSM through a cache, or a local file on every click). */
+export type PolicySource = AuthorizationPolicy | (() => AuthorizationPolicy | Promise<AuthorizationPolicy>);
+
+/** The ports a button press uses. */
+export interface ButtonDeps {
+  /** The CodePipeline client for the region a button names (a bus may carry several regions' events). */
+  readonly pipelinesIn: (region: string) => PipelineClient;
+  readonly clicks: ClickClaims;
+  /** Who may retry and approve. */
+  readonly policy: PolicySource;
+  readonly log: Pick<Log, 'info' | 'warn' | 'error'>;
+}
+
+/** One press of a button, as the platform adapter read it from its payload. */
+export interface ButtonPress {
+  readonly value: ButtonValue;
+  /**
+   * The person who pressed, as the platform knows them (never from the button's value). Asked with
+   * the policy, so a platform resolves only the groups the policy can grant through.
+   */
+  readonly user: (policy: AuthorizationPolicy, action: AuthorizedAction) => Promise<ChatUser>;
+  /** Identifies this click (the message, the button, its value): a double click acts once. */
+  readonly clickKey: string;
+  /** Recorded in the decision and in CodePipeline's approval summary ("Slack", "Teams"). */
+  readonly platformName: string;
+  /** The approver's comment (approve / reject). */
+  readonly comment?: string;
+}
+
+export type PressOutcome =
+  /** CodePipeline did it: `message` says what, for the thread reply. */
+  | { readonly status: 'done'; readonly user: ChatUser; readonly message: string }
+  /** Not done (not allowed, already decided, not the latest execution…): `message` is for the presser only. */
+  | { readonly status: 'refused'; readonly user: ChatUser; readonly message: string }
+  /** The same click a moment ago is being handled: nothing done twice. */
+  | { readonly status: 'duplicate'; readonly user: ChatUser };
+
+/** How long a click's claim holds: longer than any retry of the same request, shorter than a person's patience. */
+export const CLICK_CLAIM_TTL_SECONDS = 60;
+
+export const ALREADY_HANDLED =
+  'This button was already pressed a moment ago and is being handled: look for the result in the message and its thread.';
+
+export const UNREADABLE_BUTTON =
+  'This button could not be read: the message may be from an older or newer pipewatch. Nothing was changed.';
+
+/**
+ * 1. The policy, then the user (with the groups the policy names), then authorize.
+ * 2. Allowed: claim the click, so a double click (or two people at once) acts once. A refused
+ *    click claims nothing, so it cannot block an allowed person's.
+ * 3. The use case: retryStage (RetryStageExecution) or decideApproval (GetPipelineState for the
+ *    token, PutApprovalResult); a refusal is answered without calling CodePipeline.
+ * 4. One decision record, logged whatever the outcome.
+ */
+export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise<PressOutcome> {
+  const { value } = press;
+  const policy = await currentPolicy(deps.policy);
+  const user = await press.user(policy, value.kind);
+  if (authorize({ policy, action: value.kind, pipeline: value.pipeline, user }).allowed) {
+    if (!(await deps.clicks.claimClick(press.clickKey, CLICK_CLAIM_TTL_SECONDS))) {
+      deps.log.info('duplicate click', { button: value.kind, user: user.id, pipeline: value.pipeline });
+      return { status: 'duplicate', user };
+    }
+  }
+  const client = deps.pipelinesIn(value.region);
+  const result =
+    value.kind === 'retry'
+      ? await retryStage({
+          client,
+          policy,
+          user,
+          target: { pipeline: value.pipeline, stage: value.stage, executionId: value.executionId, mode: value.mode },
+          platformName: press.platformName,
+        })
+      : await decideApproval({
+          client,
+          policy,
+          user,
+          target: {
+            pipeline: value.pipeline,
+            stage: value.stage,
+            action: value.action,
+            executionId: value.executionId,
+          },
+          decision: value.kind === 'approve' ? 'Approved' : 'Rejected',
+          ...(press.comment ? { comment: press.comment } : {}),
+          platformName: press.platformName,
+        });
+  logDecision(deps.log, result.decision);
+  return { status: result.ok ? 'done' : 'refused', user, message: result.message };
+}
+
+/**
+ * Whether the presser may act, before anything is asked of them (Slack opens the approval's
+ * comment modal only for someone who may decide). A refusal is logged as a decision and its
+ * message says why (including how to configure approvers when there are none); nothing is claimed.
+ */
+export async function mayPress(
+  press: Omit<ButtonPress, 'clickKey' | 'comment'>,
+  deps: Pick<ButtonDeps, 'policy' | 'log'>,
+): Promise<
+  { readonly allowed: true; readonly user: ChatUser } | { readonly allowed: false; readonly message: string }
+> {
+  const { value } = press;
+  const policy = await currentPolicy(deps.policy);
+  const user = await press.user(policy, value.kind);
+  const authorization = authorize({ policy, action: value.kind, pipeline: value.pipeline, user });
+  if (authorization.allowed) return { allowed: true, user };
+  const subject = {
+    action: value.kind,
+    pipeline: value.pipeline,
+    executionId: value.executionId,
+    stage: value.stage,
+    ...(value.kind === 'retry' ? { mode: value.mode } : { actionName: value.action }),
+  };
+  logDecision(deps.log, decisionRecorder(subject, user, authorization, press.platformName)('forbidden'));
+  return { allowed: false, message: authorization.reason };
+}
+
+export async function currentPolicy(source: PolicySource): Promise<AuthorizationPolicy> {
+  return typeof source === 'function' ? source() : source;
+}
+
+/** Every button decision is one log line, whatever its outcome. */
+function logDecision(log: Pick<Log, 'info'>, decision: DecisionRecord): void {
+  log.info('pipewatch decision', { decision });
+}

@@ -1,0 +1,33 @@
+// (core) what every command use case receives: the channel it was typed in, who typed it, and the ports
+import type { ChannelRef } from '../../channels';
+import type { Log, PipelineClient, PipelineStateView, RuleStore } from '../../ports';
+
+/** The ports the commands use. */
+export interface CommandDeps {
+  /** Subscriptions: rules on the pipewatch bus; the store adds the notify target and its InputTransformer. */
+  readonly rules: RuleStore;
+  readonly pipelines: PipelineClient;
+  readonly log: Pick<Log, 'info' | 'warn' | 'error'>;
+}
+
+export interface CommandContext {
+  /** The channel the command was typed in: subscriptions are always this channel's. */
+  readonly channel: ChannelRef;
+  /** The platform's id of the person who typed it. */
+  readonly userId: string;
+  /** How people invoke pipewatch on this platform (`/pipewatch`, `@pipewatch`), for the examples in answers. */
+  readonly invocation: string;
+}
+
+/**
+ * The answer for the person who typed the command, rendered by the platform adapter. `text` is
+ * plain sentences in which `code` spans and `•` bullets are the only markup, and nothing is
+ * escaped yet; `status` is the pipeline's state, which each platform lays out with its own marks.
+ */
+export type CommandAnswer =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'status'; readonly state: PipelineStateView };
+
+export function textAnswer(text: string): CommandAnswer {
+  return { kind: 'text', text };
+}
