@@ -27,6 +27,12 @@ export interface PanelActionState {
   name: string;
   /** InProgress | Succeeded | Failed | Abandoned; undefined before the action ever ran. */
   status: string | undefined;
+  /**
+   * The execution this run of the action belongs to, when it is among the pipeline's latest action
+   * runs. It can differ from its stage's: a stage's second action may not have run yet in the
+   * execution now in the stage, and GetPipelineState then shows an older execution's run.
+   */
+  executionId?: string;
   summary?: string;
   errorMessage?: string;
   /** Set while a manual approval waits for an answer. */
@@ -37,14 +43,34 @@ export interface PanelStageState {
   name: string;
   /** StageExecutionStatus of the stage's latest execution; undefined before any ran. */
   status: string | undefined;
+  /** The execution `status` belongs to: the last one that entered the stage. */
   executionId?: string;
   actions: PanelActionState[];
+  /** Executions waiting to enter the stage while `executionId` holds it (GetPipelineState's inbound executions). */
+  waiting: string[];
+}
+
+/** Where an execution in flight is: inside a stage, or at the boundary before one that another execution holds. */
+export type PanelPosition = { kind: 'in'; stage: string } | { kind: 'waiting'; stage: string; heldBy?: string };
+
+export interface PanelExecution {
+  id: string;
+  /** PipelineExecutionStatus: InProgress or Stopping for the executions in flight. */
+  status: string;
+  /** Undefined when GetPipelineState does not place it (between two stages, for a moment). */
+  position?: PanelPosition;
 }
 
 export interface PanelPipelineState {
   name: string;
   /** The pipeline's most recent execution, if any. */
   latestExecution?: { id: string; status: string };
+  /** The executions in flight (InProgress or Stopping), newest first, with where each one is. */
+  executions: PanelExecution[];
+  /**
+   * Each stage as GetPipelineState reports it: stages are not one execution's, each shows the
+   * execution that last entered it (`executionId`), and the executions waiting to enter it.
+   */
   stages: PanelStageState[];
 }
 
@@ -106,29 +132,49 @@ export function localPipelinePanel(simulator: Simulator, options: LocalPipelineP
     list,
 
     async state(name) {
-      const [state, executions] = await Promise.all([
+      const [state, executions, actionRuns] = await Promise.all([
         call('GetPipelineState', { name }) as Promise<GetPipelineStateOutput>,
-        call('ListPipelineExecutions', { pipelineName: name, maxResults: 1 }) as Promise<ListExecutionsOutput>,
+        call('ListPipelineExecutions', { pipelineName: name, maxResults: RECENT }) as Promise<ListExecutionsOutput>,
+        call('ListActionExecutions', { pipelineName: name, maxResults: RECENT }) as Promise<ListActionExecutionsOutput>,
       ]);
-      const latest = executions.pipelineExecutionSummaries?.[0];
-      return {
-        name,
-        ...(latest === undefined ? {} : { latestExecution: { id: latest.pipelineExecutionId, status: latest.status } }),
-        stages: (state.stageStates ?? []).map((stage) => ({
+      const summaries = executions.pipelineExecutionSummaries ?? [];
+      const latest = summaries[0];
+      // GetPipelineState's action runs do not say their execution; the action execution list does.
+      const executionOfRun = new Map(
+        (actionRuns.actionExecutionDetails ?? []).map((d) => [d.actionExecutionId, d.pipelineExecutionId]),
+      );
+      const stages = (state.stageStates ?? []).map((stage): PanelStageState => {
+        const inbound =
+          stage.inboundExecutions ?? (stage.inboundExecution === undefined ? [] : [stage.inboundExecution]);
+        return {
           name: stage.stageName,
           status: stage.latestExecution?.status,
           ...(stage.latestExecution === undefined ? {} : { executionId: stage.latestExecution.pipelineExecutionId }),
           actions: (stage.actionStates ?? []).map((action) => {
             const run = action.latestExecution;
+            const executionId =
+              run?.actionExecutionId === undefined ? undefined : executionOfRun.get(run.actionExecutionId);
             return {
               name: action.actionName,
               status: run?.status,
+              ...(executionId === undefined ? {} : { executionId }),
               ...(run?.summary === undefined ? {} : { summary: run.summary }),
               ...(run?.errorDetails?.message === undefined ? {} : { errorMessage: run.errorDetails.message }),
               ...(run?.token !== undefined && run.status === 'InProgress' ? { waitingForApproval: true } : {}),
             };
           }),
-        })),
+          waiting: inbound.map((e) => e.pipelineExecutionId),
+        };
+      });
+      const inFlight = summaries.filter((e) => e.status === 'InProgress' || e.status === 'Stopping');
+      return {
+        name,
+        ...(latest === undefined ? {} : { latestExecution: { id: latest.pipelineExecutionId, status: latest.status } }),
+        executions: inFlight.map((e) => {
+          const position = positionOf(e.pipelineExecutionId, stages);
+          return { id: e.pipelineExecutionId, status: e.status, ...(position === undefined ? {} : { position }) };
+        }),
+        stages,
       };
     },
 
@@ -151,6 +197,21 @@ export function localPipelinePanel(simulator: Simulator, options: LocalPipelineP
       return simulator.onTransition(() => listener());
     },
   };
+}
+
+/** How many recent executions and action runs the panel reads (one page of each list). */
+const RECENT = 100;
+
+/** The stage an execution in flight is in, or waits to enter (and who holds that stage). */
+function positionOf(executionId: string, stages: PanelStageState[]): PanelPosition | undefined {
+  const held = stages.find(
+    (s) => s.executionId === executionId && (s.status === 'InProgress' || s.status === 'Stopping'),
+  );
+  if (held !== undefined) return { kind: 'in', stage: held.name };
+  const waiting = stages.find((s) => s.waiting.includes(executionId));
+  if (waiting === undefined) return undefined;
+  const holder = waiting.status === 'InProgress' || waiting.status === 'Stopping' ? waiting.executionId : undefined;
+  return { kind: 'waiting', stage: waiting.name, ...(holder === undefined ? {} : { heldBy: holder }) };
 }
 
 /** A request the panel cannot carry out as asked (unknown stage or action): a 400, not a 500. */
@@ -177,9 +238,12 @@ interface GetPipelineStateOutput {
   stageStates?: {
     stageName: string;
     latestExecution?: { pipelineExecutionId: string; status: string };
+    inboundExecution?: { pipelineExecutionId: string };
+    inboundExecutions?: { pipelineExecutionId: string }[];
     actionStates?: {
       actionName: string;
       latestExecution?: {
+        actionExecutionId?: string;
         status: string;
         summary?: string;
         token?: string;
@@ -191,4 +255,8 @@ interface GetPipelineStateOutput {
 
 interface ListExecutionsOutput {
   pipelineExecutionSummaries?: { pipelineExecutionId: string; status: string }[];
+}
+
+interface ListActionExecutionsOutput {
+  actionExecutionDetails?: { actionExecutionId: string; pipelineExecutionId: string }[];
 }

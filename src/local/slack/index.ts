@@ -2,6 +2,7 @@
 export { type Fault, SlackFaults } from './faults';
 export { formatTs, TS_PATTERN } from './message-ts';
 export { WARNING_LONG_TEXT, WARNING_MISSING_TEXT } from './methods/message-content';
+export { LocalSlackStateError, SLACK_STATE_FILE } from './persistence';
 export { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from './response-url-registry';
 export { DEFAULT_CHANNELS, DEFAULT_USERS, type LocalSlack, type LocalSlackOptions, startLocalSlack } from './server';
 export {
@@ -27,4 +28,4 @@ export type {
   UserSpec,
   WorkspaceChange,
 } from './types';
-export { LocalWorkspace } from './workspace';
+export { LocalWorkspace, type SavedWorkspace } from './workspace';

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { header, listen, readBody } from '../http';
 import { type Fault, SlackFaults } from './faults';
 import { METHODS } from './methods';
+import { WorkspacePersistence } from './persistence';
 import { decodeJsonArg, parseRequestArgs, type RawArgs } from './request-args';
 import { handleResponseUrlPost } from './response-url';
 import { SlackApiError } from './slack-api-error';
@@ -25,6 +26,11 @@ export interface LocalSlackOptions {
   now?: () => number;
   /** Requests for any other path (the channel page mounts here later); 404 without it. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Keeps the channels' messages (threads, edits, metadata) in `DIR/slack.json` across restarts
+   * (`pipewatch local --data DIR`); in memory without it. A file that cannot be read stops the start.
+   */
+  dataDir?: string | undefined;
 }
 
 export interface LocalSlack {
@@ -56,6 +62,9 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
   const teamId = options.teamId ?? 'T0000LOCAL';
   const now = options.now ?? Date.now;
   const faults = new SlackFaults();
+  // Read before the port is taken: an unreadable file fails the start and is left as it is.
+  const persistence = options.dataDir === undefined ? undefined : new WorkspacePersistence(options.dataDir);
+  const saved = persistence?.load();
   // The workspace needs the server's address (response URLs, permalinks), so it is made after listen.
   let workspace: LocalWorkspace | undefined;
 
@@ -169,6 +178,8 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
     usergroups: options.usergroups ?? [],
     now,
   });
+  if (saved !== undefined) workspace.restore(saved);
+  persistence?.watch(workspace);
 
   return {
     apiUrl: `${baseUrl}/api/`,
@@ -181,6 +192,7 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      persistence?.close();
     },
   };
 }

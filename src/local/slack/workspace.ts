@@ -31,6 +31,12 @@ export interface WorkspaceOptions {
   now: () => number;
 }
 
+/** What `--data DIR` keeps of a workspace (see `LocalWorkspace.saved`). */
+export interface SavedWorkspace {
+  channels: SlackChannel[];
+  messages: SlackMessage[];
+}
+
 export interface NewMessage {
   text: string;
   blocks: Block[] | undefined;
@@ -363,6 +369,42 @@ export class LocalWorkspace {
 
   findViewByExternalId(externalId: string): OpenedView | undefined {
     return [...this.openedViews.values()].find((v) => v.externalId === externalId);
+  }
+
+  // --- what `--data DIR` keeps ------------------------------------------------------------------
+
+  /**
+   * The channels and every message (top-level and replies, with edits and chat.postMessage's other
+   * arguments such as metadata), for `--data DIR`. Live objects: serialize them before the next change.
+   */
+  saved(): SavedWorkspace {
+    return { channels: this.channels(), messages: [...this.channelMessages.values()].flat() };
+  }
+
+  /**
+   * Puts back what `saved()` returned in an earlier run: channels not known yet, then the messages
+   * (a channel's earlier messages, if any, are replaced). New messages get later ts than every
+   * restored one. Announces nothing: these are not new messages.
+   */
+  restore(saved: SavedWorkspace): void {
+    for (const channel of saved.channels) {
+      if (!this.channelsById.has(channel.id)) this.channelsById.set(channel.id, { ...channel });
+    }
+    const byChannel = new Map<string, SlackMessage[]>();
+    for (const message of saved.messages) {
+      this.requireChannel(message.channel);
+      const list = byChannel.get(message.channel) ?? [];
+      list.push(message);
+      byChannel.set(message.channel, list);
+      this.tsClock.advancePast(message.ts);
+      if (message.edited !== undefined) this.tsClock.advancePast(message.edited.ts);
+      for (const revision of message.revisions) this.tsClock.advancePast(revision.at);
+    }
+    for (const id of this.channelsById.keys()) {
+      const list = byChannel.get(id) ?? [];
+      list.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+      this.channelMessages.set(id, list);
+    }
   }
 
   recordCall(call: ApiCall): void {

@@ -1,14 +1,18 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { WebClient } from '@slack/web-api';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
+import { CachedPipelineCatalog } from '../../../src/aws/pipeline-catalog';
 import { type ButtonValue, encodeButtonValue } from '../../../src/core/actions';
 import { ManualClock } from '../../../src/local/aws/clock';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { type ChannelPageHandler, createChannelPage, lateFallback } from '../../../src/local/channel/channel-page';
-import { localPipelinePanel } from '../../../src/local/channel/pipeline-panel';
-import { type LocalSlack, startLocalSlack } from '../../../src/local/slack';
+import { localPipelinePanel, type PanelPipelineState } from '../../../src/local/channel/pipeline-panel';
+import { type LocalSlack, SLACK_STATE_FILE, startLocalSlack } from '../../../src/local/slack';
 import { ACTION_IDS } from '../../../src/slack';
 import { COMMENT_ACTION_ID, COMMENT_BLOCK_ID } from '../../../src/slack/app/approval-modal';
 import { createSlackLambdaHandler, verifySlackSignature } from '../../../src/slack/app/lambda-handler';
@@ -37,10 +41,24 @@ interface Fixture {
 
 let f: Fixture;
 
-async function setUp(options: { pageSecret?: string } = {}): Promise<Fixture> {
+interface SetUpOptions {
+  pageSecret?: string;
+  /** The local Slack's `--data DIR`. */
+  dataDir?: string;
+}
+
+async function setUp(options: SetUpOptions = {}): Promise<Fixture> {
   const clock = new ManualClock();
   const local = await startLocalAwsWithClients({ clock, definitionsFile: SAMPLE_PIPELINES_FILE });
   await local.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
+  return { local, clock, ...(await startSlackWithPage(local, options)) };
+}
+
+/** The local Slack with the page in front of the real Slack function, over `local`. */
+async function startSlackWithPage(
+  local: LocalAwsClients,
+  options: SetUpOptions,
+): Promise<Omit<Fixture, 'local' | 'clock'>> {
   const slot = lateFallback();
   const slack = await startLocalSlack({
     teamId: TEAM,
@@ -54,6 +72,7 @@ async function setUp(options: { pageSecret?: string } = {}): Promise<Fixture> {
     ],
     usergroups: [{ id: APPROVERS, handle: 'approvers', users: [ALICE] }],
     fallback: slot.fallback,
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
   });
   const log = new RecordingLogger();
   const handler = createSlackLambdaHandler({
@@ -63,6 +82,9 @@ async function setUp(options: { pageSecret?: string } = {}): Promise<Fixture> {
     deps: {
       rules: new EventBridgeRuleStore({ client: local.eventBridge, busName: BUS, targetArn: NOTIFY_ARN }),
       pipelines: new CodePipelinePipelineClient({ client: local.codePipeline, region: local.aws.region }),
+      catalog: new CachedPipelineCatalog({
+        source: new CodePipelinePipelineClient({ client: local.codePipeline, region: local.aws.region }),
+      }),
       clicks: new InMemoryClickClaims(),
       policy: POLICY,
       log,
@@ -90,7 +112,7 @@ async function setUp(options: { pageSecret?: string } = {}): Promise<Fixture> {
   });
   slot.mount(page);
   const bot = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-  return { local, clock, slack, page, log, invocations, bot };
+  return { slack, page, log, invocations, bot };
 }
 
 afterEach(async () => {
@@ -150,7 +172,7 @@ async function pipelineState(name = 'myPipeline') {
     pipelines: {
       name: string;
       stages: { name: string; actions: { name: string; category: string }[] }[];
-      state: { latestExecution?: { id: string; status: string }; stages: { name: string; status?: string }[] };
+      state: PanelPipelineState;
     }[];
   };
   const found = pipelines.find((p) => p.name === name);
@@ -553,3 +575,164 @@ describe('pipeline panel', () => {
     expect((await pipelineState()).state.latestExecution).toBeUndefined();
   });
 });
+
+describe('pipeline panel: two executions in flight', () => {
+  beforeEach(async () => {
+    f = await setUp();
+  });
+
+  const start = async (pipeline = 'myPipeline') =>
+    (await post('pipeline/start', { pipeline })).json.executionId as string;
+
+  test('each stage names its own execution; the newer one waits for the stage the older one holds', async () => {
+    const older = await start();
+    f.clock.advance(70_000); // Source 5 s, Build 60 s: the older one waits for its approval
+    const newer = await start();
+    f.clock.advance(70_000); // the newer one is built, and cannot enter Approval
+    const { state: panel } = await pipelineState();
+
+    expect(panel.latestExecution).toEqual({ id: newer, status: 'InProgress' });
+    // Newest first, each with where it is.
+    expect(panel.executions).toEqual([
+      { id: newer, status: 'InProgress', position: { kind: 'waiting', stage: 'Approval', heldBy: older } },
+      { id: older, status: 'InProgress', position: { kind: 'in', stage: 'Approval' } },
+    ]);
+    expect(panel.stages.map((s) => [s.name, s.status, s.executionId, s.waiting])).toEqual([
+      ['Source', 'Succeeded', newer, []],
+      ['Build', 'Succeeded', newer, []],
+      ['Approval', 'InProgress', older, [newer]],
+      ['Prod', undefined, undefined, []],
+    ]);
+    const actions = Object.fromEntries(panel.stages.flatMap((s) => s.actions.map((a) => [`${s.name}/${a.name}`, a])));
+    expect(actions['Build/Build']).toMatchObject({ status: 'Succeeded', executionId: newer });
+    expect(actions['Approval/Approval']).toMatchObject({
+      status: 'InProgress',
+      executionId: older,
+      waitingForApproval: true,
+    });
+    expect(actions['Prod/Deploy']?.executionId).toBeUndefined();
+  });
+
+  test('an action not yet run by the execution in its stage is shown with the execution it ran in', async () => {
+    const first = await start('web-service');
+    f.clock.runAll();
+    const second = await start('web-service');
+    f.clock.advance(10_000); // Source done; Test's first actions run, Package (runOrder 2) has not started
+    const { state: panel } = await pipelineState('web-service');
+    const test = panel.stages.find((s) => s.name === 'Test');
+    expect(test).toMatchObject({ status: 'InProgress', executionId: second });
+    expect(test?.actions.map((a) => [a.name, a.status, a.executionId])).toEqual([
+      ['UnitTests', 'InProgress', second],
+      ['Lint', 'InProgress', second],
+      ['Package', 'Succeeded', first],
+    ]);
+    expect(panel.stages.find((s) => s.name === 'Production')).toMatchObject({
+      status: 'Succeeded',
+      executionId: first,
+    });
+    expect(panel.executions).toEqual([{ id: second, status: 'InProgress', position: { kind: 'in', stage: 'Test' } }]);
+  });
+});
+
+describe('messages across a restart with the same data directory', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'pipewatch-channel-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** Stops the local Slack and its page, and starts them again over the same local AWS and data directory. */
+  async function restartSlack(): Promise<void> {
+    f.page.close();
+    await f.slack.stop();
+    Object.assign(f, await startSlackWithPage(f.local, { dataDir }));
+  }
+
+  test('messages, thread replies, edits and metadata are shown again; the next message comes after them', async () => {
+    f = await setUp({ dataDir });
+    const metadata = { event_type: 'pipewatch_execution', event_payload: { executionId: 'e-1' } };
+    const parent = await f.bot.chat.postMessage({
+      channel: DEPLOYS,
+      text: 'myPipeline: Build failed',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*myPipeline*: Build failed ❌' } }],
+      metadata,
+    });
+    const parentTs = parent.ts as string;
+    await f.bot.chat.postMessage({ channel: DEPLOYS, thread_ts: parentTs, text: 'Build failed: exit 2' });
+    await f.bot.chat.update({
+      channel: DEPLOYS,
+      ts: parentTs,
+      text: 'myPipeline: Build succeeded',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*myPipeline*: Build succeeded ✅' } }],
+    });
+    await post('command', { channel: DEPLOYS, user: ALICE, text: 'on it' });
+    await post('command', { channel: ALERTS, user: BOB, text: 'nothing here' });
+    await post('command', { channel: DEPLOYS, user: ALICE, text: '/pipewatch help' }); // an ephemeral
+    const before = await state(ALICE);
+    expect(before.messages).toHaveLength(2);
+    expect(before.ephemerals).toHaveLength(1);
+    const alertsBefore = (await state(BOB, ALERTS)).messages;
+    const storedBefore = structuredClone(f.slack.workspace.message(DEPLOYS, parentTs));
+    expect(JSON.stringify(storedBefore?.options.metadata)).toContain('pipewatch_execution');
+
+    // Written a moment after the changes, without waiting for a stop.
+    const file = path.join(dataDir, SLACK_STATE_FILE);
+    await waitUntil(() => existsSync(file) && readFileSync(file, 'utf8').includes('on it'));
+
+    await restartSlack();
+    const after = await state(ALICE);
+    expect(after.messages).toEqual(before.messages);
+    expect(after.messages[0]).toMatchObject({
+      ts: parentTs,
+      text: 'myPipeline: Build succeeded',
+      edited: true,
+      replyCount: 1,
+      replies: [expect.objectContaining({ text: 'Build failed: exit 2' })],
+    });
+    expect((await state(BOB, ALERTS)).messages).toEqual(alertsBefore);
+    // Ephemerals do not outlive a session (in Slack neither).
+    expect(after.ephemerals).toEqual([]);
+    // The workspace keeps the message whole: chat.postMessage's other arguments (metadata) and revisions.
+    const stored = f.slack.workspace.message(DEPLOYS, parentTs);
+    expect(stored).toStrictEqual(storedBefore);
+    expect(stored?.revisions.map((r) => r.by)).toEqual(['chat.postMessage', 'chat.update']);
+
+    // The app carries on with the same message (notify updates it by its ts) and thread.
+    await f.bot.chat.update({ channel: DEPLOYS, ts: parentTs, text: 'myPipeline: Succeeded' });
+    const reply = await f.bot.chat.postMessage({ channel: DEPLOYS, thread_ts: parentTs, text: 'Approved' });
+    const newest = [...after.messages.map((m) => m.ts), ...after.messages.flatMap((m) => m.replies.map((r) => r.ts))];
+    expect(newest.every((ts) => (reply.ts as string) > ts)).toBe(true);
+    const again = (await state(BOB)).messages[0];
+    expect(again).toMatchObject({ text: 'myPipeline: Succeeded', replyCount: 2 });
+
+    // And once more: what changed after the first restart is kept too (stop writes what is pending).
+    await restartSlack();
+    expect((await state(BOB)).messages[0]).toMatchObject({ text: 'myPipeline: Succeeded', replyCount: 2 });
+  });
+
+  test('an unreadable file stops the start and is left as it is', async () => {
+    f = await setUp();
+    const file = path.join(dataDir, SLACK_STATE_FILE);
+    const broken = '{"version":1,"channels":[{"id":"C000DEPLOYS"';
+    writeFileSync(file, broken);
+    await expect(startLocalSlack({ dataDir })).rejects.toThrow(
+      new RegExp(`Cannot read the local Slack's saved messages in ${escapeRegExp(file)}: not JSON`),
+    );
+    expect(readFileSync(file, 'utf8')).toBe(broken);
+
+    writeFileSync(file, JSON.stringify({ version: 1, channels: [], messages: [{ ts: '1.5' }] }));
+    await expect(startLocalSlack({ dataDir })).rejects.toThrow(/messages\[0\]\.ts.*left as it is/);
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -20,6 +20,28 @@ const expandedThreads = new Set();
 /** The modal on screen: `${id}:${hash}`, so that a refresh does not wipe what is being typed. */
 let shownModal = '';
 
+// What the timeline has shown, to tell what just arrived: messages, replies and ephemerals by key.
+/** The channel and person `seenItems` belong to; another channel or person starts at the bottom. */
+let seenView = '';
+/** @type {Set<string>} */
+let seenItems = new Set();
+/** When the person last sent a message or command, clicked a button or submitted a modal (ms). */
+let actedAt = 0;
+/** What arrives this soon after acting is shown even when the timeline was scrolled up. */
+const ACTED_WINDOW_MS = 10_000;
+/** Within this many pixels of the end, the timeline counts as "at the bottom" and follows new messages. */
+const NEAR_BOTTOM_PX = 80;
+/** When each item arrived (ms), to keep its highlight going across re-renders. @type {Map<string, number>} */
+const arrivedAt = new Map();
+const ARRIVED_HIGHLIGHT_MS = 2000;
+/** Where each item of the timeline is seen: its element, or its closed thread's link. @type {Map<string, HTMLElement>} */
+let shownAt = new Map();
+/** The newest arrival not scrolled to (the timeline was scrolled up): the "New messages" button goes there. */
+/** @type {string | undefined} */
+let unseenKey;
+/** Whether the timeline shows its end (as of the last scroll): then it stays there when its pane changes size. */
+let pinnedToBottom = true;
+
 // ---- talking to the server ------------------------------------------------------------------
 
 /** @param {string} path @param {Record<string, unknown>} body */
@@ -102,20 +124,23 @@ function context() {
     userName,
     channelName,
     /** @param {any} button @param {string} blockId @param {string} messageTs */
-    click: (button, blockId, messageTs) =>
-      post('action', { channel: channelId, user: userId, messageTs, actionId: button.action_id, blockId })
+    click: (button, blockId, messageTs) => {
+      actedAt = Date.now();
+      return post('action', { channel: channelId, user: userId, messageTs, actionId: button.action_id, blockId })
         .then((result) => {
           if (!result.ok) toast(`The app answered HTTP ${result.status}`, true);
         })
-        .catch((error) => toast(error.message, true)),
+        .catch((error) => toast(error.message, true));
+    },
   };
 }
 
 function render() {
   renderSidebar();
-  renderTimeline();
-  renderModal();
+  // The panel first: whether it shows changes the timeline's width, hence where its bottom is.
   renderPipelines();
+  renderModal();
+  renderTimeline();
 }
 
 function renderSidebar() {
@@ -128,6 +153,7 @@ function renderSidebar() {
       link.className = channel.id === channelId ? 'channel-link active' : 'channel-link';
       link.dataset.testid = `channel-${channel.name}`;
       link.textContent = `# ${channel.name}`;
+      link.title = `#${channel.name}`;
       link.addEventListener('click', () => {
         channelId = channel.id;
         localStorage.setItem('pw.channel', channelId);
@@ -143,7 +169,9 @@ function renderSidebar() {
     ...people.map((/** @type {any} */ user) => {
       const option = document.createElement('option');
       option.value = user.id;
-      option.textContent = user.title ? `${user.name} — ${user.title}` : user.name;
+      // The name alone, so that the closed picker shows it whole; the role is the line below it.
+      option.textContent = user.name;
+      if (user.title) option.title = user.title;
       return option;
     }),
   );
@@ -151,6 +179,7 @@ function renderSidebar() {
   const me = state.users.find((/** @type {any} */ u) => u.id === userId);
   $('user-role').textContent = me?.title ? `${me.realName} · ${me.title}` : (me?.realName ?? '');
   $('channel-title').textContent = `# ${state.channel.name}`;
+  $('channel-title').title = `#${state.channel.name}`;
   $('workspace-name').textContent = state.team.domain;
   const composer = /** @type {HTMLInputElement} */ ($('composer'));
   composer.placeholder = `${state.command} help`;
@@ -209,16 +238,26 @@ function renderMessage(message, options) {
   return el;
 }
 
+/**
+ * The timeline scrolls in its own pane. What arrives (a message, a thread reply, an ephemeral) is
+ * scrolled into view when the person was at the bottom or has just acted; otherwise they are
+ * reading further up, and a "New messages" button appears instead of moving the page under them.
+ * A reply in a closed thread is shown by its thread's "N replies" link.
+ */
 function renderTimeline() {
   const timeline = $('timeline');
-  const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
+  const wasAtBottom = pinnedToBottom || isNearBottom(timeline);
+  const previousScrollTop = timeline.scrollTop;
   const topLevel = new Set(state.messages.map((/** @type {any} */ m) => m.ts));
+  shownAt = new Map();
   /** @type {{ ts: string, el: HTMLElement }[]} */
   const items = [];
   for (const message of state.messages) items.push({ ts: message.ts, el: renderThreaded(message) });
   for (const ephemeral of state.ephemerals) {
     if (ephemeral.threadTs && topLevel.has(ephemeral.threadTs)) continue; // shown in its thread
-    items.push({ ts: ephemeral.ts, el: renderMessage(ephemeral, { testid: 'ephemeral', ephemeral: true }) });
+    const el = renderMessage(ephemeral, { testid: 'ephemeral', ephemeral: true });
+    shownAt.set(`e:${ephemeral.ts}`, el);
+    items.push({ ts: ephemeral.ts, el });
   }
   items.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
   if (items.length === 0) {
@@ -229,12 +268,83 @@ function renderTimeline() {
   } else {
     timeline.replaceChildren(...items.map((item) => item.el));
   }
-  if (atBottom) timeline.scrollTop = timeline.scrollHeight;
+
+  if (seenView !== `${state.channel.id} ${state.user}`) {
+    // Another channel or person (or the first render): start at the newest message.
+    seenView = `${state.channel.id} ${state.user}`;
+    seenItems = new Set(shownAt.keys());
+    arrivedAt.clear();
+    showNewMessagesButton(undefined);
+    timeline.scrollTop = timeline.scrollHeight;
+    pinnedToBottom = true;
+    return;
+  }
+  const now = Date.now();
+  const arrived = [...shownAt.keys()].filter((key) => !seenItems.has(key));
+  for (const key of arrived) {
+    seenItems.add(key);
+    arrivedAt.set(key, now);
+  }
+  highlightArrivals(now);
+  // The newest arrival by ts (keys are `m:<ts>` or `e:<ts>`; ts strings of one length sort as numbers).
+  const newest = arrived.sort((a, b) => (a.slice(2) < b.slice(2) ? -1 : 1)).at(-1);
+
+  timeline.scrollTop = wasAtBottom ? timeline.scrollHeight : previousScrollTop;
+  if (newest === undefined) {
+    // Nothing new (an edit, a thread opened or closed): stay where the person was, at the end if there.
+    if (unseenKey !== undefined && !shownAt.has(unseenKey)) showNewMessagesButton(undefined);
+    return;
+  }
+  if (wasAtBottom || now - actedAt < ACTED_WINDOW_MS) {
+    revealItem(timeline, /** @type {HTMLElement} */ (shownAt.get(newest)));
+    showNewMessagesButton(undefined);
+  } else {
+    showNewMessagesButton(newest);
+  }
+}
+
+/** Items that arrived in the last two seconds glow, continuing where they were before a re-render. @param {number} now */
+function highlightArrivals(now) {
+  for (const [key, at] of arrivedAt) {
+    const el = shownAt.get(key);
+    if (now - at >= ARRIVED_HIGHLIGHT_MS) arrivedAt.delete(key);
+    else if (el !== undefined) {
+      el.classList.add('arrived');
+      el.style.animationDelay = `-${now - at}ms`;
+    }
+  }
+}
+
+/** @param {HTMLElement} timeline */
+function isNearBottom(timeline) {
+  return timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < NEAR_BOTTOM_PX;
+}
+
+/**
+ * Scrolls the timeline so that `el` is in view: to the end when it is the last item (the usual
+ * case), else just enough to show it.
+ * @param {HTMLElement} timeline @param {HTMLElement} el
+ */
+function revealItem(timeline, el) {
+  const last = timeline.lastElementChild;
+  if (last !== null && (last === el || last.contains(el)) && el.offsetHeight <= timeline.clientHeight) {
+    timeline.scrollTop = timeline.scrollHeight;
+    pinnedToBottom = true;
+  } else {
+    el.scrollIntoView({ block: 'nearest' });
+  }
+}
+
+/** @param {string | undefined} key */
+function showNewMessagesButton(key) {
+  unseenKey = key;
+  $('new-messages').hidden = key === undefined;
 }
 
 /** @param {any} message */
 function renderThreaded(message) {
   const el = renderMessage(message, { testid: 'message' });
+  shownAt.set(`m:${message.ts}`, el);
   const ephemeralReplies = state.ephemerals.filter((/** @type {any} */ e) => e.threadTs === message.ts);
   const count = message.replyCount;
   if (count === 0 && ephemeralReplies.length === 0) return el;
@@ -250,22 +360,26 @@ function renderThreaded(message) {
     renderTimeline();
   });
   el.appendChild(toggle);
-  if (open) {
-    const thread = document.createElement('div');
-    thread.className = 'thread';
-    const replies = [
-      ...message.replies.map((/** @type {any} */ r) => ({
-        ts: r.ts,
-        el: renderMessage(r, { testid: 'thread-reply' }),
-      })),
-      ...ephemeralReplies.map((/** @type {any} */ e) => ({
-        ts: e.ts,
-        el: renderMessage(e, { testid: 'ephemeral', ephemeral: true }),
-      })),
-    ].sort((a, b) => (a.ts < b.ts ? -1 : 1));
-    thread.replaceChildren(...replies.map((r) => r.el));
-    el.appendChild(thread);
+  const replies = [
+    ...message.replies.map((/** @type {any} */ r) => ({ key: `m:${r.ts}`, ts: r.ts, reply: r, ephemeral: false })),
+    ...ephemeralReplies.map((/** @type {any} */ e) => ({ key: `e:${e.ts}`, ts: e.ts, reply: e, ephemeral: true })),
+  ].sort((a, b) => (a.ts < b.ts ? -1 : 1));
+  if (!open) {
+    for (const reply of replies) shownAt.set(reply.key, toggle);
+    return el;
   }
+  const thread = document.createElement('div');
+  thread.className = 'thread';
+  thread.replaceChildren(
+    ...replies.map((reply) => {
+      const replyEl = reply.ephemeral
+        ? renderMessage(reply.reply, { testid: 'ephemeral', ephemeral: true })
+        : renderMessage(reply.reply, { testid: 'thread-reply' });
+      shownAt.set(reply.key, replyEl);
+      return replyEl;
+    }),
+  );
+  el.appendChild(thread);
   return el;
 }
 
@@ -345,6 +459,7 @@ function renderModal(errors) {
       values[blockId] = { ...values[blockId], [field.dataset.actionId ?? '']: field.value };
     }
     for (const button of dialog.querySelectorAll('button')) button.disabled = true;
+    actedAt = Date.now();
     post('view-submission', { user: userId, viewId: opened.id, values })
       .then((result) => {
         if (result.errors) renderModal(result.errors);
@@ -387,6 +502,7 @@ function renderPipelines() {
     );
   }
   select.value = selectedPipeline;
+  select.title = selectedPipeline; // a name too long for the panel is cut: the whole of it on hover
   const pipeline = pipelines.find((p) => p.name === selectedPipeline);
   const fail = /** @type {HTMLSelectElement} */ ($('fail-select'));
   const failOptions = [{ value: '', label: 'No failure' }];
@@ -411,35 +527,117 @@ function renderPipelines() {
     fail.value = failOptions.some((o) => o.value === previous) ? previous : '';
   }
   const stateEl = $('pipeline-state');
+  const pipelineState = pipeline?.state;
   const execution = document.createElement('div');
   execution.className = 'execution';
   execution.dataset.testid = 'pipeline-execution';
-  const latest = pipeline?.state?.latestExecution;
+  const latest = pipelineState?.latestExecution;
   execution.dataset.status = latest?.status ?? 'None';
-  execution.textContent = latest ? `Latest: ${latest.status} · ${latest.id.slice(0, 8)}` : 'No executions yet';
-  const stages = (pipeline?.state?.stages ?? []).map((/** @type {any} */ stage) => {
+  execution.textContent = latest ? `Latest: ${latest.status} · ${short(latest.id)}` : 'No executions yet';
+  /** @type {any[]} */
+  const inFlight = pipelineState?.executions ?? [];
+  // One colour per execution in flight, the same on its line and on the stages it is in.
+  const colours = new Map(inFlight.map((e, i) => [e.id, i]));
+  /** @param {string | undefined} id */
+  const tag = (id) => executionTag(id, colours);
+  const parts = [execution];
+  if (inFlight.length > 0) {
+    const heading = document.createElement('h4');
+    heading.textContent = inFlight.length === 1 ? 'In flight' : `In flight (${inFlight.length})`;
+    const list = document.createElement('ul');
+    list.className = 'flights';
+    list.dataset.testid = 'executions-in-flight';
+    for (const run of inFlight) {
+      const item = document.createElement('li');
+      item.className = 'flight';
+      item.dataset.testid = `execution-${short(run.id)}`;
+      item.dataset.executionId = run.id;
+      item.dataset.status = run.status;
+      const where = document.createElement('span');
+      where.className = 'flight-where';
+      where.textContent = `${run.status}${positionText(run.position)}`;
+      item.append(tag(run.id), where);
+      list.appendChild(item);
+    }
+    parts.push(heading, list);
+  }
+  const stagesHeading = document.createElement('h4');
+  stagesHeading.textContent = 'Stages';
+  stagesHeading.title = 'Each stage shows the execution that last entered it.';
+  parts.push(stagesHeading);
+  for (const stage of pipelineState?.stages ?? []) {
     const el = document.createElement('div');
     el.className = 'stage';
     const chip = document.createElement('div');
     chip.className = `chip status-${slug(stage.status)}`;
     chip.dataset.testid = `stage-${stage.name}`;
     chip.dataset.status = stage.status ?? 'None';
-    chip.textContent = `${stage.name} · ${stage.status ?? '—'}`;
+    if (stage.executionId) chip.dataset.executionId = stage.executionId;
+    const label = document.createElement('span');
+    label.className = 'chip-label';
+    label.textContent = `${stage.name} · ${stage.status ?? '—'}`;
+    chip.appendChild(label);
+    if (stage.executionId) chip.appendChild(tag(stage.executionId));
     el.appendChild(chip);
     for (const action of stage.actions) {
       const actionChip = document.createElement('div');
       actionChip.className = `chip chip-action status-${slug(action.status)}`;
       actionChip.dataset.testid = `action-${stage.name}-${action.name}`;
       actionChip.dataset.status = action.status ?? 'None';
+      if (action.executionId) actionChip.dataset.executionId = action.executionId;
+      const actionLabel = document.createElement('span');
+      actionLabel.className = 'chip-label';
       const waiting = action.waitingForApproval ? ' (waiting for approval)' : '';
-      actionChip.textContent = `${action.name} · ${action.status ?? '—'}${waiting}`;
+      actionLabel.textContent = `${action.name} · ${action.status ?? '—'}${waiting}`;
+      actionChip.appendChild(actionLabel);
+      // A run of another execution than its stage's (not yet run in the one there now): say whose.
+      if (action.executionId && action.executionId !== stage.executionId)
+        actionChip.appendChild(tag(action.executionId));
       const detail = action.errorMessage ?? action.summary;
       if (detail) actionChip.title = detail;
       el.appendChild(actionChip);
     }
-    return el;
-  });
-  stateEl.replaceChildren(execution, ...stages);
+    for (const id of stage.waiting ?? []) {
+      const note = document.createElement('div');
+      note.className = 'stage-waiting';
+      note.dataset.testid = `stage-waiting-${stage.name}`;
+      note.dataset.executionId = id;
+      const text = document.createElement('span');
+      const held =
+        stage.executionId && stage.executionId !== id ? `, held by execution ${short(stage.executionId)}` : '';
+      text.textContent = `waiting to enter${held}`;
+      note.append(tag(id), text);
+      el.appendChild(note);
+    }
+    parts.push(el);
+  }
+  stateEl.replaceChildren(...parts);
+}
+
+/** The first 8 characters of an execution id, as the console shows them. @param {string} id */
+function short(id) {
+  return id.slice(0, 8);
+}
+
+/** @param {any} position */
+function positionText(position) {
+  if (!position) return '';
+  if (position.kind === 'in') return ` · in ${position.stage}`;
+  const held = position.heldBy ? `, held by execution ${short(position.heldBy)}` : '';
+  return ` · waiting for stage ${position.stage}${held}`;
+}
+
+/**
+ * An execution's short id, coloured when it is in flight (grey for one that has ended).
+ * @param {string | undefined} id @param {Map<string, number>} colours
+ */
+function executionTag(id, colours) {
+  const el = document.createElement('span');
+  const colour = id === undefined ? undefined : colours.get(id);
+  el.className = colour === undefined ? 'exec-tag exec-ended' : `exec-tag exec-c${colour % 4}`;
+  el.textContent = id === undefined ? '?' : short(id);
+  el.title = id === undefined ? '' : colour === undefined ? `execution ${id} (ended)` : `execution ${id}`;
+  return el;
 }
 
 /** @param {string | undefined} status */
@@ -462,6 +660,7 @@ $('composer-form').addEventListener('submit', (event) => {
   const text = composer.value.trim();
   if (text === '') return;
   composer.disabled = true;
+  actedAt = Date.now();
   post('command', { channel: channelId, user: userId, text })
     .then((result) => {
       composer.value = '';
@@ -472,6 +671,28 @@ $('composer-form').addEventListener('submit', (event) => {
       composer.disabled = false;
       composer.focus();
     });
+});
+
+$('timeline').addEventListener('scroll', () => {
+  const timeline = $('timeline');
+  pinnedToBottom = isNearBottom(timeline);
+  const target = unseenKey === undefined ? undefined : shownAt.get(unseenKey);
+  if (target === undefined) return;
+  const rect = target.getBoundingClientRect();
+  const view = timeline.getBoundingClientRect();
+  if (isNearBottom(timeline) || (rect.top >= view.top && rect.bottom <= view.bottom)) showNewMessagesButton(undefined);
+});
+
+// The pane changes size (the window, the pipeline panel appearing): keep showing the end if it was shown.
+new ResizeObserver(() => {
+  const timeline = $('timeline');
+  if (pinnedToBottom) timeline.scrollTop = timeline.scrollHeight;
+}).observe($('timeline'));
+
+$('new-messages').addEventListener('click', () => {
+  const target = unseenKey === undefined ? undefined : shownAt.get(unseenKey);
+  if (target !== undefined) revealItem($('timeline'), target);
+  showNewMessagesButton(undefined);
 });
 
 $('pipeline-select').addEventListener('change', (event) => {
