@@ -6,7 +6,7 @@ import {
   createEventBridgeClient,
   createSsmClient,
 } from '../aws/clients';
-import { loadAuthorizationPolicy, SecretParameters } from '../aws/ssm-secrets';
+import { authorizationPolicyLocation, loadAuthorizationPolicy, SecretParameters } from '../aws/ssm-secrets';
 import { requireEnvironment } from '../config/environment';
 import type { PolicySource } from '../core/actions';
 import { createLogger } from '../log/logger';
@@ -25,6 +25,8 @@ export interface SlackAppOverrides {
   readonly log?: SlackAppLogger;
   /** The authorization policy (the local mode reads local/authorization.json); by default from the environment and SSM. */
   readonly policy?: PolicySource;
+  /** Where that policy lives, as a refused button names it (the local mode: its file). */
+  readonly policyLocation?: string;
 }
 
 /**
@@ -51,6 +53,8 @@ export function slackAppFromEnvironment(
   const secrets = new SecretParameters({ client: clients.ssm });
   // Read per click through the secrets cache, so an edited policy applies within its TTL.
   const policy = overrides.policy ?? (() => loadAuthorizationPolicy(environment, secrets));
+  const policyLocation =
+    overrides.policy === undefined ? authorizationPolicyLocation(environment) : overrides.policyLocation;
   const region = env.AWS_REGION;
 
   const build = async (): Promise<SlackLambdaHandler> => {
@@ -78,6 +82,7 @@ export function slackAppFromEnvironment(
         ...(environment.PIPEWATCH_DLQ_ARN === undefined ? {} : { deadLetterArn: environment.PIPEWATCH_DLQ_ARN }),
         tableName: environment.PIPEWATCH_TABLE,
         policy,
+        ...(policyLocation === undefined ? {} : { policyLocation }),
         log,
       }),
     });

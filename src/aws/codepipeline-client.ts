@@ -9,6 +9,7 @@ import {
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
   ListActionExecutionsCommand,
+  ListPipelinesCommand,
   PutApprovalResultCommand,
   RetryStageExecutionCommand,
   type StageState,
@@ -32,6 +33,8 @@ import {
 
 /** ListActionExecutions' page size maximum. */
 const PAGE_SIZE = 100;
+/** ListPipelines' page size maximum: one call for most accounts. */
+const PIPELINES_PAGE_SIZE = 1000;
 
 const STAGE_STATUSES: ReadonlySet<string> = new Set<StageExecutionStatus>([
   'Cancelled',
@@ -68,7 +71,10 @@ export interface CodePipelinePipelineClientOptions {
    * with the default client's configuration (credentials, retries, timeouts) and that region.
    */
   readonly clientFor?: (region: string) => CodePipelineClient;
-  /** ListActionExecutions page size (1–100); smaller only to exercise paging in tests. */
+  /**
+   * ListActionExecutions page size (1–100); smaller only to exercise paging in tests, and then
+   * ListPipelines' too (which otherwise reads 1000 a page).
+   */
   readonly pageSize?: number;
 }
 
@@ -154,6 +160,25 @@ export class CodePipelinePipelineClient implements PipelineClient {
     return (output.pipeline?.stages ?? []).flatMap((stage) => (stage.name === undefined ? [] : [stage.name]));
   }
 
+  /** Every pipeline's name in this region (ListPipelines, all pages): what `subscribe` checks names against. */
+  async listPipelineNames(): Promise<readonly string[]> {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const output = await answer(
+        this.client.send(
+          new ListPipelinesCommand({
+            maxResults: this.pageSize === PAGE_SIZE ? PIPELINES_PAGE_SIZE : this.pageSize,
+            ...(nextToken === undefined ? {} : { nextToken }),
+          }),
+        ),
+      );
+      for (const pipeline of output.pipelines ?? []) if (pipeline.name !== undefined) names.push(pipeline.name);
+      nextToken = output.nextToken;
+    } while (nextToken !== undefined);
+    return names;
+  }
+
   async getPipelineExecution(ref: PipelineExecutionRef): Promise<PipelineExecutionView> {
     const output = await answer(
       this.client.send(
@@ -234,8 +259,12 @@ async function answer<T>(call: Promise<T>): Promise<T> {
 
 function stageView(stage: StageState): StageStateView {
   const latest = stage.latestExecution;
+  const inbound = (
+    stage.inboundExecutions ?? (stage.inboundExecution === undefined ? [] : [stage.inboundExecution])
+  ).flatMap((execution) => (execution.pipelineExecutionId === undefined ? [] : [execution.pipelineExecutionId]));
   return {
     stageName: stage.stageName ?? '',
+    ...(inbound.length === 0 ? {} : { inboundExecutionIds: inbound }),
     // A stage with an undocumented status is shown as never run rather than with a guessed state.
     ...(latest?.pipelineExecutionId !== undefined && latest.status !== undefined && STAGE_STATUSES.has(latest.status)
       ? {

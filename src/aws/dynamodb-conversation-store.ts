@@ -8,15 +8,17 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { CHAT_PLATFORMS, type ChannelRef } from '../core/channels';
 import { EXECUTION_STATE_SCHEMA, type ExecutionState } from '../core/executions';
 import type {
   ConversationKey,
   ConversationRecord,
   ConversationRendering,
   ConversationStore,
+  Follower,
+  PipelineExecutionRef,
   PutExecutionResult,
 } from '../core/ports';
-import type { ChannelRef } from '../core/subscriptions';
 import * as z from '../core/zod';
 import { awsErrorName } from './aws-error-name';
 
@@ -195,6 +197,69 @@ export class DynamoDbConversationStore implements ConversationStore {
     );
     return output === undefined ? undefined : toRecord(fromAttributes(output.Attributes), key);
   }
+
+  async follow(execution: PipelineExecutionRef, follower: Follower): Promise<void> {
+    const entry = JSON.stringify({
+      channel: {
+        platform: follower.channel.platform,
+        workspace: follower.channel.workspace,
+        channel: follower.channel.channel,
+      },
+      rule: follower.rule,
+    });
+    // ADD to a string set: atomic and idempotent, whoever follows at the same time.
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: toAttributes({ [PARTITION_KEY]: followKey(execution) }),
+        UpdateExpression: 'ADD #followers :follower SET #expiresAt = :expiresAt',
+        ExpressionAttributeNames: { '#followers': 'followers', '#expiresAt': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: toAttributes({
+          ':follower': new Set([entry]),
+          ':expiresAt': Math.floor(this.now() / 1000) + this.recordTtlSeconds,
+        }),
+      }),
+    );
+  }
+
+  async followers(execution: PipelineExecutionRef): Promise<readonly Follower[]> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: toAttributes({ [PARTITION_KEY]: followKey(execution) }),
+        ConsistentRead: true,
+      }),
+    );
+    const item = fromAttributes(Item);
+    const entries = item?.followers instanceof Set ? [...item.followers] : [];
+    const byChannel = new Map<string, Follower>();
+    for (const entry of entries) {
+      const parsed = typeof entry === 'string' ? followerSchema.safeParse(safeJson(entry)) : undefined;
+      // An entry pipewatch did not write is skipped: it cannot say where to post.
+      if (parsed === undefined || !parsed.success) continue;
+      const key = channelKey(parsed.data.channel);
+      const kept = byChannel.get(key);
+      if (kept === undefined || parsed.data.rule < kept.rule) byChannel.set(key, parsed.data);
+    }
+    return [...byChannel.values()];
+  }
+}
+
+const followerSchema = z.object({
+  channel: z.object({
+    platform: z.enum(CHAT_PLATFORMS),
+    workspace: z.string().check(z.minLength(1)),
+    channel: z.string().check(z.minLength(1)),
+  }),
+  rule: z.string().check(z.minLength(1)),
+});
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The SET clauses, names and values that record a rendering. */
@@ -205,12 +270,14 @@ function renderingUpdate(rendering: ConversationRendering): {
 } {
   const sets = ['#renderedVersion = :renderedVersion', '#replies = :replies'];
   if (rendering.messageId !== undefined) sets.push('#messageId = :messageId');
+  if (rendering.messageFingerprint !== undefined) sets.push('#messageFingerprint = :messageFingerprint');
   return {
     sets,
     names: {
       '#renderedVersion': 'renderedVersion',
       '#replies': 'replies',
       ...(rendering.messageId === undefined ? {} : { '#messageId': 'messageId' }),
+      ...(rendering.messageFingerprint === undefined ? {} : { '#messageFingerprint': 'messageFingerprint' }),
     },
     values: {
       ':renderedVersion': rendering.renderedVersion,
@@ -220,6 +287,7 @@ function renderingUpdate(rendering: ConversationRendering): {
         ...(fingerprint === undefined ? {} : { fingerprint }),
       })),
       ...(rendering.messageId === undefined ? {} : { ':messageId': rendering.messageId }),
+      ...(rendering.messageFingerprint === undefined ? {} : { ':messageFingerprint': rendering.messageFingerprint }),
     },
   };
 }
@@ -237,12 +305,18 @@ function toRecord(Item: Record<string, unknown> | undefined, key: ConversationKe
     renderedVersion: item.renderedVersion ?? 0,
     // A record written before replies were updated in place holds their keys only.
     replies: (item.replies ?? []).map((reply) => (typeof reply === 'string' ? { key: reply } : reply)),
+    ...(item.messageFingerprint === undefined ? {} : { messageFingerprint: item.messageFingerprint }),
   };
 }
 
 /** Platform, workspace and channel, each URI-encoded so that no id can contain the separators. */
 export function channelKey(channel: ChannelRef): string {
   return [channel.platform, channel.workspace, channel.channel].map(encodeURIComponent).join(':');
+}
+
+/** The item listing an execution's followers. Pipeline names are `[A-Za-z0-9.@\-_]+`: no `#`. */
+export function followKey(execution: PipelineExecutionRef): string {
+  return `follow#${execution.pipeline}#${execution.executionId}`;
 }
 
 export function conversationKey(key: ConversationKey): string {
@@ -293,6 +367,7 @@ const storedItemSchema = z.object({
   state: z.optional(z.string()),
   version: z.optional(z.number().check(z.int(), z.positive())),
   messageId: z.optional(z.string()),
+  messageFingerprint: z.optional(z.string()),
   renderedVersion: z.optional(z.number().check(z.int(), z.nonnegative())),
   /** Each reply's key, id and fingerprint; only its key (a string) on records written before those were kept. */
   replies: z.optional(

@@ -20,6 +20,27 @@ export const notifyInputSchema = z.object({
 
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
 
+/**
+ * The input of the follow rule's target: `{"rule": <rule name>, "follow": true, "event": <the
+ * whole event>}`. The follow rule matches every CodePipeline event on the bus; notify updates the
+ * conversations of the channels that follow the event's execution (see notifyFollowers).
+ */
+export const followInputSchema = z.object({
+  rule: z.string().check(z.minLength(1)),
+  follow: z.literal(true),
+  event: z.unknown(),
+});
+
+export type FollowInput = z.infer<typeof followInputSchema>;
+
+/** The follow rule's InputTemplate: no channel, the followers are read per execution. */
+export const FOLLOW_INPUT_TEMPLATE =
+  '{"rule": <aws.events.rule-name>, "follow": true, "event": <aws.events.event.json>}';
+
+/** The follow rule: on the pipewatch bus, every CodePipeline event (serverless.yml and the local mode create it). */
+export const FOLLOW_RULE_NAME = 'pipewatch-follow';
+export const FOLLOW_RULE_PATTERN = { source: ['aws.codepipeline'] } as const;
+
 /** EventBridge's limit on an InputTemplate. */
 export const MAX_INPUT_TEMPLATE_LENGTH = 8192;
 

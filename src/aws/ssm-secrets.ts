@@ -3,6 +3,7 @@ import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigurationError, type Environment } from '../config/environment';
 import { type AuthorizationPolicy, EMPTY_AUTHORIZATION_POLICY, parseAuthorizationPolicy } from '../core/actions';
 import { awsErrorName } from './aws-error-name';
+import { TtlCache } from './ttl-cache';
 
 /** Reads a secret by its SSM parameter name. */
 export interface SecretSource {
@@ -24,12 +25,6 @@ export interface SecretParametersOptions {
 
 export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
 
-interface CacheEntry {
-  /** The request in flight or its result: concurrent callers share it. */
-  readonly value: Promise<string>;
-  readonly fetchedAt: number;
-}
-
 /**
  * Secrets from SSM Parameter Store (SecureString, read WithDecryption), cached for the life of the
  * execution environment with a TTL. Concurrent first calls share one request. A failed read is not
@@ -37,26 +32,15 @@ interface CacheEntry {
  */
 export class SecretParameters implements SecretSource {
   private readonly client: SSMClient;
-  private readonly ttlMs: number;
-  private readonly now: () => number;
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: TtlCache<string, string>;
 
   constructor(options: SecretParametersOptions) {
     this.client = options.client;
-    this.ttlMs = options.ttlMs ?? DEFAULT_SECRET_TTL_MS;
-    this.now = options.now ?? Date.now;
+    this.cache = new TtlCache(options.ttlMs ?? DEFAULT_SECRET_TTL_MS, options.now);
   }
 
   get(name: string): Promise<string> {
-    const cached = this.cache.get(name);
-    if (cached !== undefined && this.now() - cached.fetchedAt < this.ttlMs) return cached.value;
-    const entry: CacheEntry = { value: this.fetch(name), fetchedAt: this.now() };
-    this.cache.set(name, entry);
-    // Forget a failure (only if it is still the current entry), so the next call asks SSM again.
-    entry.value.catch(() => {
-      if (this.cache.get(name) === entry) this.cache.delete(name);
-    });
-    return entry.value;
+    return this.cache.get(name, (key) => this.fetch(key));
   }
 
   /** Drops every cached value (e.g. after a 401 from Slack suggests the token was rotated). */
@@ -112,4 +96,16 @@ export async function loadAuthorizationPolicy(
     throw new ConfigurationError(`${result.message}${source}`);
   }
   return result.policy;
+}
+
+/**
+ * Where loadAuthorizationPolicy reads the policy from, as a refused button names it: the SSM
+ * parameter (how serverless.yml deploys it), the inline variable, or, with neither, where to put one.
+ */
+export function authorizationPolicyLocation(
+  env: Pick<Environment, 'PIPEWATCH_AUTHORIZATION' | 'PIPEWATCH_AUTHORIZATION_PARAM'>,
+): string {
+  if (env.PIPEWATCH_AUTHORIZATION_PARAM !== undefined) return `the SSM parameter ${env.PIPEWATCH_AUTHORIZATION_PARAM}`;
+  if (env.PIPEWATCH_AUTHORIZATION !== undefined) return 'the PIPEWATCH_AUTHORIZATION environment variable';
+  return 'not configured: set PIPEWATCH_AUTHORIZATION_PARAM to the name of an SSM parameter';
 }

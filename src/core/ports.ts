@@ -50,6 +50,8 @@ export interface PipelineStateView {
 export interface StageStateView {
   readonly stageName: string;
   readonly latestExecution?: { readonly pipelineExecutionId: string; readonly status: StageExecutionStatus };
+  /** Executions waiting to enter the stage while `latestExecution` holds it (inboundExecutions). */
+  readonly inboundExecutionIds?: readonly string[];
   readonly actions: readonly ActionStateView[];
 }
 
@@ -135,6 +137,18 @@ export interface PipelineClient {
   getPipelineStageNames(pipeline: string): Promise<readonly string[]>;
 }
 
+/**
+ * The account's pipelines as commands check the names people type (`subscribe`). Answers may be
+ * cached for a short while (a minute): a pipeline created since may be missing from `pipelineNames`.
+ * Failures are the PipelineClient's: PipelineApiError for CodePipeline's answers, anything else as is.
+ */
+export interface PipelineCatalog {
+  /** Every pipeline's name in the account and region (ListPipelines, all pages). */
+  pipelineNames(): Promise<readonly string[]>;
+  /** The pipeline's declared stage names (GetPipeline); PipelineApiError `PipelineNotFoundException` if none. */
+  stageNames(pipeline: string): Promise<readonly string[]>;
+}
+
 // ---- Clicks (DynamoDB) ------------------------------------------------------
 
 export type PutExecutionResult =
@@ -207,6 +221,11 @@ export interface ConversationRecord {
   readonly renderedVersion: number;
   /** The thread replies posted (see threadReplies): each key is posted once, then updated in place. */
   readonly replies: readonly PostedReply[];
+  /**
+   * The fingerprint (replyFingerprint) of what the message shows: a newer version that shows the
+   * same is recorded without a chat call. Unknown on records written before it was kept.
+   */
+  readonly messageFingerprint?: string;
 }
 
 /** A thread reply on screen: which one, its chat id and what it shows. */
@@ -225,6 +244,17 @@ export interface ConversationRendering {
   readonly messageId?: string;
   readonly renderedVersion: number;
   readonly replies: readonly PostedReply[];
+  readonly messageFingerprint?: string;
+}
+
+/**
+ * A channel with a conversation about an execution: every later event of the execution updates
+ * it, whatever its subscription's filter says (the filter opened the conversation).
+ */
+export interface Follower {
+  readonly channel: ChannelRef;
+  /** The subscription rule that opened the conversation: logged with every problem. */
+  readonly rule: string;
 }
 
 /**
@@ -262,6 +292,10 @@ export interface ConversationStore {
     owner: string,
     rendering?: ConversationRendering,
   ): Promise<ConversationRecord | undefined>;
+  /** Adds a follower to the execution (idempotent: following twice is following once). */
+  follow(execution: PipelineExecutionRef, follower: Follower): Promise<void>;
+  /** The execution's followers, one per channel; none for an execution no channel follows. One read. */
+  followers(execution: PipelineExecutionRef): Promise<readonly Follower[]>;
 }
 
 /**

@@ -29,7 +29,7 @@ export const BLOCKS_RESERVED_FOR_OUTCOME = 1;
  */
 export const FALLBACK_TEXT_MAX = 500;
 
-/** Facts whose value tells what started the execution, shown again in the context line. */
+/** Facts whose value tells what started the execution, shown in the context line (and not as a field). */
 const ORIGIN_FACT_LABELS = ['Commit', 'Trigger', 'Revision'];
 
 /**
@@ -59,7 +59,13 @@ export function renderBlockKit(message: AlertMessage, options: RenderBlockKitOpt
   if (options.actedBy !== undefined) tail.push(contextLine(outcomeLine(options.actedBy)));
 
   const room = SLACK_LIMITS.blocksPerMessage - BLOCKS_RESERVED_FOR_OUTCOME - head.length - tail.length;
-  const facts = fieldSections(message.facts, factField, room);
+  // The origin (commit, trigger) is shown once: in the context line, not again as a field.
+  const origin = originFact(message);
+  const facts = fieldSections(
+    message.facts.filter((fact) => fact !== origin),
+    factField,
+    room,
+  );
 
   return { text: fallbackText(message), blocks: [...head, ...facts, ...tail] };
 }
@@ -81,10 +87,15 @@ function statusLine(message: AlertMessage): string {
 function contextLines(message: AlertMessage): string[] {
   const part = (label: string, value: string) => truncate(`${label} ${escapeMrkdwn(value)}`, SLACK_LIMITS.textObject);
   const lines = [part('Execution', message.executionId)];
-  const origin = message.facts.find((fact) => ORIGIN_FACT_LABELS.includes(fact.label));
+  const origin = originFact(message);
   if (origin !== undefined) lines.push(part(origin.label, origin.value));
   lines.push(slackDate(message.time));
   return lines;
+}
+
+/** The fact that tells what started the execution, shown in the context line. */
+function originFact(message: AlertMessage): AlertFact | undefined {
+  return message.facts.find((fact) => ORIGIN_FACT_LABELS.includes(fact.label));
 }
 
 function fallbackText(message: AlertMessage): string {

@@ -4,6 +4,8 @@ import type {
   ConversationRecord,
   ConversationRendering,
   ConversationStore,
+  Follower,
+  PipelineExecutionRef,
   PostedReply,
   PutExecutionResult,
 } from '../../src/core/ports';
@@ -15,6 +17,7 @@ interface StoredConversation {
   messageId?: string;
   renderedVersion: number;
   replies: readonly PostedReply[];
+  messageFingerprint?: string;
   lock?: { owner: string; expiresAt: number };
 }
 
@@ -35,6 +38,9 @@ export interface InMemoryConversationStoreOptions {
 export class InMemoryConversationStore implements ConversationStore {
   readonly claims = new Map<string, number>();
   private readonly conversations = new Map<string, StoredConversation>();
+  private readonly follows = new Map<string, Follower[]>();
+  /** followers() calls, for assertions (one read per event on the follow path). */
+  followerReads = 0;
   private readonly now: () => number;
   private readonly yieldPoint: () => Promise<unknown>;
   /** Successful state writes, for assertions. */
@@ -70,6 +76,7 @@ export class InMemoryConversationStore implements ConversationStore {
       ...(stored.messageId === undefined ? {} : { messageId: stored.messageId }),
       renderedVersion: stored.renderedVersion,
       replies: stored.replies,
+      ...(stored.messageFingerprint === undefined ? {} : { messageFingerprint: stored.messageFingerprint }),
     });
   }
 
@@ -124,6 +131,28 @@ export class InMemoryConversationStore implements ConversationStore {
     return this.snapshot(key);
   }
 
+  async follow(execution: PipelineExecutionRef, follower: Follower): Promise<void> {
+    await this.yieldPoint();
+    const key = JSON.stringify([execution.pipeline, execution.executionId]);
+    const current = this.follows.get(key) ?? [];
+    if (!current.some((entry) => JSON.stringify(entry) === JSON.stringify(follower))) {
+      this.follows.set(key, [...current, structuredClone(follower)]);
+    }
+  }
+
+  async followers(execution: PipelineExecutionRef): Promise<readonly Follower[]> {
+    await this.yieldPoint();
+    this.followerReads += 1;
+    const all = this.follows.get(JSON.stringify([execution.pipeline, execution.executionId])) ?? [];
+    const byChannel = new Map<string, Follower>();
+    for (const follower of all) {
+      const channel = JSON.stringify(follower.channel);
+      const kept = byChannel.get(channel);
+      if (kept === undefined || follower.rule < kept.rule) byChannel.set(channel, follower);
+    }
+    return structuredClone([...byChannel.values()]);
+  }
+
   /** Who holds the lock now, for assertions. */
   lockOf(key: ConversationKey): { owner: string; expiresAt: number } | undefined {
     return this.conversations.get(keyOf(key))?.lock;
@@ -134,6 +163,7 @@ function save(stored: StoredConversation, rendering: ConversationRendering): voi
   if (rendering.messageId !== undefined) stored.messageId = rendering.messageId;
   stored.renderedVersion = rendering.renderedVersion;
   stored.replies = structuredClone(rendering.replies);
+  if (rendering.messageFingerprint !== undefined) stored.messageFingerprint = rendering.messageFingerprint;
 }
 
 function keyOf(key: ConversationKey): string {

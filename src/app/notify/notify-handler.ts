@@ -2,8 +2,15 @@
 import type { createCodePipelineClient, createDynamoDbClient } from '../../aws/clients';
 import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
 import { DynamoDbConversationStore } from '../../aws/dynamodb-conversation-store';
-import { notifyInputSchema } from '../../aws/notify-input';
-import { type NotifyDeps, type NotifyOptions, type NotifyOutcome, notifyEvent } from '../../core/notify';
+import { followInputSchema, notifyInputSchema } from '../../aws/notify-input';
+import {
+  type FollowOutcome,
+  type NotifyDeps,
+  type NotifyOptions,
+  type NotifyOutcome,
+  notifyEvent,
+  notifyFollowers,
+} from '../../core/notify';
 import type { ChatPoster, Log } from '../../core/ports';
 import { SlackChatPoster, type SlackChatPosterOptions } from '../../slack/slack-chat-poster';
 import { platformChatPoster } from './platform-chat-poster';
@@ -11,7 +18,7 @@ import { cachedStageOrder } from './stage-order-cache';
 import { tokenChatPoster } from './token-chat-poster';
 
 /** What the Lambda returns (EventBridge ignores it; tests and the local mode read it). */
-export type NotifyHandler = (input: unknown) => Promise<NotifyOutcome>;
+export type NotifyHandler = (input: unknown) => Promise<NotifyOutcome | FollowOutcome>;
 
 /**
  * The notify function with explicit dependencies. The input is checked against the contract of
@@ -22,6 +29,8 @@ export type NotifyHandler = (input: unknown) => Promise<NotifyOutcome>;
  */
 export function createNotifyHandler(deps: NotifyDeps): NotifyHandler {
   return async (input) => {
+    const follow = followInputSchema.safeParse(input);
+    if (follow.success) return notifyFollowers(follow.data, deps);
     const parsed = notifyInputSchema.safeParse(input);
     if (!parsed.success) {
       deps.log.error('dropped a notify input that no subscription rule sends', {
@@ -30,7 +39,7 @@ export function createNotifyHandler(deps: NotifyDeps): NotifyHandler {
       });
       return { status: 'invalid-event' };
     }
-    return notifyEvent(parsed.data, deps);
+    return notifyEvent({ ...parsed.data, via: 'subscription' }, deps);
   };
 }
 

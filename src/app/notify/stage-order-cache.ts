@@ -1,4 +1,5 @@
 // (composition) PipelineClient.getPipelineStageNames --> NotifyDeps.stageOrder, cached per container
+import { TtlCache } from '../../aws/ttl-cache';
 import type { PipelineClient } from '../../core/ports';
 
 /**
@@ -10,15 +11,6 @@ export function cachedStageOrder(
   pipelines: Pick<PipelineClient, 'getPipelineStageNames'>,
   { ttlMs = 5 * 60_000, now = Date.now }: { ttlMs?: number; now?: () => number } = {},
 ): (pipeline: string) => Promise<readonly string[]> {
-  const cache = new Map<string, { at: number; names: Promise<readonly string[]> }>();
-  return (pipeline) => {
-    const hit = cache.get(pipeline);
-    if (hit !== undefined && now() - hit.at < ttlMs) return hit.names;
-    const names = pipelines.getPipelineStageNames(pipeline);
-    cache.set(pipeline, { at: now(), names });
-    names.catch(() => {
-      if (cache.get(pipeline)?.names === names) cache.delete(pipeline);
-    });
-    return names;
-  };
+  const cache = new TtlCache<string, readonly string[]>(ttlMs, now);
+  return (pipeline) => cache.get(pipeline, (name) => pipelines.getPipelineStageNames(name));
 }

@@ -1,8 +1,10 @@
-// (composition) the Slack app's ports from AWS clients: the rule store, CodePipeline per region, click claims, the policy
+// (composition) the Slack app's ports from AWS clients: the rule store, CodePipeline per region, the pipeline catalog, click claims, the policy
 import type { createCodePipelineClient, createDynamoDbClient, createEventBridgeClient } from '../../aws/clients';
 import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
 import { DynamoDbClickClaims } from '../../aws/dynamodb-click-claims';
+import { DynamoDbConversationStore } from '../../aws/dynamodb-conversation-store';
 import { EventBridgeRuleStore } from '../../aws/eventbridge-rule-store';
+import { CachedPipelineCatalog } from '../../aws/pipeline-catalog';
 import type { PolicySource } from '../../core/actions';
 import type { SlackAppDeps, SlackAppLogger } from '../../slack/app/deps';
 
@@ -21,6 +23,8 @@ export interface SlackAdapters {
   readonly tableName: string;
   /** Who may retry and approve: read per click, so an edited policy applies within its cache's TTL. */
   readonly policy: PolicySource;
+  /** Where the policy lives, as a refused button names it ("the SSM parameter /pipewatch/prod/authorization"). */
+  readonly policyLocation?: string;
   readonly log: SlackAppLogger;
 }
 
@@ -38,9 +42,14 @@ export function slackDepsFor(adapters: SlackAdapters): SlackAppDeps {
       ...(adapters.deadLetterArn === undefined ? {} : { deadLetterArn: adapters.deadLetterArn }),
     }),
     pipelines,
+    // Built once per cold start, so its short cache serves every command of a warm container.
+    catalog: new CachedPipelineCatalog({ source: pipelines }),
     pipelinesIn: (region) => pipelines.inRegion(region),
     clicks: new DynamoDbClickClaims({ client: adapters.dynamo, tableName: adapters.tableName }),
+    // A retry pressed in chat is noted in the message's conversation, for notify to show who retried.
+    conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName }),
     policy: adapters.policy,
+    ...(adapters.policyLocation === undefined ? {} : { policyLocation: adapters.policyLocation }),
     log: adapters.log,
   };
 }

@@ -24,7 +24,7 @@ export const localCommand: CliCommand = {
     'notify and Slack functions in-process, and serves a Slack-like channel at http://127.0.0.1:3000.',
     '',
     '--port N               the channel page’s port (default 3000; 0 picks a free one)',
-    '--data DIR             keep subscriptions, pipelines, executions and history across restarts',
+    '--data DIR             keep subscriptions, pipelines, executions, history and channel messages across restarts',
     `--pipelines FILE       pipeline definitions (default ${LOCAL_PIPELINES_FILE})`,
     `--authorization FILE   who may retry and approve, read on every click (default ${LOCAL_AUTHORIZATION_FILE})`,
     '--speed N              simulated pipelines run N times faster (default 10)',

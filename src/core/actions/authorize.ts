@@ -1,5 +1,5 @@
 // (core) policy + action + pipeline + chat user --> allowed or denied, with the matching rule and a reason to show
-import { AUTHORIZATION_SETTING, type AuthorizationPolicy, type AuthorizationRule } from './authorization-policy';
+import type { AuthorizationPolicy, AuthorizationRule } from './authorization-policy';
 import type { ChatUser } from './chat-user';
 
 export type AuthorizedAction = 'retry' | 'approve' | 'reject';
@@ -25,6 +25,11 @@ export interface AuthorizeInput {
   readonly action: AuthorizedAction;
   readonly pipeline: string;
   readonly user: ChatUser;
+  /**
+   * Where the policy lives, for the refusal to name: "the SSM parameter /pipewatch/prod/authorization",
+   * "local/authorization.json". Given by the composition root; absent, the refusal says "the authorization policy".
+   */
+  readonly policyLocation?: string | undefined;
 }
 
 const VERB: Readonly<Record<AuthorizedAction, string>> = { retry: 'retry', approve: 'approve', reject: 'reject' };
@@ -36,8 +41,10 @@ const VERB: Readonly<Record<AuthorizedAction, string>> = { retry: 'retry', appro
  * is allowed by default, so an empty or absent policy allows nothing, for
  * retries as for approvals: a button in a shared channel is not permission.
  */
-export function authorize({ policy, action, pipeline, user }: AuthorizeInput): AuthorizationDecision {
+export function authorize({ policy, action, pipeline, user, policyLocation }: AuthorizeInput): AuthorizationDecision {
   const list = action === 'retry' ? 'retry' : 'approve';
+  const where =
+    policyLocation === undefined ? 'the authorization policy' : `the authorization policy (${policyLocation})`;
   const granting = policy.rules
     .map((rule, index) => ({ rule, index }))
     .filter(
@@ -49,7 +56,7 @@ export function authorize({ policy, action, pipeline, user }: AuthorizeInput): A
     return {
       allowed: false,
       reason:
-        `Nobody may ${who} in pipeline ${pipeline}: no rule of the ${AUTHORIZATION_SETTING} setting lists ` +
+        `Nobody may ${who} in pipeline ${pipeline}: no rule of ${where} lists ` +
         `"${list}" ids for it. Add one, e.g. {"pipelines": ["${pipeline}"], "${list}": ["<user or group id>"]}.`,
     };
   }
@@ -69,7 +76,7 @@ export function authorize({ policy, action, pipeline, user }: AuthorizeInput): A
     allowed: false,
     reason:
       `You are not allowed to ${VERB[action]} in pipeline ${pipeline}: ask an admin to add your user id ` +
-      `or one of your groups to "${list}" of a rule for it in the ${AUTHORIZATION_SETTING} setting.`,
+      `or one of your groups to "${list}" of a rule for it in ${where}.`,
   };
 }
 

@@ -19,6 +19,8 @@ export interface ApprovalTarget {
 export interface DecideApprovalInput {
   readonly client: PipelineClient;
   readonly policy: AuthorizationPolicy;
+  /** Where the policy lives, named by a refusal (see AuthorizeInput). */
+  readonly policyLocation?: string | undefined;
   readonly user: ChatUser;
   readonly target: ApprovalTarget;
   readonly decision: ApprovalStatus;
@@ -55,7 +57,13 @@ export type DecideApprovalResult = (
 export async function decideApproval(input: DecideApprovalInput): Promise<DecideApprovalResult> {
   const { client, policy, user, target, decision, comment, platformName } = input;
   const action = decision === 'Approved' ? 'approve' : 'reject';
-  const authorization = authorize({ policy, action, pipeline: target.pipeline, user });
+  const authorization = authorize({
+    policy,
+    action,
+    pipeline: target.pipeline,
+    user,
+    policyLocation: input.policyLocation,
+  });
   const { pipeline, executionId, stage } = target;
   const record = decisionRecorder(
     { action, pipeline, executionId, stage, actionName: target.action },

@@ -1,11 +1,13 @@
 // (core) a retry / approve / reject button pressed on any platform --> authorize --> claim --> use case --> one logged decision
-import type { ClickClaims, Log, PipelineClient } from '../ports';
+import type { ChannelRef } from '../channels';
+import type { ClickClaims, ConversationStore, Log, PipelineClient } from '../ports';
 import type { AuthorizationPolicy } from './authorization-policy';
 import { type AuthorizedAction, authorize } from './authorize';
 import type { ButtonValue } from './button-value';
 import type { ChatUser } from './chat-user';
 import { decideApproval } from './decide-approval';
 import { type DecisionRecord, decisionRecorder } from './decision-record';
+import { recordRetry } from './record-retry';
 import { retryStage } from './retry-stage';
 
 /** The policy, or a getter for one (read from SSM through a cache, or a local file on every click). */
@@ -18,7 +20,13 @@ export interface ButtonDeps {
   readonly clicks: ClickClaims;
   /** Who may retry and approve. */
   readonly policy: PolicySource;
+  /** Where the policy lives, named when a press is refused: "the SSM parameter …", "local/authorization.json". */
+  readonly policyLocation?: string | undefined;
   readonly log: Pick<Log, 'info' | 'warn' | 'error'>;
+  /** Where a retry is noted for the message to show who retried (absent: not noted). */
+  readonly conversations?: Pick<ConversationStore, 'read' | 'writeState'>;
+  /** Milliseconds since the epoch: the retry note's time. */
+  readonly now?: () => number;
 }
 
 /** One press of a button, as the platform adapter read it from its payload. */
@@ -35,6 +43,8 @@ export interface ButtonPress {
   readonly platformName: string;
   /** The approver's comment (approve / reject). */
   readonly comment?: string;
+  /** The channel of the message the button is on: a retry is noted in its conversation. */
+  readonly channel?: ChannelRef;
 }
 
 export type PressOutcome =
@@ -66,7 +76,8 @@ export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise
   const { value } = press;
   const policy = await currentPolicy(deps.policy);
   const user = await press.user(policy, value.kind);
-  if (authorize({ policy, action: value.kind, pipeline: value.pipeline, user }).allowed) {
+  const policyLocation = deps.policyLocation;
+  if (authorize({ policy, action: value.kind, pipeline: value.pipeline, user, policyLocation }).allowed) {
     if (!(await deps.clicks.claimClick(press.clickKey, CLICK_CLAIM_TTL_SECONDS))) {
       deps.log.info('duplicate click', { button: value.kind, user: user.id, pipeline: value.pipeline });
       return { status: 'duplicate', user };
@@ -78,6 +89,7 @@ export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise
       ? await retryStage({
           client,
           policy,
+          policyLocation,
           user,
           target: { pipeline: value.pipeline, stage: value.stage, executionId: value.executionId, mode: value.mode },
           platformName: press.platformName,
@@ -85,6 +97,7 @@ export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise
       : await decideApproval({
           client,
           policy,
+          policyLocation,
           user,
           target: {
             pipeline: value.pipeline,
@@ -97,6 +110,7 @@ export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise
           platformName: press.platformName,
         });
   logDecision(deps.log, result.decision);
+  if (result.ok && value.kind === 'retry') await noteRetry(press, deps, user, value);
   return { status: result.ok ? 'done' : 'refused', user, message: result.message };
 }
 
@@ -107,14 +121,20 @@ export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise
  */
 export async function mayPress(
   press: Omit<ButtonPress, 'clickKey' | 'comment'>,
-  deps: Pick<ButtonDeps, 'policy' | 'log'>,
+  deps: Pick<ButtonDeps, 'policy' | 'policyLocation' | 'log'>,
 ): Promise<
   { readonly allowed: true; readonly user: ChatUser } | { readonly allowed: false; readonly message: string }
 > {
   const { value } = press;
   const policy = await currentPolicy(deps.policy);
   const user = await press.user(policy, value.kind);
-  const authorization = authorize({ policy, action: value.kind, pipeline: value.pipeline, user });
+  const authorization = authorize({
+    policy,
+    action: value.kind,
+    pipeline: value.pipeline,
+    user,
+    policyLocation: deps.policyLocation,
+  });
   if (authorization.allowed) return { allowed: true, user };
   const subject = {
     action: value.kind,
@@ -125,6 +145,34 @@ export async function mayPress(
   };
   logDecision(deps.log, decisionRecorder(subject, user, authorization, press.platformName)('forbidden'));
   return { allowed: false, message: authorization.reason };
+}
+
+/** The retry, in the conversation of the message it was pressed on; a failure only costs the note (logged). */
+async function noteRetry(
+  press: ButtonPress,
+  deps: ButtonDeps,
+  user: ChatUser,
+  value: Extract<ButtonValue, { kind: 'retry' }>,
+): Promise<void> {
+  if (deps.conversations === undefined || press.channel === undefined) return;
+  const where = { channel: press.channel, pipeline: value.pipeline, executionId: value.executionId };
+  try {
+    const noted = await recordRetry(deps.conversations, where, {
+      stage: value.stage,
+      mode: value.mode,
+      by: user.displayName ?? user.id,
+      platform: press.platformName,
+      time: new Date((deps.now ?? Date.now)()).toISOString(),
+    });
+    if (!noted)
+      deps.log.warn('the retry was not noted in a conversation', { pipeline: value.pipeline, stage: value.stage });
+  } catch (error) {
+    deps.log.warn('could not note the retry in its conversation', {
+      pipeline: value.pipeline,
+      stage: value.stage,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 export async function currentPolicy(source: PolicySource): Promise<AuthorizationPolicy> {

@@ -18,6 +18,8 @@ export interface RetryTarget {
 export interface RetryStageInput {
   readonly client: PipelineClient;
   readonly policy: AuthorizationPolicy;
+  /** Where the policy lives, named by a refusal (see AuthorizeInput). */
+  readonly policyLocation?: string | undefined;
   readonly user: ChatUser;
   readonly target: RetryTarget;
   /** Recorded in the decision ("Slack", "Teams"). */
@@ -42,7 +44,13 @@ export type RetryStageResult = (
  */
 export async function retryStage(input: RetryStageInput): Promise<RetryStageResult> {
   const { client, policy, user, target } = input;
-  const authorization = authorize({ policy, action: 'retry', pipeline: target.pipeline, user });
+  const authorization = authorize({
+    policy,
+    action: 'retry',
+    pipeline: target.pipeline,
+    user,
+    policyLocation: input.policyLocation,
+  });
   const { pipeline, executionId, stage, mode } = target;
   const record = decisionRecorder(
     { action: 'retry', pipeline, executionId, stage, mode },

@@ -3,14 +3,18 @@ import type { Subscription } from '../subscriptions';
 
 export type CommandName = 'subscribe' | 'unsubscribe' | 'list' | 'status' | 'help';
 
-/** What `unsubscribe` points at. An id-shaped word may also be a pipeline name: the handler tries the id first. */
+/**
+ * What `unsubscribe` points at. One word of letters and digits is read as an id first; it may
+ * also be a pipeline's name (`unsubscribe myPipeline`), which the handler tries next.
+ */
 export type UnsubscribeTarget =
   | { kind: 'all' }
   | { kind: 'id'; id: string; orSubscription?: Subscription }
   | { kind: 'subscription'; subscription: Subscription };
 
 export type Command =
-  | { kind: 'subscribe'; subscription: Subscription }
+  /** `allowMissing`: the names need not exist in the account (`--allow-missing`). */
+  | { kind: 'subscribe'; subscription: Subscription; allowMissing: boolean }
   | { kind: 'unsubscribe'; target: UnsubscribeTarget }
   | { kind: 'list' }
   | { kind: 'status'; pipeline: string }

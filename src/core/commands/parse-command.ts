@@ -1,12 +1,19 @@
 // (core) the text after /pipewatch --> tokenize --> a Command, or an InvalidCommandError with the usage line
 import { PipewatchError } from '../errors';
-import { InvalidSubscriptionError, parseSubscriptionArguments, RESOURCE_NAME } from '../subscriptions';
+import { nearest } from '../nearest';
+import {
+  InvalidSubscriptionError,
+  parseSubscribeArguments,
+  parseSubscriptionArguments,
+  RESOURCE_NAME,
+} from '../subscriptions';
 import type { Command, CommandName } from './command';
 import { InvalidCommandError } from './errors';
 import { tokenize } from './tokenize';
 import { COMMAND_NAMES, USAGE } from './usage';
 
-const SUBSCRIPTION_ID = /^[0-9a-z]{10}$/;
+/** A word that may be a subscription id: ids are letters and digits (a mistyped one too). */
+const ID_LIKE = /^[0-9A-Za-z]+$/;
 // A Map, not an object literal: a typed word such as `__proto__` must not find Object.prototype.
 const ALIASES: ReadonlyMap<string, CommandName> = new Map([
   ['sub', 'subscribe'],
@@ -19,6 +26,13 @@ function commandNamed(word: string): CommandName | undefined {
   return ALIASES.get(lowered) ?? COMMAND_NAMES.find((c) => c === lowered);
 }
 
+/** `: did you mean \`subscribe\`?` for a mistyped command (or alias), else `.`. */
+function suggestCommand(word: string): string {
+  const near = nearest(word, [...COMMAND_NAMES, ...ALIASES.keys()]);
+  const name = near === undefined ? undefined : commandNamed(near);
+  return name === undefined ? '.' : `: did you mean \`${name}\`?`;
+}
+
 /**
  * Parses the text after `/pipewatch`. Returns a Command or throws InvalidCommandError, whose
  * message says what was wrong and shows the usage line; no other error escapes.
@@ -29,7 +43,10 @@ export function parseCommand(text: string): Command {
   if (first === undefined) return { kind: 'help' };
   const name = commandNamed(first);
   if (name === undefined) {
-    throw new InvalidCommandError(`Unknown command \`${truncate(first)}\`.`, COMMAND_NAMES.join(' | '));
+    throw new InvalidCommandError(
+      `Unknown command \`${truncate(first)}\`${suggestCommand(first)}`,
+      COMMAND_NAMES.join(' | '),
+    );
   }
   try {
     return parseNamed(name, rest);
@@ -45,9 +62,11 @@ export function parseCommand(text: string): Command {
 
 function parseNamed(name: CommandName, args: readonly string[]): Command {
   switch (name) {
-    case 'subscribe':
+    case 'subscribe': {
       if (args.length === 0) throw new InvalidCommandError('`subscribe` needs a pipeline.', USAGE.subscribe);
-      return { kind: 'subscribe', subscription: parseSubscriptionArguments(args) };
+      const { subscription, allowMissing } = parseSubscribeArguments(args);
+      return { kind: 'subscribe', subscription, allowMissing };
+    }
     case 'unsubscribe':
       return { kind: 'unsubscribe', target: parseUnsubscribeTarget(args) };
     case 'list':
@@ -67,7 +86,11 @@ function parseNamed(name: CommandName, args: readonly string[]): Command {
       if (topic === undefined) return { kind: 'help' };
       const known = commandNamed(topic);
       if (known === undefined || extra.length > 0) {
-        throw new InvalidCommandError(`There is no command \`${truncate(topic)}\`.`, USAGE.help);
+        const reason =
+          known === undefined
+            ? `There is no command \`${truncate(topic)}\`${suggestCommand(topic)}`
+            : '`help` takes one command.';
+        throw new InvalidCommandError(reason, USAGE.help);
       }
       return { kind: 'help', topic: known };
     }
@@ -80,8 +103,8 @@ function parseUnsubscribeTarget(args: readonly string[]): Extract<Command, { kin
     throw new InvalidCommandError('`unsubscribe` needs a subscription id, its arguments, or `all`.', USAGE.unsubscribe);
   }
   if (args.length === 1 && first.toLowerCase() === 'all') return { kind: 'all' };
-  if (args.length === 1 && SUBSCRIPTION_ID.test(first)) {
-    // Ten lower-case letters and digits could also be a pipeline's name: the handler tries the id first.
+  if (args.length === 1 && ID_LIKE.test(first)) {
+    // An id, a mistyped id, or a pipeline's name: the handler tries the id first, then the name.
     try {
       return { kind: 'id', id: first, orSubscription: parseSubscriptionArguments(args) };
     } catch {

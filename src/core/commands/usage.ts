@@ -18,6 +18,7 @@ const EXAMPLES: Readonly<Record<CommandName, readonly string[]>> = {
     'subscribe * FAILED --category Deploy,Build',
     'subscribe api-* FAILED SUCCEEDED',
     'subscribe myPipeline STARTED --category Approval',
+    'subscribe new-service FAILED --allow-missing',
     'subscribe --pattern {"source":["aws.codepipeline"],"detail":{"state":["FAILED"]}}',
   ],
   unsubscribe: ['unsubscribe 0k3x9q2m7a', 'unsubscribe myPipeline FAILED --level pipeline', 'unsubscribe all'],
@@ -46,6 +47,7 @@ export function helpText(command: string, topic?: CommandName): string {
         ? [
             'States are case-insensitive: pipelines STARTED SUCCEEDED RESUMED FAILED CANCELED SUPERSEDED STOPPING STOPPED; stages the same but SUPERSEDED; actions STARTED SUCCEEDED FAILED CANCELED ABANDONED.',
             'Without `--level`, states apply to every level where they exist. `--pattern` takes a raw EventBridge pattern restricted to `"source": ["aws.codepipeline"]`.',
+            'Pipeline and stage names are checked against the account: a name that does not exist is refused, with the nearest one. A prefix such as `api-*` that matches nothing yet is accepted with a note; `--allow-missing` subscribes to names that do not exist yet.',
           ]
         : []),
     ].join('\n');

@@ -58,4 +58,16 @@ export interface ExecutionOverviewOptions {
    * stages not started yet show as "–". Without it only stages seen in events appear.
    */
   readonly stageOrder?: readonly string[];
+  /**
+   * The stage this execution waits to enter while another execution holds it (GetPipelineState's
+   * inbound executions), when notify found one.
+   */
+  readonly heldBy?: HeldStage;
+}
+
+/** A stage another execution holds while this one waits to enter it. */
+export interface HeldStage {
+  readonly stage: string;
+  /** The execution in the stage. */
+  readonly executionId: string;
 }

@@ -38,6 +38,11 @@ export interface ExecutionState {
   /** The newest events merged, newest first, at most MAX_SEEN_EVENTS. */
   readonly seenEvents: readonly SeenEvent[];
   /**
+   * Retries pressed in chat, oldest first, at most MAX_RETRY_NOTES: CodePipeline's events say a
+   * stage was retried (`stage-last-retry-attempt-time`), not by whom. A union, like seenEvents.
+   */
+  readonly retries?: readonly RetryNote[];
+  /**
    * Optimistic-concurrency counter of the stored item. mergeEvent never
    * changes it (a merge is a pure function of the events, the counter is not);
    * the ConversationStore writes `version + 1` on a conditional put that expects `version`.
@@ -120,6 +125,20 @@ export interface FailedActionRecord {
   readonly errorCode?: string;
   readonly url?: string;
 }
+
+/** Someone retried a stage from a chat button (recorded by the button, shown by the message). */
+export interface RetryNote {
+  readonly stage: string;
+  readonly mode: 'FAILED_ACTIONS' | 'ALL_ACTIONS';
+  /** The person's display name on their platform. */
+  readonly by: string;
+  /** "Slack", "Teams". */
+  readonly platform: string;
+  /** When CodePipeline accepted the retry (ISO 8601). */
+  readonly time: string;
+}
+
+export const MAX_RETRY_NOTES = 20;
 
 export interface SeenEvent {
   readonly eventId: string;

@@ -12,7 +12,8 @@ import {
   triggerFacts,
 } from '../messages';
 import type { ExecutionOverview, ExecutionOverviewOptions } from './execution-overview';
-import type { ExecutionState } from './execution-state';
+import type { ActionRecord, ExecutionState } from './execution-state';
+import { stageRetries } from './stage-retries';
 import { summariseExecution } from './summarise-execution';
 
 /**
@@ -25,11 +26,14 @@ import { summariseExecution } from './summarise-execution';
  */
 export function executionToAlertMessage(state: ExecutionState, options: ExecutionOverviewOptions = {}): AlertMessage {
   const overview = summariseExecution(state, options);
-  const { derived: _derived, ...status } = overview.headline;
+  const { derived: _derived, ...headline } = overview.headline;
+  const decided = approvalFailure(overview);
+  // A rejected approval is a rejection, not an error: CodePipeline fails the action with JobFailed.
+  const status = decided === undefined ? headline : { ...headline, label: decided.label };
   const focus = overview.failure?.stage
     ? { stage: overview.failure.stage, action: overview.failure.action }
     : (overview.waitingApproval ?? (overview.currentStage ? { stage: overview.currentStage } : {}));
-  const summary = summaryOf(overview);
+  const summary = summaryOf(overview, options);
   const consoleUrl = executionConsoleUrl({
     region: state.region,
     pipeline: state.pipeline,
@@ -47,7 +51,7 @@ export function executionToAlertMessage(state: ExecutionState, options: Executio
     title: `${state.pipeline} · execution ${shortExecutionId(state.executionId)}`,
     status,
     ...(summary === undefined ? {} : { summary }),
-    facts: factsOf(state, overview),
+    facts: factsOf(state, overview, decided !== undefined, options),
     links: linksOf(overview, consoleUrl),
     actions: actionsOf(state, overview, consoleUrl),
   };
@@ -58,30 +62,68 @@ export function progressLine(overview: ExecutionOverview): string {
   return overview.stages.map((stage) => `${stage.name} ${stage.mark}`).join(' · ');
 }
 
-function summaryOf(overview: ExecutionOverview): string | undefined {
+function summaryOf(overview: ExecutionOverview, options: ExecutionOverviewOptions): string | undefined {
   const { failure, waitingApproval } = overview;
   if (failure?.summary !== undefined && failure.summary.trim() !== '') return failure.summary;
   if (waitingApproval) return `Waiting for approval: ${waitingApproval.action} in stage ${waitingApproval.stage}`;
+  const held = heldLine(overview, options);
+  if (held !== undefined) return `Waiting for stage ${held}`;
   return undefined;
 }
 
-function factsOf(state: ExecutionState, overview: ExecutionOverview): AlertFact[] {
+/** "Approval, held by execution 79064ea3" while the execution waits at a stage another one holds. */
+function heldLine(overview: ExecutionOverview, options: ExecutionOverviewOptions): string | undefined {
+  const held = options.heldBy;
+  if (held === undefined || overview.failure !== undefined || overview.headline.severity === 'success')
+    return undefined;
+  return `${held.stage}, held by execution ${shortExecutionId(held.executionId)}`;
+}
+
+function factsOf(
+  state: ExecutionState,
+  overview: ExecutionOverview,
+  decided: boolean,
+  options: ExecutionOverviewOptions,
+): AlertFact[] {
   const facts: AlertFact[] = [];
   const add = (label: string, value: string | undefined) => {
     if (value !== undefined && value.trim() !== '') facts.push({ label, value });
   };
   add('Progress', progressLine(overview));
   add('Current stage', overview.currentStage);
-  add('Failed stage', overview.failure?.stage);
-  add('Failed action', overview.failure?.action);
-  add('Error', overview.failure?.errorCode);
+  add('Waiting for stage', heldLine(overview, options));
+  add(decided ? 'Rejected in stage' : 'Failed stage', overview.failure?.stage);
+  add(decided ? 'Approval' : 'Failed action', overview.failure?.action);
+  if (!decided) add('Error', overview.failure?.errorCode);
   if (overview.waitingApproval) {
     add('Waiting for approval', `${overview.waitingApproval.stage} / ${overview.waitingApproval.action}`);
   }
+  for (const approved of approvedActions(state))
+    add('Approved', approved.result?.summary ?? `${approved.stage} / ${approved.action}`);
+  add('Retried', stageRetries(state).join('; '));
   for (const fact of state.trigger ? triggerFacts(state.trigger) : []) add(fact.label, fact.value);
   add('Comment', state.pipelineStatus?.stopComments);
   if (overview.attempt !== undefined && overview.attempt > 1) add('Attempt', String(overview.attempt));
   return facts;
+}
+
+/** Approval actions that succeeded: their summary says who approved and why ("Approved by alice in Slack: …"). */
+function approvedActions(state: ExecutionState): ActionRecord[] {
+  return Object.values(state.actions).filter(
+    (action) => action.category === 'Approval' && action.state === 'SUCCEEDED',
+  );
+}
+
+/** The headline of an execution whose failure is a decided approval: rejected, or expired without an answer. */
+function approvalFailure(overview: ExecutionOverview): { readonly label: string } | undefined {
+  const failure = overview.failure;
+  if (failure?.category !== 'Approval' || failure.action === undefined || failure.stage === undefined) return undefined;
+  return { label: isExpiry(failure.summary) ? 'Approval expired' : 'Rejected' };
+}
+
+/** CodePipeline fails an approval that nobody answered within its timeout (7 days by default). */
+export function isExpiry(summary: string | undefined): boolean {
+  return summary !== undefined && /\bexpired\b/i.test(summary);
 }
 
 function linksOf(overview: ExecutionOverview, consoleUrl: string): AlertLink[] {

@@ -6,6 +6,7 @@ export type {
   ExecutionHeadline,
   ExecutionOverview,
   ExecutionOverviewOptions,
+  HeldStage,
   StageProgress,
   WaitingApproval,
 } from './execution-overview';
@@ -17,18 +18,23 @@ export {
   type ExecutionState,
   type FailedActionRecord,
   type FailureRecord,
+  MAX_RETRY_NOTES,
   MAX_SEEN_EVENTS,
   type Observation,
+  ownEntry,
   type PipelineRecord,
+  type RetryNote,
   type SeenEvent,
   type StageRecord,
   type StatusRecord,
 } from './execution-state';
+export { type ExecutionIdentity, type ExecutionOfApi, executionStateOfActions } from './execution-state-of-actions';
 export { executionStateOfEvent } from './execution-state-of-event';
-export { executionToAlertMessage, progressLine } from './execution-to-alert-message';
+export { executionToAlertMessage, isExpiry, progressLine } from './execution-to-alert-message';
 export { mergeEvent } from './merge-event';
-export { mergeExecutionStates } from './merge-execution-states';
+export { mergeExecutionStates, withRetryNote } from './merge-execution-states';
 export { compareObservations } from './observation-order';
 export { STAGE_MARKS, stageMark } from './stage-marks';
+export { retriesOf, stageRetries } from './stage-retries';
 export { summariseExecution } from './summarise-execution';
 export { withFetchedFailure } from './with-fetched-failure';

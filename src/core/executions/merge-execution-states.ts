@@ -6,8 +6,10 @@ import { ExecutionMismatchError } from './execution-mismatch-error';
 import {
   type ActionRecord,
   type ExecutionState,
+  MAX_RETRY_NOTES,
   MAX_SEEN_EVENTS,
   ownEntry,
+  type RetryNote,
   type SeenEvent,
   type StageRecord,
 } from './execution-state';
@@ -47,6 +49,7 @@ export function mergeExecutionStates(a: ExecutionState, b: ExecutionState): Exec
     reportedFailure: newer(a.reportedFailure, b.reportedFailure),
     fetchedFailure: newer(a.fetchedFailure, b.fetchedFailure),
     seenEvents: joinSeenEvents(a.seenEvents, b.seenEvents),
+    retries: joinRetries(a.retries, b.retries),
     version: Math.max(a.version, b.version),
   });
   // Structural sharing: when `b` adds nothing, `a` itself comes back (mergeEvent relies on it).
@@ -111,6 +114,21 @@ function joinSeenEvents(a: readonly SeenEvent[], b: readonly SeenEvent[]): reado
   return joined.length === a.length && joined.every((seen, index) => seen === a[index]) ? a : joined;
 }
 
+/** The MAX_RETRY_NOTES newest distinct retry notes, oldest first: a function of the set of notes. */
+function joinRetries(
+  a: readonly RetryNote[] | undefined,
+  b: readonly RetryNote[] | undefined,
+): readonly RetryNote[] | undefined {
+  const byKey = new Map<string, RetryNote>();
+  for (const note of [...(a ?? []), ...(b ?? [])]) byKey.set(canonicalJson(note), note);
+  if (byKey.size === 0) return undefined;
+  const joined = [...byKey.entries()]
+    .sort(([keyX, x], [keyY, y]) => Math.sign(epochOf(x.time) - epochOf(y.time)) || compareText(keyX, keyY))
+    .slice(-MAX_RETRY_NOTES)
+    .map(([, note]) => note);
+  return a !== undefined && joined.length === a.length && joined.every((note, index) => note === a[index]) ? a : joined;
+}
+
 function compareSeen(a: SeenEvent, b: SeenEvent): number {
   return (
     Math.sign(epochOf(a.time) - epochOf(b.time)) || compareText(a.time, b.time) || compareText(a.eventId, b.eventId)
@@ -135,4 +153,10 @@ function richerTrigger(a: Trigger | undefined, b: Trigger | undefined): Trigger 
   if (b === undefined) return a;
   const size = (trigger: Trigger) => Object.keys(trigger).length + Object.keys(trigger.commit ?? {}).length;
   return (Math.sign(size(a) - size(b)) || compareText(canonicalJson(a), canonicalJson(b))) >= 0 ? a : b;
+}
+
+/** The state with one more retry note (a join: adding the same note twice changes nothing). */
+export function withRetryNote(state: ExecutionState, note: RetryNote): ExecutionState {
+  const retries = joinRetries(state.retries, [note]);
+  return retries === state.retries ? state : { ...state, ...(retries === undefined ? {} : { retries }) };
 }

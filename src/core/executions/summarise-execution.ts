@@ -195,11 +195,19 @@ function failureOf(
     .filter((action) => action.stage === failedStage.name && action.state === 'FAILED')
     .reduce<ActionRecord | undefined>((a, b) => newer(a, b), undefined);
   const result = failedAction?.result;
-  const sameAction = fromRecord?.action === undefined || fromRecord.action === failedAction?.action;
+  // No failed action record (a stage or pipeline FAILED alone): the record names the action.
+  const sameAction =
+    fromRecord?.action === undefined || failedAction === undefined || fromRecord.action === failedAction.action;
   const failure: ExecutionFailure = {
     stage: failedStage.name,
     action: failedAction?.action ?? fromRecord?.action,
-    category: failedAction?.category,
+    // Before the failed action's own event arrives, its category is known from its earlier ones (an
+    // approval that was rejected reads as a rejection however its events are ordered).
+    category:
+      failedAction?.category ??
+      (fromRecord?.action === undefined
+        ? undefined
+        : actions.find((action) => action.stage === failedStage.name && action.action === fromRecord.action)?.category),
     summary: result?.summary ?? (sameAction ? fromRecord?.summary : undefined),
     errorCode: result?.errorCode ?? (sameAction ? fromRecord?.errorCode : undefined),
     externalUrl: result?.url ?? (sameAction ? fromRecord?.externalUrl : undefined),

@@ -11,5 +11,7 @@ export {
   type NotifyOutcome,
   type NotifyRequest,
   notifyEvent,
+  notifyParsedEvent,
 } from './notify-event';
+export { type FollowOutcome, type FollowRequest, notifyFollowers } from './notify-followers';
 export { replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';

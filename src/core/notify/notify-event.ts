@@ -7,8 +7,11 @@ import { type PipelineEvent, safeParsePipelineEvent } from '../events';
 import {
   type ExecutionOverviewOptions,
   type ExecutionState,
+  executionStateOfActions,
   executionToAlertMessage,
   mergeEvent,
+  mergeExecutionStates,
+  summariseExecution,
   withFetchedFailure,
 } from '../executions';
 import type {
@@ -24,7 +27,7 @@ import type {
 } from '../ports';
 import { ChatDeliveryError } from './chat-delivery-error';
 import { errorFields, type FailureDetails, fetchFailureDetails, needsFailureDetails } from './failure-details';
-import { type ThreadReply, threadReplies } from './thread-replies';
+import { replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';
 
 /** What a subscription rule's target delivers (src/aws/notify-input.ts checks the envelope). */
 export interface NotifyRequest {
@@ -33,6 +36,12 @@ export interface NotifyRequest {
   readonly channel: ChannelRef;
   /** The EventBridge event as delivered; parsed here. */
   readonly event: unknown;
+  /**
+   * How the event came: `subscription` (the channel's rule matched it: it may open the channel's
+   * conversation about the execution, and makes the channel follow the execution) or `follow`
+   * (the follow rule, for a channel that follows the execution already: see notifyFollowers).
+   */
+  readonly via?: 'subscription' | 'follow';
 }
 
 export interface NotifyOptions {
@@ -137,16 +146,32 @@ export class ConversationContentionError extends PipewatchError {
  */
 export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Promise<NotifyOutcome> {
   const started = deps.now();
-  const parsed = safeParsePipelineEvent(request.event);
-  if (!parsed.success) {
-    deps.log.error('dropped an event that is not a CodePipeline event pipewatch can read', {
-      rule: request.rule,
-      channel: channelLabel(request.channel),
-      error: parsed.error.message,
-    });
-    return { status: 'invalid-event' };
-  }
-  const event = parsed.event;
+  const event = parsedOrLogged(request.event, deps.log, { rule: request.rule, channel: channelLabel(request.channel) });
+  if (event === undefined) return { status: 'invalid-event' };
+  return notifyParsedEvent(event, request, deps, started);
+}
+
+/**
+ * The event parsed, or undefined after logging why not: an event that does not parse is dropped,
+ * since throwing would make the platform retry it for a day and then dead-letter it, for nothing.
+ */
+export function parsedOrLogged(event: unknown, log: Log, context: LogFields): PipelineEvent | undefined {
+  const parsed = safeParsePipelineEvent(event);
+  if (parsed.success) return parsed.event;
+  log.error('dropped an event that is not a CodePipeline event pipewatch can read', {
+    ...context,
+    error: parsed.error.message,
+  });
+  return undefined;
+}
+
+/** notifyEvent after the parse: also what notifyFollowers runs for each follower. */
+export async function notifyParsedEvent(
+  event: PipelineEvent,
+  request: Omit<NotifyRequest, 'event'>,
+  deps: NotifyDeps,
+  started: number = deps.now(),
+): Promise<NotifyOutcome> {
   const key: ConversationKey = { channel: request.channel, pipeline: event.pipeline, executionId: event.executionId };
   const context: LogFields = {
     rule: request.rule,
@@ -177,6 +202,15 @@ export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Pro
     deps.log.info('duplicate delivery of an event not fully shown yet: completing it', context);
   }
 
+  if (record === undefined && (request.via ?? 'subscription') === 'subscription') {
+    // Before the state is written: an event of the execution delivered from now on through the
+    // follow rule finds the channel; one delivered before is in what CodePipeline says when the
+    // conversation's first state is read from it (openingState), which comes after this write.
+    await deps.conversations.follow(
+      { pipeline: event.pipeline, executionId: event.executionId },
+      { channel: request.channel, rule: request.rule },
+    );
+  }
   const version = await mergeIntoConversation(key, event, record, deps, options, context);
   const outcome = await renderConversation(key, version, deps, options, context, await viewing);
   deps.log.info('notified', { ...context, outcome: outcome.status, version, durationMs: deps.now() - started });
@@ -196,9 +230,16 @@ async function mergeIntoConversation(
   // Fetched at most once per invocation, whatever the number of conflicts.
   let details: FailureDetails | undefined;
   let fetched = false;
+  let opening: ExecutionState | undefined | null = null;
   for (let attempt = 1; ; attempt++) {
     const record = attempt === 1 ? initial : await deps.conversations.read(key);
     let next = mergeEvent(record?.state, event);
+    if (record === undefined) {
+      // The conversation's first state: the event, joined with what CodePipeline says of the
+      // execution so far (the stages that ran before the subscription's filter matched).
+      if (opening === null) opening = await openingState(event, deps, context);
+      if (opening !== undefined) next = mergeExecutionStates(opening, next);
+    }
     if (needsFailureDetails(next, event)) {
       if (!fetched) {
         details = await fetchFailureDetails(deps.pipelines, event, deps.log);
@@ -225,6 +266,46 @@ async function mergeIntoConversation(
   }
 }
 
+/**
+ * What CodePipeline says of the execution (ListActionExecutions, GetPipelineExecution,
+ * GetPipelineState), as state; undefined
+ * when it cannot be read (logged: the message then shows what the events say, as before).
+ */
+async function openingState(
+  event: PipelineEvent,
+  deps: NotifyDeps,
+  context: LogFields,
+): Promise<ExecutionState | undefined> {
+  const ref = { pipeline: event.pipeline, executionId: event.executionId };
+  try {
+    // The three reads at once; the execution's status and the stages only add to the actions.
+    const [actions, execution, pipelineState] = await Promise.all([
+      deps.pipelines.listActionExecutions(ref),
+      deps.pipelines.getPipelineExecution(ref).catch(() => undefined),
+      deps.pipelines.getPipelineState(event.pipeline).catch(() => undefined),
+    ]);
+    return executionStateOfActions(
+      {
+        pipeline: event.pipeline,
+        executionId: event.executionId,
+        region: event.pipelineRegion,
+        account: event.pipelineAccount,
+      },
+      {
+        actions,
+        ...(execution === undefined ? {} : { status: execution.status }),
+        ...(pipelineState === undefined ? {} : { stages: pipelineState.stages }),
+      },
+    );
+  } catch (error) {
+    deps.log.warn('could not read the execution from CodePipeline; showing what its events say', {
+      ...context,
+      error: errorFields(error),
+    });
+    return undefined;
+  }
+}
+
 /** Step 4. `merged`: the version step 3 stored or found. */
 async function renderConversation(
   key: ConversationKey,
@@ -243,9 +324,10 @@ async function renderConversation(
       // The holder's release shows it the record as released: it renders what this invocation merged.
       return outcome ?? { status: 'deferred', version: merged };
     }
+    const shown = await withHeldStage(view, record.state, deps, context);
     let rendered: Rendered;
     try {
-      rendered = await renderOnce(key, owner, record, deps, context, view);
+      rendered = await renderOnce(key, owner, record, deps, context, shown);
     } catch (error) {
       await releaseQuietly(conversations, key, owner, deps.log, context);
       if (error instanceof ChatDeliveryError && error.kind === 'permanent') {
@@ -263,7 +345,7 @@ async function renderConversation(
     // No record after the release: the lock had been lost, its new holder took it after every write
     // this invocation could have been relied on for, and renders them.
     if (outcome.status !== 'rendered' || rendered.released === undefined) return outcome;
-    if (!hasPendingWork(rendered.released, view)) return outcome;
+    if (!hasPendingWork(rendered.released, shown)) return outcome;
   }
   // Writers kept coming: a retry (a "duplicate" with pending work, see step 2) finishes the job.
   throw new ConversationContentionError(
@@ -291,12 +373,13 @@ async function renderOnce(
   view: ExecutionOverviewOptions,
 ): Promise<Rendered> {
   const { conversations, chat } = deps;
-  let { messageId, renderedVersion, replies } = record;
+  let { messageId, renderedVersion, replies, messageFingerprint } = record;
   let unsaved = false;
   const rendering = (): ConversationRendering => ({
     ...(messageId === undefined ? {} : { messageId }),
     renderedVersion,
     replies,
+    ...(messageFingerprint === undefined ? {} : { messageFingerprint }),
   });
   const lost = (): Rendered => {
     // Only if this invocation outlived its lease: the new holder carries on from what it reads.
@@ -312,8 +395,12 @@ async function renderOnce(
 
   if (messageId === undefined || renderedVersion < record.version) {
     const message = executionToAlertMessage(record.state, view);
+    const fingerprint = replyFingerprint(message);
     if (messageId === undefined) {
       messageId = (await chat.post(key.channel, message)).messageId;
+    } else if (fingerprint === messageFingerprint) {
+      // A newer version that shows the same (a duplicate's state, an action of no visible
+      // consequence): recorded as shown, without a chat call and without an "(edited)" mark.
     } else {
       try {
         await chat.update(key.channel, messageId, message);
@@ -326,10 +413,15 @@ async function renderOnce(
       }
     }
     renderedVersion = record.version;
+    messageFingerprint = fingerprint;
     unsaved = true;
   }
 
-  for (const reply of threadReplies(record.state, view)) {
+  for (const reply of threadReplies(
+    record.state,
+    view,
+    replies.map((posted) => posted.key),
+  )) {
     const posted = replies.find((entry) => entry.key === reply.key);
     let shown: PostedReply;
     if (posted === undefined) {
@@ -371,7 +463,11 @@ async function renderOnce(
 /** Not on screen yet: no message, an older version shown, a reply the state calls for not posted or outdated. */
 export function hasPendingWork(record: ConversationRecord, view: ExecutionOverviewOptions = {}): boolean {
   if (record.messageId === undefined || record.renderedVersion < record.version) return true;
-  return threadReplies(record.state, view).some((reply) => {
+  return threadReplies(
+    record.state,
+    view,
+    record.replies.map((posted) => posted.key),
+  ).some((reply) => {
     const posted = record.replies.find((entry) => entry.key === reply.key);
     return posted === undefined || isOutdated(posted, reply);
   });
@@ -386,6 +482,41 @@ function isOutdated(
   reply: ThreadReply,
 ): posted is PostedReply & { readonly messageId: string; readonly fingerprint: string } {
   return posted.messageId !== undefined && posted.fingerprint !== undefined && posted.fingerprint !== reply.fingerprint;
+}
+
+/**
+ * The view with the stage this execution waits to enter while another execution holds it
+ * (GetPipelineState's inbound executions), asked only when the execution is between stages: in
+ * progress, nothing running, failed or waiting for approval. A failure to read it costs the line.
+ */
+async function withHeldStage(
+  view: ExecutionOverviewOptions,
+  state: ExecutionState,
+  deps: NotifyDeps,
+  context: LogFields,
+): Promise<ExecutionOverviewOptions> {
+  const overview = summariseExecution(state, view);
+  const between =
+    overview.headline.severity === 'info' &&
+    overview.failure === undefined &&
+    overview.waitingApproval === undefined &&
+    overview.currentStage === undefined &&
+    overview.stages.some((stage) => stage.state === 'SUCCEEDED');
+  if (!between) return view;
+  try {
+    const pipelineState = await deps.pipelines.getPipelineState(state.pipeline);
+    const held = pipelineState.stages.find(
+      (stage) =>
+        stage.inboundExecutionIds?.includes(state.executionId) === true &&
+        stage.latestExecution !== undefined &&
+        stage.latestExecution.pipelineExecutionId !== state.executionId,
+    );
+    if (held?.latestExecution === undefined) return view;
+    return { ...view, heldBy: { stage: held.stageName, executionId: held.latestExecution.pipelineExecutionId } };
+  } catch (error) {
+    deps.log.warn('could not read which stage the execution waits for', { ...context, error: errorFields(error) });
+    return view;
+  }
 }
 
 /** The stage order of the pipeline, when it can be had; a failure to read it only costs the order. */

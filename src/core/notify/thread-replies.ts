@@ -2,9 +2,13 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json';
 import {
+  actionKey,
   type ExecutionOverviewOptions,
   type ExecutionState,
   executionToAlertMessage,
+  isExpiry,
+  ownEntry,
+  retriesOf,
   summariseExecution,
 } from '../executions';
 import { type AlertMessage, presentState } from '../messages';
@@ -32,12 +36,76 @@ export interface ThreadReply {
  * Since the details (error code, summary, log link) may also arrive after the reply was posted,
  * each reply carries a fingerprint of what it shows: a posted reply that differs is updated in place.
  */
-export function threadReplies(state: ExecutionState, view: ExecutionOverviewOptions = {}): ThreadReply[] {
-  return replyMessages(state, view).map(({ key, message }) => ({
-    key,
-    message,
-    fingerprint: replyFingerprint(message),
-  }));
+export function threadReplies(
+  state: ExecutionState,
+  view: ExecutionOverviewOptions = {},
+  /** The keys of the replies already posted: those the state no longer calls for are closed. */
+  posted: readonly string[] = [],
+): ThreadReply[] {
+  const open = replyMessages(state, view);
+  const closed = posted
+    .filter((key) => !open.some((reply) => reply.key === key))
+    .flatMap((key) => {
+      const message = closedReply(state, view, key);
+      return message === undefined ? [] : [{ key, message }];
+    });
+  return [...open, ...closed].map(({ key, message }) => ({ key, message, fingerprint: replyFingerprint(message) }));
+}
+
+/**
+ * A posted reply whose moment has passed, without the buttons that no longer apply: a failure that
+ * was retried ("Retried by bob in Slack"), an approval that was decided or expired (CodePipeline's
+ * summary: "Approved by alice in Slack: ship it"). The reply stays as the record of what happened.
+ */
+function closedReply(state: ExecutionState, view: ExecutionOverviewOptions, key: string): AlertMessage | undefined {
+  const failed = /^failed:(.+)@\d+$/.exec(key);
+  const approval = /^approval:([^/]+)\/(.+)@\d+$/.exec(key);
+  const base = executionToAlertMessage(state, view);
+  const links = base.actions.filter((entry) => entry.kind === 'open-console');
+  if (failed?.[1] !== undefined) {
+    const stage = failed[1];
+    const people = [...new Set(retriesOf(state, stage).map((note) => `${note.by} in ${note.platform}`))];
+    return {
+      ...base,
+      level: 'stage',
+      stage,
+      title: `Stage ${stage} failed in ${state.pipeline}`,
+      status: {
+        state: 'RESUMED',
+        label: people.length > 0 ? `Retried by ${people.join(', ')}` : 'Retried',
+        severity: 'info',
+        known: true,
+      },
+      summary: `Stage ${stage} was retried; the message above follows the run.`,
+      facts: [],
+      actions: links,
+    };
+  }
+  if (approval?.[1] !== undefined && approval[2] !== undefined) {
+    const [stage, action] = [approval[1], approval[2]];
+    const record = ownEntry(state.actions, actionKey(stage, action));
+    const summary = record?.result?.summary;
+    const outcome =
+      record?.state === 'SUCCEEDED'
+        ? { label: 'Approved', severity: 'success' as const }
+        : record?.state === 'FAILED'
+          ? isExpiry(summary)
+            ? { label: 'Approval expired', severity: 'warning' as const }
+            : { label: 'Rejected', severity: 'error' as const }
+          : { label: 'No longer waiting', severity: 'info' as const };
+    return {
+      ...base,
+      level: 'action',
+      stage,
+      action,
+      title: `Approval: ${action} in ${state.pipeline} / ${stage}`,
+      status: { state: record?.state ?? 'STOPPED', label: outcome.label, severity: outcome.severity, known: true },
+      ...(summary === undefined ? { summary: outcome.label } : { summary }),
+      facts: [],
+      actions: links,
+    };
+  }
+  return undefined;
 }
 
 /**
@@ -60,18 +128,20 @@ function replyMessages(
   const failure = overview.failure;
   if (failure?.stage !== undefined) {
     const { stage, action } = failure;
+    const rejected = failure.category === 'Approval' && action !== undefined;
     replies.push({
-      key: `failed:${stage}@${attemptOf(state, stage)}`,
+      key: `failed:${stage}@${failedAttemptOf(state, stage)}`,
       message: {
         ...base,
         stage,
         ...(action === undefined ? {} : { action }),
         level: action === undefined ? 'stage' : 'action',
-        title:
-          action === undefined
+        title: rejected
+          ? `Approval ${action} ${isExpiry(failure.summary) ? 'expired' : 'rejected'} in ${state.pipeline} / ${stage}`
+          : action === undefined
             ? `Stage ${stage} failed in ${state.pipeline}`
             : `Action ${action} failed in ${state.pipeline} / ${stage}`,
-        status: statusOf('FAILED', false),
+        status: rejected ? base.status : statusOf('FAILED', false),
         // Approving from a failure's reply would be confusing: only its retry and link buttons.
         actions: base.actions.filter((entry) => entry.kind !== 'approve' && entry.kind !== 'reject'),
       },
@@ -100,6 +170,20 @@ function replyMessages(
 function statusOf(state: string, approval: boolean): AlertMessage['status'] {
   const { verb: _verb, ...status } = presentState(state, { known: true, approval });
   return status;
+}
+
+/**
+ * The attempt that failed: the failed stage record's, else its failed actions' largest. Not the
+ * largest attempt seen on the stage: a retry's first events (attempt 2) can arrive before the
+ * stage's own RESUMED, while the failure of attempt 1 is still what the state shows.
+ */
+function failedAttemptOf(state: ExecutionState, stage: string): number {
+  const record = Object.hasOwn(state.stages, stage) ? state.stages[stage] : undefined;
+  if (record?.state === 'FAILED' && record.attempt !== undefined) return record.attempt;
+  const attempts = Object.values(state.actions)
+    .filter((action) => action.stage === stage && action.state === 'FAILED')
+    .flatMap((action) => (action.attempt === undefined ? [] : [action.attempt]));
+  return attempts.length > 0 ? Math.max(...attempts) : attemptOf(state, stage);
 }
 
 /** The largest attempt seen on the stage (or the action): stable however the stage's events arrive. */

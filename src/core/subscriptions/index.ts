@@ -7,8 +7,10 @@ export { fromEventPattern } from './from-pattern';
 export {
   buildFilterSubscription,
   parsePipelineList,
+  parseSubscribeArguments,
   parseSubscriptionArguments,
   SUBSCRIBE_USAGE,
+  type SubscribeArguments,
 } from './parse-arguments';
 export { CODEPIPELINE_SOURCE, restrictToCodePipeline } from './pattern-subscription';
 export {

@@ -1,5 +1,6 @@
-// (core) the words after subscribe --> a Subscription (pipelines, states, --stage/--action/--category/--level), or --pattern
-import { ACTION_CATEGORIES, LEVELS, type Level, STATES_BY_LEVEL } from '../events/states';
+// (core) the words after subscribe --> a Subscription (pipelines, states, --stage/--action/--category/--level), or --pattern; --allow-missing
+import { ACTION_CATEGORIES, ALL_STATES, LEVELS, type Level, STATES_BY_LEVEL } from '../events/states';
+import { nearest } from '../nearest';
 import { InvalidSubscriptionError } from './errors';
 import { restrictToCodePipeline } from './pattern-subscription';
 import { type FilterSubscription, type PipelineSelector, RESOURCE_NAME, type Subscription } from './subscription';
@@ -7,16 +8,35 @@ import { type FilterSubscription, type PipelineSelector, RESOURCE_NAME, type Sub
 /** The order the seed document lists detail-types in; kept so generated patterns read like AWS's examples. */
 const LEVEL_ORDER: readonly Level[] = ['pipeline', 'action', 'stage'];
 
+/** The options that take a value. */
+const OPTIONS: readonly string[] = ['stage', 'action', 'category', 'level', 'pattern'];
+/** The options that take none. */
+const SWITCHES: readonly string[] = ['allow-missing'];
+
 export const SUBSCRIBE_USAGE =
-  'subscribe <pipeline>[,<pipeline>…] [STATE …] [--stage NAME] [--action NAME] [--category C[,C…]] [--level pipeline|stage|action[,…]] [--pattern JSON]';
+  'subscribe <pipeline>[,<pipeline>…] [STATE …] [--stage NAME] [--action NAME] [--category C[,C…]] [--level pipeline|stage|action[,…]] [--allow-missing] [--pattern JSON]';
+
+/** What `subscribe` was asked: the subscription, and whether names missing from the account are accepted. */
+export interface SubscribeArguments {
+  readonly subscription: Subscription;
+  /** `--allow-missing`: subscribe to a pipeline or stage that does not exist (yet). */
+  readonly allowMissing: boolean;
+}
 
 /**
  * Turns the tokens after `subscribe` (already split, see commands/tokenize) into a Subscription.
- * Throws InvalidSubscriptionError with a message that names the offending word.
+ * Throws InvalidSubscriptionError with a message that names the offending word. `--allow-missing`
+ * is accepted and has no effect on the subscription (unsubscribe takes the same arguments).
  */
 export function parseSubscriptionArguments(tokens: readonly string[]): Subscription {
+  return parseSubscribeArguments(tokens).subscription;
+}
+
+/** The same, with the switches that only `subscribe` reads. */
+export function parseSubscribeArguments(tokens: readonly string[]): SubscribeArguments {
   const flags = new Map<string, string>();
   const positional: string[] = [];
+  let allowMissing = false;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
     if (!token.startsWith('--')) {
@@ -25,8 +45,16 @@ export function parseSubscriptionArguments(tokens: readonly string[]): Subscript
     }
     const eq = token.indexOf('=');
     const name = (eq === -1 ? token.slice(2) : token.slice(2, eq)).toLowerCase();
-    if (!['stage', 'action', 'category', 'level', 'pattern'].includes(name)) {
-      throw new InvalidSubscriptionError(`Unknown option \`--${name}\`.`);
+    if (SWITCHES.includes(name)) {
+      if (eq !== -1) throw new InvalidSubscriptionError(`\`--${name}\` takes no value.`);
+      allowMissing = true;
+      continue;
+    }
+    if (!OPTIONS.includes(name)) {
+      const near = nearest(name, [...OPTIONS, ...SWITCHES]);
+      throw new InvalidSubscriptionError(
+        `Unknown option \`--${name}\`${near === undefined ? '.' : `: did you mean \`--${near}\`?`}`,
+      );
     }
     if (flags.has(name)) throw new InvalidSubscriptionError(`\`--${name}\` is given twice.`);
     let value: string | undefined;
@@ -46,14 +74,14 @@ export function parseSubscriptionArguments(tokens: readonly string[]): Subscript
     if (positional.length > 0 || flags.size > 1) {
       throw new InvalidSubscriptionError('`--pattern` stands alone: give either a pattern or pipelines and filters.');
     }
-    return restrictToCodePipeline(rawPattern);
+    return { subscription: restrictToCodePipeline(rawPattern), allowMissing };
   }
 
   const [pipelineArg, ...stateArgs] = positional;
   if (pipelineArg === undefined) {
     throw new InvalidSubscriptionError('Name a pipeline (or `*` for all pipelines).');
   }
-  return buildFilterSubscription({
+  const subscription = buildFilterSubscription({
     pipelines: parsePipelineList(pipelineArg),
     states: stateArgs.flatMap((s) => s.split(',')).filter((s) => s !== ''),
     stage: flags.get('stage'),
@@ -61,6 +89,7 @@ export function parseSubscriptionArguments(tokens: readonly string[]): Subscript
     categories: flags.has('category') ? (flags.get('category') as string).split(',').filter((c) => c !== '') : [],
     level: flags.get('level'),
   });
+  return { subscription, allowMissing };
 }
 
 export interface FilterInput {
@@ -87,7 +116,12 @@ export function buildFilterSubscription(input: FilterInput): FilterSubscription 
       .map((raw) => {
         const level = raw.toLowerCase();
         if (!(LEVELS as readonly string[]).includes(level)) {
-          throw new InvalidSubscriptionError(`Unknown level \`${raw}\`: use pipeline, stage or action.`);
+          const near = nearest(level, LEVELS);
+          throw new InvalidSubscriptionError(
+            near === undefined
+              ? `Unknown level \`${raw}\`: use pipeline, stage or action.`
+              : `Unknown level \`${raw}\`: did you mean ${near}?`,
+          );
         }
         return level as Level;
       });
@@ -136,6 +170,9 @@ export function buildFilterSubscription(input: FilterInput): FilterSubscription 
 
 function unknownStateMessage(state: string, levels: readonly Level[]): string {
   const valid = [...new Set(levels.flatMap((l) => STATES_BY_LEVEL[l]))];
+  // A typo (no level has this state) gets the nearest valid one; a real state of another level does not.
+  const near = ALL_STATES.includes(state) ? undefined : nearest(state, valid);
+  if (near !== undefined) return `Unknown state \`${state}\`: did you mean ${near}?`;
   const where = levels.length === 1 ? `${levels[0]} events` : `${levels.join('/')} events`;
   return `\`${state}\` is not a state of ${where}. Valid states: ${valid.join(', ')}.`;
 }
@@ -188,8 +225,11 @@ function invalidNameMessage(what: string, value: string): string {
 function normaliseCategory(category: string): string {
   const known = ACTION_CATEGORIES.find((c) => c.toLowerCase() === category.toLowerCase());
   if (known === undefined) {
+    const near = nearest(category, ACTION_CATEGORIES);
     throw new InvalidSubscriptionError(
-      `\`${category}\` is not an action category. Valid categories: ${ACTION_CATEGORIES.join(', ')}.`,
+      near === undefined
+        ? `\`${category}\` is not an action category. Valid categories: ${ACTION_CATEGORIES.join(', ')}.`
+        : `\`${category}\` is not an action category: did you mean ${near}?`,
     );
   }
   return known;

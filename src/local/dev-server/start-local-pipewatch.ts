@@ -23,6 +23,7 @@ import {
   createEventBridgeClient,
 } from '../../aws/clients';
 import { createTableInput } from '../../aws/dynamodb-conversation-store';
+import { FOLLOW_INPUT_TEMPLATE, FOLLOW_RULE_NAME, FOLLOW_RULE_PATTERN } from '../../aws/notify-input';
 import { SecretParameters } from '../../aws/ssm-secrets';
 import { ConfigurationError } from '../../config/environment';
 import { type AuthorizationPolicy, parseAuthorizationPolicy } from '../../core/actions';
@@ -70,7 +71,7 @@ export interface StartLocalPipewatchOptions {
   /** The channel page's port; 0 picks a free one. Default 3000. */
   port?: number;
   host?: string;
-  /** Keeps buses, rules (subscriptions), pipelines, executions, the table and parameters across restarts. */
+  /** Keeps buses, rules (subscriptions), pipelines, executions, the table, parameters and messages across restarts. */
   dataDir?: string;
   /** Pipelines to create (the simulator's definitions format). Default local/pipelines.json. */
   definitionsFile?: string;
@@ -142,10 +143,12 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
   try {
     const authorizationFile = options.authorizationFile ?? LOCAL_AUTHORIZATION_FILE;
     const policy = () => readPolicy(authorizationFile);
+    const policyLocation = policyFileLocation(authorizationFile);
     // Fail at start, not at the first click, if the policy does not parse.
     await policy();
 
-    if (mode.aws === 'real') return await startAgainstRealAws(mode, options, policy, cleanups, stop);
+    if (mode.aws === 'real')
+      return await startAgainstRealAws(mode, options, { policy, policyLocation }, cleanups, stop);
 
     // --- the local AWS and what serverless.yml creates in it -------------------------------------
     const aws = await startLocalAws({
@@ -158,7 +161,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     const clients = localClients(aws);
     cleanups.push(() => clients.destroy());
     const notifyArn = notifyFunctionArn(aws);
-    await createDeployedResources(clients, aws);
+    await createDeployedResources(clients, aws, notifyArn);
     log.info('local AWS ready', { endpoint: aws.endpoint, region: aws.region, bus: BUS_NAME, table: TABLE_NAME });
 
     // --- Slack secrets: in the local SSM, as deployed (generated per run locally; never printed) ----
@@ -184,6 +187,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
         channels: LOCAL_CHANNELS.map((c) => ({ ...c })),
         users: LOCAL_USERS.map((u) => ({ id: u.id, name: u.name, realName: u.realName })),
         fallback: slot.fallback,
+        dataDir: options.dataDir,
       });
       const started = slack;
       cleanups.push(() => started.stop());
@@ -216,7 +220,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     // --- the Slack function (src/app/slack-app.ts), policy from local/authorization.json ---------
     const slackLog = log.child({ function: 'slack' });
     if (slack !== undefined) {
-      const handler = slackAppFromEnvironment(environment, { clients, log: slackLog, policy });
+      const handler = slackAppFromEnvironment(environment, { clients, log: slackLog, policy, policyLocation });
       page = createChannelPage({
         slack,
         invokeSlack: handler,
@@ -243,6 +247,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       notifyFunctionArn: notifyArn,
       tableName: TABLE_NAME,
       policy,
+      policyLocation,
       log: slackLog,
     });
     await startSocketModeApp(socket, deps, log, cleanups);
@@ -288,7 +293,7 @@ async function startSocketModeApp(
 async function startAgainstRealAws(
   mode: RunMode,
   options: StartLocalPipewatchOptions,
-  policy: () => Promise<AuthorizationPolicy>,
+  { policy, policyLocation }: { policy: () => Promise<AuthorizationPolicy>; policyLocation: string },
   cleanups: (() => Promise<void> | void)[],
   stop: () => Promise<void>,
 ): Promise<LocalPipewatch> {
@@ -310,6 +315,7 @@ async function startAgainstRealAws(
     notifyFunctionArn: deployed.notifyFunctionArn,
     tableName: deployed.table,
     policy,
+    policyLocation,
     log: options.log.child({ function: 'slack' }),
   });
   options.log.info('using the deployed stack', { bus: deployed.eventBus, table: deployed.table });
@@ -345,7 +351,7 @@ function localClients(aws: LocalAws): LocalClients {
 }
 
 /** The bus, the forwarding rule on the default bus and the table, as serverless.yml declares them; idempotent. */
-async function createDeployedResources(clients: LocalClients, aws: LocalAws): Promise<void> {
+async function createDeployedResources(clients: LocalClients, aws: LocalAws, notifyArn: string): Promise<void> {
   let busArn = `arn:aws:events:${aws.region}:${aws.accountId}:event-bus/${BUS_NAME}`;
   try {
     const created = await clients.eventBridge.send(new CreateEventBusCommand({ Name: BUS_NAME }));
@@ -375,6 +381,24 @@ async function createDeployedResources(clients: LocalClients, aws: LocalAws): Pr
       ],
     }),
   );
+  // The follow rule on the pipewatch bus (serverless.yml's FollowRule): later events of an execution
+  // update the conversations it opened, whatever their subscriptions' filters say.
+  await clients.eventBridge.send(
+    new PutRuleCommand({
+      Name: FOLLOW_RULE_NAME,
+      Description: 'Updates the conversations that follow a CodePipeline execution',
+      EventBusName: BUS_NAME,
+      EventPattern: JSON.stringify(FOLLOW_RULE_PATTERN),
+      State: 'ENABLED',
+    }),
+  );
+  await clients.eventBridge.send(
+    new PutTargetsCommand({
+      Rule: FOLLOW_RULE_NAME,
+      EventBusName: BUS_NAME,
+      Targets: [{ Id: 'notify', Arn: notifyArn, InputTransformer: { InputTemplate: FOLLOW_INPUT_TEMPLATE } }],
+    }),
+  );
   try {
     await clients.dynamo.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
   } catch (error) {
@@ -389,6 +413,12 @@ async function createDeployedResources(clients: LocalClients, aws: LocalAws): Pr
 
 async function putSecret(ssm: SSMClient, name: string, value: string): Promise<void> {
   await ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: 'SecureString', Overwrite: true }));
+}
+
+/** The policy file as a refused button names it: relative to where pipewatch was started when inside it. */
+export function policyFileLocation(file: string, cwd = process.cwd()): string {
+  const relative = path.relative(cwd, file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 /** Read on every click, so an edit of the file applies at once. */

@@ -1,5 +1,5 @@
 // (Slack adapter) where a request came from: the subscription channel and the person, from Slack's payloads
-import type { SlashCommand } from '@slack/bolt';
+import type { BlockAction, SlashCommand } from '@slack/bolt';
 import type { ChannelRef } from '../../core/channels';
 
 export const SLACK_PLATFORM = 'slack' as const;
@@ -18,4 +18,16 @@ export function channelOfCommand(command: SlashCommand): ChannelRef {
     workspace: orgInstall ? (command.enterprise_id as string) : command.team_id,
     channel: command.channel_id,
   };
+}
+
+/**
+ * The channel of the message a button is on, as channelOfCommand names channels (so it finds the
+ * conversation notify keeps for it); undefined outside a channel.
+ */
+export function channelOfAction(body: BlockAction): ChannelRef | undefined {
+  const channel = body.channel?.id;
+  const orgInstall = body.is_enterprise_install === true && body.enterprise?.id;
+  const workspace = orgInstall ? body.enterprise?.id : body.team?.id;
+  if (channel === undefined || workspace === undefined || workspace === null) return undefined;
+  return { platform: SLACK_PLATFORM, workspace, channel };
 }

@@ -9,7 +9,7 @@ import {
   ParameterNotFound,
   PutParameterCommand,
 } from '@aws-sdk/client-ssm';
-import { loadAuthorizationPolicy, SecretParameters } from '../../../src/aws/ssm-secrets';
+import { authorizationPolicyLocation, loadAuthorizationPolicy, SecretParameters } from '../../../src/aws/ssm-secrets';
 import { ConfigurationError } from '../../../src/config/environment';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 
@@ -189,6 +189,20 @@ describe('loadAuthorizationPolicy', () => {
 
     await expect(loadAuthorizationPolicy({ PIPEWATCH_AUTHORIZATION: '{rules' }, secrets())).rejects.toThrow(
       /PIPEWATCH_AUTHORIZATION is not valid JSON/,
+    );
+  });
+});
+
+describe('authorizationPolicyLocation: where a refused button says the policy lives', () => {
+  it('the SSM parameter as deployed, the inline variable, or how to configure one', () => {
+    expect(authorizationPolicyLocation({ PIPEWATCH_AUTHORIZATION_PARAM: '/pipewatch/prod/authorization' })).toBe(
+      'the SSM parameter /pipewatch/prod/authorization',
+    );
+    expect(authorizationPolicyLocation({ PIPEWATCH_AUTHORIZATION: '{"rules":[]}' })).toBe(
+      'the PIPEWATCH_AUTHORIZATION environment variable',
+    );
+    expect(authorizationPolicyLocation({})).toBe(
+      'not configured: set PIPEWATCH_AUTHORIZATION_PARAM to the name of an SSM parameter',
     );
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { FOLLOW_INPUT_TEMPLATE } from '../../../src/aws/notify-input';
 
 /**
  * `serverless package` (osls + serverless-esbuild) runs offline with dummy credentials; this reads
@@ -65,13 +66,21 @@ test('two functions on nodejs22.x arm64; the slack function behind POST /slack/e
   expect(routes).toEqual(['POST /slack/events']);
 });
 
-test('the pipewatch bus and one forwarding rule from the default bus', () => {
+test('the pipewatch bus, one forwarding rule from the default bus, and one follow rule on the pipewatch bus', () => {
   const [[, bus]] = resourcesOf('AWS::Events::EventBus') as [[string, Resource]];
   expect(bus.Properties.Name).toBe('pipewatch-test');
   const rules = resourcesOf('AWS::Events::Rule').map(([, r]) => r.Properties);
-  expect(rules).toHaveLength(1);
-  expect(rules[0]).toMatchObject({ EventBusName: 'default', EventPattern: { source: ['aws.codepipeline'] } });
-  expect(text(rules[0]?.Targets)).toContain('EventBus');
+  expect(rules).toHaveLength(2);
+  const forward = rules.find((rule) => rule.EventBusName === 'default');
+  expect(forward).toMatchObject({ EventPattern: { source: ['aws.codepipeline'] } });
+  expect(text(forward?.Targets)).toContain('EventBus');
+  // The follow rule: every CodePipeline event on the pipewatch bus to notify, with the follow input.
+  const follow = rules.find((rule) => rule.Name === 'pipewatch-follow');
+  expect(follow).toMatchObject({ EventBusName: { Ref: 'EventBus' }, EventPattern: { source: ['aws.codepipeline'] } });
+  const [target] = (follow?.Targets ?? []) as Record<string, unknown>[];
+  expect(text(target?.Arn)).toContain('NotifyLambdaFunction');
+  expect(target?.InputTransformer).toEqual({ InputTemplate: FOLLOW_INPUT_TEMPLATE });
+  expect(text(target?.DeadLetterConfig)).toContain('DeadLetterQueue');
 });
 
 test('one DynamoDB table, on demand, with TTL', () => {

@@ -3,7 +3,12 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { createNotifyHandler, type NotifyHandler, notifyDepsFor } from '../../../src/app/notify/notify-handler';
 import { createTableInput } from '../../../src/aws/dynamodb-conversation-store';
-import { notifyInputTemplate } from '../../../src/aws/notify-input';
+import {
+  FOLLOW_INPUT_TEMPLATE,
+  FOLLOW_RULE_NAME,
+  FOLLOW_RULE_PATTERN,
+  notifyInputTemplate,
+} from '../../../src/aws/notify-input';
 import type { ChannelRef } from '../../../src/core/subscriptions';
 import { ManualClock } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
@@ -164,4 +169,18 @@ export function buttonsOf(message: SlackMessage | undefined): string[] {
     }
   }
   return ids;
+}
+
+/** The follow rule (serverless.yml's FollowRule) on the bus the subscriptions use here: every CodePipeline event to notify. */
+export async function addFollowRule(stack: NotifyStack): Promise<void> {
+  const { eventBridge } = stack.local;
+  await eventBridge.send(
+    new PutRuleCommand({ Name: FOLLOW_RULE_NAME, EventPattern: JSON.stringify(FOLLOW_RULE_PATTERN) }),
+  );
+  await eventBridge.send(
+    new PutTargetsCommand({
+      Rule: FOLLOW_RULE_NAME,
+      Targets: [{ Id: 'notify', Arn: FUNCTION_ARN, InputTransformer: { InputTemplate: FOLLOW_INPUT_TEMPLATE } }],
+    }),
+  );
 }

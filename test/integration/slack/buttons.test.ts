@@ -3,15 +3,20 @@ import {
   PutApprovalResultCommand,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { slackAppFromEnvironment } from '../../../src/app/slack-app';
 import { type ButtonValue, encodeButtonValue } from '../../../src/core/actions';
 import { ACTION_IDS } from '../../../src/slack';
 import {
   ALICE,
   BOB,
+  BUS,
   CAROL,
   click,
   DEPLOYS,
   ephemeralTexts,
+  NOTIFY_ARN,
+  POLICY,
   postButtons,
   type Stack,
   startStack,
@@ -267,7 +272,7 @@ describe('Approve / Reject', () => {
     expect(stack.slack.workspace.views()).toHaveLength(0);
     const [answer] = ephemeralTexts(stack, CAROL);
     expect(answer).toContain('Nobody may approve or reject in pipeline web-service');
-    expect(answer).toContain('PIPEWATCH_AUTHORIZATION');
+    expect(answer).toContain('no rule of the authorization policy lists "approve" ids');
     expect(answer).toContain('"approve": ["&lt;user or group id&gt;"]');
   });
 
@@ -315,5 +320,74 @@ describe('Approve / Reject', () => {
     expect(decisions()).toHaveLength(1);
     expect(stack.slack.workspace.threadReplies(DEPLOYS, message.ts)).toHaveLength(1);
     expect(ephemeralTexts(stack, ALICE)).toEqual([expect.stringContaining('already pressed a moment ago')]);
+  });
+});
+
+describe('a refusal names where the policy lives', () => {
+  const PREFIX = '/pipewatch/test';
+  const AUTHORIZATION_PARAM = `${PREFIX}/authorization`;
+
+  /** The Slack function composed as deployed (slackAppFromEnvironment): its secrets and policy in the local SSM. */
+  async function deployed(): Promise<Stack> {
+    const put = (Name: string, Value: string, Type: 'String' | 'SecureString' = 'SecureString') =>
+      stack.local.ssm.send(new PutParameterCommand({ Name, Value, Type }));
+    await put(`${PREFIX}/slack/signing-secret`, stack.slack.signingSecret);
+    await put(`${PREFIX}/slack/bot-token`, stack.slack.botToken);
+    await put(AUTHORIZATION_PARAM, JSON.stringify(POLICY), 'String');
+    const handler = slackAppFromEnvironment(
+      {
+        AWS_REGION: stack.local.aws.region,
+        PIPEWATCH_TABLE: 'pipewatch-test-state',
+        PIPEWATCH_EVENT_BUS: BUS,
+        PIPEWATCH_NOTIFY_FUNCTION_ARN: NOTIFY_ARN,
+        PIPEWATCH_SLACK_SIGNING_SECRET_PARAM: `${PREFIX}/slack/signing-secret`,
+        PIPEWATCH_SLACK_BOT_TOKEN_PARAM: `${PREFIX}/slack/bot-token`,
+        PIPEWATCH_AUTHORIZATION_PARAM: AUTHORIZATION_PARAM,
+        PIPEWATCH_SLACK_API_URL: stack.slack.apiUrl,
+        PIPEWATCH_SLACK_BOT_ID: stack.slack.workspace.botId,
+        PIPEWATCH_SLACK_BOT_USER_ID: stack.slack.workspace.botUserId,
+      },
+      {
+        clients: {
+          eventBridge: stack.local.eventBridge,
+          codePipeline: stack.local.codePipeline,
+          dynamo: stack.local.dynamo,
+          ssm: stack.local.ssm,
+        },
+        log: stack.log,
+      },
+    );
+    return { ...stack, handler };
+  }
+
+  test('deployed: a refused retry and a refused approval name the SSM parameter', async () => {
+    stack = await deployed();
+    const id = await failedBuild();
+    await click(stack, await retryButtons(id), ACTION_IDS.retryFailed, BOB);
+    expect(ephemeralTexts(stack, BOB)).toEqual([
+      'You are not allowed to retry in pipeline myPipeline: ask an admin to add your user id or one of your groups ' +
+        'to "retry" of a rule for it in the authorization policy (the SSM parameter /pipewatch/test/authorization).',
+    ]);
+    expect((await stage('Build')).latestExecution?.status).toBe('Failed');
+
+    await click(stack, await approvalButtons(id, 'web-service'), ACTION_IDS.approve, CAROL);
+    expect(stack.slack.workspace.views()).toHaveLength(0);
+    expect(ephemeralTexts(stack, CAROL)).toEqual([
+      expect.stringContaining(
+        'Nobody may approve or reject in pipeline web-service: no rule of the authorization policy ' +
+          '(the SSM parameter /pipewatch/test/authorization) lists "approve" ids for it.',
+      ),
+    ]);
+    expect(ephemeralTexts(stack, CAROL)[0]).not.toContain('PIPEWATCH_');
+  });
+
+  test('locally: the policy file, as the local mode passes it', async () => {
+    await stack.stop();
+    stack = await startStack(POLICY, { policyLocation: 'local/authorization.json' });
+    const id = await failedBuild();
+    await click(stack, await retryButtons(id), ACTION_IDS.retryFailed, BOB);
+    expect(ephemeralTexts(stack, BOB)).toEqual([
+      expect.stringContaining('in the authorization policy (local/authorization.json).'),
+    ]);
   });
 });

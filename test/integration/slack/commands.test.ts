@@ -1,4 +1,4 @@
-import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import {
   DescribeRuleCommand,
   ListRulesCommand,
@@ -244,5 +244,161 @@ describe('/pipewatch commands', () => {
     const { status, answer } = await command(stack, 'status déploiement-✅', { base64: true });
     expect(status).toBe(200);
     expect(answer).toContain('`déploiement-✅` is not a valid pipeline name.');
+  });
+});
+
+describe('names checked against the account (ListPipelines, GetPipeline)', () => {
+  const NOTHING_SUBSCRIBED = 'Nothing was subscribed. Add `--allow-missing` to subscribe to a name before it exists.';
+
+  test('a mistyped pipeline is refused with the nearest name, and no rule is created', async () => {
+    const { answer } = await command(stack, 'subscribe myPipline FAILED');
+    expect(answer).toBe(
+      `There is no pipeline \`myPipline\` in this account and region: did you mean \`myPipeline\`?\n${NOTHING_SUBSCRIBED}`,
+    );
+    expect(await rulesOnBus()).toHaveLength(0);
+  });
+
+  test('a pipeline like none of them is refused, listing a few existing names', async () => {
+    const { answer } = await command(stack, 'subscribe noSuchPipeline FAILED');
+    expect(answer.split('\n')).toEqual([
+      'There is no pipeline `noSuchPipeline` in this account and region.',
+      'Its pipelines include `myPipeline`, `nightly-data` and `web-service`.',
+      NOTHING_SUBSCRIBED,
+    ]);
+    expect(await rulesOnBus()).toHaveLength(0);
+  });
+
+  test("a mistyped stage is refused with the nearest of the pipeline's stages (GetPipeline)", async () => {
+    const { answer } = await command(stack, 'subscribe myPipeline FAILED --stage Biuld');
+    expect(answer).toBe(
+      `Pipeline \`myPipeline\` has no stage \`Biuld\`: did you mean \`Build\`?\n${NOTHING_SUBSCRIBED}`,
+    );
+    const unknown = await command(stack, 'subscribe web-service --stage Integration');
+    expect(unknown.answer).toContain(
+      'Pipeline `web-service` has no stage `Integration`. Its stages: `Source`, `Test`, `Staging` and `Production`.',
+    );
+    // Under `*`, the stage is looked for in every pipeline (a few): Test is web-service's.
+    expect((await command(stack, 'subscribe * FAILED --stage Tset')).answer).toContain(
+      'has a stage `Tset`: did you mean `Test`?',
+    );
+    expect(await rulesOnBus()).toHaveLength(0);
+
+    expect((await command(stack, 'subscribe * FAILED --stage Test')).answer).toMatch(/^Subscribed this channel/);
+    expect(await rulesOnBus()).toHaveLength(1);
+  });
+
+  test('a prefix with no pipeline yet is accepted with a note; one that matches, without', async () => {
+    const { answer } = await command(stack, 'subscribe api-* FAILED');
+    expect(answer.split('\n')).toEqual([
+      expect.stringMatching(
+        /^Subscribed this channel to FAILED .* in pipelines starting with api-\. Id `[0-9a-z]{10}`/,
+      ),
+      'Note: No pipeline starts with `api-` yet: this subscription applies as soon as one does.',
+    ]);
+    expect((await command(stack, 'subscribe web-* FAILED')).answer).not.toContain('Note:');
+    expect(await rulesOnBus()).toHaveLength(2);
+  });
+
+  test('--allow-missing subscribes to a pipeline or stage that does not exist yet, with a note', async () => {
+    const { answer } = await command(stack, 'subscribe new-service FAILED --allow-missing');
+    expect(answer.split('\n')).toEqual([
+      expect.stringMatching(/^Subscribed this channel to FAILED .* in new-service\. Id `[0-9a-z]{10}`/),
+      'Note: Pipeline `new-service` does not exist yet: subscribed anyway (`--allow-missing`).',
+    ]);
+    const stage = await command(stack, 'subscribe myPipeline FAILED --stage Canary --allow-missing');
+    expect(stage.answer).toContain(
+      'Note: Pipeline `myPipeline` has no stage `Canary`: subscribed anyway (`--allow-missing`).',
+    );
+    const [rule] = (await rulesOnBus()).filter((r) => r.Description?.includes('new-service'));
+    const described = await stack.local.eventBridge.send(
+      new DescribeRuleCommand({ Name: rule?.Name, EventBusName: BUS }),
+    );
+    expect(JSON.parse(described.EventPattern ?? '{}').detail.pipeline).toEqual(['new-service']);
+    // The same arguments (with or without the switch) find it again.
+    expect((await command(stack, 'unsubscribe new-service FAILED --allow-missing')).answer).toContain('Unsubscribed:');
+  });
+
+  test('a pipeline created a moment ago is not refused, though the cached list lacks it', async () => {
+    await command(stack, 'subscribe api-* FAILED'); // lists the pipelines: cached for a minute
+    stack.local.aws.codePipeline.definePipelines({
+      pipelines: [
+        {
+          name: 'api-orders',
+          stages: [
+            {
+              name: 'Source',
+              actions: [{ name: 'Source', category: 'Source', provider: 'CodeCommit', configuration: {} }],
+            },
+            { name: 'Approval', actions: [{ name: 'Approval', category: 'Approval', provider: 'Manual' }] },
+          ],
+        },
+      ],
+    });
+    expect((await command(stack, 'subscribe api-orders FAILED --stage Source')).answer).toMatch(/^Subscribed/);
+  });
+
+  test('when CodePipeline cannot be asked, the subscription is made and the answer says the name was not checked', async () => {
+    await stack.stop();
+    // Nothing listens on port 1: every CodePipeline call fails on the network, as with no route to AWS.
+    const unreachable = new CodePipelineClient({
+      endpoint: 'http://127.0.0.1:1',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    stack = await startStack(undefined, { codePipeline: () => unreachable });
+    try {
+      const { answer } = await command(stack, 'subscribe myPipeline FAILED --stage Build');
+      expect(answer.split('\n')).toEqual([
+        expect.stringMatching(/^Subscribed this channel to FAILED stage events \(stage Build\) in myPipeline\./),
+        'Note: Could not check pipeline `myPipeline` and stage `Build` (CodePipeline could not be reached): subscribed as typed.',
+      ]);
+      expect(await rulesOnBus()).toHaveLength(1);
+      expect(stack.log.lines).toContainEqual(
+        expect.objectContaining({ level: 'warn', message: 'subscribe: a name could not be checked' }),
+      );
+    } finally {
+      unreachable.destroy();
+    }
+  });
+});
+
+describe('typos in the command itself', () => {
+  test('an unknown subcommand suggests the nearest one', async () => {
+    const { answer } = await command(stack, 'subscrib myPipeline FAILED');
+    expect(answer).toContain('Unknown command `subscrib`: did you mean `subscribe`?');
+    expect(answer).toContain('Usage: `/pipewatch subscribe | unsubscribe | list | status | help`');
+    expect(await rulesOnBus()).toHaveLength(0);
+  });
+
+  test('an unknown state suggests the nearest one', async () => {
+    const { answer } = await command(stack, 'subscribe myPipeline FAILD');
+    expect(answer).toContain('Unknown state `FAILD`: did you mean FAILED?');
+    expect(await rulesOnBus()).toHaveLength(0);
+  });
+
+  test("unsubscribe of an unknown id says so and shows the channel's ids; a near one is suggested", async () => {
+    expect((await command(stack, 'unsubscribe nosuchid')).answer).toBe(
+      'This channel has no subscription `nosuchid`: it has no subscriptions.',
+    );
+    await command(stack, 'subscribe myPipeline FAILED --level pipeline');
+    await command(stack, 'subscribe web-service SUCCEEDED');
+    const mine = await rulesOnBus(channelRulePrefix(deploys));
+    const ids = mine.map((rule) => subscriptionIdOfRule(deploys, rule.Name ?? '') ?? '').sort();
+
+    const { answer } = await command(stack, 'unsubscribe nosuchid');
+    const lines = answer.split('\n');
+    expect(lines[0]).toBe('This channel has no subscription `nosuchid`. Its subscriptions:');
+    expect(lines.slice(1)).toEqual(ids.map((id) => expect.stringMatching(new RegExp(`^• \`${id}\` `))));
+
+    // One letter off: the id it probably was.
+    const [first] = ids as [string];
+    const typo = `${first.slice(0, -1)}${first.endsWith('z') ? 'y' : 'z'}`;
+    const near = await command(stack, `unsubscribe ${typo}`);
+    expect(near.answer.split('\n')[0]).toBe(`This channel has no subscription \`${typo}\`: did you mean \`${first}\`?`);
+    expect(await rulesOnBus(channelRulePrefix(deploys))).toHaveLength(2);
+
+    // The id in capitals is the same id.
+    expect((await command(stack, `unsubscribe ${first.toUpperCase()}`)).answer).toContain('Unsubscribed:');
   });
 });

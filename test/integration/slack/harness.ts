@@ -1,9 +1,11 @@
+import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
+import { CachedPipelineCatalog } from '../../../src/aws/pipeline-catalog';
 import type { AuthorizationPolicy } from '../../../src/core/actions';
 import { ManualClock } from '../../../src/local/aws/clock';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
@@ -73,8 +75,15 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+export interface StackOptions {
+  /** The CodePipeline client of the ports (default: the local AWS's), e.g. one that cannot reach CodePipeline. */
+  codePipeline?: (local: LocalAwsClients) => CodePipelineClient;
+  /** Where the policy lives, as a refused button names it. */
+  policyLocation?: string;
+}
+
 /** The real stack: local AWS with the pipewatch bus and sample pipelines, the real adapters, a local Slack. */
-export async function startStack(policy: AuthorizationPolicy = POLICY): Promise<Stack> {
+export async function startStack(policy: AuthorizationPolicy = POLICY, options: StackOptions = {}): Promise<Stack> {
   const clock = new ManualClock();
   const local = await startLocalAwsWithClients({ clock, definitionsFile: SAMPLE_PIPELINES_FILE });
   await local.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
@@ -93,15 +102,21 @@ export async function startStack(policy: AuthorizationPolicy = POLICY): Promise<
   });
   const log = new RecordingLogger();
   const clicks = new InMemoryClickClaims();
+  const pipelines = new CodePipelinePipelineClient({
+    client: options.codePipeline?.(local) ?? local.codePipeline,
+    region: local.aws.region,
+  });
   const handler = createSlackLambdaHandler({
     signingSecret: slack.signingSecret,
     bot: { botToken: slack.botToken, botId: slack.workspace.botId, botUserId: slack.workspace.botUserId },
     slackApiUrl: slack.apiUrl,
     deps: {
       rules: new EventBridgeRuleStore({ client: local.eventBridge, busName: BUS, targetArn: NOTIFY_ARN }),
-      pipelines: new CodePipelinePipelineClient({ client: local.codePipeline, region: local.aws.region }),
+      pipelines,
+      catalog: new CachedPipelineCatalog({ source: pipelines }),
       clicks,
       policy,
+      ...(options.policyLocation === undefined ? {} : { policyLocation: options.policyLocation }),
       log,
     },
   });

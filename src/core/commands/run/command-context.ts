@@ -1,12 +1,14 @@
 // (core) what every command use case receives: the channel it was typed in, who typed it, and the ports
 import type { ChannelRef } from '../../channels';
-import type { Log, PipelineClient, PipelineStateView, RuleStore } from '../../ports';
+import type { Log, PipelineCatalog, PipelineClient, PipelineStateView, RuleStore } from '../../ports';
 
 /** The ports the commands use. */
 export interface CommandDeps {
   /** Subscriptions: rules on the pipewatch bus; the store adds the notify target and its InputTransformer. */
   readonly rules: RuleStore;
   readonly pipelines: PipelineClient;
+  /** The account's pipeline and stage names, against which `subscribe` checks what was typed. */
+  readonly catalog: PipelineCatalog;
   readonly log: Pick<Log, 'info' | 'warn' | 'error'>;
 }
 

@@ -44,7 +44,7 @@ export async function runCommand(context: CommandContext, deps: CommandDeps, tex
 function run(context: CommandContext, deps: CommandDeps, command: Command): Promise<CommandAnswer> | CommandAnswer {
   switch (command.kind) {
     case 'subscribe':
-      return subscribeChannel(context, deps, command.subscription);
+      return subscribeChannel(context, deps, command.subscription, command.allowMissing);
     case 'unsubscribe':
       return unsubscribeChannel(context, deps, command.target);
     case 'list':

@@ -1,4 +1,4 @@
-// (core) subscribe … --> RuleStore.putRule: one rule on the pipewatch bus per subscription
+// (core) subscribe … --> names checked (PipelineCatalog) --> RuleStore.putRule: one rule on the pipewatch bus per subscription
 import { truncateText } from '../../messages';
 import type { RuleDefinition } from '../../ports';
 import {
@@ -9,6 +9,7 @@ import {
   subscriptionIdOfRule,
   toEventPattern,
 } from '../../subscriptions';
+import { judgeNames, lookUpNames } from './check-names';
 import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
 import { ruleStoreRefusal } from './rule-store-refusal';
 
@@ -27,9 +28,13 @@ export function subscriptionTags(context: CommandContext): Record<string, string
 
 /**
  * 1. The pattern (refused in plain words when over EventBridge's size quota).
- * 2. The rule name, deterministic from (channel, pattern), so a repeated subscribe names the
+ * 2. The names, checked against the account (check-names.ts): a pipeline or stage that does not
+ *    exist is refused with the nearest one, unless `allowMissing`; a prefix with no match yet,
+ *    or a name CodePipeline could not be asked about, is subscribed with a note. A `--pattern`
+ *    is taken as written.
+ * 3. The rule name, deterministic from (channel, pattern), so a repeated subscribe names the
  *    same rule.
- * 3. PutRule + PutTargets through the store (one target: the notify function, whose
+ * 4. PutRule + PutTargets through the store (one target: the notify function, whose
  *    InputTransformer carries this channel). The store reports whether the rule is new: if not,
  *    the answer is "already subscribed" (the put still repairs a rule whose target was lost).
  */
@@ -37,8 +42,15 @@ export async function subscribeChannel(
   context: CommandContext,
   deps: CommandDeps,
   subscription: Subscription,
+  allowMissing = false,
 ): Promise<CommandAnswer> {
   const eventPattern = eventPatternText(subscription);
+  let notes: readonly string[] = [];
+  if (subscription.kind === 'filter') {
+    const verdict = judgeNames(subscription, await lookUpNames(deps.catalog, subscription, deps.log), allowMissing);
+    if (!verdict.ok) return textAnswer(verdict.reason);
+    notes = verdict.notes;
+  }
   const name = ruleNameFor(context.channel, toEventPattern(subscription));
   const id = subscriptionIdOfRule(context.channel, name) ?? name;
   const description = describeSubscription(subscription);
@@ -57,9 +69,10 @@ export async function subscribeChannel(
     if (refusal === undefined) throw error;
     return textAnswer(refusal);
   }
-  if (!created) return textAnswer(`This channel is already subscribed to ${description} (id \`${id}\`).`);
+  const withNotes = (text: string) => textAnswer([text, ...notes.map((note) => `Note: ${note}`)].join('\n'));
+  if (!created) return withNotes(`This channel is already subscribed to ${description} (id \`${id}\`).`);
   deps.log.info('subscribed', { rule: name, channel: context.channel, creator: context.userId });
-  return textAnswer(
+  return withNotes(
     `Subscribed this channel to ${description}. Id \`${id}\`: \`${context.invocation} unsubscribe ${id}\` stops it.`,
   );
 }

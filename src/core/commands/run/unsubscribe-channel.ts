@@ -1,4 +1,5 @@
 // (core) unsubscribe <id | same arguments | all> --> RuleStore.deleteRule (RemoveTargets + DeleteRule)
+import { nearest } from '../../nearest';
 import {
   channelRulePrefix,
   describeSubscription,
@@ -30,10 +31,11 @@ export async function unsubscribeChannel(
       notFound = 'This channel has no subscriptions.';
       break;
     case 'id': {
-      const byId = mine.filter((s) => s.id === target.id);
+      // Ids are lower-case: one typed in capitals is still the same id.
+      const byId = mine.filter((s) => s.id === target.id.toLowerCase());
       const bySubscription = target.orSubscription === undefined ? [] : matching(context, mine, target.orSubscription);
       chosen = byId.length > 0 ? byId : bySubscription;
-      notFound = `This channel has no subscription \`${target.id}\`: \`${context.invocation} list\` shows its ids.`;
+      notFound = noSuchId(context, mine, target.id);
       break;
     }
     case 'subscription':
@@ -62,6 +64,33 @@ export async function unsubscribeChannel(
   });
   const head = removed.length === 1 ? 'Unsubscribed:' : `Unsubscribed from ${removed.length} subscriptions:`;
   return textAnswer([head, ...removed.map((s) => subscriptionLine(s, context.invocation))].join('\n'));
+}
+
+/** How many of the channel's subscriptions an unknown id's answer shows; `list` shows them all. */
+const SHOWN_SUBSCRIPTIONS = 10;
+
+/**
+ * An id that is not one of the channel's: the nearest of its ids when one is close (a typo),
+ * else its subscriptions with their ids, so the person can pick one without another command.
+ */
+function noSuchId(context: CommandContext, mine: readonly ChannelSubscription[], id: string): string {
+  const head = `This channel has no subscription \`${id}\``;
+  if (mine.length === 0) return `${head}: it has no subscriptions.`;
+  const sorted = [...mine].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const near = nearest(
+    id,
+    sorted.map((s) => s.id),
+  );
+  const suggested = sorted.find((s) => s.id === near);
+  if (suggested !== undefined) {
+    return [`${head}: did you mean \`${suggested.id}\`?`, subscriptionLine(suggested, context.invocation)].join('\n');
+  }
+  const shown = sorted.slice(0, SHOWN_SUBSCRIPTIONS).map((s) => subscriptionLine(s, context.invocation));
+  const more =
+    sorted.length > shown.length
+      ? [`… and ${sorted.length - shown.length} more: \`${context.invocation} list\` shows them all.`]
+      : [];
+  return [`${head}. Its subscriptions:`, ...shown, ...more].join('\n');
 }
 
 function matching(

@@ -89,14 +89,27 @@ describe('authorize', () => {
     ).toBe(false);
   });
 
-  it('refuses an approval where no approvers are configured, naming the setting', () => {
-    const decision = authorize({ policy, action: 'approve', pipeline: 'billing', user: { id: 'U456', groups: [] } });
+  it('refuses an approval where no approvers are configured, naming where the policy lives', () => {
+    const decision = authorize({
+      policy,
+      action: 'approve',
+      pipeline: 'billing',
+      user: { id: 'U456', groups: [] },
+      policyLocation: 'the SSM parameter /pipewatch/prod/authorization',
+    });
 
     expect(decision.allowed).toBe(false);
     expect(decision.reason).toBe(
-      'Nobody may approve or reject in pipeline billing: no rule of the PIPEWATCH_AUTHORIZATION setting lists "approve" ids for it. ' +
+      'Nobody may approve or reject in pipeline billing: no rule of the authorization policy (the SSM parameter /pipewatch/prod/authorization) lists "approve" ids for it. ' +
         'Add one, e.g. {"pipelines": ["billing"], "approve": ["<user or group id>"]}.',
     );
+  });
+
+  it('without a location, says "the authorization policy" and names no environment variable', () => {
+    const decision = authorize({ policy, action: 'approve', pipeline: 'billing', user: { id: 'U456', groups: [] } });
+
+    expect(decision.reason).toContain('no rule of the authorization policy lists "approve" ids');
+    expect(decision.reason).not.toContain('PIPEWATCH_');
   });
 
   it('refuses a retry with no rule at all (secure default)', () => {
@@ -108,7 +121,7 @@ describe('authorize', () => {
     });
 
     expect(decision.allowed).toBe(false);
-    expect(decision.reason).toMatch(/Nobody may retry failed stages in pipeline myPipeline.*PIPEWATCH_AUTHORIZATION/);
+    expect(decision.reason).toMatch(/Nobody may retry failed stages in pipeline myPipeline.*the authorization policy/);
   });
 
   it('refuses a user not listed, saying what to ask for', () => {
@@ -117,12 +130,13 @@ describe('authorize', () => {
       action: 'approve',
       pipeline: 'myPipeline',
       user: { id: 'U123', groups: ['S0GROUP'] },
+      policyLocation: 'local/authorization.json',
     });
 
     expect(decision).toEqual({
       allowed: false,
       reason:
-        'You are not allowed to approve in pipeline myPipeline: ask an admin to add your user id or one of your groups to "approve" of a rule for it in the PIPEWATCH_AUTHORIZATION setting.',
+        'You are not allowed to approve in pipeline myPipeline: ask an admin to add your user id or one of your groups to "approve" of a rule for it in the authorization policy (local/authorization.json).',
     });
   });
 

@@ -95,10 +95,13 @@ describe('decideApproval', () => {
       target: TARGET,
       decision: 'Approved',
       platformName: 'Slack',
+      policyLocation: 'the SSM parameter /pipewatch/prod/authorization',
     });
 
     expect(result).toMatchObject({ ok: false, code: 'forbidden', decision: { allowed: false, outcome: 'forbidden' } });
-    expect(result.ok ? '' : result.message).toMatch(/no rule of the PIPEWATCH_AUTHORIZATION setting lists "approve"/);
+    expect(result.ok ? '' : result.message).toMatch(
+      /no rule of the authorization policy \(the SSM parameter \/pipewatch\/prod\/authorization\) lists "approve"/,
+    );
     expect(client.calls).toEqual([]);
   });
 

@@ -43,6 +43,7 @@ describe('parseCommand', () => {
     expect(command).toEqual({
       kind: 'subscribe',
       subscription: { kind: 'pattern', pattern: { source: ['aws.codepipeline'], detail: { pipeline: ['a&b'] } } },
+      allowMissing: false,
     });
   });
 
@@ -122,6 +123,11 @@ describe('parseCommand', () => {
       'myPipeline',
       '0k3x9q2m7a',
       '{"source":["aws.codepipeline"]}',
+      '--allow-missing',
+      '--allow-missing=1',
+      'subscrib',
+      'FAILD',
+      'nosuchid',
     );
     const text = fc.oneof(
       fc.string({ unit: 'binary' }),
@@ -138,6 +144,112 @@ describe('parseCommand', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('suggestions for a typo', () => {
+  function refusal(text: string): string {
+    try {
+      parseCommand(text);
+    } catch (error) {
+      if (error instanceof InvalidCommandError) return error.reason;
+      throw error;
+    }
+    throw new Error(`\`${text}\` was not refused`);
+  }
+
+  test.each([
+    ['subscrib myPipeline', 'Unknown command `subscrib`: did you mean `subscribe`?'],
+    ['unsubscirbe all', 'Unknown command `unsubscirbe`: did you mean `unsubscribe`?'],
+    ['lst', 'Unknown command `lst`: did you mean `list`?'],
+    ['STAUTS myPipeline', 'Unknown command `STAUTS`: did you mean `status`?'],
+    ['frobnicate', 'Unknown command `frobnicate`.'],
+    ['help subscibe', 'There is no command `subscibe`: did you mean `subscribe`?'],
+    ['help me', 'There is no command `me`.'],
+    ['help subscribe list', '`help` takes one command.'],
+  ])('a command: `%s`', (text, reason) => {
+    expect(refusal(text)).toBe(reason);
+  });
+
+  test.each([
+    ['subscribe myPipeline FAILD', 'Unknown state `FAILD`: did you mean FAILED?'],
+    ['subscribe myPipeline suceeded', 'Unknown state `SUCEEDED`: did you mean SUCCEEDED?'],
+    ['subscribe myPipeline ABANDONNED --level action', 'Unknown state `ABANDONNED`: did you mean ABANDONED?'],
+    ['subscribe myPipeline --stgae Build', 'Unknown option `--stgae`: did you mean `--stage`?'],
+    ['subscribe myPipeline --allow-mising', 'Unknown option `--allow-mising`: did you mean `--allow-missing`?'],
+    ['subscribe myPipeline --colour red', 'Unknown option `--colour`.'],
+    ['subscribe myPipeline --level stgae', 'Unknown level `stgae`: did you mean stage?'],
+    ['subscribe myPipeline --level everything', 'Unknown level `everything`: use pipeline, stage or action.'],
+    ['subscribe myPipeline --category Deplyo', '`Deplyo` is not an action category: did you mean Deploy?'],
+  ])('a subscription: `%s`', (text, reason) => {
+    expect(refusal(text)).toBe(reason);
+  });
+
+  test('a state of another level is not a typo: the valid states are listed instead', () => {
+    expect(refusal('subscribe myPipeline SUPERSEDED --stage Build')).toBe(
+      '`SUPERSEDED` is not a state of stage events. Valid states: STARTED, SUCCEEDED, RESUMED, FAILED, CANCELED, STOPPING, STOPPED.',
+    );
+    expect(refusal('subscribe myPipeline EXPLODED')).toMatch(/^`EXPLODED` is not a state of .* Valid states: /);
+  });
+});
+
+describe('--allow-missing', () => {
+  test('subscribe reads it, in any position and case; without it, names must exist', () => {
+    expect(parseCommand('subscribe new-service FAILED --allow-missing')).toMatchObject({
+      kind: 'subscribe',
+      allowMissing: true,
+      subscription: { pipelines: [{ kind: 'name', name: 'new-service' }], states: ['FAILED'] },
+    });
+    expect(parseCommand('subscribe --Allow-Missing new-service --stage Build')).toMatchObject({
+      allowMissing: true,
+      subscription: { stage: 'Build' },
+    });
+    expect(parseCommand('subscribe new-service FAILED')).toMatchObject({ allowMissing: false });
+  });
+
+  test('it does not change the subscription, so unsubscribe with the same arguments finds it', () => {
+    const withIt = parseCommand('subscribe new-service FAILED --allow-missing');
+    const without = parseCommand('subscribe new-service FAILED');
+    expect(withIt.kind === 'subscribe' && withIt.subscription).toEqual(
+      without.kind === 'subscribe' && without.subscription,
+    );
+    expect(parseCommand('unsubscribe new-service FAILED --allow-missing')).toEqual({
+      kind: 'unsubscribe',
+      target: { kind: 'subscription', subscription: without.kind === 'subscribe' && without.subscription },
+    });
+  });
+
+  test('it takes no value, and is in the usage and the help', () => {
+    expect(() => parseCommand('subscribe p --allow-missing=yes')).toThrow('`--allow-missing` takes no value.');
+    expect(helpText('/pipewatch')).toContain('[--allow-missing]');
+    expect(helpText('/pipewatch', 'subscribe')).toContain('`/pipewatch subscribe new-service FAILED --allow-missing`');
+  });
+});
+
+describe('unsubscribe <one word>', () => {
+  test('a word of letters and digits is an id first (a mistyped one too), then a pipeline name', () => {
+    expect(parseCommand('unsubscribe nosuchid')).toEqual({
+      kind: 'unsubscribe',
+      target: {
+        kind: 'id',
+        id: 'nosuchid',
+        orSubscription: {
+          kind: 'filter',
+          pipelines: [{ kind: 'name', name: 'nosuchid' }],
+          levels: expect.any(Array),
+          states: [],
+          categories: [],
+        },
+      },
+    });
+    expect(parseCommand('unsubscribe myPipeline')).toMatchObject({ target: { kind: 'id', id: 'myPipeline' } });
+  });
+
+  test('a name with other characters, a prefix or a list is a subscription', () => {
+    expect(parseCommand('unsubscribe web-service')).toMatchObject({ target: { kind: 'subscription' } });
+    expect(parseCommand('unsubscribe api-*')).toMatchObject({ target: { kind: 'subscription' } });
+    expect(parseCommand('unsubscribe *')).toMatchObject({ target: { kind: 'subscription' } });
+    expect(parseCommand('unsubscribe a,b')).toMatchObject({ target: { kind: 'subscription' } });
   });
 });
 

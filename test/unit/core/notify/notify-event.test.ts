@@ -3,7 +3,7 @@ import { executionToAlertMessage } from '../../../../src/core/executions';
 import { ChatDeliveryError, replyFingerprint, threadReplies } from '../../../../src/core/notify';
 import { InMemoryPipelineClient } from '../../../helpers/in-memory-pipeline-client';
 import { EXECUTION_ID, PIPELINE, pipelineEvent, retriedExecutionSpecs } from '../executions/execution-events';
-import { CHANNEL, content, fold, harness, KEY, RULE, rawEvent } from './notify-harness';
+import { CHANNEL, content, fold, harness, KEY, RULE, rawEvent, shows } from './notify-harness';
 
 const specs = retriedExecutionSpecs();
 const byId = (id: string) => {
@@ -33,7 +33,7 @@ describe('notifyEvent', () => {
     const [message] = chat.messages;
     const final = store.snapshot(KEY);
     expect(final?.renderedVersion).toBe(final?.version);
-    expect(message?.revisions.at(-1)).toEqual(executionToAlertMessage(final?.state ?? fail('no state')));
+    expect(shows(message?.revisions.at(-1))).toEqual(shows(executionToAlertMessage(final?.state ?? fail('no state'))));
     expect(content(final?.state)).toEqual(content(fold(specs.map(pipelineEvent))));
     expect(message?.revisions.at(-1)?.status.state).toBe('SUCCEEDED');
   });
@@ -202,13 +202,16 @@ describe('notifyEvent: a thread reply follows the details learnt after it was po
     expect(record.replies).toEqual([{ key: 'failed:Build@1', messageId: reply?.id, fingerprint: due?.fingerprint }]);
   });
 
-  test('no reply update when what it shows has not changed, though the state has', async () => {
-    const { deliver, chat } = harness();
+  test('no reply update (and no message update) when what they show has not changed, though the state has', async () => {
+    const { deliver, chat, store } = harness();
     for (const spec of BEFORE_DETAILS.slice(0, 8)) await deliver(spec);
     const before = chat.calls.length;
-    // The pipeline FAILED changes the state (and the message) but not the reply of the failed stage.
+    // The pipeline FAILED changes the state, not what the message (already failed, from its stage)
+    // or the reply of the failed stage shows: no chat call, and the new version counts as shown.
     await expect(deliver(byId('ev-010'))).resolves.toMatchObject({ status: 'rendered' });
-    expect(chat.calls.slice(before).map((call) => call.operation)).toEqual(['update']);
+    expect(chat.calls.slice(before).map((call) => call.operation)).toEqual([]);
+    const record = store.snapshot(KEY) ?? fail('no record');
+    expect(record.renderedVersion).toBe(record.version);
     expect(chat.messages[0]?.replies[0]?.revisions).toHaveLength(1);
   });
 

@@ -1,5 +1,6 @@
 import type { PipelineEvent } from '../../../../src/core/events';
 import { type ExecutionState, mergeEvent } from '../../../../src/core/executions';
+import type { AlertMessage } from '../../../../src/core/messages';
 import {
   ChatDeliveryError,
   ConversationContentionError,
@@ -77,5 +78,12 @@ export function fold(events: readonly PipelineEvent[]): ExecutionState | undefin
 export function content(state: ExecutionState | undefined): unknown {
   if (state === undefined) return undefined;
   const { version: _version, fetchedFailure: _fetched, ...rest } = state;
+  return rest;
+}
+
+/** What a message shows: all of it but the newest event's id and time ("updated at"). */
+export function shows(message: AlertMessage | undefined): unknown {
+  if (message === undefined) return undefined;
+  const { eventId: _eventId, time: _time, ...rest } = message;
   return rest;
 }

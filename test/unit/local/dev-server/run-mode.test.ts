@@ -1,9 +1,14 @@
+import path from 'node:path';
 import { SocketModeReceiver } from '@slack/bolt';
 import { welcome } from '../../../../src/cli/commands/local';
 import { runCli } from '../../../../src/cli/main';
 import { ConfigurationError } from '../../../../src/config/environment';
 import { chooseRunMode } from '../../../../src/local/dev-server/run-mode';
-import { createSocketModeReceiver } from '../../../../src/local/dev-server/start-local-pipewatch';
+import {
+  createSocketModeReceiver,
+  LOCAL_AUTHORIZATION_FILE,
+  policyFileLocation,
+} from '../../../../src/local/dev-server/start-local-pipewatch';
 
 const BOT = 'xoxb-1-2-abc';
 const APP = 'xapp-1-A1-2-def';
@@ -121,5 +126,13 @@ describe('pipewatch local (command line)', () => {
     expect(text).toContain('http://127.0.0.1:3000/channel/');
     expect(text).toContain('/pipewatch subscribe myPipeline');
     expect(text).toMatch(/1\.[\s\S]*2\.[\s\S]*3\./);
+  });
+});
+
+describe('policyFileLocation: the policy file a refused button names', () => {
+  test('relative to where pipewatch was started when inside it, else as given', () => {
+    const repository = path.resolve(LOCAL_AUTHORIZATION_FILE, '../..');
+    expect(policyFileLocation(LOCAL_AUTHORIZATION_FILE, repository)).toBe(path.join('local', 'authorization.json'));
+    expect(policyFileLocation('/etc/pipewatch/policy.json', repository)).toBe('/etc/pipewatch/policy.json');
   });
 });

@@ -6,8 +6,10 @@ import { slackUserMention } from '../../../action-outcome';
 import { escapeMrkdwn } from '../../../escape';
 import { clickedMessage, clickKey, readButtonValue, showOutcome, slackPresser } from '../../click';
 import { buttonDepsOf, type SlackAppDeps } from '../../deps';
-import { SLACK_PLATFORM_NAME } from '../../slack-context';
+import { channelOfAction, SLACK_PLATFORM_NAME } from '../../slack-context';
 import type { UserGroupResolver } from '../../user-groups';
+
+const withChannel = (channel: ReturnType<typeof channelOfAction>) => (channel === undefined ? {} : { channel });
 
 export type ButtonClickArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -44,6 +46,7 @@ export function retryAction(deps: SlackAppDeps, groups: UserGroupResolver) {
         }),
         clickKey: clickKey(messageTs, action.action_id, action.value ?? ''),
         platformName: SLACK_PLATFORM_NAME,
+        ...withChannel(channelOfAction(body)),
       },
       buttonDepsOf(deps),
     );
