@@ -299,6 +299,19 @@ export interface ConversationStore {
 }
 
 /**
+ * Where a platform delivers to a channel when the channel's id alone does not say (Teams: the
+ * service URL and conversation of an installation), kept when the app is installed or a command
+ * arrives, read by the platform's chat poster. Opaque to the core: each platform reads its own keys.
+ */
+export interface ChannelAddresses {
+  get(channel: ChannelRef): Promise<Readonly<Record<string, string>> | undefined>;
+  /** Replaces the channel's address. */
+  put(channel: ChannelRef, address: Readonly<Record<string, string>>): Promise<void>;
+  /** Forgets it (the app was uninstalled); forgetting an unknown channel is not an error. */
+  delete(channel: ChannelRef): Promise<void>;
+}
+
+/**
  * Posting an execution's message on a chat platform. Failures are `ChatDeliveryError`s
  * (core/notify) that say whether trying again can help (`transient`) or not (`permanent`).
  */
