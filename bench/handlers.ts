@@ -11,6 +11,9 @@ import { createTableInput } from '../src/aws/dynamodb-conversation-store';
 import { startLocalAws } from '../src/local/aws';
 import { signedSlackEvent } from '../src/local/channel/slack-requests';
 import { type LocalSlack, slashCommandBody, startLocalSlack } from '../src/local/slack';
+import { type LocalBotConnector, startLocalBotConnector } from '../src/local/teams/bot-connector';
+import { type LocalIdentity, startLocalIdentity } from '../src/local/teams/identity';
+import { messageActivity, teamsEvent } from '../src/local/teams/signed-activity';
 
 /**
  * The deployed artefacts: `serverless package` (osls + serverless-esbuild, as deployed) → zip sizes;
@@ -25,7 +28,9 @@ import { type LocalSlack, slashCommandBody, startLocalSlack } from '../src/local
  *   samples of every run pooled).
  * notify: a pipeline STARTED event, then action events of the same execution (distinct event ids,
  * each one a new action, so each updates the message). slack: a signed `/pipewatch list` first,
- * then `list` and `help` alternately, as API Gateway HTTP API (v2) events.
+ * then `list` and `help` alternately, as API Gateway HTTP API (v2) events. teams: the same commands
+ * in a personal chat, as activities signed by a local identity (whose JWKS the SDK fetches on the
+ * first request), answered through a local Bot Connector with a token from the identity.
  *
  * PIPEWATCH_BENCH_PACKAGE=<dir> measures zips packaged earlier (e.g. before a change) instead of
  * packaging now.
@@ -40,12 +45,18 @@ const USER = 'U00000ALICE';
 const PARAMS = {
   botToken: '/pipewatch/bench/slack/bot-token',
   signingSecret: '/pipewatch/bench/slack/signing-secret',
+  teamsAppId: '/pipewatch/bench/teams/app-id',
+  teamsClientSecret: '/pipewatch/bench/teams/client-secret',
+  teamsTenantId: '/pipewatch/bench/teams/tenant-id',
 };
+/** The local Bot Connector's personal chat: a command there needs no mention and no thread. */
+const PERSONAL_CHAT = 'a:1pipewatch-local-personal-chat';
 const NOTIFY_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-bench-notify';
 const root = path.join(__dirname, '..');
 const run = promisify(execFile);
 
-type Kind = 'notify' | 'slack';
+type Kind = 'notify' | 'slack' | 'teams';
+const KINDS: readonly Kind[] = ['notify', 'slack', 'teams'];
 
 interface ChildResult {
   bootstrapMs: number;
@@ -67,8 +78,8 @@ export async function runHandlersBench(): Promise<void> {
   console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load()}`);
   try {
     const packageDir = process.env.PIPEWATCH_BENCH_PACKAGE ?? (await packageNow(path.join(work, 'package')));
-    const bundles: Record<Kind, string> = { notify: '', slack: '' };
-    for (const kind of ['notify', 'slack'] as const) {
+    const bundles: Record<Kind, string> = { notify: '', slack: '', teams: '' };
+    for (const kind of KINDS) {
       const zip = path.join(packageDir, `${kind}.zip`);
       const dir = path.join(work, kind);
       mkdirSync(dir);
@@ -109,6 +120,8 @@ async function measure(work: string, bundles: Record<Kind, string>): Promise<voi
     channels: [{ id: CHANNEL, name: 'deploys' }],
     users: [{ id: USER, name: 'alice' }],
   });
+  const identity = await startLocalIdentity({ port: 0 });
+  const connector = await startLocalBotConnector({ port: 0, identity, rateLimits: false });
   const config = {
     endpoint: aws.endpoint,
     region: aws.region,
@@ -122,6 +135,13 @@ async function measure(work: string, bundles: Record<Kind, string>): Promise<voi
     await ssm.send(
       new PutParameterCommand({ Name: PARAMS.signingSecret, Type: 'SecureString', Value: slack.signingSecret }),
     );
+    for (const [name, value] of [
+      [PARAMS.teamsAppId, identity.clientId],
+      [PARAMS.teamsClientSecret, identity.clientSecret],
+      [PARAMS.teamsTenantId, identity.tenantId],
+    ] as const) {
+      await ssm.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: value }));
+    }
     await dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
     await eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
 
@@ -144,17 +164,35 @@ async function measure(work: string, bundles: Record<Kind, string>): Promise<voi
       PIPEWATCH_SLACK_SIGNING_SECRET_PARAM: PARAMS.signingSecret,
     };
 
+    const teamsEnv: Record<string, string> = {
+      ...env,
+      PIPEWATCH_EVENT_BUS: BUS,
+      PIPEWATCH_NOTIFY_FUNCTION_ARN: NOTIFY_ARN,
+      PIPEWATCH_TEAMS_APP_ID_PARAM: PARAMS.teamsAppId,
+      PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM: PARAMS.teamsClientSecret,
+      PIPEWATCH_TEAMS_TENANT_ID_PARAM: PARAMS.teamsTenantId,
+      PIPEWATCH_TEAMS_LOGIN_ENDPOINT: identity.loginEndpoint,
+      PIPEWATCH_TEAMS_OPENID_METADATA_URL: identity.openIdMetadataUrl,
+      PIPEWATCH_TEAMS_TOKEN_ISSUER: identity.tokenIssuer,
+    };
+    const envOf: Record<Kind, Record<string, string>> = { notify: env, slack: slackEnv, teams: teamsEnv };
+
     const childFile = path.join(work, 'child.cjs');
     writeFileSync(childFile, CHILD);
-    for (const kind of ['notify', 'slack'] as const) {
+    for (const kind of KINDS) {
       const results: ChildResult[] = [];
       for (let i = 0; i < COLD_RUNS; i++) {
-        const events = kind === 'notify' ? notifyEvents(slack.teamId) : slackEvents(slack);
+        const events =
+          kind === 'notify'
+            ? notifyEvents(slack.teamId)
+            : kind === 'slack'
+              ? slackEvents(slack)
+              : teamsEvents(identity, connector);
         const eventsFile = path.join(work, `${kind}-${i}-events.json`);
         const resultFile = path.join(work, `${kind}-${i}-result.json`);
         writeFileSync(eventsFile, JSON.stringify(events.slice(1)));
         await runChild(childFile, {
-          ...(kind === 'notify' ? env : slackEnv),
+          ...envOf[kind],
           BENCH_HANDLER: bundles[kind],
           BENCH_FIRST_EVENT: JSON.stringify(events[0]),
           BENCH_EVENTS_FILE: eventsFile,
@@ -168,11 +206,17 @@ async function measure(work: string, bundles: Record<Kind, string>): Promise<voi
     console.log(
       `check: local Slack received ${ephemerals} ephemeral answers (expected ${COLD_RUNS * (WARM_EVENTS + 1)})`,
     );
+    const teamsAnswers = connector.tenant.messages(PERSONAL_CHAT).length;
+    console.log(
+      `check: local Bot Connector received ${teamsAnswers} answers (expected ${COLD_RUNS * (WARM_EVENTS + 1)})`,
+    );
   } finally {
     ssm.destroy();
     dynamo.destroy();
     eventBridge.destroy();
     await slack.stop();
+    await connector.stop();
+    await identity.stop();
     await aws.stop();
   }
 }
@@ -272,6 +316,25 @@ function slackEvents(slack: LocalSlack): unknown[] {
       triggerId: slack.workspace.createTriggerId(USER),
     });
     return signedSlackEvent(slack.signingSecret, body);
+  });
+}
+
+/** `list`, then list and help alternately, in the personal chat: signed activities as HTTP API v2 events. */
+function teamsEvents(identity: LocalIdentity, connector: LocalBotConnector): unknown[] {
+  const parties = {
+    serviceUrl: connector.serviceUrl,
+    tenantId: identity.tenantId,
+    conversationId: PERSONAL_CHAT,
+    conversationType: 'personal' as const,
+    bot: { id: `28:${identity.clientId}`, name: 'pipewatch' },
+    user: { id: '29:alice', aadObjectId: 'aaaaaaaa-0000-4000-8000-00000000a11c', name: 'Alice' },
+  };
+  return Array.from({ length: WARM_EVENTS + 1 }, (_, i) => {
+    const activity = messageActivity(parties, i % 2 === 0 ? 'list' : 'help');
+    return teamsEvent(
+      activity,
+      identity.signActivityToken({ appId: identity.clientId, serviceUrl: connector.serviceUrl }),
+    );
   });
 }
 

@@ -1,14 +1,15 @@
 // esbuild plugins for the Lambda bundles (serverless.yml: custom.esbuild.plugins). They only replace
 // code that the deployed functions provably never run; a replaced entry point THROWS when it is
 // called, naming what was left out, so a future use fails loudly instead of behaving differently.
-// test/unit/build/lambda-bundle.test.ts builds both handlers with these plugins and checks the
-// bundles' inputs, and loads and invokes the bundled Slack handler.
+// test/unit/build/lambda-bundle.test.ts builds the handlers with these plugins and checks the
+// bundles' inputs, and loads and invokes the bundled Slack handler and the Teams SDK's App.
 'use strict';
 
 const path = require('node:path');
 
 const STUB_NAMESPACE = 'pipewatch-lambda-stub';
 const CREDENTIALS_NAMESPACE = 'pipewatch-lambda-credentials';
+const JOSE_NAMESPACE = 'pipewatch-jose-node-crypto';
 const STUB_NOTE = 'is not bundled for Lambda (pipewatch build/esbuild-plugins.cjs)';
 
 /** `node_modules/<name>/` in a path, whichever the separator. */
@@ -21,7 +22,7 @@ function inPackage(file, name) {
  * constructed): `what` names the module in the error. `defaultExport` adds `exports.default`,
  * for an ES-module-shaped CommonJS file (`__esModule`); `callable` makes module.exports itself one.
  */
-function throwingModule(what, names, { defaultExport, callable } = {}) {
+function throwingModule(what, names, { defaultExport, callable, values } = {}) {
   const lines = [
     "'use strict';",
     `function notBundled(name) { const f = function () { throw new Error(${JSON.stringify(`${what} `)} + name + ${JSON.stringify(` ${STUB_NOTE}`)}); }; Object.defineProperty(f, 'name', { value: name }); return f; }`,
@@ -33,6 +34,9 @@ function throwingModule(what, names, { defaultExport, callable } = {}) {
   }
   for (const name of names)
     lines.push(`module.exports[${JSON.stringify(name)}] = notBundled(${JSON.stringify(name)});`);
+  // Plain data the importer reads at load (an enum), frozen: reading it is all a caller may do.
+  for (const [name, value] of Object.entries(values ?? {}))
+    lines.push(`module.exports[${JSON.stringify(name)}] = Object.freeze(${JSON.stringify(value)});`);
   return lines.join('\n');
 }
 
@@ -90,6 +94,107 @@ function boltLambdaReceiverOnly() {
 }
 
 /**
+ * The Teams SDK (@microsoft/teams.apps) on Lambda: pipewatch gives App an `httpServerAdapter` and
+ * calls `app.initialize()`, never `app.start()`, and gets its bot token from the SDK's `token`
+ * option (its own client-credentials call), never from a client secret handed to the SDK.
+ * - express and cors: only App's default ExpressAdapter (made when no httpServerAdapter is given)
+ *   and the deprecated HttpPlugin call them, i.e. `app.start()`'s web server. They drag in
+ *   body-parser, iconv-lite, send, mime-db, qs's express side, router. Both become functions that
+ *   throw when called (express's `json` and `static` likewise).
+ * - @azure/msal-node: only TokenManager uses it, to get tokens from a client secret, a managed
+ *   identity or federated credentials; with the `token` option it is never constructed. TokenManager
+ *   reads `LogLevel` at load (a level map), so the stub keeps msal's LogLevel enum as plain data and
+ *   its classes throw when constructed. Give App `clientSecret` and it would reach them: it must not.
+ * - form-data (imported by axios, the SDK's HTTP client): axios constructs it only to send a plain
+ *   object as multipart/form-data; pipewatch's Bot Framework calls send JSON. It carries its own
+ *   copy of mime-db (137 KB). It becomes a constructor that throws.
+ * Each is replaced only where the Teams SDK (or axios, for form-data) imports it.
+ *
+ * Not a stub: one copy of @microsoft/teams.common and of axios. @microsoft/teams.apps is CommonJS
+ * only and `require`s them; @microsoft/teams.api's ES module build (mainFields: module) `import`s
+ * @microsoft/teams.common, whose `exports` map then gives its ES build, which imports axios's ES
+ * build: two of each (axios twice is ~90 KB minified), with two sets of axios defaults. The Teams
+ * packages' imports of these two (and pipewatch's of @microsoft/teams.common) are resolved as
+ * `require` would resolve them: the CommonJS builds.
+ */
+const MSAL_NODE_CLASSES = [
+  'ConfidentialClientApplication',
+  'ManagedIdentityApplication',
+  'PublicClientApplication',
+  'ClientAssertion',
+  'CryptoProvider',
+  'DistributedCachePlugin',
+  'Logger',
+  'TokenCache',
+];
+/** msal-node 5's `LogLevel` enum as TypeScript compiles it (both directions). */
+const MSAL_LOG_LEVEL = {
+  Error: 0,
+  Warning: 1,
+  Info: 2,
+  Verbose: 3,
+  Trace: 4,
+  0: 'Error',
+  1: 'Warning',
+  2: 'Info',
+  3: 'Verbose',
+  4: 'Trace',
+};
+
+const TEAMS_PACKAGES = [
+  '@microsoft/teams.apps',
+  '@microsoft/teams.api',
+  '@microsoft/teams.common',
+  '@microsoft/teams.cards',
+  '@microsoft/teams.graph',
+];
+
+function teamsSdkLambdaOnly() {
+  return {
+    name: 'pipewatch-teams-sdk-lambda-only',
+    setup(build) {
+      build.onResolve({ filter: /^(express|cors|@azure\/msal-node)$/ }, (args) => {
+        if (!inPackage(args.importer, '@microsoft/teams.apps')) return undefined;
+        return { path: args.path, namespace: STUB_NAMESPACE };
+      });
+      build.onResolve({ filter: /^form-data$/ }, (args) => {
+        if (!inPackage(args.importer, 'axios')) return undefined;
+        return { path: 'form-data', namespace: STUB_NAMESPACE };
+      });
+      // jwks-rsa turns a published JWK into a public key with jose (94 KB minified); node:crypto
+      // imports JWKs itself. Only the two functions jwks-rsa's key retrieval calls are provided.
+      build.onResolve({ filter: /^jose$/ }, (args) => {
+        if (!inPackage(args.importer, 'jwks-rsa')) return undefined;
+        return { path: 'jose', namespace: JOSE_NAMESPACE };
+      });
+      build.onLoad({ filter: /.*/, namespace: JOSE_NAMESPACE }, () => ({
+        contents: [
+          "'use strict';",
+          "const { createPublicKey } = require('node:crypto');",
+          '// A KeyObject (not a CryptoKey): jwks-rsa then exports it as an SPKI PEM itself.',
+          "exports.importJWK = async (jwk) => createPublicKey({ key: jwk, format: 'jwk' });",
+          "exports.exportSPKI = async (key) => key.export({ format: 'pem', type: 'spki' });",
+          `for (const name of ['decodeJwt', 'decodeProtectedHeader']) exports[name] = () => { throw new Error('jose.' + name + ' ${STUB_NOTE}'); };`,
+        ].join('\n'),
+        loader: 'js',
+      }));
+      build.onResolve({ filter: /^(@microsoft\/teams\.common(\/.*)?|axios)$/ }, async (args) => {
+        if (args.kind === 'require-call') return undefined;
+        // pipewatch's own imports of @microsoft/teams.common too; axios only where the SDK imports it.
+        if (args.path === 'axios' && !TEAMS_PACKAGES.some((name) => inPackage(args.importer, name))) return undefined;
+        const required = await build.resolve(args.path, {
+          kind: 'require-call',
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+        });
+        if (required.errors.length > 0) return { errors: required.errors };
+        return { path: required.path, namespace: required.namespace, sideEffects: required.sideEffects };
+      });
+    },
+  };
+}
+
+/**
  * AWS SDK credentials on Lambda: the runtime always puts the function role's credentials in the
  * environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), which is the first
  * link of the SDK's default chain (@aws-sdk/credential-provider-node). The rest of the chain (SSO,
@@ -126,7 +231,7 @@ function lambdaEnvironmentCredentials() {
   };
 }
 
-/** The stub modules both plugins resolve to. */
+/** The stub modules the plugins above resolve to. */
 function stubs() {
   return {
     name: 'pipewatch-lambda-stubs',
@@ -146,14 +251,33 @@ function stubs() {
         if (args.path === 'raw-body') {
           return { contents: throwingModule('raw-body', [], { callable: 'getRawBody' }), loader: 'js' };
         }
+        if (args.path === 'express') {
+          return {
+            contents: throwingModule('express', ['json', 'static', 'Router'], { callable: 'express' }),
+            loader: 'js',
+          };
+        }
+        if (args.path === 'cors') {
+          return { contents: throwingModule('cors', [], { callable: 'cors' }), loader: 'js' };
+        }
+        if (args.path === '@azure/msal-node') {
+          return {
+            contents: throwingModule('@azure/msal-node', MSAL_NODE_CLASSES, { values: { LogLevel: MSAL_LOG_LEVEL } }),
+            loader: 'js',
+          };
+        }
+        if (args.path === 'form-data') {
+          return { contents: throwingModule('form-data', [], { callable: 'FormData' }), loader: 'js' };
+        }
         return { errors: [{ text: `no stub for ${args.path}` }] };
       });
     },
   };
 }
 
-module.exports = [boltLambdaReceiverOnly(), lambdaEnvironmentCredentials(), stubs()];
+module.exports = [boltLambdaReceiverOnly(), teamsSdkLambdaOnly(), lambdaEnvironmentCredentials(), stubs()];
 module.exports.CREDENTIALS_NAMESPACE = CREDENTIALS_NAMESPACE;
 /** Marks the stubbed modules in a metafile's inputs (`<namespace>:<path>`). */
 module.exports.STUB_NAMESPACE = STUB_NAMESPACE;
 module.exports.STUB_NOTE = STUB_NOTE;
+module.exports.JOSE_NAMESPACE = JOSE_NAMESPACE;

@@ -1,11 +1,13 @@
 // (composition root) the notify function from its environment: AWS clients, secrets, one chat poster per platform
 import { createCodePipelineClient, createDynamoDbClient, createSsmClient } from '../aws/clients';
 import { SecretParameters } from '../aws/ssm-secrets';
-import { ConfigurationError, readEnvironment } from '../config/environment';
+import { ConfigurationError, type Environment, readEnvironment } from '../config/environment';
 import type { NotifyOptions } from '../core/notify';
 import type { Log } from '../core/ports';
 import { createLogger } from '../log/logger';
+import { BotTokenProvider } from '../teams/bot-token';
 import { createNotifyHandler, type NotifyHandler, notifyDepsFor } from './notify/notify-handler';
+import { teamsCredentials } from './teams/teams-settings';
 
 export interface NotifyApp {
   readonly handler: NotifyHandler;
@@ -41,9 +43,13 @@ export function notifyAppFromEnvironment(
   const environment = readEnvironment(env);
   const tableName = environment.PIPEWATCH_TABLE;
   const slackTokenParam = environment.PIPEWATCH_SLACK_BOT_TOKEN_PARAM;
-  if (slackTokenParam === undefined) {
+  const teamsConfigured =
+    environment.PIPEWATCH_TEAMS_APP_ID_PARAM !== undefined &&
+    environment.PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM !== undefined &&
+    environment.PIPEWATCH_TEAMS_TENANT_ID_PARAM !== undefined;
+  if (slackTokenParam === undefined && !teamsConfigured) {
     throw new ConfigurationError(
-      'pipewatch is not configured: no chat platform to post to (set PIPEWATCH_SLACK_BOT_TOKEN_PARAM)',
+      'pipewatch is not configured: no chat platform to post to (set PIPEWATCH_SLACK_BOT_TOKEN_PARAM for Slack, or PIPEWATCH_TEAMS_APP_ID_PARAM, PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM and PIPEWATCH_TEAMS_TENANT_ID_PARAM for Teams)',
     );
   }
   const log = overrides.log ?? createLogger({ level: environment.PIPEWATCH_LOG_LEVEL, fields: { function: 'notify' } });
@@ -54,7 +60,8 @@ export function notifyAppFromEnvironment(
   };
   const secrets = new SecretParameters({ client: clients.ssm });
   // Asked at each chat call through the secrets' cache; the Slack client is rebuilt when the token changes.
-  const slackToken = () => secrets.get(slackTokenParam);
+  const slackToken = slackTokenParam === undefined ? undefined : () => secrets.get(slackTokenParam);
+  const teams = teamsConfigured ? teamsTokens(environment, secrets) : undefined;
   const region = env.AWS_REGION;
   const handler = createNotifyHandler(
     notifyDepsFor({
@@ -62,12 +69,17 @@ export function notifyAppFromEnvironment(
       tableName,
       codePipeline: clients.codePipeline,
       ...(region === undefined || region === '' ? {} : { region }),
-      slack: {
-        token: slackToken,
-        ...(environment.PIPEWATCH_SLACK_API_URL === undefined
-          ? {}
-          : { slackApiUrl: environment.PIPEWATCH_SLACK_API_URL }),
-      },
+      ...(slackToken === undefined
+        ? {}
+        : {
+            slack: {
+              token: slackToken,
+              ...(environment.PIPEWATCH_SLACK_API_URL === undefined
+                ? {}
+                : { slackApiUrl: environment.PIPEWATCH_SLACK_API_URL }),
+            },
+          }),
+      ...(teams === undefined ? {} : { teams: { token: teams.token } }),
       log,
       ...(overrides.now === undefined ? {} : { now: overrides.now }),
       ...(overrides.options === undefined ? {} : { options: overrides.options }),
@@ -77,7 +89,34 @@ export function notifyAppFromEnvironment(
     handler,
     prefetchSecrets() {
       // Handled here so that an invocation that never chats (a duplicate) leaves no unhandled rejection.
-      slackToken().catch(() => undefined);
+      slackToken?.().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The bot's outbound token for the Teams poster: its tenant and credentials from SSM (read once the
+ * first post needs them), then client credentials against its tenant, cached until near expiry.
+ */
+function teamsTokens(environment: Environment, secrets: SecretParameters) {
+  const credentials = teamsCredentials(environment, secrets);
+  let provider: Promise<BotTokenProvider> | undefined;
+  const tokens = () => {
+    provider ??= credentials.identity().then(
+      ({ tenantId }) =>
+        new BotTokenProvider({
+          tenantId,
+          credentials: credentials.client,
+          ...(environment.PIPEWATCH_TEAMS_LOGIN_ENDPOINT === undefined
+            ? {}
+            : { loginEndpoint: environment.PIPEWATCH_TEAMS_LOGIN_ENDPOINT }),
+        }),
+      (error: unknown) => {
+        provider = undefined;
+        throw error;
+      },
+    );
+    return provider;
+  };
+  return { token: async (options?: { readonly rejected?: string }) => (await tokens()).token(options) };
 }

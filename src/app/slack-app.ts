@@ -12,7 +12,7 @@ import type { PolicySource } from '../core/actions';
 import { createLogger } from '../log/logger';
 import type { SlackAppLogger } from '../slack/app/deps';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../slack/app/lambda-handler';
-import { slackDepsFor } from './slack/slack-deps';
+import { chatAppDepsFor } from './chat-app-deps';
 
 export interface SlackAppOverrides {
   /** The AWS clients (built from the environment by default: endpoints, region, credentials). */
@@ -72,7 +72,7 @@ export function slackAppFromEnvironment(
       ...(environment.PIPEWATCH_SLACK_API_URL === undefined
         ? {}
         : { slackApiUrl: environment.PIPEWATCH_SLACK_API_URL }),
-      deps: slackDepsFor({
+      deps: chatAppDepsFor({
         eventBridge: clients.eventBridge,
         codePipeline: clients.codePipeline,
         dynamo: clients.dynamo,

@@ -40,6 +40,20 @@ const environmentSchema = z.object({
     z.string().check(z.regex(/^[UW][A-Z0-9]+$/, 'a Slack user id such as U0123ABCD')),
   ),
   PIPEWATCH_SLACK_BOT_ID: emptyAsUnset(z.string().check(z.regex(/^B[A-Z0-9]+$/, 'a Slack bot id such as B0123ABCD'))),
+  /** SSM parameter names of the Teams bot's app id, client secret and tenant id (its Entra app registration). */
+  PIPEWATCH_TEAMS_APP_ID_PARAM: emptyAsUnset(z.string().check(z.startsWith('/'))),
+  PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM: emptyAsUnset(z.string().check(z.startsWith('/'))),
+  PIPEWATCH_TEAMS_TENANT_ID_PARAM: emptyAsUnset(z.string().check(z.startsWith('/'))),
+  /** Tenants besides the bot's own whose Teams activities are served: comma-separated ids (not secret). */
+  PIPEWATCH_TEAMS_ALLOWED_TENANTS: emptyAsUnset(z.string()),
+  /**
+   * Microsoft's endpoints, changed only by the local mode and tests (a local identity on loopback):
+   * the login endpoint (`{endpoint}/{tenant}/oauth2/v2.0/token`), the Bot Framework's OpenID
+   * metadata (inbound tokens' keys) and the inbound tokens' issuer.
+   */
+  PIPEWATCH_TEAMS_LOGIN_ENDPOINT: emptyAsUnset(z.url()),
+  PIPEWATCH_TEAMS_OPENID_METADATA_URL: emptyAsUnset(z.url()),
+  PIPEWATCH_TEAMS_TOKEN_ISSUER: emptyAsUnset(z.string().check(z.minLength(1))),
   PIPEWATCH_LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
 

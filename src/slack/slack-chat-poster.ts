@@ -5,7 +5,7 @@ import type { AlertMessage } from '../core/messages';
 import { ChatDeliveryError } from '../core/notify/chat-delivery-error';
 import type { ChatPoster, Log } from '../core/ports';
 import type { ChannelRef } from '../core/subscriptions';
-import { nodeHttpFetch } from './node-http-fetch';
+import { nodeHttpFetch } from '../http/node-http-fetch';
 import { renderBlockKit } from './render-block-kit';
 import { renderThreadReply } from './render-thread-reply';
 import type { SlackMessage } from './slack-message';

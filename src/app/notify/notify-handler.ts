@@ -1,6 +1,7 @@
 // (composition) notify input --> notifyEvent with the adapters: used by src/app/notify-app.ts, the local mode and tests
 import type { createCodePipelineClient, createDynamoDbClient } from '../../aws/clients';
 import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
+import { DynamoDbChannelAddresses } from '../../aws/dynamodb-channel-addresses';
 import { DynamoDbConversationStore } from '../../aws/dynamodb-conversation-store';
 import { followInputSchema, notifyInputSchema } from '../../aws/notify-input';
 import {
@@ -13,6 +14,8 @@ import {
 } from '../../core/notify';
 import type { ChatPoster, Log } from '../../core/ports';
 import { SlackChatPoster, type SlackChatPosterOptions } from '../../slack/slack-chat-poster';
+import { activityOf } from '../../teams/render-adaptive-card';
+import { TeamsChatPoster } from '../../teams/teams-chat-poster';
 import { platformChatPoster } from './platform-chat-poster';
 import { cachedStageOrder } from './stage-order-cache';
 import { tokenChatPoster } from './token-chat-poster';
@@ -57,9 +60,19 @@ export interface NotifyAdapters {
    * then it is awaited only when first needed. Absent: Slack channels are undeliverable.
    */
   readonly slack?: SlackPosterSettings;
+  /**
+   * Teams, when this install posts to Teams: the bot's outbound token (asked again with the refused
+   * token after a 401). Each channel's service URL comes from its stored address. Absent: Teams
+   * channels are undeliverable.
+   */
+  readonly teams?: TeamsPosterSettings;
   readonly log: Log;
   readonly now?: () => number;
   readonly options?: Partial<NotifyOptions>;
+}
+
+export interface TeamsPosterSettings {
+  readonly token: (options?: { readonly rejected?: string }) => Promise<string>;
 }
 
 export type SlackPosterSettings = Omit<SlackChatPosterOptions, 'log' | 'token'> & {
@@ -77,6 +90,16 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
     conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName, now }),
     chat: platformChatPoster({
       ...(adapters.slack === undefined ? {} : { slack: slackChatPoster(adapters.slack, adapters.log) }),
+      ...(adapters.teams === undefined
+        ? {}
+        : {
+            teams: new TeamsChatPoster({
+              addresses: new DynamoDbChannelAddresses({ client: adapters.dynamo, tableName: adapters.tableName }),
+              token: adapters.teams.token,
+              render: (message, as) => activityOf(message, { as }),
+              log: adapters.log,
+            }),
+          }),
     }),
     pipelines,
     stageOrder: cachedStageOrder(pipelines, { now }),

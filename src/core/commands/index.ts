@@ -8,5 +8,6 @@ export { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer }
 export { ruleStoreRefusal } from './run/rule-store-refusal';
 export { runCommand } from './run/run-command';
 export { MAX_RULE_DESCRIPTION_LENGTH, subscriptionTags } from './run/subscribe-channel';
+export { unsubscribeChannel } from './run/unsubscribe-channel';
 export { tokenize } from './tokenize';
 export { COMMAND_NAMES, helpText, USAGE } from './usage';

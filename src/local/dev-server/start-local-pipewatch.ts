@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { chatAppDepsFor } from '../../app/chat-app-deps';
 import { notifyAppFromEnvironment } from '../../app/notify-app';
-import { slackDepsFor } from '../../app/slack/slack-deps';
 import { slackAppFromEnvironment } from '../../app/slack-app';
 import { awsErrorName } from '../../aws/aws-error-name';
 import {
@@ -240,7 +240,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     }
 
     const socket = mode.slack as Extract<RunMode['slack'], { kind: 'socket' }>;
-    const deps = slackDepsFor({
+    const deps = chatAppDepsFor({
       ...clients,
       region: aws.region,
       busName: BUS_NAME,
@@ -309,7 +309,7 @@ async function startAgainstRealAws(
   cleanups.push(() => {
     for (const client of Object.values(clients)) client.destroy();
   });
-  const deps = slackDepsFor({
+  const deps = chatAppDepsFor({
     ...clients,
     busName: deployed.eventBus,
     notifyFunctionArn: deployed.notifyFunctionArn,

@@ -15,6 +15,7 @@ import { FOLLOW_INPUT_TEMPLATE } from '../../../src/aws/notify-input';
 const root = path.join(__dirname, '../../..');
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+type Environment = { Variables: Record<string, unknown> };
 
 let outDir: string;
 let template: { Resources: Record<string, Resource>; Outputs: Record<string, unknown> };
@@ -51,19 +52,46 @@ const statementsOf = (role: string): Statement[] => {
 };
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const text = (value: unknown) => JSON.stringify(value);
+/** The SSM parameter names a role may read (`ssm:GetParameter` resources, after `parameter`), sorted. */
+const ssmParametersOf = (role: string): string[] =>
+  statementsOf(role)
+    .filter((s) => actions(s).some((a) => a.startsWith('ssm:')))
+    .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+    .map((resource) => {
+      const arn = text(resource);
+      const name = /:parameter(\/[^"]*)"/.exec(arn)?.[1];
+      if (name === undefined) throw new Error(`not an SSM parameter ARN: ${arn}`);
+      return name;
+    })
+    .sort();
 // CloudFormation's Fn::Sub placeholder for the bus name, as it stands in the template text.
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder, not a JS template.
 const BUS_RULES = ':rule/${EventBus}/*';
 
-test('two functions on nodejs22.x arm64; the slack function behind POST /slack/events', () => {
-  const functions = resourcesOf('AWS::Lambda::Function').map(([, r]) => r.Properties);
-  expect(functions).toHaveLength(2);
-  for (const fn of functions) {
+test('three functions on nodejs22.x arm64; slack behind POST /slack/events, teams behind POST /api/messages', () => {
+  const functions = resourcesOf('AWS::Lambda::Function');
+  expect(functions.map(([name]) => name).sort()).toEqual([
+    'NotifyLambdaFunction',
+    'SlackLambdaFunction',
+    'TeamsLambdaFunction',
+  ]);
+  for (const [, { Properties: fn }] of functions) {
     expect(fn.Runtime).toBe('nodejs22.x');
     expect(fn.Architectures).toEqual(['arm64']);
   }
-  const routes = resourcesOf('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
-  expect(routes).toEqual(['POST /slack/events']);
+  const routes = resourcesOf('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+  expect(routes.map((route) => route.RouteKey).sort()).toEqual(['POST /api/messages', 'POST /slack/events']);
+  // Each route to its own function (route → integration → function).
+  const functionOf = (key: string) => {
+    const integration = /"Ref":"(\w+)"/.exec(text(routes.find((route) => route.RouteKey === key)?.Target))?.[1];
+    return integration === undefined ? undefined : template.Resources[integration]?.Properties.IntegrationUri;
+  };
+  expect(functionOf('POST /slack/events')).toEqual({ 'Fn::GetAtt': ['SlackLambdaFunction', 'Arn'] });
+  expect(functionOf('POST /api/messages')).toEqual({ 'Fn::GetAtt': ['TeamsLambdaFunction', 'Arn'] });
+  expect(text(template.Resources.TeamsLambdaFunction?.Properties.Role)).toContain('TeamsRole');
+  expect(text(template.Outputs.TeamsMessagingEndpoint)).toMatch(
+    /https:\/\/\$\{HttpApi\}\.execute-api\..*\/api\/messages"/,
+  );
 });
 
 test('the pipewatch bus, one forwarding rule from the default bus, and one follow rule on the pipewatch bus', () => {
@@ -118,6 +146,28 @@ test('secrets are read from SSM: the environment holds parameter names, never va
     }
   }
   expect(envs.some((v) => 'PIPEWATCH_SLACK_SIGNING_SECRET_PARAM' in v)).toBe(true);
+  // Teams: the function and notify (which posts to Teams too) get the three parameter names.
+  const teamsParams = {
+    PIPEWATCH_TEAMS_APP_ID_PARAM: '/pipewatch/test/teams/app-id',
+    PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM: '/pipewatch/test/teams/client-secret',
+    PIPEWATCH_TEAMS_TENANT_ID_PARAM: '/pipewatch/test/teams/tenant-id',
+  };
+  const variablesOf = (fn: string): Record<string, unknown> => {
+    const environment = template.Resources[fn]?.Properties.Environment as Environment | undefined;
+    return environment?.Variables ?? {};
+  };
+  expect(variablesOf('TeamsLambdaFunction')).toMatchObject({
+    ...teamsParams,
+    PIPEWATCH_AUTHORIZATION_PARAM: '/pipewatch/test/authorization',
+    PIPEWATCH_EVENT_BUS: 'pipewatch-test',
+    // Not a secret; empty without --param teamsTenants.
+    PIPEWATCH_TEAMS_ALLOWED_TENANTS: '',
+  });
+  expect(Object.keys(variablesOf('TeamsLambdaFunction'))).toEqual(
+    expect.arrayContaining(['PIPEWATCH_TABLE', 'PIPEWATCH_NOTIFY_FUNCTION_ARN', 'PIPEWATCH_DLQ_ARN']),
+  );
+  expect(variablesOf('NotifyLambdaFunction')).toMatchObject(teamsParams);
+  expect(Object.keys(variablesOf('SlackLambdaFunction')).filter((name) => name.includes('TEAMS'))).toEqual([]);
 });
 
 test('IAM: no wildcard action; rule management only on the pipewatch bus; CodePipeline only on the configured pipelines', () => {
@@ -150,14 +200,93 @@ test('IAM: no wildcard action; rule management only on the pipewatch bus; CodePi
       .filter((a) => a.startsWith('events:')),
   ).toEqual([]);
   expect(statementsOf('NotifyRole').flatMap(actions)).not.toContain('codepipeline:PutApprovalResult');
+  expect(statementsOf('NotifyRole').flatMap(actions)).not.toContain('dynamodb:DeleteItem');
+  // Notify posts to Slack and to Teams: it reads the bot token and the three Teams parameters.
+  expect(ssmParametersOf('NotifyRole')).toEqual([
+    '/pipewatch/test/slack/bot-token',
+    '/pipewatch/test/teams/app-id',
+    '/pipewatch/test/teams/client-secret',
+    '/pipewatch/test/teams/tenant-id',
+  ]);
+  expect(ssmParametersOf('SlackRole')).toEqual([
+    '/pipewatch/test/authorization',
+    '/pipewatch/test/slack/bot-token',
+    '/pipewatch/test/slack/signing-secret',
+  ]);
+});
+
+test('IAM, the teams role: its own log group, rules on the bus only, the Teams parameters only, no "*" but ListRules', () => {
+  const statements = statementsOf('TeamsRole');
+  expect(statements.length).toBeGreaterThan(0);
+  for (const s of statements) {
+    expect(s.Effect).toBe('Allow');
+    for (const action of actions(s)) expect(action).not.toMatch(/\*/);
+  }
+  const granted = statements.flatMap(actions).sort();
+  expect(granted).toEqual(
+    [
+      'codepipeline:GetPipeline',
+      'codepipeline:GetPipelineState',
+      'codepipeline:ListPipelines',
+      'codepipeline:PutApprovalResult',
+      'codepipeline:RetryStageExecution',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'events:DeleteRule',
+      'events:DescribeRule',
+      'events:ListRules',
+      'events:ListTagsForResource',
+      'events:ListTargetsByRule',
+      'events:PutRule',
+      'events:PutTargets',
+      'events:RemoveTargets',
+      'events:TagResource',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'ssm:GetParameter',
+    ].sort(),
+  );
+  // The codepipeline and events grants are the Slack function's, statement for statement.
+  const slackLike = (role: string) =>
+    statementsOf(role)
+      .filter((s) => actions(s).some((a) => a.startsWith('events:') || a.startsWith('codepipeline:')))
+      .map((s) => text(s));
+  expect(slackLike('TeamsRole')).toEqual(slackLike('SlackRole'));
+  // "*" only where AWS offers no resource to name: ListRules (filtered by the bus in the request).
+  for (const s of statements.filter((st) => text(st.Resource).includes('"*"'))) {
+    expect(actions(s)).toEqual(['events:ListRules']);
+  }
+  for (const s of statements.filter((st) =>
+    actions(st).some((a) => a.startsWith('events:') && a !== 'events:ListRules'),
+  )) {
+    expect(text(s.Resource)).toContain(BUS_RULES);
+  }
+  for (const s of statements.filter((st) => actions(st).some((a) => a.startsWith('dynamodb:')))) {
+    expect(s.Resource).toEqual({ 'Fn::GetAtt': ['StateTable', 'Arn'] });
+  }
+  // DeleteItem alone, and only on channel address items (uninstall).
+  const deletes = statements.filter((s) => actions(s).includes('dynamodb:DeleteItem'));
+  expect(deletes).toHaveLength(1);
+  expect(actions(deletes[0] as Statement)).toEqual(['dynamodb:DeleteItem']);
+  expect(deletes[0]?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['address#*'] } });
+  for (const s of statements.filter((st) => actions(st).some((a) => a.startsWith('logs:')))) {
+    expect(text(s.Resource)).toMatch(/log-group:\/aws\/lambda\/pipewatch-test-teams:\*"/);
+  }
+  expect(ssmParametersOf('TeamsRole')).toEqual([
+    '/pipewatch/test/authorization',
+    '/pipewatch/test/teams/app-id',
+    '/pipewatch/test/teams/client-secret',
+    '/pipewatch/test/teams/tenant-id',
+  ]);
 });
 
 // Bolt's absence from the notify bundle is checked on the bundle's inputs in test/integration/notify.
 test('one zip per function', () => {
-  const notifyZip = statSync(path.join(outDir, 'notify.zip'));
-  const slackZip = statSync(path.join(outDir, 'slack.zip'));
-  expect(notifyZip.size).toBeGreaterThan(0);
-  expect(slackZip.size).toBeGreaterThan(0);
+  for (const fn of ['notify', 'slack', 'teams']) {
+    expect([fn, statSync(path.join(outDir, `${fn}.zip`)).size > 0]).toEqual([fn, true]);
+  }
 });
 
 test('the Slack manifest asks for the command, interactivity and the scopes pipewatch uses, no more', () => {

@@ -7,13 +7,15 @@ import { deflateRawSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { parse as parseYaml } from 'yaml';
 import { type LocalSlack, slashCommandBody, startLocalSlack } from '../../../src/local/slack';
+import { startLocalIdentity } from '../../../src/local/teams/identity';
 
 /**
  * The Lambda bundles as serverless-esbuild builds them: serverless.yml's custom.esbuild options and
- * build/esbuild-plugins.cjs. Checks what is in them (no Bolt in notify; none of the receivers'
- * dependencies in slack; zod/mini with its English locale only), their compressed size against the issue's
- * budgets, and that the replaced modules still load, are never reached on the Lambda path, and
- * throw if called. The bundles run in a child process: plain node, no jest module registry.
+ * build/esbuild-plugins.cjs. Checks what is in them (no Bolt and no Teams SDK in notify; none of the
+ * receivers' dependencies in slack; none of the Teams SDK's web server or MSAL in teams; zod/mini
+ * with its English locale only), their compressed size against the issue's budgets, and that the
+ * replaced modules still load, are never reached on the Lambda path, and throw if called. The
+ * bundles run in a child process: plain node, no jest module registry.
  */
 
 const root = path.join(__dirname, '../../..');
@@ -66,6 +68,15 @@ describe('the notify bundle', () => {
     expect(from(built.inputs, 'node_modules/@slack/bolt/')).toEqual([]);
     expect(from(built.inputs, 'src/slack/app/')).toEqual([]);
     expect(from(built.inputs, 'node_modules/@slack/web-api/').length).toBeGreaterThan(0);
+  });
+
+  test('does not contain the Teams SDK: it posts to Teams with a small fetch client', () => {
+    for (const gone of ['node_modules/@microsoft/teams.apps/', 'node_modules/@microsoft/teams.api/']) {
+      expect([gone, from(built.inputs, gone)]).toEqual([gone, []]);
+    }
+    // The card builders render the Adaptive Card notify posts (src/teams/render-adaptive-card.ts):
+    // a small library of element classes, not the SDK.
+    expect(from(built.bundled, 'node_modules/@microsoft/teams.cards/').length).toBeGreaterThan(0);
   });
 
   test("has zod/mini with zod's English locale only, not classic zod", () => {
@@ -147,6 +158,118 @@ describe('the slack bundle', () => {
   });
 });
 
+describe('the teams bundle', () => {
+  let built: Awaited<ReturnType<typeof bundle>>;
+  beforeAll(async () => {
+    built = await bundle({ file: 'handlers/teams.ts' });
+  });
+
+  test("keeps the Teams SDK's App and replaces its web server (express, cors), MSAL and form-data; no Bolt", () => {
+    for (const kept of ['dist/app.js', 'dist/http/http-server.js', 'dist/middleware/auth/jwt-validator.js']) {
+      expect([kept, from(built.inputs, `node_modules/@microsoft/teams.apps/${kept}`).length]).toEqual([kept, 1]);
+    }
+    for (const gone of [
+      'node_modules/@slack/bolt/',
+      'src/slack/app/',
+      'node_modules/express/',
+      'node_modules/cors/',
+      'node_modules/@azure/msal-node/',
+      'node_modules/@azure/msal-common/',
+      'node_modules/body-parser/',
+      'node_modules/iconv-lite/',
+      'node_modules/form-data/',
+      'node_modules/mime-db/',
+    ]) {
+      expect([gone, from(built.inputs, gone)]).toEqual([gone, []]);
+    }
+    expect(built.inputs.filter((input) => input.startsWith(STUB)).sort()).toEqual([
+      `${STUB}@azure/msal-node`,
+      `${STUB}cors`,
+      `${STUB}express`,
+      `${STUB}form-data`,
+    ]);
+    expect(from(built.inputs, 'node_modules/zod/v4/classic/')).toEqual([]);
+  });
+
+  test('has one copy of @microsoft/teams.common and of axios (their CommonJS builds)', () => {
+    expect(
+      from(built.bundled, 'node_modules/@microsoft/teams.common/').filter((input) => input.endsWith('.mjs')),
+    ).toEqual([]);
+    expect(from(built.bundled, 'node_modules/axios/dist/node/axios.cjs')).toHaveLength(1);
+    expect(from(built.bundled, 'node_modules/axios/lib/')).toEqual([]);
+  });
+
+  test('takes AWS credentials from the environment only', () => {
+    expect(from(built.inputs, 'node_modules/@aws-sdk/nested-clients/')).toEqual([]);
+    expect(from(built.inputs, 'node_modules/@aws-sdk/credential-provider-node/')).toEqual([]);
+    expect(built.inputs).toContain(`${plugins.CREDENTIALS_NAMESPACE}:@aws-sdk/credential-provider-node`);
+  });
+
+  test('fits the budget: at most 300 KB compressed', () => {
+    expect(deflateRawSync(built.code).length).toBeLessThanOrEqual(300 * KB);
+  });
+});
+
+describe('bundled, the Teams SDK with its replaced modules', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'pipewatch-teams-bundle-'));
+    // App as a Lambda handler builds it; what only app.start() (ExpressAdapter) and a client secret
+    // (TokenManager's MSAL clients) reach; axios's multipart path (form-data).
+    const probe = await bundle({
+      contents: [
+        "export { App, ExpressAdapter } from '@microsoft/teams.apps';",
+        "export { TokenManager } from '@microsoft/teams.apps/dist/token-manager';",
+        "export { ConsoleLogger } from '@microsoft/teams.common';",
+        "export { PUBLIC, withOverrides } from '@microsoft/teams.api';",
+        "export { default as axios } from 'axios';",
+      ].join('\n'),
+    });
+    writeFileSync(path.join(dir, 'probe.js'), probe.code);
+    writeFileSync(path.join(dir, 'run.cjs'), TEAMS_PROBE_RUNNER);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("load (MSAL's LogLevel read at import), serve POST /api/messages through an adapter, throw when called", async () => {
+    const report = path.join(dir, 'report.json');
+    // A local identity with real keys: a signed activity is checked through the bundled jwks-rsa,
+    // whose jose is replaced by node:crypto (build/esbuild-plugins.cjs).
+    const identity = await startLocalIdentity({ port: 0 });
+    const serviceUrl = 'https://smba.trafficmanager.net/teams/';
+    try {
+      await promisify(execFile)(process.execPath, [path.join(dir, 'run.cjs')], {
+        env: {
+          PATH: process.env.PATH,
+          PROBE_BUNDLE: path.join(dir, 'probe.js'),
+          PROBE_REPORT: report,
+          PROBE_CLOUD: JSON.stringify(identity.cloud),
+          PROBE_APP_ID: identity.clientId,
+          PROBE_TENANT_ID: identity.tenantId,
+          PROBE_SERVICE_URL: serviceUrl,
+          PROBE_TOKEN: identity.signActivityToken({ appId: identity.clientId, serviceUrl }),
+          PROBE_FORGED: identity.signActivityToken({ appId: identity.clientId, serviceUrl, foreignKey: true }),
+        },
+      });
+    } finally {
+      await identity.stop();
+    }
+    const { routes, unauthenticated, signed, forged, thrown } = JSON.parse(readFileSync(report, 'utf8'));
+    expect(signed).toEqual({ status: 200 });
+    expect(forged.status).toBe(401);
+    expect(routes).toEqual(['POST /api/messages']);
+    // No Authorization header: refused before any network call (the JWT check needs none to refuse).
+    expect(unauthenticated).toEqual({ status: 401, body: { error: 'Missing authorization header' } });
+    expect(thrown).toEqual({
+      'new ExpressAdapter()': expect.stringMatching(/^express express is not bundled for Lambda/),
+      'new App() without an httpServerAdapter': expect.stringMatching(/^express express is not bundled for Lambda/),
+      'a bot token from a client secret': expect.stringMatching(
+        /^@azure\/msal-node ConfidentialClientApplication is not bundled for Lambda/,
+      ),
+      'axios.toFormData': expect.stringMatching(/^form-data FormData is not bundled for Lambda/),
+    });
+  });
+});
+
 describe('bundled, the replaced modules', () => {
   let dir: string;
   let slack: LocalSlack;
@@ -217,6 +340,55 @@ describe('bundled, the replaced modules', () => {
     });
   });
 });
+
+/**
+ * Runs in a plain node process: requires the Teams probe bundle, initializes an App on an adapter,
+ * posts an unauthenticated activity to its route, reaches each replaced module. Writes its report to
+ * PROBE_REPORT (the SDK may log on stdout).
+ */
+const TEAMS_PROBE_RUNNER = `'use strict';
+const { writeFileSync } = require('node:fs');
+const probe = require(process.env.PROBE_BUNDLE);
+(async () => {
+  const logger = new probe.ConsoleLogger('probe', { level: 'error' });
+  const routes = [];
+  let route;
+  const app = new probe.App({
+    clientId: '00000000-0000-4000-8000-000000000001',
+    tenantId: '00000000-0000-4000-8000-000000000002',
+    token: async () => { throw new Error('no token in this probe'); },
+    httpServerAdapter: { registerRoute(method, path, handler) { routes.push(method + ' ' + path); route = handler; } },
+    logger,
+  });
+  await app.initialize();
+  const response = await route({ body: { type: 'message', id: '1', serviceUrl: 'https://smba.trafficmanager.net/teams/' }, headers: {} });
+  const thrown = {};
+  const attempt = async (name, call) => { try { await call(); thrown[name] = 'did not throw'; } catch (error) { thrown[name] = error.message; } };
+  // A signed installationUpdate against the local identity's JWKS: accepted; signed by another key: refused.
+  let signedRoute;
+  const signedApp = new probe.App({
+    clientId: process.env.PROBE_APP_ID,
+    tenantId: process.env.PROBE_TENANT_ID,
+    token: async () => 'unused',
+    cloud: probe.withOverrides(probe.PUBLIC, JSON.parse(process.env.PROBE_CLOUD)),
+    httpServerAdapter: { registerRoute(method, path, handler) { signedRoute = handler; } },
+    logger,
+  });
+  await signedApp.initialize();
+  const activity = { type: 'installationUpdate', action: 'add', id: '2', channelId: 'msteams', serviceUrl: process.env.PROBE_SERVICE_URL,
+    from: { id: '29:x' }, recipient: { id: '28:' + process.env.PROBE_APP_ID }, conversation: { id: '19:c@thread.tacv2', tenantId: process.env.PROBE_TENANT_ID } };
+  const signedResponse = await signedRoute({ body: activity, headers: { authorization: 'Bearer ' + process.env.PROBE_TOKEN } });
+  const forgedResponse = await signedRoute({ body: activity, headers: { authorization: 'Bearer ' + process.env.PROBE_FORGED } });
+  await attempt('new ExpressAdapter()', () => new probe.ExpressAdapter());
+  await attempt('new App() without an httpServerAdapter', () => new probe.App({ logger }));
+  await attempt('a bot token from a client secret', () =>
+    new probe.TokenManager({ clientId: 'c', clientSecret: 's', tenantId: 't' }, logger).getBotToken());
+  await attempt('axios.toFormData', () => probe.axios.toFormData({ a: '1' }));
+  writeFileSync(process.env.PROBE_REPORT, JSON.stringify({ routes, unauthenticated: { status: response.status, body: response.body },
+    signed: { status: signedResponse.status }, forged: { status: forgedResponse.status }, thrown }));
+  process.exit(0);
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
 
 /** Runs in a plain node process: requires the probe bundle, answers `/pipewatch help`, calls each replaced module. */
 const PROBE_RUNNER = `'use strict';

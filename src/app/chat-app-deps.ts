@@ -1,14 +1,29 @@
-// (composition) the Slack app's ports from AWS clients: the rule store, CodePipeline per region, the pipeline catalog, click claims, the policy
-import type { createCodePipelineClient, createDynamoDbClient, createEventBridgeClient } from '../../aws/clients';
-import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
-import { DynamoDbClickClaims } from '../../aws/dynamodb-click-claims';
-import { DynamoDbConversationStore } from '../../aws/dynamodb-conversation-store';
-import { EventBridgeRuleStore } from '../../aws/eventbridge-rule-store';
-import { CachedPipelineCatalog } from '../../aws/pipeline-catalog';
-import type { PolicySource } from '../../core/actions';
-import type { SlackAppDeps, SlackAppLogger } from '../../slack/app/deps';
+// (composition) a chat app's ports (Slack's, Teams') from AWS clients: the rule store, CodePipeline per region, the pipeline catalog, click claims, the policy
+import type { createCodePipelineClient, createDynamoDbClient, createEventBridgeClient } from '../aws/clients';
+import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
+import { DynamoDbClickClaims } from '../aws/dynamodb-click-claims';
+import { DynamoDbConversationStore } from '../aws/dynamodb-conversation-store';
+import { EventBridgeRuleStore } from '../aws/eventbridge-rule-store';
+import { CachedPipelineCatalog } from '../aws/pipeline-catalog';
+import type { ButtonDeps, PolicySource } from '../core/actions';
+import type { CommandDeps } from '../core/commands';
+import type { PipelineClient } from '../core/ports';
 
-export interface SlackAdapters {
+/** What every chat app's listeners log (the project logger and a test's recording logger both fit). */
+export interface ChatAppLogger {
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/** The core's command and button ports, as every chat platform's app uses them. */
+export type ChatAppDeps = CommandDeps &
+  Omit<ButtonDeps, 'log'> & {
+    readonly pipelinesIn: (region: string) => PipelineClient;
+    readonly log: ChatAppLogger;
+  };
+
+export interface ChatAdapters {
   readonly eventBridge: ReturnType<typeof createEventBridgeClient>;
   readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
   readonly dynamo: ReturnType<typeof createDynamoDbClient>;
@@ -25,11 +40,11 @@ export interface SlackAdapters {
   readonly policy: PolicySource;
   /** Where the policy lives, as a refused button names it ("the SSM parameter /pipewatch/prod/authorization"). */
   readonly policyLocation?: string;
-  readonly log: SlackAppLogger;
+  readonly log: ChatAppLogger;
 }
 
-/** The same ports for the deployed function, the local mode (loopback or Socket Mode) and tests. */
-export function slackDepsFor(adapters: SlackAdapters): SlackAppDeps {
+/** The same ports for every chat function (Slack, Teams), deployed, in the local mode and in tests. */
+export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
   const pipelines = new CodePipelinePipelineClient({
     client: adapters.codePipeline,
     ...(adapters.region === undefined ? {} : { region: adapters.region }),

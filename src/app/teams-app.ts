@@ -1,0 +1,109 @@
+// (composition root) the Teams function from its environment: AWS clients, the bot's credentials from SSM, the Teams app's ports
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  createCodePipelineClient,
+  createDynamoDbClient,
+  createEventBridgeClient,
+  createSsmClient,
+} from '../aws/clients';
+import { DynamoDbChannelAddresses } from '../aws/dynamodb-channel-addresses';
+import { authorizationPolicyLocation, loadAuthorizationPolicy, SecretParameters } from '../aws/ssm-secrets';
+import { requireEnvironment } from '../config/environment';
+import type { PolicySource } from '../core/actions';
+import { createLogger } from '../log/logger';
+import { createTeamsLambdaHandler, type TeamsLambdaHandler } from '../teams/app/create-teams-app';
+import { BotTokenProvider } from '../teams/bot-token';
+import { type ChatAppLogger, chatAppDepsFor } from './chat-app-deps';
+import { allowedTenants, teamsCloud, teamsCredentials } from './teams/teams-settings';
+
+export interface TeamsAppOverrides {
+  /** The AWS clients (built from the environment by default: endpoints, region, credentials). */
+  readonly clients?: {
+    readonly eventBridge: ReturnType<typeof createEventBridgeClient>;
+    readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
+    readonly dynamo: ReturnType<typeof createDynamoDbClient>;
+    readonly ssm: ReturnType<typeof createSsmClient>;
+  };
+  readonly log?: ChatAppLogger;
+  /** The authorization policy (the local mode reads local/authorization.json); by default from the environment and SSM. */
+  readonly policy?: PolicySource;
+  readonly policyLocation?: string;
+}
+
+/** The Teams variables this function cannot work without. */
+const REQUIRED = [
+  'PIPEWATCH_TEAMS_APP_ID_PARAM',
+  'PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM',
+  'PIPEWATCH_TEAMS_TENANT_ID_PARAM',
+  'PIPEWATCH_NOTIFY_FUNCTION_ARN',
+] as const;
+
+/**
+ * The Teams function as deployed (handlers/teams.ts) and as the local mode runs it. The environment
+ * is checked at once; the bot's app id, client secret and tenant are read from SSM on the first
+ * request (a failed read is not kept: the next request tries again). The outbound token comes from
+ * the bot's tenant by client credentials (BotTokenProvider), never from the SDK's MSAL or from
+ * CLIENT_ID/CLIENT_SECRET variables.
+ */
+export function teamsAppFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: TeamsAppOverrides = {},
+): TeamsLambdaHandler {
+  const environment = requireEnvironment(REQUIRED, env);
+  const log = overrides.log ?? createLogger({ level: environment.PIPEWATCH_LOG_LEVEL, fields: { function: 'teams' } });
+  const clients = overrides.clients ?? {
+    eventBridge: createEventBridgeClient(),
+    codePipeline: createCodePipelineClient(),
+    dynamo: createDynamoDbClient(),
+    ssm: createSsmClient(),
+  };
+  const secrets = new SecretParameters({ client: clients.ssm });
+  const policy = overrides.policy ?? (() => loadAuthorizationPolicy(environment, secrets));
+  const policyLocation =
+    overrides.policy === undefined ? authorizationPolicyLocation(environment) : overrides.policyLocation;
+  const region = env.AWS_REGION;
+
+  const build = async (): Promise<TeamsLambdaHandler> => {
+    const credentials = teamsCredentials(environment, secrets);
+    const { appId, tenantId } = await credentials.identity();
+    const tokens = new BotTokenProvider({
+      tenantId,
+      credentials: credentials.client,
+      ...(environment.PIPEWATCH_TEAMS_LOGIN_ENDPOINT === undefined
+        ? {}
+        : { loginEndpoint: environment.PIPEWATCH_TEAMS_LOGIN_ENDPOINT }),
+    });
+    return createTeamsLambdaHandler({
+      appId,
+      tenantId,
+      token: () => tokens.token(),
+      allowedTenants: allowedTenants(environment),
+      cloud: teamsCloud(environment),
+      deps: {
+        ...chatAppDepsFor({
+          eventBridge: clients.eventBridge,
+          codePipeline: clients.codePipeline,
+          dynamo: clients.dynamo,
+          ...(region === undefined || region === '' ? {} : { region }),
+          busName: environment.PIPEWATCH_EVENT_BUS,
+          notifyFunctionArn: environment.PIPEWATCH_NOTIFY_FUNCTION_ARN,
+          ...(environment.PIPEWATCH_DLQ_ARN === undefined ? {} : { deadLetterArn: environment.PIPEWATCH_DLQ_ARN }),
+          tableName: environment.PIPEWATCH_TABLE,
+          policy,
+          ...(policyLocation === undefined ? {} : { policyLocation }),
+          log,
+        }),
+        addresses: new DynamoDbChannelAddresses({ client: clients.dynamo, tableName: environment.PIPEWATCH_TABLE }),
+      },
+    });
+  };
+
+  let built: Promise<TeamsLambdaHandler> | undefined;
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return (await built)(event);
+  };
+}
