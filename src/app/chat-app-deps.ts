@@ -1,5 +1,10 @@
 // (composition) a chat app's ports (Slack's, Teams') from AWS clients: the rule store, CodePipeline per region, the pipeline catalog, click claims, the policy
-import type { createCodePipelineClient, createDynamoDbClient, createEventBridgeClient } from '../aws/clients';
+import {
+  createCodePipelineClient,
+  createDynamoDbClient,
+  createEventBridgeClient,
+  createSsmClient,
+} from '../aws/clients';
 import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
 import { DynamoDbClickClaims } from '../aws/dynamodb-click-claims';
 import { DynamoDbConversationStore } from '../aws/dynamodb-conversation-store';
@@ -8,6 +13,24 @@ import { CachedPipelineCatalog } from '../aws/pipeline-catalog';
 import type { ButtonDeps, PolicySource } from '../core/actions';
 import type { CommandDeps } from '../core/commands';
 import type { PipelineClient } from '../core/ports';
+
+/** The AWS clients a chat function uses: rules, CodePipeline, its table, its secrets. */
+export interface ChatFunctionClients {
+  readonly eventBridge: ReturnType<typeof createEventBridgeClient>;
+  readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
+  readonly dynamo: ReturnType<typeof createDynamoDbClient>;
+  readonly ssm: ReturnType<typeof createSsmClient>;
+}
+
+/** The clients from the environment (endpoints, region, credentials), built once per cold start. */
+export function chatFunctionClients(): ChatFunctionClients {
+  return {
+    eventBridge: createEventBridgeClient(),
+    codePipeline: createCodePipelineClient(),
+    dynamo: createDynamoDbClient(),
+    ssm: createSsmClient(),
+  };
+}
 
 /** What every chat app's listeners log (the project logger and a test's recording logger both fit). */
 export interface ChatAppLogger {

@@ -1,27 +1,16 @@
 // (composition root) the Slack function from its environment: AWS clients, secrets from SSM, the Bolt app's ports
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import {
-  createCodePipelineClient,
-  createDynamoDbClient,
-  createEventBridgeClient,
-  createSsmClient,
-} from '../aws/clients';
 import { authorizationPolicyLocation, loadAuthorizationPolicy, SecretParameters } from '../aws/ssm-secrets';
 import { requireEnvironment } from '../config/environment';
 import type { PolicySource } from '../core/actions';
 import { createLogger } from '../log/logger';
 import type { SlackAppLogger } from '../slack/app/deps';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../slack/app/lambda-handler';
-import { chatAppDepsFor } from './chat-app-deps';
+import { type ChatFunctionClients, chatAppDepsFor, chatFunctionClients } from './chat-app-deps';
 
 export interface SlackAppOverrides {
   /** The AWS clients (built from the environment by default: endpoints, region, credentials). */
-  readonly clients?: {
-    readonly eventBridge: ReturnType<typeof createEventBridgeClient>;
-    readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
-    readonly dynamo: ReturnType<typeof createDynamoDbClient>;
-    readonly ssm: ReturnType<typeof createSsmClient>;
-  };
+  readonly clients?: ChatFunctionClients;
   readonly log?: SlackAppLogger;
   /** The authorization policy (the local mode reads local/authorization.json); by default from the environment and SSM. */
   readonly policy?: PolicySource;
@@ -44,12 +33,7 @@ export function slackAppFromEnvironment(
     env,
   );
   const log = overrides.log ?? createLogger({ level: environment.PIPEWATCH_LOG_LEVEL, fields: { function: 'slack' } });
-  const clients = overrides.clients ?? {
-    eventBridge: createEventBridgeClient(),
-    codePipeline: createCodePipelineClient(),
-    dynamo: createDynamoDbClient(),
-    ssm: createSsmClient(),
-  };
+  const clients = overrides.clients ?? chatFunctionClients();
   const secrets = new SecretParameters({ client: clients.ssm });
   // Read per click through the secrets cache, so an edited policy applies within its TTL.
   const policy = overrides.policy ?? (() => loadAuthorizationPolicy(environment, secrets));

@@ -1,11 +1,5 @@
 // (composition root) the Teams function from its environment: AWS clients, the bot's credentials from SSM, the Teams app's ports
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import {
-  createCodePipelineClient,
-  createDynamoDbClient,
-  createEventBridgeClient,
-  createSsmClient,
-} from '../aws/clients';
 import { DynamoDbChannelAddresses } from '../aws/dynamodb-channel-addresses';
 import { authorizationPolicyLocation, loadAuthorizationPolicy, SecretParameters } from '../aws/ssm-secrets';
 import { requireEnvironment } from '../config/environment';
@@ -13,17 +7,12 @@ import type { PolicySource } from '../core/actions';
 import { createLogger } from '../log/logger';
 import { createTeamsLambdaHandler, type TeamsLambdaHandler } from '../teams/app/create-teams-app';
 import { BotTokenProvider } from '../teams/bot-token';
-import { type ChatAppLogger, chatAppDepsFor } from './chat-app-deps';
+import { type ChatAppLogger, type ChatFunctionClients, chatAppDepsFor, chatFunctionClients } from './chat-app-deps';
 import { allowedTenants, teamsCloud, teamsCredentials } from './teams/teams-settings';
 
 export interface TeamsAppOverrides {
   /** The AWS clients (built from the environment by default: endpoints, region, credentials). */
-  readonly clients?: {
-    readonly eventBridge: ReturnType<typeof createEventBridgeClient>;
-    readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
-    readonly dynamo: ReturnType<typeof createDynamoDbClient>;
-    readonly ssm: ReturnType<typeof createSsmClient>;
-  };
+  readonly clients?: ChatFunctionClients;
   readonly log?: ChatAppLogger;
   /** The authorization policy (the local mode reads local/authorization.json); by default from the environment and SSM. */
   readonly policy?: PolicySource;
@@ -51,12 +40,7 @@ export function teamsAppFromEnvironment(
 ): TeamsLambdaHandler {
   const environment = requireEnvironment(REQUIRED, env);
   const log = overrides.log ?? createLogger({ level: environment.PIPEWATCH_LOG_LEVEL, fields: { function: 'teams' } });
-  const clients = overrides.clients ?? {
-    eventBridge: createEventBridgeClient(),
-    codePipeline: createCodePipelineClient(),
-    dynamo: createDynamoDbClient(),
-    ssm: createSsmClient(),
-  };
+  const clients = overrides.clients ?? chatFunctionClients();
   const secrets = new SecretParameters({ client: clients.ssm });
   const policy = overrides.policy ?? (() => loadAuthorizationPolicy(environment, secrets));
   const policyLocation =

@@ -1,7 +1,7 @@
 // (slack) untrusted text --> safe mrkdwn (& < > escaped) cut to Slack's limits without splitting graphemes or entities
-import { wellFormed } from '../core/messages';
+import { graphemeBoundaryAtOrBefore, oneLine, wellFormed } from '../core/messages';
 
-export { wellFormed };
+export { oneLine, wellFormed };
 
 /**
  * Making untrusted text (event content, user input) safe to put in a Slack
@@ -25,7 +25,6 @@ const DECODED: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '
 /** The longest entity escapeMrkdwn produces (`&amp;`). */
 const MAX_ENTITY_LENGTH = 5;
 /** Text after a cut that decides whether the cut is inside a grapheme: longer than any emoji ZWJ sequence. */
-const GRAPHEME_LOOKAHEAD = 64;
 
 export const ELLIPSIS = '…';
 
@@ -69,36 +68,9 @@ export function truncatePlain(text: string, max: number): string {
   return escaped.length <= max ? text : unescapeMrkdwn(truncate(escaped, max));
 }
 
-/** Runs of whitespace (newlines included) as one space, trimmed: for one-line places such as a header. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-/**
- * The last grapheme boundary at or before `index`. Segmenting from the start
- * is what makes boundaries exact (a flag is a pair of regional indicators,
- * only countable from the start); it costs O(index), and index is bounded by
- * a Slack limit, not by the input's size.
- */
-function graphemeBoundaryAtOrBefore(text: string, index: number): number {
-  let boundary = 0;
-  for (const { index: offset } of segmenter().segment(text.slice(0, index + GRAPHEME_LOOKAHEAD))) {
-    if (offset > index) break;
-    boundary = offset;
-  }
-  return boundary;
-}
-
 function entityBoundaryAtOrBefore(text: string, cut: number): number {
   const amp = text.lastIndexOf('&', cut - 1);
   if (amp < 0 || cut - amp >= MAX_ENTITY_LENGTH) return cut;
   const entity = /^&(?:amp|lt|gt);/.exec(text.slice(amp, amp + MAX_ENTITY_LENGTH));
   return entity !== null && amp + entity[0].length > cut ? amp : cut;
-}
-
-let cachedSegmenter: Intl.Segmenter | undefined;
-
-function segmenter(): Intl.Segmenter {
-  cachedSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  return cachedSegmenter;
 }

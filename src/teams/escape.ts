@@ -1,5 +1,7 @@
 // (teams) untrusted text --> Teams card markdown that shows it literally (backslash escapes, &amp; &lt; &gt;), cut to a length
-import { wellFormed } from '../core/messages';
+import { graphemeBoundaryAtOrBefore, oneLine, wellFormed } from '../core/messages';
+
+export { oneLine };
 
 /**
  * Making untrusted text (pipeline, stage and action names, error summaries,
@@ -86,7 +88,6 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 const NBSP = '\u00a0';
 
 /** Text after a cut that decides whether the cut is inside a grapheme: longer than any emoji ZWJ sequence. */
-const GRAPHEME_LOOKAHEAD = 64;
 
 /**
  * Untrusted text as Teams card markdown that shows it literally, line breaks
@@ -164,30 +165,4 @@ export function cutText(text: string, max: number): string {
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
-}
-
-/** Runs of whitespace (line breaks included) as one space, trimmed: for one-line places such as a title. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-/**
- * The last grapheme boundary at or before `index`. Segmenting from the start
- * is what makes boundaries exact (a flag is a pair of regional indicators,
- * only countable from the start); it costs O(index), not O(text).
- */
-function graphemeBoundaryAtOrBefore(text: string, index: number): number {
-  let boundary = 0;
-  for (const { index: offset } of segmenter().segment(text.slice(0, index + GRAPHEME_LOOKAHEAD))) {
-    if (offset > index) break;
-    boundary = offset;
-  }
-  return boundary;
-}
-
-let cachedSegmenter: Intl.Segmenter | undefined;
-
-function segmenter(): Intl.Segmenter {
-  cachedSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  return cachedSegmenter;
 }

@@ -17,4 +17,11 @@ export type {
 export { buildAlertMessage } from './build-alert-message';
 export { renderAlertText } from './render-alert-text';
 export { describeState, presentState } from './state-presentation';
-export { isWebUrl, shortExecutionId, truncateText, wellFormed } from './text-helpers';
+export {
+  graphemeBoundaryAtOrBefore,
+  isWebUrl,
+  oneLine,
+  shortExecutionId,
+  truncateText,
+  wellFormed,
+} from './text-helpers';

@@ -51,3 +51,32 @@ export function truncateText(text: string, max: number, ellipsis = '…'): strin
 export function wellFormed(text: string): string {
   return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
+
+/** Runs of whitespace (line breaks included) as one space, trimmed: for one-line places such as a title. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** How far past a cut the segmenter looks, so a grapheme that straddles the cut is seen whole. */
+const GRAPHEME_LOOKAHEAD = 64;
+
+/**
+ * The last grapheme boundary at or before `index`. Segmenting from the start is what makes
+ * boundaries exact (a flag is a pair of regional indicators, only countable from the start); it
+ * costs O(index), not O(text): callers cut at a platform's limit, not at the input's size.
+ */
+export function graphemeBoundaryAtOrBefore(text: string, index: number): number {
+  let boundary = 0;
+  for (const { index: offset } of segmenter().segment(text.slice(0, index + GRAPHEME_LOOKAHEAD))) {
+    if (offset > index) break;
+    boundary = offset;
+  }
+  return boundary;
+}
+
+let cachedSegmenter: Intl.Segmenter | undefined;
+
+function segmenter(): Intl.Segmenter {
+  cachedSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return cachedSegmenter;
+}

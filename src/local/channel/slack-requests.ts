@@ -1,6 +1,7 @@
 // (local channel page) a page action --> a signed Slack body in an API Gateway v2 event --> the Slack function --> its answer read back
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { httpApiPostEvent } from '../http';
 import { signSlackRequest } from '../slack/sign-request';
 import type { Block } from '../slack/types';
 
@@ -32,43 +33,17 @@ export function signedSlackEvent(
   body: string,
   options: SignedSlackEventOptions = {},
 ): APIGatewayProxyEventV2 {
-  const now = Date.now();
-  const host = options.host ?? 'localhost';
-  return {
-    version: '2.0',
-    routeKey: `POST ${SLACK_EVENTS_PATH}`,
-    rawPath: SLACK_EVENTS_PATH,
-    rawQueryString: '',
+  return httpApiPostEvent(SLACK_EVENTS_PATH, body, {
     headers: {
       accept: 'application/json,*/*',
-      'content-length': String(Buffer.byteLength(body, 'utf8')),
       'content-type': 'application/x-www-form-urlencoded',
-      host,
       'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      ...signSlackRequest(signingSecret, body, options.timestamp ?? Math.floor(now / 1000)),
+      ...signSlackRequest(signingSecret, body, options.timestamp ?? Math.floor(Date.now() / 1000)),
       ...options.headers,
     },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: host,
-      domainPrefix: host.split('.')[0] ?? host,
-      http: {
-        method: 'POST',
-        path: SLACK_EVENTS_PATH,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      },
-      requestId: randomUUID(),
-      routeKey: `POST ${SLACK_EVENTS_PATH}`,
-      stage: '$default',
-      time: new Date(now).toISOString(),
-      timeEpoch: now,
-    },
-    body: options.base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
-    isBase64Encoded: options.base64 === true,
-  };
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.base64 === undefined ? {} : { base64: options.base64 }),
+  });
 }
 
 export interface SlackFunctionAnswer {

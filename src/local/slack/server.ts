@@ -1,7 +1,7 @@
 // (local Slack) a loopback Slack: /api/<method> --> auth, arguments, faults --> the local workspace; response URLs; other paths to a fallback
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { header, listen, readBody } from '../http';
+import { header, listen, readBody, sendJson } from '../http';
 import { type Fault, SlackFaults } from './faults';
 import { METHODS } from './methods';
 import { WorkspacePersistence } from './persistence';
@@ -252,14 +252,4 @@ function warningsOf(body: Record<string, unknown>): string[] {
   if (typeof metadata !== 'object' || metadata === null || !('warnings' in metadata)) return [];
   const warnings = (metadata as { warnings: unknown }).warnings;
   return Array.isArray(warnings) ? warnings.map(String) : [];
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }

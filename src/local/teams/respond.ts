@@ -1,20 +1,7 @@
 // (local Teams) HTTP answers of the local Teams servers (identity, Bot Connector): JSON and plain-text bodies with their lengths
 import type { ServerResponse } from 'node:http';
 
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
+export { sendJson } from '../http';
 
 /** A non-JSON body, as a gateway or load balancer in front of a service answers an outage. */
 export function sendText(

@@ -1,6 +1,7 @@
 // (local Teams) activities as Teams sends them to a bot (messages with a mention, installs, card invokes) --> signed HTTP API events
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { httpApiPostEvent } from '../http';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 
@@ -114,38 +115,13 @@ export function teamsEvent(
   token: string | undefined,
   options: { readonly base64?: boolean; readonly host?: string } = {},
 ): APIGatewayProxyEventV2 {
-  const body = JSON.stringify(activity);
-  const host = options.host ?? 'localhost';
-  return {
-    version: '2.0',
-    routeKey: `POST ${TEAMS_MESSAGES_PATH}`,
-    rawPath: TEAMS_MESSAGES_PATH,
-    rawQueryString: '',
+  return httpApiPostEvent(TEAMS_MESSAGES_PATH, JSON.stringify(activity), {
     headers: {
       'content-type': 'application/json; charset=utf-8',
-      host,
       'user-agent': 'Microsoft-SkypeBotApi (Microsoft-BotFramework 3.0)',
       ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
     },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: host,
-      domainPrefix: host.split('.')[0] ?? host,
-      http: {
-        method: 'POST',
-        path: TEAMS_MESSAGES_PATH,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'Microsoft-SkypeBotApi',
-      },
-      requestId: randomUUID(),
-      routeKey: `POST ${TEAMS_MESSAGES_PATH}`,
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    body: options.base64 === true ? Buffer.from(body, 'utf8').toString('base64') : body,
-    isBase64Encoded: options.base64 === true,
-  };
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.base64 === undefined ? {} : { base64: options.base64 }),
+  });
 }

@@ -108,6 +108,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // Deliveries still in flight would write to a stopped DynamoDB.
+  await local.aws.eventBridge.settled();
   await connector.stop();
   await identity.stop();
   await local.stop();
@@ -411,5 +413,50 @@ describe('Teams notify path under duplicate, reversed and concurrent delivery', 
     expect(cards()).toEqual([]);
     expect(notifyErrors).toEqual([]);
     expect(notifyLog.entries.some((entry) => entry.message.includes('refused the message'))).toBe(true);
+  });
+});
+
+describe('Teams buttons: reject and stale', () => {
+  async function failedRunWaitingForApproval(): Promise<{ card: TeamsMessage; approval: TeamsMessage }> {
+    await send(installationActivity(parties(), 'add'));
+    await send(typed(BOB, 'subscribe myPipeline FAILED'));
+    local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', { mode: 'once', summary: 'Tests failed' });
+    await local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+    await runFor(70_000);
+    const failed = cards()[0];
+    if (failed === undefined) throw new Error('no card');
+    await press(failed, 'pipewatch.retry.failed', BOB);
+    await runFor(70_000);
+    const card = cards()[0];
+    const approval = repliesTo(card).find((reply) =>
+      executeActions(reply).some((action) => action.verb === 'pipewatch.reject'),
+    );
+    if (card === undefined || approval === undefined) throw new Error('no approval reply');
+    return { card, approval };
+  }
+
+  test('Alice rejects with a reason: the card reads as a rejection, with who and why', async () => {
+    const { approval } = await failedRunWaitingForApproval();
+    expect((await press(approval, 'pipewatch.reject', ALICE, 'not on a Friday')).value).toMatch(/Rejected/);
+    await runFor(5_000);
+    const card = cards()[0];
+    expect(cardText(card)).toContain('Rejected by Alice in Teams: not on a Friday');
+    expect(cardText(card)).not.toContain('JobFailed');
+    expect(executeActions(repliesTo(card).find((reply) => reply.id === approval.id))).toEqual([]);
+  });
+
+  test('a stale button (a failure retried in a later execution) answers "not the latest execution"', async () => {
+    await send(installationActivity(parties(), 'add'));
+    await send(typed(BOB, 'subscribe myPipeline FAILED'));
+    for (let run = 0; run < 2; run++) {
+      local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', { mode: 'once', summary: 'Tests failed' });
+      await local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+      await runFor(70_000);
+    }
+    expect(cards()).toHaveLength(2);
+    const [older] = cards();
+    if (older === undefined) throw new Error('no card');
+    const stale = await press(older, 'pipewatch.retry.failed', BOB);
+    expect(stale.value).toMatch(/not the latest execution/);
   });
 });

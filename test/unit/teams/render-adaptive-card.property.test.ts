@@ -1,16 +1,12 @@
 import fc from 'fast-check';
 import { parseButtonValue } from '../../../src/core/actions';
-import { safeParsePipelineEvent } from '../../../src/core/events';
 import { type ExecutionState, executionToAlertMessage, mergeEvent } from '../../../src/core/executions';
 import { buildAlertMessage, isWebUrl } from '../../../src/core/messages';
 import { activityBytes, activityOf, MAX_ACTIVITY_BYTES } from '../../../src/teams/render-adaptive-card';
-import { listFixtures } from '../../helpers/fixtures';
-import { fixtureCopy } from '../core/events/event-builders';
+import { arbitraryPipelineEvent } from '../../helpers/arbitrary-pipeline-event';
 import { pipelineEvent, retriedExecutionSpecs, STAGE_ORDER } from '../core/executions/execution-events';
 import { dataOf, notPlainJson, ofType, shownTexts, text as textOf } from './card-helpers';
 import { injectedMarkup, markdownProblems } from './markdown-oracle';
-
-const FIXTURES = [...listFixtures('codepipeline'), ...listFixtures('codepipeline/handmade')];
 
 /** Short and long text, lone surrogates, markdown and Teams constructs, whole and in pieces. */
 const text = fc.oneof(
@@ -39,35 +35,7 @@ const text = fc.oneof(
     .map((parts) => parts.join('')),
 );
 
-const parsedEvent = fc
-  .record({
-    path: fc.constantFrom(...FIXTURES),
-    state: fc.oneof(text, fc.constantFrom('FAILED', 'STARTED', 'SUCCEEDED', 'ABANDONED')),
-    names: fc.record({ pipeline: text, stage: text, action: text, executionId: text }),
-    category: fc.option(fc.oneof(text, fc.constantFrom('Approval', 'Build', 'Source')), { nil: undefined }),
-    summary: fc.option(text, { nil: undefined }),
-    url: fc.option(fc.oneof(fc.webUrl(), text), { nil: undefined }),
-    commit: fc.option(fc.record({ 'commit-id': text, 'commit-message': text, 'branch-name': text }), {
-      nil: undefined,
-    }),
-  })
-  .map((draw) => {
-    const input = fixtureCopy(draw.path);
-    Object.assign(input.detail, {
-      state: draw.state,
-      pipeline: draw.names.pipeline,
-      'execution-id': draw.names.executionId,
-      stage: draw.names.stage,
-      action: draw.names.action,
-      'execution-trigger': draw.commit,
-      type: { provider: 'P', category: draw.category },
-      'execution-result': { 'external-execution-summary': draw.summary, 'external-execution-url': draw.url },
-    });
-    return safeParsePipelineEvent(input);
-  })
-  .filter((result) => result.success)
-  .map((result) => (result.success ? result.event : undefined))
-  .filter((event) => event !== undefined);
+const parsedEvent = arbitraryPipelineEvent(text);
 
 /** Everything a Teams client shows is inert text; buttons carry values pipewatch reads back; links are web links. */
 function expectSafe(activity: ReturnType<typeof activityOf>): void {
