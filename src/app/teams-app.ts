@@ -7,8 +7,12 @@ import type { PolicySource } from '../core/actions';
 import { createLogger } from '../log/logger';
 import { createTeamsLambdaHandler, type TeamsLambdaHandler } from '../teams/app/create-teams-app';
 import { BotTokenProvider } from '../teams/bot-token';
+import { GraphGroups } from '../teams/graph-groups';
 import { type ChatAppLogger, type ChatFunctionClients, chatAppDepsFor, chatFunctionClients } from './chat-app-deps';
 import { allowedTenants, teamsCloud, teamsCredentials } from './teams/teams-settings';
+
+/** Client credentials for Microsoft Graph (the optional group checks). */
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 export interface TeamsAppOverrides {
   /** The AWS clients (built from the environment by default: endpoints, region, credentials). */
@@ -57,6 +61,21 @@ export function teamsAppFromEnvironment(
         ? {}
         : { loginEndpoint: environment.PIPEWATCH_TEAMS_LOGIN_ENDPOINT }),
     });
+    const login =
+      environment.PIPEWATCH_TEAMS_LOGIN_ENDPOINT === undefined
+        ? {}
+        : { loginEndpoint: environment.PIPEWATCH_TEAMS_LOGIN_ENDPOINT };
+    // Optional: Entra groups in the policy, through Microsoft Graph with a token of its own scope.
+    const graph =
+      environment.PIPEWATCH_TEAMS_GRAPH_GROUPS === 'true'
+        ? new GraphGroups({
+            token: new BotTokenProvider({ tenantId, credentials: credentials.client, scope: GRAPH_SCOPE, ...login })
+              .token,
+            ...(environment.PIPEWATCH_TEAMS_GRAPH_URL === undefined
+              ? {}
+              : { graphUrl: environment.PIPEWATCH_TEAMS_GRAPH_URL }),
+          })
+        : undefined;
     return createTeamsLambdaHandler({
       appId,
       tenantId,
@@ -78,6 +97,7 @@ export function teamsAppFromEnvironment(
           log,
         }),
         addresses: new DynamoDbChannelAddresses({ client: clients.dynamo, tableName: environment.PIPEWATCH_TABLE }),
+        ...(graph === undefined ? {} : { groups: graph }),
       },
     });
   };

@@ -51,6 +51,13 @@ const environmentSchema = z.object({
    * the login endpoint (`{endpoint}/{tenant}/oauth2/v2.0/token`), the Bot Framework's OpenID
    * metadata (inbound tokens' keys) and the inbound tokens' issuer.
    */
+  /**
+   * Whether the authorization policy may name Entra groups for Teams people: each click then asks
+   * Microsoft Graph (checkMemberGroups; GroupMember.Read.All with admin consent). Off by default.
+   */
+  PIPEWATCH_TEAMS_GRAPH_GROUPS: z._default(z.enum(['true', 'false', '']), 'false'),
+  /** Microsoft Graph's base URL; only the local mode and tests change it. */
+  PIPEWATCH_TEAMS_GRAPH_URL: emptyAsUnset(z.url()),
   PIPEWATCH_TEAMS_LOGIN_ENDPOINT: emptyAsUnset(z.url()),
   PIPEWATCH_TEAMS_OPENID_METADATA_URL: emptyAsUnset(z.url()),
   PIPEWATCH_TEAMS_TOKEN_ISSUER: emptyAsUnset(z.string().check(z.minLength(1))),

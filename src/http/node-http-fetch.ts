@@ -1,5 +1,4 @@
-// (adapter detail) a `fetch` for WebClient over node:http(s): the global fetch loads Node's bundled
-// undici on its first call (~45 ms of a Lambda cold start); node:http is already loaded (AWS SDK).
+// (adapter detail) a `fetch` over node:http(s) for the chat clients (Slack WebClient, the Teams poster and token, Graph): the global fetch loads undici on its first call (~45 ms of a cold start)
 import http from 'node:http';
 import https from 'node:https';
 

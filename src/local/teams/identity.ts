@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { header, listen, readBody } from '../http';
 import { type Fault, type FaultStatus, TeamsFaults } from './faults';
-import { type JwtClaims, keyIdOf, signJwt } from './jwt';
+import { decodeJwt, type JwtClaims, keyIdOf, signJwt, verifyJwt } from './jwt';
 import { sendJson } from './respond';
 
 /** What a Bot Connector token is for: the `aud` of outbound tokens, the resource of the scope. */
@@ -14,6 +14,9 @@ export const BOT_FRAMEWORK_SCOPE = `${BOT_FRAMEWORK_AUDIENCE}/.default`;
 /** The `iss` of the tokens the Bot Framework sends with inbound activities (the SDK's `cloud.tokenIssuer`). */
 export const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com';
 
+/** Microsoft Graph: the audience and the client-credentials scope of its tokens. */
+export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
+export const GRAPH_SCOPE = `${GRAPH_AUDIENCE}/.default`;
 export const OPENID_METADATA_PATH = '/v1/.well-known/openidconfiguration';
 export const JWKS_PATH = '/v1/.well-known/keys';
 
@@ -118,6 +121,10 @@ export interface LocalIdentity {
   rotateKey(options?: { keepPrevious?: boolean }): string;
   /** The published public key with this kid (what the JWKS serves), undefined for any other. */
   publicKey(kid: string): KeyObject | undefined;
+  /** A local Microsoft Graph base URL (`checkMemberGroups` only), with tokens from this identity. */
+  readonly graphUrl: string;
+  /** The Entra object ids of a group's members, as Graph's checkMemberGroups answers. */
+  setGroupMembers(groupId: string, userObjectIds: readonly string[]): void;
   /** The token the Bot Framework sends with an activity to the bot's endpoint. */
   signActivityToken(options: ActivityTokenOptions): string;
   /** An access token as the token endpoint issues it, without the HTTP round trip; forgeable. */
@@ -141,6 +148,7 @@ export const DEFAULT_CLIENT_SECRET = 'local~client~secret';
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3599;
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 const ENTRA_KEYS_PATH = /^\/([^/]+)\/discovery\/v2\.0\/keys$/;
+const CHECK_MEMBER_GROUPS_PATH = /^\/v1\.0\/users\/([^/]+)\/checkMemberGroups$/;
 
 /**
  * A local Microsoft identity on loopback, with an RSA key pair made at start:
@@ -166,6 +174,7 @@ export async function startLocalIdentity(options: LocalIdentityOptions = {}): Pr
   let baseUrl = '';
 
   const nowSeconds = () => Math.floor(now() / 1000);
+  const groupMembers = new Map<string, ReadonlySet<string>>();
   const current = (): SigningKey => published[published.length - 1] as SigningKey;
 
   function signToken(claims: JwtClaims, forgery: TokenForgery): string {
@@ -240,6 +249,10 @@ export async function startLocalIdentity(options: LocalIdentityOptions = {}): Pr
     if (tokenPath !== null && req.method === 'POST') {
       return token(decodeURIComponent(tokenPath[1] ?? ''), req, res);
     }
+    const memberGroupsPath = CHECK_MEMBER_GROUPS_PATH.exec(path);
+    if (memberGroupsPath !== null && req.method === 'POST') {
+      return checkMemberGroups(decodeURIComponent(memberGroupsPath[1] ?? ''), req, res);
+    }
     if (req.method !== 'GET') {
       sendJson(res, 405, { error: 'invalid_request', error_description: `${req.method} is not supported here` });
       return {};
@@ -252,6 +265,52 @@ export async function startLocalIdentity(options: LocalIdentityOptions = {}): Pr
       sendJson(res, 404, { error: 'not_found', error_description: `no such path ${path}` });
     }
     return {};
+  }
+
+  /**
+   * Microsoft Graph's `POST /v1.0/users/{id}/checkMemberGroups` (application permission
+   * GroupMember.Read.All): which of the given group ids the user is a member of. The bearer must
+   * be a token this identity issued for Graph.
+   */
+  async function checkMemberGroups(userId: string, req: IncomingMessage, res: ServerResponse): Promise<CallNote> {
+    const bearer = /^Bearer (.+)$/.exec(header(req, 'authorization') ?? '')?.[1];
+    const claims = bearer === undefined ? undefined : graphClaims(bearer);
+    if (claims === undefined) {
+      sendJson(res, 401, {
+        error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' },
+      });
+      return { error: 'InvalidAuthenticationToken' };
+    }
+    let groupIds: unknown;
+    try {
+      groupIds = (
+        JSON.parse(await readBody(req, MAX_BODY, () => new Error('request body too large'))) as { groupIds?: unknown }
+      ).groupIds;
+    } catch {
+      groupIds = undefined;
+    }
+    if (!Array.isArray(groupIds) || groupIds.length > 20 || groupIds.some((id) => typeof id !== 'string')) {
+      sendJson(res, 400, { error: { code: 'Request_BadRequest', message: 'groupIds: at most 20 group ids.' } });
+      return { error: 'Request_BadRequest' };
+    }
+    const member = groupIds.filter((id: string) => groupMembers.get(id)?.has(userId) === true);
+    sendJson(res, 200, { '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(Edm.String)`, value: member });
+    return {};
+  }
+
+  function graphClaims(token: string): Readonly<Record<string, unknown>> | undefined {
+    try {
+      const kid = decodeJwt(token).header.kid;
+      if (typeof kid !== 'string') return undefined;
+      return verifyJwt(token, {
+        key: (id) => published.find((key) => key.kid === id)?.publicKey,
+        audience: GRAPH_AUDIENCE,
+        issuers: [accessTokenIssuer],
+        nowSeconds: nowSeconds(),
+      });
+    } catch {
+      return undefined;
+    }
   }
 
   async function token(tenant: string, req: IncomingMessage, res: ServerResponse): Promise<CallNote> {
@@ -271,7 +330,12 @@ export async function startLocalIdentity(options: LocalIdentityOptions = {}): Pr
     sendJson(
       res,
       200,
-      { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: signAccessToken() },
+      {
+        token_type: 'Bearer',
+        expires_in: lifetime,
+        ext_expires_in: lifetime,
+        access_token: signAccessToken(form.get('scope') === GRAPH_SCOPE ? { audience: GRAPH_AUDIENCE } : {}),
+      },
       { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' },
     );
     return { clientId: requestedClient };
@@ -322,7 +386,7 @@ export async function startLocalIdentity(options: LocalIdentityOptions = {}): Pr
       };
     }
     const scope = form.get('scope');
-    if (scope !== BOT_FRAMEWORK_SCOPE) {
+    if (scope !== BOT_FRAMEWORK_SCOPE && scope !== GRAPH_SCOPE) {
       return {
         status: 400,
         error: 'invalid_scope',
@@ -401,6 +465,10 @@ export async function startLocalIdentity(options: LocalIdentityOptions = {}): Pr
       return next.kid;
     },
     publicKey: (kid) => published.find((key) => key.kid === kid)?.publicKey,
+    graphUrl: baseUrl,
+    setGroupMembers(groupId, userObjectIds) {
+      groupMembers.set(groupId, new Set(userObjectIds));
+    },
     signActivityToken,
     signAccessToken,
     tokenRequests: () => calls.filter((call) => TOKEN_PATH.test(call.path)),

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { ButtonDeps } from '../../core/actions';
 import type { CommandDeps } from '../../core/commands';
 import type { ChannelAddresses, PipelineClient } from '../../core/ports';
+import type { GraphGroups } from '../graph-groups';
 import { tenantOf } from '../teams-context';
 import { json, jsonBody, LambdaHttpAdapter } from './lambda-http-adapter';
 import { onCardAction } from './listeners/card-action';
@@ -26,6 +27,8 @@ export interface TeamsAppDeps extends CommandDeps, Omit<ButtonDeps, 'pipelinesIn
   readonly pipelinesIn?: (region: string) => PipelineClient;
   /** Where the notify function will find each channel's service URL and conversation. */
   readonly addresses: ChannelAddresses;
+  /** Entra group membership through Microsoft Graph, when enabled: the policy may then name groups. */
+  readonly groups?: GraphGroups;
   readonly log: TeamsAppLogger;
 }
 

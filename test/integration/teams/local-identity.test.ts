@@ -141,7 +141,7 @@ describe('the local identity: the client-credentials token endpoint', () => {
     ['a wrong secret', { client_secret: 'guessed' }, {}, 401, 'invalid_client', 7000215],
     ['no secret', { client_secret: '' }, {}, 401, 'invalid_client', 7000216],
     ['an unknown client id', { client_id: 'someone-else' }, {}, 400, 'unauthorized_client', 700016],
-    ['another scope', { scope: 'https://graph.microsoft.com/.default' }, {}, 400, 'invalid_scope', 1002012],
+    ['another scope', { scope: 'https://management.azure.com/.default' }, {}, 400, 'invalid_scope', 1002012],
     ['the scope without /.default', { scope: BOT_FRAMEWORK_AUDIENCE }, {}, 400, 'invalid_scope', 1002012],
     ['another grant', { grant_type: 'password' }, {}, 400, 'unsupported_grant_type', 70003],
     [

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import type { IActivityContext } from '@microsoft/teams.apps';
 import {
   ALREADY_HANDLED,
+  type AuthorizationPolicy,
+  type AuthorizedAction,
   type ButtonValue,
   type ChatUser,
   parseButtonValue,
@@ -10,6 +12,7 @@ import {
   UNREADABLE_BUTTON,
 } from '../../../core/actions';
 import { APPROVAL_COMMENT_INPUT, CARD_VERBS, MAX_APPROVAL_COMMENT_LENGTH } from '../../card-verbs';
+import { GraphGroupsError } from '../../graph-groups';
 import { channelOfActivity, type InboundActivity, TEAMS_PLATFORM_NAME } from '../../teams-context';
 import type { TeamsAppDeps } from '../create-teams-app';
 import { rememberAddress } from './remember-address';
@@ -77,23 +80,30 @@ export async function pressCardButton(
   if (channel !== undefined) await rememberAddress(activity, channel, deps);
   const typed = data[APPROVAL_COMMENT_INPUT];
   const comment = typeof typed === 'string' ? typed.trim().slice(0, MAX_APPROVAL_COMMENT_LENGTH) : '';
-  const user: ChatUser = {
+  const user = async (policy: AuthorizationPolicy, action: AuthorizedAction): Promise<ChatUser> => ({
     id: clicker,
-    groups: [],
+    // Entra groups only where Graph is enabled (optional, see the README); user ids otherwise.
+    groups: deps.groups === undefined ? [] : await deps.groups.memberGroups(policy, action, value.pipeline, clicker),
     ...(activity.from?.name ? { displayName: activity.from.name } : {}),
-  };
-  const outcome = await pressButton(
-    {
-      value,
-      // Entra group membership needs Microsoft Graph (optional, see the README): user ids only here.
-      user: async () => user,
-      clickKey: clickKey(activity.replyToId ?? activity.id ?? '', verb, String(data.value)),
-      platformName: TEAMS_PLATFORM_NAME,
-      ...(comment === '' ? {} : { comment }),
-      ...(channel === undefined ? {} : { channel }),
-    },
-    { ...deps, pipelinesIn: deps.pipelinesIn ?? (() => deps.pipelines) },
-  );
+  });
+  let outcome: Awaited<ReturnType<typeof pressButton>>;
+  try {
+    outcome = await pressButton(
+      {
+        value,
+        user,
+        clickKey: clickKey(activity.replyToId ?? activity.id ?? '', verb, String(data.value)),
+        platformName: TEAMS_PLATFORM_NAME,
+        ...(comment === '' ? {} : { comment }),
+        ...(channel === undefined ? {} : { channel }),
+      },
+      { ...deps, pipelinesIn: deps.pipelinesIn ?? (() => deps.pipelines) },
+    );
+  } catch (error) {
+    if (!(error instanceof GraphGroupsError)) throw error;
+    deps.log.warn('could not read the clicker’s groups from Microsoft Graph', { error: error.message });
+    return `${error.message}, so the groups in the authorization policy could not be checked. Nothing was done; an administrator can check pipewatch's Graph permission (GroupMember.Read.All).`;
+  }
   if (outcome.status === 'duplicate') return ALREADY_HANDLED;
   if (outcome.status === 'refused') return outcome.message;
   const who = activity.from?.name ?? 'Someone';
