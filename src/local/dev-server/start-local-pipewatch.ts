@@ -15,6 +15,7 @@ import { type App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } fro
 import { chatAppDepsFor } from '../../app/chat-app-deps';
 import { notifyAppFromEnvironment } from '../../app/notify-app';
 import { slackAppFromEnvironment } from '../../app/slack-app';
+import { teamsAppFromEnvironment } from '../../app/teams-app';
 import { awsErrorName } from '../../aws/aws-error-name';
 import {
   awsClientConfig,
@@ -30,6 +31,7 @@ import { type AuthorizationPolicy, parseAuthorizationPolicy } from '../../core/a
 import type { Logger } from '../../log/logger';
 import { createSlackApp } from '../../slack/app/create-slack-app';
 import type { SlackAppDeps } from '../../slack/app/deps';
+import type { TeamsLambdaHandler } from '../../teams/app/create-teams-app';
 import { type Clock, type LocalAws, startLocalAws } from '../aws';
 import {
   CHANNEL_PAGE_PATH,
@@ -38,7 +40,11 @@ import {
   lateFallback,
   localPipelinePanel,
 } from '../channel';
+import type { TeamsPagePort, TeamsPageUser } from '../channel/teams-page-port';
 import { type LocalSlack, startLocalSlack } from '../slack';
+import { DEFAULT_TEAM, type LocalBotConnector, startLocalBotConnector } from '../teams/bot-connector';
+import { type LocalIdentity, startLocalIdentity } from '../teams/identity';
+import { installationActivity, teamsEvent } from '../teams/signed-activity';
 import { type AwsTarget, chooseRunMode, type RunMode } from './run-mode';
 
 /** The repository's `local/` folder: editable pipeline definitions and authorization policy. */
@@ -62,6 +68,25 @@ export const LOCAL_USERS = [
   { id: 'U0000000BOB', name: 'bob', realName: 'Bob', title: 'developer: can retry, cannot approve' },
   { id: 'U00000CAROL', name: 'carol', realName: 'Carol', title: 'viewer: can neither retry nor approve' },
 ] as const;
+/** The same people in Teams: Teams' ids and their Entra object ids, which local/authorization.json lists too. */
+export const LOCAL_TEAMS_USERS = [
+  {
+    id: '29:local-alice',
+    aadObjectId: 'aaaaaaaa-0000-4000-8000-00000000a11c',
+    name: 'Alice',
+    title: LOCAL_USERS[0].title,
+  },
+  { id: '29:local-bob', aadObjectId: 'bbbbbbbb-0000-4000-8000-000000000b0b', name: 'Bob', title: LOCAL_USERS[1].title },
+  {
+    id: '29:local-carol',
+    aadObjectId: 'cccccccc-0000-4000-8000-0000000ca201',
+    name: 'Carol',
+    title: LOCAL_USERS[2].title,
+  },
+] as const;
+export const TEAMS_APP_ID_PARAM = `${SSM_PREFIX}/teams/app-id`;
+export const TEAMS_CLIENT_SECRET_PARAM = `${SSM_PREFIX}/teams/client-secret`;
+export const TEAMS_TENANT_ID_PARAM = `${SSM_PREFIX}/teams/tenant-id`;
 export const LOCAL_CHANNELS = [
   { id: 'C000DEPLOYS', name: 'deploys' },
   { id: 'C0000ALERTS', name: 'alerts' },
@@ -102,7 +127,19 @@ export interface LocalPipewatch {
   mode: RunMode;
   /** The Web API base URL the handlers use: the local Slack's, or undefined for slack.com. */
   slackApiUrl: string | undefined;
+  /** The local Teams (identity, Bot Connector, the Teams function); undefined over Socket Mode. */
+  teams: LocalTeams | undefined;
   stop(): Promise<void>;
+}
+
+/** Teams on one machine: a local Microsoft identity, a local Bot Connector, the bot installed in a local team. */
+export interface LocalTeams {
+  readonly identity: LocalIdentity;
+  readonly connector: LocalBotConnector;
+  /** The Teams function, called with the event API Gateway would pass it. */
+  readonly handler: TeamsLambdaHandler;
+  /** What the channel page (and tests) use to act as a Teams person. */
+  readonly port: TeamsPagePort;
 }
 
 /** The notify function as the rules' target: a local Lambda ARN in the local account. */
@@ -194,6 +231,9 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     }
     const slackApiUrl = slack?.apiUrl;
 
+    // --- Teams: a local Microsoft identity and Bot Connector; the bot's identity in the local SSM ----
+    const teams = local ? await startLocalTeamsServices(clients.ssm, cleanups) : undefined;
+
     // --- the notify function: the rules' target, composed as deployed (src/app/notify-app.ts) --------
     // The same environment serverless.yml gives the functions; the clients point at the local AWS.
     const environment: NodeJS.ProcessEnv = {
@@ -207,6 +247,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       ...(slack === undefined
         ? {}
         : { PIPEWATCH_SLACK_BOT_ID: slack.workspace.botId, PIPEWATCH_SLACK_BOT_USER_ID: slack.workspace.botUserId }),
+      ...(teams === undefined ? {} : teamsEnvironment(teams.identity)),
     };
     const notify = notifyAppFromEnvironment(environment, { clients, log: log.child({ function: 'notify' }) });
     aws.lambdas.register(notifyArn, async (event) => {
@@ -221,6 +262,18 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     const slackLog = log.child({ function: 'slack' });
     if (slack !== undefined) {
       const handler = slackAppFromEnvironment(environment, { clients, log: slackLog, policy, policyLocation });
+      const localTeams =
+        teams === undefined
+          ? undefined
+          : await installLocalTeams(
+              teams,
+              teamsAppFromEnvironment(environment, {
+                clients,
+                log: log.child({ function: 'teams' }),
+                policy,
+                policyLocation,
+              }),
+            );
       page = createChannelPage({
         slack,
         invokeSlack: handler,
@@ -229,6 +282,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
         channels: LOCAL_CHANNELS.map((c) => ({ ...c })),
         pipelines: localPipelinePanel(aws.codePipeline),
         teamId: TEAM_ID,
+        ...(localTeams === undefined ? {} : { teams: localTeams.port }),
       });
       slot.mount(page);
       const mounted = page;
@@ -236,7 +290,13 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       cleanups.push(() => mounted.close());
       const url = `${slack.url}${CHANNEL_PAGE_PATH}`;
       log.info('local Slack ready', { url, channels: LOCAL_CHANNELS.map((c) => `#${c.name}`).join(' ') });
-      return { url, aws, slack, mode, slackApiUrl, stop };
+      if (localTeams !== undefined) {
+        log.info('local Teams ready', {
+          connector: localTeams.connector.url,
+          channels: (DEFAULT_TEAM.channels ?? []).map((c) => c.name).join(' '),
+        });
+      }
+      return { url, aws, slack, mode, slackApiUrl, teams: localTeams, stop };
     }
 
     const socket = mode.slack as Extract<RunMode['slack'], { kind: 'socket' }>;
@@ -251,7 +311,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       log: slackLog,
     });
     await startSocketModeApp(socket, deps, log, cleanups);
-    return { url: undefined, aws, slack: undefined, mode, slackApiUrl: undefined, stop };
+    return { url: undefined, aws, slack: undefined, mode, slackApiUrl: undefined, teams: undefined, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -320,7 +380,7 @@ async function startAgainstRealAws(
   });
   options.log.info('using the deployed stack', { bus: deployed.eventBus, table: deployed.table });
   await startSocketModeApp(mode.slack, deps, options.log, cleanups);
-  return { url: undefined, aws: undefined, slack: undefined, mode, slackApiUrl: undefined, stop };
+  return { url: undefined, aws: undefined, slack: undefined, mode, slackApiUrl: undefined, teams: undefined, stop };
 }
 
 interface LocalClients {
@@ -432,4 +492,79 @@ async function readPolicy(file: string): Promise<AuthorizationPolicy> {
   const result = parseAuthorizationPolicy(text);
   if (!result.ok) throw new ConfigurationError(`${file}: ${result.message}`);
   return result.policy;
+}
+
+interface LocalTeamsServices {
+  readonly identity: LocalIdentity;
+  readonly connector: LocalBotConnector;
+}
+
+/** The identity and the Bot Connector on loopback; the bot's app id, secret and tenant in the local SSM, as deployed. */
+async function startLocalTeamsServices(
+  ssm: SSMClient,
+  cleanups: (() => Promise<void> | void)[],
+): Promise<LocalTeamsServices> {
+  const identity = await startLocalIdentity({ port: 0, clientSecret: `local~${randomBytes(12).toString('hex')}` });
+  cleanups.push(() => identity.stop());
+  const connector = await startLocalBotConnector({ port: 0, identity });
+  cleanups.push(() => connector.stop());
+  await putSecret(ssm, TEAMS_APP_ID_PARAM, identity.clientId);
+  await putSecret(ssm, TEAMS_CLIENT_SECRET_PARAM, identity.clientSecret);
+  await putSecret(ssm, TEAMS_TENANT_ID_PARAM, identity.tenantId);
+  return { identity, connector };
+}
+
+/** The Teams variables serverless.yml gives the functions, with Microsoft's endpoints on loopback. */
+function teamsEnvironment(identity: LocalIdentity): NodeJS.ProcessEnv {
+  return {
+    PIPEWATCH_TEAMS_APP_ID_PARAM: TEAMS_APP_ID_PARAM,
+    PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM: TEAMS_CLIENT_SECRET_PARAM,
+    PIPEWATCH_TEAMS_TENANT_ID_PARAM: TEAMS_TENANT_ID_PARAM,
+    PIPEWATCH_TEAMS_LOGIN_ENDPOINT: identity.loginEndpoint,
+    PIPEWATCH_TEAMS_OPENID_METADATA_URL: identity.openIdMetadataUrl,
+    PIPEWATCH_TEAMS_TOKEN_ISSUER: identity.tokenIssuer,
+    PIPEWATCH_TEAMS_GRAPH_URL: identity.graphUrl,
+  };
+}
+
+/**
+ * The bot installed in the local team, as a person would add the app: an installationUpdate for each
+ * channel, so the conversation addresses exist as after a real install; and the port the channel
+ * page acts through (activities signed by the local identity, sent to the Teams function).
+ */
+async function installLocalTeams(services: LocalTeamsServices, handler: TeamsLambdaHandler): Promise<LocalTeams> {
+  const { identity, connector } = services;
+  const users = LOCAL_TEAMS_USERS.map((user) => ({ ...user }));
+  const installer = users[0] as TeamsPageUser;
+  const teamPort: TeamsPagePort = {
+    tenant: connector.tenant,
+    users,
+    team: {
+      id: DEFAULT_TEAM.id,
+      name: DEFAULT_TEAM.name,
+      channels: (DEFAULT_TEAM.channels ?? []).map((channel) => ({ id: channel.id, name: channel.name })),
+    },
+    parties(conversationId, user) {
+      const conversation = connector.tenant.conversation(conversationId);
+      return {
+        serviceUrl: connector.serviceUrl,
+        tenantId: identity.tenantId,
+        conversationId,
+        conversationType: conversation?.type ?? 'channel',
+        ...(conversation?.teamId === undefined ? {} : { teamId: conversation.teamId }),
+        bot: { id: `28:${identity.clientId}`, name: 'pipewatch' },
+        user: { id: user.id, aadObjectId: user.aadObjectId, name: user.name },
+      };
+    },
+    async send(activity) {
+      const token = identity.signActivityToken({ appId: identity.clientId, serviceUrl: connector.serviceUrl });
+      const answer = await handler(teamsEvent(activity, token));
+      return { statusCode: answer.statusCode ?? 200, body: typeof answer.body === 'string' ? answer.body : '' };
+    },
+  };
+  for (const channel of teamPort.team.channels) {
+    const answer = await teamPort.send(installationActivity(teamPort.parties(channel.id, installer), 'add'));
+    if (answer.statusCode !== 200) throw new Error(`installing the local Teams bot answered ${answer.statusCode}`);
+  }
+  return { identity, connector, handler, port: teamPort };
 }
