@@ -23,8 +23,29 @@ export interface DeployedStack {
   readonly notifyFunctionArn: string;
 }
 
+/**
+ * The Teams side of a local run:
+ * - `local`: a local Microsoft identity and Bot Connector, the bot installed in a local team shown on
+ *   the channel page.
+ * - `real`: a real tenant. The bot's app registration (TEAMS_APP_ID, TEAMS_CLIENT_SECRET,
+ *   TEAMS_TENANT_ID) and the Teams function served on http://127.0.0.1:<port>/api/messages, which a
+ *   dev tunnel makes the bot's messaging endpoint; notify posts to Teams with a real token.
+ */
+export type TeamsTarget =
+  | { readonly kind: 'local' }
+  | {
+      readonly kind: 'real';
+      readonly appId: string;
+      readonly clientSecret: string;
+      readonly tenantId: string;
+      /** Where the messaging endpoint listens (TEAMS_PORT, default 3978, the Bot Framework's usual port). */
+      readonly port: number;
+    };
+
 export interface RunMode {
   readonly slack: SlackTarget;
+  /** Teams beside Slack (`local` unless the bot's registration is in the environment). */
+  readonly teams?: TeamsTarget;
   readonly aws: AwsTarget;
   /** Set when `aws` is `real`. */
   readonly deployed?: DeployedStack;
@@ -58,7 +79,10 @@ export function chooseRunMode(env: NodeJS.ProcessEnv, aws: AwsTarget = 'local'):
   }
   const slack: SlackTarget =
     botToken !== undefined && appToken !== undefined ? { kind: 'socket', botToken, appToken } : { kind: 'local' };
-  if (aws === 'local') return { slack, aws };
+  const teams = chooseTeams(env);
+  // Left out when local (the default), as `teams` is optional.
+  const withTeams = teams.kind === 'real' ? { teams } : {};
+  if (aws === 'local') return { slack, aws, ...withTeams };
 
   if (slack.kind === 'local') {
     throw new ConfigurationError(
@@ -81,11 +105,41 @@ export function chooseRunMode(env: NodeJS.ProcessEnv, aws: AwsTarget = 'local'):
   return {
     slack,
     aws,
+    ...withTeams,
     deployed: {
       eventBus: names.PIPEWATCH_EVENT_BUS as string,
       table: names.PIPEWATCH_TABLE as string,
       notifyFunctionArn: names.PIPEWATCH_NOTIFY_FUNCTION_ARN as string,
     },
+  };
+}
+
+/** Real Teams when the bot's registration is given: all three variables, or none (a half-set one is refused). */
+function chooseTeams(env: NodeJS.ProcessEnv): TeamsTarget {
+  const given = {
+    TEAMS_APP_ID: nonEmpty(env.TEAMS_APP_ID),
+    TEAMS_CLIENT_SECRET: nonEmpty(env.TEAMS_CLIENT_SECRET),
+    TEAMS_TENANT_ID: nonEmpty(env.TEAMS_TENANT_ID),
+  };
+  const missing = Object.entries(given)
+    .filter(([, value]) => value === undefined)
+    .map(([name]) => name);
+  if (missing.length === 3) return { kind: 'local' };
+  if (missing.length > 0) {
+    throw new ConfigurationError(
+      `real Teams needs TEAMS_APP_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID (the bot's app registration); ${missing.join(', ')} not set`,
+    );
+  }
+  const port = Number(nonEmpty(env.TEAMS_PORT) ?? 3978);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new ConfigurationError(`TEAMS_PORT must be a port number, not ${env.TEAMS_PORT}`);
+  }
+  return {
+    kind: 'real',
+    appId: given.TEAMS_APP_ID as string,
+    clientSecret: given.TEAMS_CLIENT_SECRET as string,
+    tenantId: given.TEAMS_TENANT_ID as string,
+    port,
   };
 }
 

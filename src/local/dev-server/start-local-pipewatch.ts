@@ -46,6 +46,7 @@ import { DEFAULT_TEAM, type LocalBotConnector, startLocalBotConnector } from '..
 import { type LocalIdentity, startLocalIdentity } from '../teams/identity';
 import { installationActivity, teamsEvent } from '../teams/signed-activity';
 import { type AwsTarget, chooseRunMode, type RunMode } from './run-mode';
+import { serveTeamsMessages } from './teams-endpoint';
 
 /** The repository's `local/` folder: editable pipeline definitions and authorization policy. */
 export const LOCAL_DIR = path.resolve(__dirname, '../../../local');
@@ -232,7 +233,14 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     const slackApiUrl = slack?.apiUrl;
 
     // --- Teams: a local Microsoft identity and Bot Connector; the bot's identity in the local SSM ----
-    const teams = local ? await startLocalTeamsServices(clients.ssm, cleanups) : undefined;
+    const realTeams = mode.teams?.kind === 'real' ? mode.teams : undefined;
+    const teams = local && realTeams === undefined ? await startLocalTeamsServices(clients.ssm, cleanups) : undefined;
+    if (realTeams !== undefined) {
+      // The bot's own registration, in the local SSM as deployed: tokens come from Microsoft.
+      await putSecret(clients.ssm, TEAMS_APP_ID_PARAM, realTeams.appId);
+      await putSecret(clients.ssm, TEAMS_CLIENT_SECRET_PARAM, realTeams.clientSecret);
+      await putSecret(clients.ssm, TEAMS_TENANT_ID_PARAM, realTeams.tenantId);
+    }
 
     // --- the notify function: the rules' target, composed as deployed (src/app/notify-app.ts) --------
     // The same environment serverless.yml gives the functions; the clients point at the local AWS.
@@ -248,6 +256,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
         ? {}
         : { PIPEWATCH_SLACK_BOT_ID: slack.workspace.botId, PIPEWATCH_SLACK_BOT_USER_ID: slack.workspace.botUserId }),
       ...(teams === undefined ? {} : teamsEnvironment(teams.identity)),
+      ...(realTeams === undefined ? {} : teamsParameters()),
     };
     const notify = notifyAppFromEnvironment(environment, { clients, log: log.child({ function: 'notify' }) });
     aws.lambdas.register(notifyArn, async (event) => {
@@ -257,6 +266,24 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       return outcome;
     });
     cleanups.push(() => aws.lambdas.unregister(notifyArn));
+
+    // --- real Teams: the Teams function behind a loopback messaging endpoint, for a dev tunnel ------
+    if (realTeams !== undefined) {
+      const handler = teamsAppFromEnvironment(environment, {
+        clients,
+        log: log.child({ function: 'teams' }),
+        policy,
+        policyLocation,
+      });
+      const endpoint = await serveTeamsMessages(handler, realTeams.port);
+      cleanups.push(() => endpoint.stop());
+      log.info(
+        "Teams messaging endpoint ready: point a dev tunnel at it and set the tunnel URL as the bot's endpoint",
+        {
+          url: endpoint.url,
+        },
+      );
+    }
 
     // --- the Slack function (src/app/slack-app.ts), policy from local/authorization.json ---------
     const slackLog = log.child({ function: 'slack' });
@@ -514,12 +541,19 @@ async function startLocalTeamsServices(
   return { identity, connector };
 }
 
-/** The Teams variables serverless.yml gives the functions, with Microsoft's endpoints on loopback. */
-function teamsEnvironment(identity: LocalIdentity): NodeJS.ProcessEnv {
+/** The Teams parameters' names, as serverless.yml gives them to the functions. */
+function teamsParameters(): NodeJS.ProcessEnv {
   return {
     PIPEWATCH_TEAMS_APP_ID_PARAM: TEAMS_APP_ID_PARAM,
     PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM: TEAMS_CLIENT_SECRET_PARAM,
     PIPEWATCH_TEAMS_TENANT_ID_PARAM: TEAMS_TENANT_ID_PARAM,
+  };
+}
+
+/** The same, with Microsoft's endpoints on loopback (the local identity). */
+function teamsEnvironment(identity: LocalIdentity): NodeJS.ProcessEnv {
+  return {
+    ...teamsParameters(),
     PIPEWATCH_TEAMS_LOGIN_ENDPOINT: identity.loginEndpoint,
     PIPEWATCH_TEAMS_OPENID_METADATA_URL: identity.openIdMetadataUrl,
     PIPEWATCH_TEAMS_TOKEN_ISSUER: identity.tokenIssuer,

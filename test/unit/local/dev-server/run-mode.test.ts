@@ -136,3 +136,40 @@ describe('policyFileLocation: the policy file a refused button names', () => {
     expect(policyFileLocation('/etc/pipewatch/policy.json', repository)).toBe('/etc/pipewatch/policy.json');
   });
 });
+
+describe('chooseRunMode: which Teams `pipewatch local` uses', () => {
+  const registration = {
+    TEAMS_APP_ID: '11111111-0000-4000-8000-000000000001',
+    TEAMS_CLIENT_SECRET: 'secret~value',
+    TEAMS_TENANT_ID: '22222222-0000-4000-8000-000000000002',
+  };
+
+  test('no registration: the local Microsoft identity and Bot Connector', () => {
+    expect(chooseRunMode({}).teams ?? { kind: 'local' }).toEqual({ kind: 'local' });
+  });
+
+  test("the bot's registration: a real tenant, the messaging endpoint on 3978 unless TEAMS_PORT says", () => {
+    expect(chooseRunMode(registration).teams).toEqual({
+      kind: 'real',
+      ...{
+        appId: registration.TEAMS_APP_ID,
+        clientSecret: registration.TEAMS_CLIENT_SECRET,
+        tenantId: registration.TEAMS_TENANT_ID,
+      },
+      port: 3978,
+    });
+    expect(chooseRunMode({ ...registration, TEAMS_PORT: '4000' }).teams).toMatchObject({ kind: 'real', port: 4000 });
+  });
+
+  test('a half-given registration or a bad port is refused, naming what is missing, never echoing the secret', () => {
+    const half = () => chooseRunMode({ TEAMS_APP_ID: registration.TEAMS_APP_ID, TEAMS_CLIENT_SECRET: 'secret~value' });
+    expect(half).toThrow(ConfigurationError);
+    expect(half).toThrow(/TEAMS_TENANT_ID/);
+    try {
+      half();
+    } catch (error) {
+      expect(String(error)).not.toContain('secret~value');
+    }
+    expect(() => chooseRunMode({ ...registration, TEAMS_PORT: 'http' })).toThrow(/TEAMS_PORT/);
+  });
+});
