@@ -15,7 +15,8 @@ export type PipewatchErrorCode =
   | 'INVALID_COMMAND'
   | 'INVALID_BUTTON_VALUE'
   | 'EXECUTION_MISMATCH'
-  | 'CONVERSATION_CONTENTION';
+  | 'CONVERSATION_CONTENTION'
+  | 'RENDER_PENDING';
 
 export abstract class PipewatchError extends Error {
   /** What went wrong, for code to branch on: a PipewatchErrorCode, or a port error's service or platform code. */

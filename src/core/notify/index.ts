@@ -12,6 +12,7 @@ export {
   type NotifyRequest,
   notifyEvent,
   notifyParsedEvent,
+  RenderPendingError,
 } from './notify-event';
 export { type FollowOutcome, type FollowRequest, notifyFollowers } from './notify-followers';
 export { replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';

@@ -321,8 +321,12 @@ async function renderConversation(
   for (let round = 1; round <= options.maxRenderRounds; round++) {
     const record = await conversations.acquireLock(key, owner, options.leaseMs);
     if (record === undefined) {
-      // The holder's release shows it the record as released: it renders what this invocation merged.
-      return outcome ?? { status: 'deferred', version: merged };
+      if (outcome !== undefined) return outcome;
+      // The holder's release shows it the record as released: it renders what this invocation
+      // merged. Unless the holder died holding the lease: then nobody would, so wait to see it shown.
+      const deferred = await awaitHolder(key, merged, owner, deps, options, context);
+      if (deferred === 'shown') return { status: 'deferred', version: merged };
+      continue;
     }
     const shown = await withHeldStage(view, record.state, deps, context);
     let rendered: Rendered;
@@ -351,6 +355,52 @@ async function renderConversation(
   throw new ConversationContentionError(
     `Still behind after ${options.maxRenderRounds} renders of ${key.pipeline} ${key.executionId}; EventBridge will retry`,
   );
+}
+
+/**
+ * A deferred writer waits, with growing pauses (about 3 s in all), for the render-lock holder to
+ * show its version, taking the lock itself if the holder's lease ran out (the holder died: a
+ * timeout, a crash). `shown` when the holder showed it; `lock-free` when this invocation may render.
+ * Neither within the wait: a RenderPendingError, thrown so the platform delivers the event again
+ * (Lambda's retry comes after a minute, when a dead holder's lease has run out), and the retry,
+ * a duplicate with pending work, renders.
+ */
+async function awaitHolder(
+  key: ConversationKey,
+  merged: number,
+  owner: string,
+  deps: NotifyDeps,
+  options: NotifyOptions,
+  context: LogFields,
+): Promise<'shown' | 'lock-free'> {
+  const sleepFor = deps.sleep ?? sleep;
+  for (const pause of HOLDER_WAIT_MS) {
+    await sleepFor(pause);
+    const record = await deps.conversations.read(key);
+    if (record !== undefined && record.messageId !== undefined && record.renderedVersion >= merged) return 'shown';
+    // Taking the lock here would hold it: release it to the render loop by not keeping it (a
+    // conditional write that takes a free or expired lock; the loop's acquire takes it again).
+    const taken = await deps.conversations.acquireLock(key, owner, options.leaseMs);
+    if (taken !== undefined) return 'lock-free';
+  }
+  deps.log.warn('the render lock is held and the version not shown yet; the event will be delivered again', {
+    ...context,
+    version: merged,
+  });
+  throw new RenderPendingError(
+    `Version ${merged} of ${key.pipeline} ${key.executionId} is not shown yet and its render lock is held; the platform will retry`,
+  );
+}
+
+/** How long a deferred writer waits for the holder, pause by pause (3.1 s in all). */
+const HOLDER_WAIT_MS = [100, 200, 400, 800, 1600] as const;
+
+/** The render lock is held and what this invocation merged is not shown yet: thrown so the platform retries. */
+export class RenderPendingError extends PipewatchError {
+  /** Spelled out: minified bundles rename classes. */
+  override readonly name = 'RenderPendingError';
+
+  readonly code = 'RENDER_PENDING' as const;
 }
 
 interface Rendered {

@@ -1,6 +1,12 @@
 import { parsePipelineEvent } from '../../../../src/core/events';
 import { executionToAlertMessage } from '../../../../src/core/executions';
-import { ChatDeliveryError, replyFingerprint, threadReplies } from '../../../../src/core/notify';
+import {
+  ChatDeliveryError,
+  notifyEvent,
+  RenderPendingError,
+  replyFingerprint,
+  threadReplies,
+} from '../../../../src/core/notify';
 import { InMemoryPipelineClient } from '../../../helpers/in-memory-pipeline-client';
 import { EXECUTION_ID, PIPELINE, pipelineEvent, retriedExecutionSpecs } from '../executions/execution-events';
 import { CHANNEL, content, fold, harness, KEY, RULE, rawEvent, shows } from './notify-harness';
@@ -140,15 +146,50 @@ describe('notifyEvent', () => {
     expect(chat.messages[1]?.revisions).toHaveLength(1);
   });
 
-  test('while another invocation holds the lock, the event is merged and left to the holder', async () => {
-    const { deliver, chat, store } = harness();
-    await deliver(byId('ev-001'));
+  test('while another invocation holds the lock and does not show the event, it is merged and the platform retries it', async () => {
+    const { notify, chat, store } = harness();
+    await notify(rawEvent(byId('ev-001')));
     await store.acquireLock(KEY, 'someone-else', 60_000);
-    await expect(deliver(byId('ev-002'))).resolves.toEqual({ status: 'deferred', version: 2 });
+    // The holder neither shows the new version nor lets its lease run out within the wait.
+    await expect(notify(rawEvent(byId('ev-002')))).rejects.toBeInstanceOf(RenderPendingError);
+    expect(store.snapshot(KEY)?.version).toBe(2);
     expect(chat.messages[0]?.revisions).toHaveLength(1);
-    // The holder's re-read after release renders it (here: the next delivery, as the holder would).
+    // The holder releases; the platform's retry (a duplicate with pending work) shows it.
     await store.releaseLock(KEY, 'someone-else');
-    await deliver(byId('ev-002'));
+    await expect(notify(rawEvent(byId('ev-002')))).resolves.toMatchObject({ status: 'rendered', version: 2 });
+    expect(chat.messages[0]?.revisions).toHaveLength(2);
+  });
+
+  test('a holder that died holding the lock: the deferred writer takes the lock when the lease runs out and shows it', async () => {
+    const { notify, chat, store } = harness();
+    await notify(rawEvent(byId('ev-001')));
+    // A lease already run out: the holder died (a timeout, a crash) without releasing.
+    await store.acquireLock(KEY, 'dead-holder', -1);
+    await expect(notify(rawEvent(byId('ev-002')))).resolves.toMatchObject({ status: 'rendered', version: 2 });
+    expect(chat.messages[0]?.revisions).toHaveLength(2);
+    expect(store.lockOf(KEY)).toBeUndefined();
+  });
+
+  test('a holder that shows the version while the deferred writer waits: deferred, no second render', async () => {
+    const { notify, chat, store, deps } = harness();
+    await notify(rawEvent(byId('ev-001')));
+    await store.acquireLock(KEY, 'holder', 60_000);
+    let pauses = 0;
+    const waiting = notifyEvent(
+      { rule: RULE, channel: CHANNEL, event: rawEvent(byId('ev-002')) },
+      {
+        ...deps,
+        sleep: async () => {
+          // On the writer's second pause the holder finishes: it renders what it finds and releases.
+          pauses += 1;
+          if (pauses === 2) {
+            await store.releaseLock(KEY, 'holder');
+            await notify(rawEvent(byId('ev-002')));
+          }
+        },
+      },
+    );
+    await expect(waiting).resolves.toEqual({ status: 'deferred', version: 2 });
     expect(chat.messages[0]?.revisions).toHaveLength(2);
   });
 

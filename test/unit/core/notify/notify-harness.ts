@@ -7,6 +7,7 @@ import {
   type NotifyDeps,
   type NotifyOutcome,
   notifyEvent,
+  RenderPendingError,
 } from '../../../../src/core/notify';
 import type { ConversationKey } from '../../../../src/core/ports';
 import type { ChannelRef } from '../../../../src/core/subscriptions';
@@ -62,6 +63,7 @@ export function harness(options: { yieldPoint?: () => Promise<unknown>; pipeline
       } catch (error) {
         const transient =
           error instanceof ConversationContentionError ||
+          error instanceof RenderPendingError ||
           (error instanceof ChatDeliveryError && error.kind === 'transient');
         if (!transient || attempt >= 50) throw error;
       }
