@@ -1,4 +1,4 @@
-// (local channel page) a Slack-like page in the browser: what pipewatch posted, and clicks/commands --> signed requests --> the Slack function
+// (local channel page) a Slack-like page in the browser, with the local Teams channels: what pipewatch posted, and clicks/commands --> signed requests --> the Slack and Teams functions
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -18,6 +18,8 @@ import {
   signedSlackEvent,
   withBlockIds,
 } from './slack-requests';
+import { createTeamsPageApi, TeamsPageInputError } from './teams-page';
+import type { TeamsPagePort } from './teams-page-port';
 
 /**
  * The channel page: a Slack-like page in the browser over the local Slack's workspace. It renders
@@ -61,6 +63,8 @@ export interface ChannelPageOptions {
   command?: string;
   /** Shown as the bot's name. Default `pipewatch`. */
   appName?: string;
+  /** The local Teams: its team's channels join the sidebar, with the same people. */
+  teams?: TeamsPagePort;
 }
 
 /** Handles the page's requests (true) or leaves the request alone (false). `close` ends live connections. */
@@ -77,6 +81,13 @@ const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   '/channel/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/channel/block-kit.js': { file: 'block-kit.js', type: 'text/javascript; charset=utf-8' },
   '/channel/styles.css': { file: 'styles.css', type: 'text/css; charset=utf-8' },
+  '/channel/teams.js': { file: 'teams.js', type: 'text/javascript; charset=utf-8' },
+  '/channel/teams-markdown.js': { file: 'teams-markdown.js', type: 'text/javascript; charset=utf-8' },
+  // Microsoft's Adaptive Cards renderer (npm `adaptivecards`, its self-contained browser bundle), as installed.
+  '/channel/vendor/adaptivecards.min.js': {
+    file: require.resolve('adaptivecards/dist/adaptivecards.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
 };
 const SECURITY_HEADERS = {
   'content-security-policy':
@@ -111,7 +122,7 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
 
   // ---- live updates --------------------------------------------------------------------------
   const streams = new Set<ServerResponse>();
-  const pendingSources = new Set<'slack' | 'pipeline'>();
+  const pendingSources = new Set<'slack' | 'pipeline' | 'teams'>();
   /** What every interaction payload carries: its type, the team, the user, the app, the (deprecated) token. */
   const interaction = (type: string, userId: string) => {
     const name = workspace.user(userId)?.name ?? userId;
@@ -124,7 +135,7 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
     };
   };
 
-  const tick = (source: 'slack' | 'pipeline') => {
+  const tick = (source: 'slack' | 'pipeline' | 'teams') => {
     if (pendingSources.size === 0) {
       // One tick for a burst of changes (a click updates a message, replies and opens a view).
       setTimeout(() => {
@@ -140,6 +151,13 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
   };
   workspace.on('change', onWorkspaceChange);
   const stopPipelineListener = options.pipelines?.onChange(() => tick('pipeline'));
+  const teams =
+    options.teams === undefined
+      ? undefined
+      : createTeamsPageApi(options.teams, {
+          slackUsers: options.users.map((u) => ({ id: u.id, name: u.name, realName: workspace.user(u.id)?.realName })),
+          onChange: () => tick('teams'),
+        });
   const keepalive = setInterval(() => {
     for (const stream of streams) stream.write(': keepalive\n\n');
   }, KEEPALIVE_MS);
@@ -211,6 +229,7 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
       ephemerals: workspace.ephemerals(channel.id, userId).map(ephemeralView),
       views: openViews(userId),
       pipelinesEnabled: options.pipelines !== undefined,
+      teams: teams?.sidebar(),
     };
   }
 
@@ -460,6 +479,11 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
     return { ok: true, executionId };
   }
 
+  function requireTeams() {
+    if (teams === undefined) throw new BadRequest('no local Teams on this page', 404);
+    return teams;
+  }
+
   // ---- routing -------------------------------------------------------------------------------
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
@@ -469,6 +493,7 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
       if (method === 'GET') {
         if (endpoint === 'state') return sendJson(res, 200, state(url.searchParams));
         if (endpoint === 'pipelines') return sendJson(res, 200, await pipelines());
+        if (endpoint === 'teams/state') return sendJson(res, 200, requireTeams().state(url.searchParams));
         if (endpoint === 'events') return openStream(req, res);
         return sendJson(res, 404, { ok: false, error: 'not_found' });
       }
@@ -485,6 +510,10 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
           return sendJson(res, 200, await closeView(input, host));
         case 'pipeline/start':
           return sendJson(res, 200, await startPipeline(input));
+        case 'teams/message':
+          return sendJson(res, 200, await requireTeams().postMessage(input));
+        case 'teams/action':
+          return sendJson(res, 200, await requireTeams().pressAction(input));
         default:
           return sendJson(res, 404, { ok: false, error: 'not_found' });
       }
@@ -494,7 +523,7 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
       return;
     }
-    const content = await readFile(path.join(PUBLIC_DIR, file.file));
+    const content = await readFile(path.resolve(PUBLIC_DIR, file.file));
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': file.type, 'content-length': content.length });
     res.end(method === 'HEAD' ? undefined : content);
   }
@@ -519,7 +548,9 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
     }
     if (!url.pathname.startsWith(CHANNEL_PAGE_PATH)) return false;
     route(req, res, url).catch((error: unknown) => {
-      if (error instanceof BadRequest) return sendJson(res, error.status, { ok: false, error: error.message });
+      if (error instanceof BadRequest || error instanceof TeamsPageInputError) {
+        return sendJson(res, error.status, { ok: false, error: error.message });
+      }
       if (error instanceof PanelInputError || isAwsClientError(error)) {
         return sendJson(res, 400, { ok: false, error: (error as Error).message });
       }
@@ -532,6 +563,7 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
   handler.close = () => {
     workspace.off('change', onWorkspaceChange);
     stopPipelineListener?.();
+    teams?.close();
     clearInterval(keepalive);
     for (const stream of streams) stream.end();
     streams.clear();

@@ -25,3 +25,4 @@ export {
   type StartOptions,
 } from './pipeline-panel';
 export { type InvokeSlack, readAnswer, SLACK_EVENTS_PATH, signedSlackEvent } from './slack-requests';
+export type { TeamsPagePort, TeamsPageUser } from './teams-page-port';

@@ -357,41 +357,47 @@ describe('faults', () => {
     await eb().idle();
   });
 
-  test('exhausted retries (MaximumRetryAttempts) put the delivery on the dead-letter list', async () => {
+  test('a function that keeps failing: Lambda retries it twice (a minute, then two), then sends it to its on-failure destination', async () => {
     const target = recorder('down');
     target.fail(1000);
-    const dlq = `arn:aws:sqs:${REGION}:${ACCOUNT}:pipewatch-dlq`;
+    const destination = `arn:aws:sqs:${REGION}:${ACCOUNT}:pipewatch-dlq`;
+    const fn = local.aws.lambdas.get(target.arn);
+    if (fn === undefined) throw new Error('not registered');
+    local.aws.lambdas.register(target.arn, fn, { onFailure: destination });
     const ruleArn = await rule('down', { source: ['test.down'] }, [
-      {
-        Id: 't',
-        Arn: target.arn,
-        Input: '{"x": 1}',
-        RetryPolicy: { MaximumRetryAttempts: 2 },
-        DeadLetterConfig: { Arn: dlq },
-      },
+      { Id: 't', Arn: target.arn, Input: '{"x": 1}', RetryPolicy: { MaximumRetryAttempts: 2 } },
     ]);
-    const result = await put(entry('test.down', { seq: 1 }));
+    const before = clock.now();
+    await put(entry('test.down', { seq: 1 }));
+    // EventBridge's delivery succeeded (Lambda accepted the event): nothing for its dead letters.
     expect(
       eb()
         .deadLetters()
         .filter((d) => d.ruleArn === ruleArn),
-    ).toEqual([
+    ).toEqual([]);
+    expect(
+      eb()
+        .deliveryLog.filter((r) => r.ruleArn === ruleArn)
+        .map((r) => r.ok),
+    ).toEqual([true]);
+    expect(local.aws.lambdas.failures).toEqual([
       expect.objectContaining({
-        eventId: result.Entries?.[0]?.EventId,
-        ruleName: 'down',
-        targetId: 't',
-        targetArn: target.arn,
-        deadLetterArn: dlq,
-        input: '{"x": 1}',
+        functionArn: target.arn,
+        destination,
+        payload: { x: 1 },
         error: 'down is down',
         attempts: 3,
+        condition: 'RetriesExhausted',
       }),
     ]);
+    expect(clock.now() - before).toBeGreaterThanOrEqual(180_000);
+    expect(local.aws.lambdas.drain(destination)).toHaveLength(1);
+    expect(local.aws.lambdas.failures).toEqual([]);
   });
 
-  test('MaximumEventAgeInSeconds ends retries before MaximumRetryAttempts does', async () => {
+  test('MaximumEventAgeInSeconds ends delivery retries before MaximumRetryAttempts does', async () => {
     const target = recorder('old');
-    target.fail(1000);
+    eb().faults.failTarget(target.arn, 1000);
     const ruleArn = await rule('old', { source: ['test.old'] }, [
       { Id: 't', Arn: target.arn, RetryPolicy: { MaximumEventAgeInSeconds: 60 } },
     ]);

@@ -1,6 +1,6 @@
 // (local AWS) matched event --> target (bus, registered Lambda, loopback URL), at least once, retries with backoff --> dead letters
 import type { Clock } from '../clock';
-import type { LambdaRegistry } from '../lambda-registry';
+import { ASYNC_RETRY_DELAYS_MS, type LambdaRegistry } from '../lambda-registry';
 import { type EventBridgeFaults, InjectedDeliveryError, type ReleaseOrder, shuffled } from './faults';
 import type { TargetSpec } from './state';
 
@@ -13,7 +13,10 @@ import type { TargetSpec } from './state';
  *   extension, real AWS would use an API destination — an `http://127.0.0.1…` or
  *   `http://localhost…` URL, which receives the transformed input as a JSON POST (non-2xx = failure).
  *   Any other ARN (SQS, SNS, …) is not emulated: its deliveries go straight to the dead letters.
- * - A failed attempt is retried per the target's RetryPolicy (defaults as AWS: 185 retries within
+ * - A Lambda target is invoked asynchronously, as AWS does: the delivery succeeds once Lambda has the
+ *   event, and a function error is Lambda's to retry (two retries, a minute then two minutes later)
+ *   and then to send to the function's on-failure destination (LambdaRegistry.failures).
+ * - A failed delivery is retried per the target's RetryPolicy (defaults as AWS: 185 retries within
  *   86,400 s) with exponential backoff on the injected clock (100 ms · 2^n, capped at 5 s, so
  *   `npm start` retries quickly and tests step a ManualClock). When the retries or the event's age
  *   are exhausted the delivery becomes a DeadLetter (with the target's DeadLetterConfig ARN).
@@ -34,6 +37,8 @@ export interface DeliveryJob {
   /** How many buses the event has crossed (forwarding loops are cut at MAX_HOPS). */
   readonly hops: number;
   attempts: number;
+  /** Runs of a Lambda target's function (1 + Lambda's own retries), once EventBridge handed the event over. */
+  functionRuns?: number;
 }
 
 export interface DeadLetter {
@@ -216,10 +221,51 @@ export class DeliveryDispatcher {
     if (/^arn:aws[\w-]*:lambda:/.test(arn)) {
       const fn = this.options.lambdas.get(arn);
       if (fn === undefined) throw new Error(`Function not found: ${arn}`);
-      await fn(parseInput(job.input));
+      // Lambda accepted the event: EventBridge's delivery is done; the function's errors are Lambda's.
+      await this.runFunction(job, fn);
       return;
     }
     throw new PermanentDeliveryError(`Target type not emulated by the local EventBridge: ${arn}`);
+  }
+
+  /**
+   * One run of a Lambda target's function, as Lambda runs an asynchronous invocation: an error is
+   * retried by Lambda (not by EventBridge) after one minute, then two, on the clock, within the
+   * function's event age; then the invocation goes to its on-failure destination.
+   */
+  private async runFunction(job: DeliveryJob, fn: (event: unknown) => Promise<unknown>): Promise<void> {
+    job.functionRuns = (job.functionRuns ?? 0) + 1;
+    try {
+      await fn(parseInput(job.input));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const config = this.options.lambdas.config(job.target.Arn);
+      const retries = job.functionRuns - 1;
+      const delay: number = ASYNC_RETRY_DELAYS_MS[Math.min(retries, ASYNC_RETRY_DELAYS_MS.length - 1)] ?? 120_000;
+      const tooOld = this.options.clock.now() + delay - job.receivedAt > config.maximumEventAgeSeconds * 1000;
+      if (this.closed || retries >= config.maximumRetryAttempts || tooOld) {
+        this.options.lambdas.failures.push({
+          functionArn: job.target.Arn,
+          destination: config.onFailure,
+          payload: parseInput(job.input),
+          error: message,
+          attempts: job.functionRuns,
+          condition: tooOld && retries < config.maximumRetryAttempts ? 'EventAgeExceeded' : 'RetriesExhausted',
+          at: new Date(this.options.clock.now()).toISOString(),
+        });
+        return;
+      }
+      const cancel = this.options.clock.schedule(delay, () => {
+        this.retries.delete(job);
+        if (this.closed) return;
+        this.running++;
+        void this.runFunction(job, fn).finally(() => {
+          this.running--;
+          this.notify();
+        });
+      });
+      this.retries.set(job, cancel);
+    }
   }
 
   private retryOrDeadLetter(job: DeliveryJob, error: unknown, message: string): void {

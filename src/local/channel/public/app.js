@@ -6,6 +6,7 @@
  * textContent (see block-kit.js).
  */
 import { renderBlock, renderMessageBody } from './block-kit.js';
+import { renderTeamsTimeline } from './teams.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -16,6 +17,13 @@ let pipelines = [];
 let channelId = new URLSearchParams(location.search).get('channel') ?? localStorage.getItem('pw.channel') ?? '';
 let userId = new URLSearchParams(location.search).get('user') ?? localStorage.getItem('pw.user') ?? '';
 let selectedPipeline = localStorage.getItem('pw.pipeline') ?? '';
+// Which platform's channel is shown: a Slack channel (channelId) or a Teams channel (teamsConversation).
+const teamsParam = new URLSearchParams(location.search).get('teams');
+/** @type {'slack' | 'teams'} */
+let platform = teamsParam ? 'teams' : localStorage.getItem('pw.platform') === 'teams' ? 'teams' : 'slack';
+let teamsConversation = teamsParam ?? localStorage.getItem('pw.teams') ?? '';
+/** The Teams channel's state (api/teams/state), when a Teams channel is shown. @type {any} */
+let teamsState;
 const expandedThreads = new Set();
 /** The modal on screen: `${id}:${hash}`, so that a refresh does not wipe what is being typed. */
 let shownModal = '';
@@ -82,6 +90,8 @@ async function refresh() {
       state = await response.json();
       channelId = state.channel.id;
       userId = state.user;
+      if (platform === 'teams' && !state.teams) platform = 'slack';
+      if (platform === 'teams') teamsState = await fetchTeamsState();
       if (state.pipelinesEnabled) {
         const list = await fetch('api/pipelines');
         if (list.ok) pipelines = (await list.json()).pipelines;
@@ -93,6 +103,30 @@ async function refresh() {
   } finally {
     refreshing = false;
   }
+}
+
+/** The Teams channel as the person the switcher names sees it. */
+async function fetchTeamsState() {
+  const me = teamsMe();
+  const query = new URLSearchParams();
+  if (teamsConversation) query.set('conversation', teamsConversation);
+  if (me) query.set('user', me.id);
+  let response = await fetch(`api/teams/state?${query}`);
+  if (response.status === 404) {
+    // A channel from an older session: the team's first channel.
+    teamsConversation = '';
+    query.delete('conversation');
+    response = await fetch(`api/teams/state?${query}`);
+  }
+  if (!response.ok) throw new Error(`Teams state: HTTP ${response.status}`);
+  const teams = await response.json();
+  teamsConversation = teams.conversation.id;
+  return teams;
+}
+
+/** The Teams person the switcher's person is (the same three people on both platforms). */
+function teamsMe() {
+  return state?.teams?.users.find((/** @type {any} */ u) => u.slackUser === userId) ?? state?.teams?.users[0];
 }
 
 function connect() {
@@ -140,7 +174,11 @@ function render() {
   // The panel first: whether it shows changes the timeline's width, hence where its bottom is.
   renderPipelines();
   renderModal();
-  renderTimeline();
+  document.body.classList.toggle('teams-mode', platform === 'teams');
+  $('timeline').hidden = platform === 'teams';
+  $('teams-timeline').hidden = platform !== 'teams';
+  if (platform === 'teams') renderTeams();
+  else renderTimeline();
 }
 
 function renderSidebar() {
@@ -150,13 +188,15 @@ function renderSidebar() {
       const item = document.createElement('li');
       const link = document.createElement('button');
       link.type = 'button';
-      link.className = channel.id === channelId ? 'channel-link active' : 'channel-link';
+      link.className = platform === 'slack' && channel.id === channelId ? 'channel-link active' : 'channel-link';
       link.dataset.testid = `channel-${channel.name}`;
       link.textContent = `# ${channel.name}`;
       link.title = `#${channel.name}`;
       link.addEventListener('click', () => {
         channelId = channel.id;
+        platform = 'slack';
         localStorage.setItem('pw.channel', channelId);
+        localStorage.setItem('pw.platform', platform);
         void refresh();
       });
       item.appendChild(link);
@@ -178,11 +218,104 @@ function renderSidebar() {
   switcher.value = userId;
   const me = state.users.find((/** @type {any} */ u) => u.id === userId);
   $('user-role').textContent = me?.title ? `${me.realName} · ${me.title}` : (me?.realName ?? '');
-  $('channel-title').textContent = `# ${state.channel.name}`;
-  $('channel-title').title = `#${state.channel.name}`;
   $('workspace-name').textContent = state.team.domain;
+  renderTeamsSidebar();
   const composer = /** @type {HTMLInputElement} */ ($('composer'));
-  composer.placeholder = `${state.command} help`;
+  if (platform === 'teams' && teamsState) {
+    $('channel-title').textContent = `${teamsState.team.name} › ${teamsState.conversation.name}`;
+    $('channel-title').title = `${teamsState.conversation.name} in ${teamsState.team.name} (Microsoft Teams)`;
+    composer.placeholder = `Start a post: @${teamsState.botName} help`;
+    composer.setAttribute(
+      'aria-label',
+      `Post in ${teamsState.conversation.name}; mention @${teamsState.botName} for a command`,
+    );
+  } else {
+    $('channel-title').textContent = `# ${state.channel.name}`;
+    $('channel-title').title = `#${state.channel.name}`;
+    composer.placeholder = `${state.command} help`;
+    composer.setAttribute('aria-label', `Message or ${state.command} command`);
+  }
+}
+
+/** The Teams team and its channels under the Slack channels, when the page has a local Teams. */
+function renderTeamsSidebar() {
+  const section = $('teams-section');
+  section.hidden = !state.teams;
+  if (!state.teams) return;
+  $('teams-team-name').textContent = state.teams.team.name;
+  $('teams-channels').replaceChildren(
+    ...state.teams.team.channels.map((/** @type {any} */ channel) => {
+      const item = document.createElement('li');
+      const link = document.createElement('button');
+      link.type = 'button';
+      const active = platform === 'teams' && channel.id === teamsConversation;
+      link.className = active ? 'channel-link teams-link active' : 'channel-link teams-link';
+      link.dataset.testid = `teams-channel-${channel.name}`;
+      link.textContent = channel.name;
+      link.title = `${channel.name} in ${state.teams.team.name} (Microsoft Teams)`;
+      link.addEventListener('click', () => {
+        platform = 'teams';
+        teamsConversation = channel.id;
+        localStorage.setItem('pw.platform', platform);
+        localStorage.setItem('pw.teams', teamsConversation);
+        void refresh();
+      });
+      item.appendChild(link);
+      return item;
+    }),
+  );
+}
+
+// What the Teams timeline has shown, to scroll to what arrives (as the Slack timeline does).
+let teamsSeenView = '';
+/** @type {Set<string>} */
+let teamsSeen = new Set();
+
+function renderTeams() {
+  const timeline = $('teams-timeline');
+  const wasAtBottom = isNearBottom(timeline);
+  const previousScrollTop = timeline.scrollTop;
+  const me = teamsMe();
+  const shown = renderTeamsTimeline(timeline, teamsState, {
+    me,
+    press: (message, verb, inputs) => {
+      actedAt = Date.now();
+      return post('teams/action', {
+        conversation: teamsState.conversation.id,
+        user: me.id,
+        messageId: message.id,
+        verb,
+        inputs,
+      })
+        .then(() => refresh())
+        .catch((error) => toast(error.message, true));
+    },
+    reply: (rootId, text) => {
+      actedAt = Date.now();
+      return post('teams/message', { conversation: teamsState.conversation.id, user: me.id, text, replyToId: rootId })
+        .then((result) => {
+          if (result.status !== undefined && result.status >= 300)
+            toast(`The app answered HTTP ${result.status}`, true);
+        })
+        .catch((error) => toast(error.message, true));
+    },
+    toast,
+  });
+  const view = `${teamsState.conversation.id} ${teamsState.user}`;
+  const keys = [...shown.keys()];
+  if (teamsSeenView !== view) {
+    teamsSeenView = view;
+    teamsSeen = new Set(keys);
+    timeline.scrollTop = timeline.scrollHeight;
+    return;
+  }
+  const arrived = keys.filter((key) => !teamsSeen.has(key));
+  for (const key of arrived) teamsSeen.add(key);
+  timeline.scrollTop = wasAtBottom ? timeline.scrollHeight : previousScrollTop;
+  const newest = arrived.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)).at(-1);
+  if (newest !== undefined && !wasAtBottom && Date.now() - actedAt < ACTED_WINDOW_MS) {
+    shown.get(newest)?.scrollIntoView({ block: 'nearest' });
+  }
 }
 
 /** @param {string} ts */
@@ -649,6 +782,8 @@ function slug(status) {
 
 $('user-switcher').addEventListener('change', (event) => {
   userId = /** @type {HTMLSelectElement} */ (event.target).value;
+  // The Teams timeline starts at its end for another person, as the Slack one does.
+  teamsSeenView = '';
   localStorage.setItem('pw.user', userId);
   shownModal = '';
   void refresh();
@@ -661,7 +796,11 @@ $('composer-form').addEventListener('submit', (event) => {
   if (text === '') return;
   composer.disabled = true;
   actedAt = Date.now();
-  post('command', { channel: channelId, user: userId, text })
+  const sent =
+    platform === 'teams' && teamsState
+      ? post('teams/message', { conversation: teamsState.conversation.id, user: teamsMe()?.id, text })
+      : post('command', { channel: channelId, user: userId, text });
+  sent
     .then((result) => {
       composer.value = '';
       if (result.status !== undefined && result.status !== 200) toast(`The app answered HTTP ${result.status}`, true);
