@@ -2,13 +2,20 @@
 import { awsLocalCommand } from './commands/aws-local';
 import type { CliCommand } from './commands/command';
 import { localCommand } from './commands/local';
+import { redriveCommand } from './commands/redrive';
 import { renderCommand } from './commands/render';
 import { testPatternCommand } from './commands/test-pattern';
 import { type CliIo, CliUsageError, EXIT_OK, EXIT_USAGE } from './io';
 
 export { processIo } from './io';
 
-const COMMANDS: readonly CliCommand[] = [localCommand, testPatternCommand, renderCommand, awsLocalCommand];
+const COMMANDS: readonly CliCommand[] = [
+  localCommand,
+  testPatternCommand,
+  renderCommand,
+  awsLocalCommand,
+  redriveCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -7,6 +7,8 @@
  * clock), within MaximumEventAgeInSeconds (6 hours by default), and then the invocation goes to the
  * function's on-failure destination (`failures`, with the destination's ARN), never into the void.
  */
+import { randomUUID } from 'node:crypto';
+
 export type LocalLambda = (event: unknown) => Promise<unknown>;
 
 /** The function's EventInvokeConfig (serverless.yml: maximumRetryAttempts, maximumEventAge, destinations.onFailure). */
@@ -44,6 +46,8 @@ export class LambdaRegistry {
   private readonly functions = new Map<string, { fn: LocalLambda; config: AsyncInvokeConfig }>();
   /** Invocations that failed for good, oldest first: the on-failure destinations' content. */
   readonly failures: FailedInvocation[] = [];
+  /** Where a destination's record goes too (the local SQS queue with that ARN); set by the local AWS. */
+  destinationSink: ((destination: string, record: string) => void) | undefined;
 
   register(arn: string, fn: LocalLambda, config: AsyncInvokeConfig = {}): void {
     this.functions.set(arn, { fn, config });
@@ -65,6 +69,39 @@ export class LambdaRegistry {
       maximumEventAgeSeconds: config.maximumEventAgeSeconds ?? DEFAULT_ASYNC_EVENT_AGE_SECONDS,
       ...(config.onFailure === undefined ? {} : { onFailure: config.onFailure }),
     };
+  }
+
+  /**
+   * An invocation failed for good: kept in `failures`, and sent to its on-failure destination as
+   * Lambda's destination record (`requestPayload` is what `pipewatch redrive` invokes again).
+   */
+  fail(failure: FailedInvocation): void {
+    this.failures.push(failure);
+    if (failure.destination === undefined || this.destinationSink === undefined) return;
+    this.destinationSink(
+      failure.destination,
+      JSON.stringify({
+        version: '1.0',
+        timestamp: failure.at,
+        requestContext: {
+          requestId: randomUUID(),
+          functionArn: `${failure.functionArn}:$LATEST`,
+          condition: failure.condition,
+          approximateInvokeCount: failure.attempts,
+        },
+        requestPayload: failure.payload,
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        responsePayload: { errorType: 'Error', errorMessage: failure.error },
+      }),
+    );
+  }
+
+  /** The function registered under this ARN, or under an ARN whose name is this (`pipewatch-local-notify`). */
+  resolve(nameOrArn: string): { readonly arn: string; readonly fn: LocalLambda } | undefined {
+    const direct = this.entry(nameOrArn);
+    if (direct !== undefined) return { arn: nameOrArn, fn: direct.fn };
+    for (const [arn, entry] of this.functions) if (arn.endsWith(`:function:${nameOrArn}`)) return { arn, fn: entry.fn };
+    return undefined;
   }
 
   /** Takes the failed invocations sent to `destination` (as a redrive reads the queue empty). */

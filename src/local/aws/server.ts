@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { header, listen, readBody } from '../http';
+import { header, listen, readBody, sendJson } from '../http';
 import { AwsServiceError } from './aws-error';
 import { type Clock, RealClock } from './clock';
 import { LocalCodePipeline } from './codepipeline/local-codepipeline';
@@ -10,6 +10,7 @@ import { startDynamoDb } from './dynamodb';
 import { LocalEventBridge } from './eventbridge/local-eventbridge';
 import { LambdaRegistry } from './lambda-registry';
 import type { LocalService } from './service';
+import { LocalSqs } from './sqs/local-sqs';
 import { LocalSsm } from './ssm/local-ssm';
 
 export interface LocalAwsOptions {
@@ -41,11 +42,15 @@ export interface LocalAws {
   codePipeline: LocalCodePipeline;
   /** SSM Parameter Store (the handlers' secrets). */
   ssm: LocalSsm;
+  /** SQS: the dead-letter queue failed notify invocations land in (`pipewatch redrive` reads it). */
+  sqs: LocalSqs;
   lambdas: LambdaRegistry;
   stop(): Promise<void>;
 }
 
 const DYNAMODB_TARGET = 'DynamoDB_20120810.';
+/** Lambda's Invoke (REST): `POST /2015-03-31/functions/<name or ARN>/invocations`. */
+const LAMBDA_INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const MAX_BODY = 10 * 1024 * 1024;
 
 /**
@@ -78,9 +83,19 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   });
   const ssm = new LocalSsm({ region, accountId, clock, dataDir: options.dataDir });
   const dynamo = await startDynamoDb(options.dataDir);
-  const services: LocalService[] = [eventBridge, codePipeline, ssm];
+  let endpoint = '';
+  const sqs = new LocalSqs({ region, accountId, clock, endpoint: () => endpoint });
+  lambdas.destinationSink = (destination, record) => {
+    sqs.sendInternal(destination, record);
+  };
+  const services: LocalService[] = [eventBridge, codePipeline, ssm, sqs];
 
   const server = createServer((req, res) => {
+    const invocation = LAMBDA_INVOKE_PATH.exec(new URL(req.url ?? '/', 'http://local').pathname);
+    if (invocation !== null && req.method === 'POST') {
+      void invokeFunction(lambdas, decodeURIComponent(invocation[1] ?? ''), req, res);
+      return;
+    }
     const target = header(req, 'x-amz-target');
     if (target?.startsWith(DYNAMODB_TARGET)) {
       dynamo.handle(req, res);
@@ -91,14 +106,16 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  endpoint = `http://${host}:${port}`;
 
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint,
     region,
     accountId,
     eventBridge,
     codePipeline,
     ssm,
+    sqs,
     lambdas,
     async stop() {
       codePipeline.close();
@@ -160,4 +177,50 @@ function send(res: ServerResponse, status: number, requestId: string, body: unkn
     'x-amzn-requestid': requestId,
   });
   res.end(text);
+}
+
+/**
+ * Lambda's Invoke for the functions registered in-process: RequestResponse (the default) runs the
+ * function and answers its result, or `X-Amz-Function-Error: Unhandled` with the error, as Lambda
+ * does; `Event` answers 202 and runs it after. `pipewatch redrive` invokes notify this way.
+ */
+async function invokeFunction(
+  lambdas: LambdaRegistry,
+  name: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const found = lambdas.resolve(name);
+  let payload: unknown;
+  try {
+    const raw = await readBody(req, MAX_BODY, () => new Error('Request body too large'));
+    payload = raw === '' ? {} : JSON.parse(raw);
+  } catch {
+    sendJson(res, 400, { Type: 'User', message: 'Could not parse request body into json' });
+    return;
+  }
+  if (found === undefined) {
+    res.setHeader('x-amzn-errortype', 'ResourceNotFoundException');
+    sendJson(res, 404, { Type: 'User', message: `Function not found: ${name}` });
+    return;
+  }
+  if (header(req, 'x-amz-invocation-type') === 'Event') {
+    sendJson(res, 202, {});
+    found.fn(payload).catch(() => undefined);
+    return;
+  }
+  try {
+    const result = await found.fn(payload);
+    sendJson(res, 200, result ?? null, { 'x-amz-executed-version': '$LATEST' });
+  } catch (error) {
+    sendJson(
+      res,
+      200,
+      {
+        errorType: error instanceof Error ? error.name : 'Error',
+        errorMessage: error instanceof Error ? error.message : String(error),
+      },
+      { 'x-amz-function-error': 'Unhandled', 'x-amz-executed-version': '$LATEST' },
+    );
+  }
 }

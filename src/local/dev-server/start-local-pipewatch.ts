@@ -259,12 +259,18 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       ...(realTeams === undefined ? {} : teamsParameters()),
     };
     const notify = notifyAppFromEnvironment(environment, { clients, log: log.child({ function: 'notify' }) });
-    aws.lambdas.register(notifyArn, async (event) => {
-      notify.prefetchSecrets();
-      const outcome = await notify.handler(event);
-      log.debug('notify', { outcome });
-      return outcome;
-    });
+    // As serverless.yml configures it: Lambda's two retries, six hours, then the DLQ (`pipewatch redrive`).
+    const deadLetters = aws.sqs.createQueue(`${BUS_NAME}-dlq`);
+    aws.lambdas.register(
+      notifyArn,
+      async (event) => {
+        notify.prefetchSecrets();
+        const outcome = await notify.handler(event);
+        log.debug('notify', { outcome });
+        return outcome;
+      },
+      { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600, onFailure: deadLetters.arn },
+    );
     cleanups.push(() => aws.lambdas.unregister(notifyArn));
 
     // --- real Teams: the Teams function behind a loopback messaging endpoint, for a dev tunnel ------

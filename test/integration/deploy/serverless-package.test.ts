@@ -301,3 +301,21 @@ test('the Slack manifest asks for the command, interactivity and the scopes pipe
     'usergroups:read',
   ]);
 });
+
+test('notify is invoked asynchronously with Lambda’s retries and an on-failure destination: the DLQ, which is alarmed', () => {
+  const [[, invokeConfig]] = resourcesOf('AWS::Lambda::EventInvokeConfig') as [[string, Resource]];
+  expect(invokeConfig.Properties).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600 });
+  expect(text(invokeConfig.Properties.FunctionName)).toContain('NotifyLambdaFunction');
+  expect(text(invokeConfig.Properties.DestinationConfig)).toContain('DeadLetterQueue');
+  const sends = statementsOf('NotifyRole').filter((s) => actions(s).includes('sqs:SendMessage'));
+  expect(sends).toHaveLength(1);
+  expect(text(sends[0]?.Resource)).toContain('DeadLetterQueue');
+  const [[, alarm]] = resourcesOf('AWS::CloudWatch::Alarm') as [[string, Resource]];
+  expect(alarm.Properties).toMatchObject({
+    Namespace: 'AWS/SQS',
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    ComparisonOperator: 'GreaterThanThreshold',
+    Threshold: 0,
+  });
+  expect(text(alarm.Properties.Dimensions)).toContain('DeadLetterQueue');
+});

@@ -244,7 +244,7 @@ export class DeliveryDispatcher {
       const delay: number = ASYNC_RETRY_DELAYS_MS[Math.min(retries, ASYNC_RETRY_DELAYS_MS.length - 1)] ?? 120_000;
       const tooOld = this.options.clock.now() + delay - job.receivedAt > config.maximumEventAgeSeconds * 1000;
       if (this.closed || retries >= config.maximumRetryAttempts || tooOld) {
-        this.options.lambdas.failures.push({
+        this.options.lambdas.fail({
           functionArn: job.target.Arn,
           destination: config.onFailure,
           payload: parseInput(job.input),
