@@ -1,11 +1,13 @@
 // (composition root) the Slack function from its environment: AWS clients, secrets from SSM, the Bolt app's ports
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DynamoDbRequestReplays } from '../aws/dynamodb-request-replays';
 import { authorizationPolicyLocation, loadAuthorizationPolicy, SecretParameters } from '../aws/ssm-secrets';
 import { requireEnvironment } from '../config/environment';
 import type { PolicySource } from '../core/actions';
 import { createLogger } from '../log/logger';
 import type { SlackAppLogger } from '../slack/app/deps';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../slack/app/lambda-handler';
+import { REPLAY_KEEP_SECONDS } from '../slack/app/request-replays';
 import { type ChatFunctionClients, chatAppDepsFor, chatFunctionClients } from './chat-app-deps';
 
 export interface SlackAppOverrides {
@@ -56,6 +58,14 @@ export function slackAppFromEnvironment(
       ...(environment.PIPEWATCH_SLACK_API_URL === undefined
         ? {}
         : { slackApiUrl: environment.PIPEWATCH_SLACK_API_URL }),
+      // Requests from another workspace or app are refused; the team, when not configured, from auth.test.
+      installation: { teamId: environment.PIPEWATCH_SLACK_TEAM_ID, appId: environment.PIPEWATCH_SLACK_APP_ID },
+      // Every accepted request is remembered in the table for its signature's window: a replay is refused.
+      replays: new DynamoDbRequestReplays({
+        client: clients.dynamo,
+        tableName: environment.PIPEWATCH_TABLE,
+        keepSeconds: REPLAY_KEEP_SECONDS,
+      }),
       deps: chatAppDepsFor({
         eventBridge: clients.eventBridge,
         codePipeline: clients.codePipeline,

@@ -40,6 +40,15 @@ const environmentSchema = z.object({
     z.string().check(z.regex(/^[UW][A-Z0-9]+$/, 'a Slack user id such as U0123ABCD')),
   ),
   PIPEWATCH_SLACK_BOT_ID: emptyAsUnset(z.string().check(z.regex(/^B[A-Z0-9]+$/, 'a Slack bot id such as B0123ABCD'))),
+  /**
+   * The Slack app (`api_app_id`) and workspace (`team_id`) the Slack function serves: requests from
+   * any other are refused. Without the team, the bot token's auth.test names it once per cold start;
+   * without the app id, only the workspace is bound. Not secrets; empty means unset.
+   */
+  PIPEWATCH_SLACK_APP_ID: emptyAsUnset(z.string().check(z.regex(/^A[A-Z0-9]+$/, 'a Slack app id such as A0123ABCD'))),
+  PIPEWATCH_SLACK_TEAM_ID: emptyAsUnset(
+    z.string().check(z.regex(/^T[A-Z0-9]+$/, 'a Slack workspace (team) id such as T0123ABCD')),
+  ),
   /** SSM parameter names of the Teams bot's app id, client secret and tenant id (its Entra app registration). */
   PIPEWATCH_TEAMS_APP_ID_PARAM: emptyAsUnset(z.string().check(z.startsWith('/'))),
   PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM: emptyAsUnset(z.string().check(z.startsWith('/'))),

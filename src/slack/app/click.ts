@@ -1,9 +1,16 @@
 // (Slack adapter) what the retry and approval listeners share: reading the clicked message, the
-// double-click key, and showing the outcome in the channel
+// double-click key, the button's own-message check, unreadable policy or groups, and showing the outcome in the channel
 import { createHash } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { type ButtonPress, type ButtonValue, parseButtonValue } from '../../core/actions';
+import {
+  type AuthorizationPolicy,
+  type ButtonPress,
+  type ButtonValue,
+  currentPolicy,
+  type PolicySource,
+  parseButtonValue,
+} from '../../core/actions';
 import * as z from '../../core/zod';
 import { type ActionOutcome, outcomeLine, withOutcome, withoutActions } from '../action-outcome';
 import type { SlackAppLogger } from './deps';
@@ -111,14 +118,121 @@ export function readButtonValue<T extends ButtonValue>(
   }
 }
 
-/** The presser as the core asks for them: their Slack id, name, and the user groups the policy names. */
+/**
+ * The presser as the core asks for them: their Slack id, name, and the user groups the policy
+ * names. A failed group lookup is a UserGroupsUnreadableError (unreadableAnswer tells the clicker).
+ */
 export function slackPresser(
   client: WebClient,
   groups: UserGroupResolver,
   pipeline: string,
   user: { readonly id: string; readonly name?: string | undefined },
 ): ButtonPress['user'] {
-  return (policy, action) => groups.chatUser(client, policy, action, pipeline, user);
+  return async (policy, action) => {
+    try {
+      return await groups.chatUser(client, policy, action, pipeline, user);
+    } catch (error) {
+      throw new UserGroupsUnreadableError(error);
+    }
+  };
+}
+
+/** The policy could not be read (an unparseable SSM parameter, SSM unreachable): nothing can be authorized. */
+export class PolicyUnreadableError extends Error {
+  constructor(cause: unknown) {
+    super(`the authorization policy could not be read: ${describeError(cause).message}`, { cause });
+    this.name = 'PolicyUnreadableError';
+  }
+}
+
+/** Slack could not say which user groups the clicker is in (usergroups.users.list failed). */
+export class UserGroupsUnreadableError extends Error {
+  constructor(cause: unknown) {
+    super(`the clicker's user groups could not be read: ${describeError(cause).message}`, { cause });
+    this.name = 'UserGroupsUnreadableError';
+  }
+}
+
+/** The policy source, with a failure to read it as a PolicyUnreadableError. */
+export function readablePolicy(source: PolicySource): () => Promise<AuthorizationPolicy> {
+  return async () => {
+    try {
+      return await currentPolicy(source);
+    } catch (error) {
+      throw new PolicyUnreadableError(error);
+    }
+  };
+}
+
+/** What the clicker is told when the policy could not be read: where an admin fixes it. */
+export function policyUnreadableText(policyLocation: string | undefined): string {
+  const where = policyLocation === undefined ? 'the authorization policy' : policyLocation;
+  return `Nothing was changed: pipewatch could not read its authorization policy (who may retry and approve), so it cannot check whether you may. An admin can fix it in ${where}.`;
+}
+
+export const USER_GROUPS_UNREADABLE =
+  'Nothing was changed: pipewatch could not read your Slack user groups, which decide whether you may do this. Try again in a moment; if it keeps failing, an admin can check that the app still has the usergroups:read scope.';
+
+/**
+ * A press that failed on the policy or the clicker's groups, as a sentence for the clicker alone
+ * (logged here); undefined for any other failure, which the caller rethrows.
+ */
+export function unreadableAnswer(
+  error: unknown,
+  log: SlackAppLogger,
+  context: { readonly user: string; readonly policyLocation?: string | undefined; readonly button: string },
+): string | undefined {
+  if (error instanceof PolicyUnreadableError) {
+    log.error('a click was refused: the authorization policy could not be read', {
+      user: context.user,
+      button: context.button,
+      policyLocation: context.policyLocation,
+      error: describeError(error.cause),
+    });
+    return policyUnreadableText(context.policyLocation);
+  }
+  if (error instanceof UserGroupsUnreadableError) {
+    log.warn("a click was refused: the clicker's user groups could not be read", {
+      user: context.user,
+      button: context.button,
+      error: describeError(error.cause),
+    });
+    return USER_GROUPS_UNREADABLE;
+  }
+  return undefined;
+}
+
+/**
+ * Why a click is not on a button of the bot's own message (undefined when it is): the payload's
+ * message must be the bot's (`bot_id`, and `app_id` when the app id is configured), and the pressed
+ * `action_id` with its `value` must be one of that message's buttons.
+ */
+export function foreignButtonReason(
+  message: unknown,
+  action: { readonly action_id: string; readonly value?: string | undefined },
+  own: { readonly botId?: string | undefined; readonly appId?: string | undefined },
+): string | undefined {
+  if (typeof message !== 'object' || message === null) return 'no message in the payload';
+  const m = message as Record<string, unknown>;
+  if (own.botId === undefined || m.bot_id !== own.botId) return 'a message of another bot (or of a person)';
+  if (own.appId !== undefined && m.app_id !== own.appId) return 'a message of another app';
+  if (!hasButton(m.blocks, action.action_id, action.value)) return 'the button is not on the message';
+  return undefined;
+}
+
+/** Whether the blocks hold a button with this action_id and value (in an actions block or a section's accessory). */
+function hasButton(blocks: unknown, actionId: string, value: string | undefined): boolean {
+  if (!Array.isArray(blocks)) return false;
+  return blocks.some((block: unknown) => {
+    if (typeof block !== 'object' || block === null) return false;
+    const { elements, accessory } = block as { elements?: unknown; accessory?: unknown };
+    const candidates = [...(Array.isArray(elements) ? elements : []), accessory];
+    return candidates.some((element: unknown) => {
+      if (typeof element !== 'object' || element === null) return false;
+      const e = element as Record<string, unknown>;
+      return e.type === 'button' && e.action_id === actionId && e.value === value;
+    });
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 // (Slack adapter) the Bolt app: any receiver (Lambda now, Socket Mode / HTTP locally later), the same listeners
 import { App, type Authorize, type Logger, LogLevel, type Receiver } from '@slack/bolt';
 import type { SlackAppDeps, SlackAppLogger } from './deps';
+import { InstallationResolver, installationMiddleware, type SlackInstallationConfig } from './installation';
 import { registerListeners } from './listeners';
 import { describeError } from './slack-errors';
 import { UserGroupResolver } from './user-groups';
@@ -24,6 +25,12 @@ export interface CreateSlackAppOptions {
   readonly slackApiUrl?: string;
   /** Bolt's own log lines (receiver, listener errors); defaults to deps.log. */
   readonly boltLogger?: Logger;
+  /**
+   * The workspace and app a single workspace's bot serves (requests from any other are refused);
+   * a team not given is learnt from auth.test once per cold start. With Bolt's `authorize` (several
+   * workspaces), which installation may be served is that function's decision.
+   */
+  readonly installation?: SlackInstallationConfig;
 }
 
 const DEFAULT_GROUP_CACHE_TTL_MS = 60_000;
@@ -55,7 +62,12 @@ export function createSlackApp(options: CreateSlackAppOptions): App {
     },
   });
   const groups = new UserGroupResolver(deps.groupCacheTtlMs ?? DEFAULT_GROUP_CACHE_TTL_MS, deps.now ?? Date.now);
-  registerListeners(app, deps, groups);
+  const installation = options.installation ?? {};
+  if (!('authorize' in options.bot)) {
+    // Before every listener: a request from another workspace, org or app reaches none of them.
+    app.use(installationMiddleware(new InstallationResolver(installation, deps.log), deps.log));
+  }
+  registerListeners(app, deps, groups, { appId: installation.appId });
   // After ack, a failure is logged and swallowed: Slack already has its 200, and an HTTP 500
   // now would only make it show a generic error on top of ours.
   app.error(async (error) => {

@@ -3,8 +3,10 @@ import {
   PutApprovalResultCommand,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { slackAppFromEnvironment } from '../../../src/app/slack-app';
+import { createTableInput } from '../../../src/aws/dynamodb-conversation-store';
 import { type ButtonValue, encodeButtonValue } from '../../../src/core/actions';
 import { ACTION_IDS } from '../../../src/slack';
 import {
@@ -334,6 +336,8 @@ describe('a refusal names where the policy lives', () => {
     await put(`${PREFIX}/slack/signing-secret`, stack.slack.signingSecret);
     await put(`${PREFIX}/slack/bot-token`, stack.slack.botToken);
     await put(AUTHORIZATION_PARAM, JSON.stringify(POLICY), 'String');
+    // Its table, as serverless.yml creates it: every accepted request is remembered there (replays).
+    await stack.local.dynamo.send(new CreateTableCommand(createTableInput('pipewatch-test-state')));
     const handler = slackAppFromEnvironment(
       {
         AWS_REGION: stack.local.aws.region,

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../../../src/aws/pipeline-catalog';
-import type { AuthorizationPolicy } from '../../../src/core/actions';
+import type { AuthorizationPolicy, PolicySource } from '../../../src/core/actions';
 import { ManualClock } from '../../../src/local/aws/clock';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { signedSlackEvent } from '../../../src/local/channel/slack-requests';
@@ -20,7 +20,9 @@ import {
   viewSubmissionBody,
 } from '../../../src/local/slack';
 import type { SlackAppLogger } from '../../../src/slack/app/deps';
+import type { SlackInstallationConfig } from '../../../src/slack/app/installation';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../../src/slack/app/lambda-handler';
+import type { RequestReplays } from '../../../src/slack/app/request-replays';
 import { InMemoryClickClaims } from '../../helpers/in-memory-click-claims';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 
@@ -80,10 +82,16 @@ export interface StackOptions {
   codePipeline?: (local: LocalAwsClients) => CodePipelineClient;
   /** Where the policy lives, as a refused button names it. */
   policyLocation?: string;
+  /** The handler's clock (signature window, replays) and the click claims' (default Date.now). */
+  now?: () => number;
+  /** Where accepted requests are remembered (default: the handler's in-memory store). */
+  replays?: RequestReplays;
+  /** The installation the handler is bound to (default: none configured, the team from auth.test). */
+  installation?: (slack: LocalSlack) => SlackInstallationConfig;
 }
 
 /** The real stack: local AWS with the pipewatch bus and sample pipelines, the real adapters, a local Slack. */
-export async function startStack(policy: AuthorizationPolicy = POLICY, options: StackOptions = {}): Promise<Stack> {
+export async function startStack(policy: PolicySource = POLICY, options: StackOptions = {}): Promise<Stack> {
   const clock = new ManualClock();
   const local = await startLocalAwsWithClients({ clock, definitionsFile: SAMPLE_PIPELINES_FILE });
   await local.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
@@ -101,7 +109,7 @@ export async function startStack(policy: AuthorizationPolicy = POLICY, options: 
     usergroups: [{ id: APPROVERS, handle: 'approvers', users: [ALICE] }],
   });
   const log = new RecordingLogger();
-  const clicks = new InMemoryClickClaims();
+  const clicks = new InMemoryClickClaims(options.now);
   const pipelines = new CodePipelinePipelineClient({
     client: options.codePipeline?.(local) ?? local.codePipeline,
     region: local.aws.region,
@@ -110,6 +118,9 @@ export async function startStack(policy: AuthorizationPolicy = POLICY, options: 
     signingSecret: slack.signingSecret,
     bot: { botToken: slack.botToken, botId: slack.workspace.botId, botUserId: slack.workspace.botUserId },
     slackApiUrl: slack.apiUrl,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.replays === undefined ? {} : { replays: options.replays }),
+    ...(options.installation === undefined ? {} : { installation: options.installation(slack) }),
     deps: {
       rules: new EventBridgeRuleStore({ client: local.eventBridge, busName: BUS, targetArn: NOTIFY_ARN }),
       pipelines,
@@ -214,6 +225,17 @@ export async function click(
   actionId: string,
   user: string,
 ): Promise<number | undefined> {
+  const response = await send(stack, blockActionsBody(clickPayload(stack, message, actionId, user)));
+  return response.statusCode;
+}
+
+/** The block_actions payload Slack sends for a click on one of the message's buttons (as it is now). */
+export function clickPayload(
+  stack: Stack,
+  message: SlackMessage,
+  actionId: string,
+  user: string,
+): BlockAction<ButtonAction> {
   const current = stack.slack.workspace.message(message.channel, message.ts) ?? message;
   const elements = (current.blocks ?? []).flatMap((block) =>
     Array.isArray(block.elements) ? (block.elements as Record<string, unknown>[]) : [],
@@ -233,6 +255,7 @@ export async function click(
       type: 'message',
       user: current.user,
       bot_id: current.botId,
+      ...(current.botId === undefined ? {} : { app_id: stack.slack.workspace.appId }),
       ts: current.ts,
       text: current.text,
       blocks: current.blocks,
@@ -250,8 +273,7 @@ export async function click(
       },
     ],
   } as unknown as BlockAction<ButtonAction>;
-  const response = await send(stack, blockActionsBody(payload));
-  return response.statusCode;
+  return payload;
 }
 
 /** Submits an opened modal with a comment (a view_submission as Slack sends it). */
@@ -262,7 +284,20 @@ export async function submit(
   comment: string | null,
   options: { base64?: boolean } = {},
 ): Promise<number | undefined> {
-  const payload = {
+  const response = await send(stack, viewSubmissionBody(submissionPayload(stack, opened, user, comment)), {
+    base64: options.base64,
+  });
+  return response.statusCode;
+}
+
+/** The view_submission payload Slack sends when the opened modal is submitted with a comment. */
+export function submissionPayload(
+  stack: Stack,
+  opened: OpenedView,
+  user: string,
+  comment: string | null,
+): ViewSubmitAction {
+  return {
     type: 'view_submission',
     team: { id: TEAM, domain: 'local' },
     user: { id: user, name: stack.slack.workspace.user(user)?.name ?? user, team_id: TEAM },
@@ -280,8 +315,6 @@ export async function submit(
     },
     response_urls: [],
   } as unknown as ViewSubmitAction;
-  const response = await send(stack, viewSubmissionBody(payload), { base64: options.base64 });
-  return response.statusCode;
 }
 
 export function ephemeralTexts(stack: Stack, user: string, channel = DEPLOYS): string[] {

@@ -3,6 +3,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTION_IDS } from '../../action-ids';
 import { APPROVAL_CALLBACK_ID } from '../approval-modal';
 import type { SlackAppDeps } from '../deps';
+import type { SlackInstallationConfig } from '../installation';
 import type { UserGroupResolver } from '../user-groups';
 import { approvalAction } from './actions/approval';
 import { linkButtonAction } from './actions/link-buttons';
@@ -16,14 +17,19 @@ type ButtonClick = BlockAction<ButtonAction>;
  * The slash command is matched by any name (`/pipewatch`, or `/pipewatch-staging` for a second
  * app): the app receives only the commands it declares in its manifest.
  */
-export function registerListeners(app: App, deps: SlackAppDeps, groups: UserGroupResolver): void {
+export function registerListeners(
+  app: App,
+  deps: SlackAppDeps,
+  groups: UserGroupResolver,
+  installation: Pick<SlackInstallationConfig, 'appId'> = {},
+): void {
   app.command(/.*/, pipewatchCommand(deps));
 
-  const retry = retryAction(deps, groups);
+  const retry = retryAction(deps, groups, installation);
   app.action<ButtonClick>({ type: 'block_actions', action_id: ACTION_IDS.retryFailed }, retry);
   app.action<ButtonClick>({ type: 'block_actions', action_id: ACTION_IDS.retryAll }, retry);
 
-  const approval = approvalAction(deps, groups);
+  const approval = approvalAction(deps, groups, installation);
   app.action<ButtonClick>({ type: 'block_actions', action_id: ACTION_IDS.approve }, approval);
   app.action<ButtonClick>({ type: 'block_actions', action_id: ACTION_IDS.reject }, approval);
 

@@ -3,8 +3,9 @@ import { type ButtonValue, mayPress, UNREADABLE_BUTTON } from '../../../../core/
 import { ACTION_IDS } from '../../../action-ids';
 import { escapeMrkdwn } from '../../../escape';
 import { approvalModal } from '../../approval-modal';
-import { readButtonValue, slackPresser } from '../../click';
+import { foreignButtonReason, readablePolicy, readButtonValue, slackPresser, unreadableAnswer } from '../../click';
 import type { SlackAppDeps } from '../../deps';
+import type { SlackInstallationConfig } from '../../installation';
 import { SLACK_PLATFORM_NAME } from '../../slack-context';
 import type { UserGroupResolver } from '../../user-groups';
 import type { ButtonClickArgs } from './retry';
@@ -15,13 +16,28 @@ export type ApprovalValue = Extract<ButtonValue, { kind: 'approve' | 'reject' }>
  * The modal opens only for someone who may decide: a refusal (including "no approvers are
  * configured", which says how to configure them) comes straight back, and is logged. The
  * decision itself is made on submission (views/approval-submit.ts). views.open needs the
- * click's trigger_id within 3 seconds, so nothing slow happens before it.
+ * click's trigger_id within 3 seconds, so nothing slow happens before it. A button that is not on
+ * the bot's own message is refused with nothing visible (logged); a policy or user groups that
+ * cannot be read are told to the clicker alone.
  */
-export function approvalAction(deps: SlackAppDeps, groups: UserGroupResolver) {
-  return async ({ ack, body, action, client, respond }: ButtonClickArgs): Promise<void> => {
+export function approvalAction(
+  deps: SlackAppDeps,
+  groups: UserGroupResolver,
+  installation: Pick<SlackInstallationConfig, 'appId'> = {},
+) {
+  return async ({ ack, body, action, client, respond, context }: ButtonClickArgs): Promise<void> => {
     await ack();
     const tell = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(text) });
+    const foreign = foreignButtonReason(body.message, action, { botId: context.botId, appId: installation.appId });
+    if (foreign !== undefined) {
+      deps.log.warn("refused a click on a button that is not on pipewatch's own message", {
+        reason: foreign,
+        actionId: action.action_id,
+        user: body.user.id,
+      });
+      return;
+    }
     const value = readApprovalValue(action.value, action.action_id === ACTION_IDS.reject ? 'reject' : 'approve');
     const messageTs = body.message?.ts ?? String(body.container.message_ts ?? '');
     if (value === undefined || body.channel === undefined || messageTs === '') {
@@ -30,10 +46,22 @@ export function approvalAction(deps: SlackAppDeps, groups: UserGroupResolver) {
       return;
     }
     const presser = { id: body.user.id, name: body.user.name ?? body.user.username };
-    const verdict = await mayPress(
-      { value, user: slackPresser(client, groups, value.pipeline, presser), platformName: SLACK_PLATFORM_NAME },
-      deps,
-    );
+    let verdict: Awaited<ReturnType<typeof mayPress>>;
+    try {
+      verdict = await mayPress(
+        { value, user: slackPresser(client, groups, value.pipeline, presser), platformName: SLACK_PLATFORM_NAME },
+        { ...deps, policy: readablePolicy(deps.policy) },
+      );
+    } catch (error) {
+      const text = unreadableAnswer(error, deps.log, {
+        user: body.user.id,
+        button: action.action_id,
+        policyLocation: deps.policyLocation,
+      });
+      if (text === undefined) throw error;
+      await tell(text);
+      return;
+    }
     if (!verdict.allowed) {
       await tell(verdict.message);
       return;

@@ -4,8 +4,18 @@ import { ALREADY_HANDLED, type ButtonValue, pressButton, UNREADABLE_BUTTON } fro
 import { ACTION_IDS } from '../../../action-ids';
 import { slackUserMention } from '../../../action-outcome';
 import { escapeMrkdwn } from '../../../escape';
-import { clickedMessage, clickKey, readButtonValue, showOutcome, slackPresser } from '../../click';
+import {
+  clickedMessage,
+  clickKey,
+  foreignButtonReason,
+  readablePolicy,
+  readButtonValue,
+  showOutcome,
+  slackPresser,
+  unreadableAnswer,
+} from '../../click';
 import { buttonDepsOf, type SlackAppDeps } from '../../deps';
+import type { SlackInstallationConfig } from '../../installation';
 import { channelOfAction, SLACK_PLATFORM_NAME } from '../../slack-context';
 import type { UserGroupResolver } from '../../user-groups';
 
@@ -16,15 +26,31 @@ export type ButtonClickArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction
 /**
  * 1. Ack at once (Slack's 3 seconds); everything else answers through the message, its thread
  *    or an ephemeral reply to the clicker.
- * 2. pressButton: authorize, claim the click, RetryStageExecution, the decision logged.
- * 3. Success: the message shows who retried, and a thread reply says so. Otherwise the clicker
+ * 2. A button that is not on the bot's own message (another bot's or app's, or a value the
+ *    message does not hold) is refused with nothing visible, and logged.
+ * 3. pressButton: authorize, claim the click, RetryStageExecution, the decision logged. A policy
+ *    or user groups that cannot be read are told to the clicker alone.
+ * 4. Success: the message shows who retried, and a thread reply says so. Otherwise the clicker
  *    alone is told; the message is left as it was.
  */
-export function retryAction(deps: SlackAppDeps, groups: UserGroupResolver) {
-  return async ({ ack, body, action, client, respond }: ButtonClickArgs): Promise<void> => {
+export function retryAction(
+  deps: SlackAppDeps,
+  groups: UserGroupResolver,
+  installation: Pick<SlackInstallationConfig, 'appId'> = {},
+) {
+  return async ({ ack, body, action, client, respond, context }: ButtonClickArgs): Promise<void> => {
     await ack();
     const tell = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(text) });
+    const foreign = foreignButtonReason(body.message, action, { botId: context.botId, appId: installation.appId });
+    if (foreign !== undefined) {
+      deps.log.warn("refused a click on a button that is not on pipewatch's own message", {
+        reason: foreign,
+        actionId: action.action_id,
+        user: body.user.id,
+      });
+      return;
+    }
     // The mode comes from which button was pressed; a value claiming another mode was not written by pipewatch.
     const mode = action.action_id === ACTION_IDS.retryAll ? 'ALL_ACTIONS' : 'FAILED_ACTIONS';
     const value = readButtonValue(
@@ -37,19 +63,31 @@ export function retryAction(deps: SlackAppDeps, groups: UserGroupResolver) {
       return;
     }
     const messageTs = body.message?.ts ?? String(body.container.message_ts ?? '');
-    const outcome = await pressButton(
-      {
-        value,
-        user: slackPresser(client, groups, value.pipeline, {
-          id: body.user.id,
-          name: body.user.name ?? body.user.username,
-        }),
-        clickKey: clickKey(messageTs, action.action_id, action.value ?? ''),
-        platformName: SLACK_PLATFORM_NAME,
-        ...withChannel(channelOfAction(body)),
-      },
-      buttonDepsOf(deps),
-    );
+    let outcome: Awaited<ReturnType<typeof pressButton>>;
+    try {
+      outcome = await pressButton(
+        {
+          value,
+          user: slackPresser(client, groups, value.pipeline, {
+            id: body.user.id,
+            name: body.user.name ?? body.user.username,
+          }),
+          clickKey: clickKey(messageTs, action.action_id, action.value ?? ''),
+          platformName: SLACK_PLATFORM_NAME,
+          ...withChannel(channelOfAction(body)),
+        },
+        { ...buttonDepsOf(deps), policy: readablePolicy(deps.policy) },
+      );
+    } catch (error) {
+      const text = unreadableAnswer(error, deps.log, {
+        user: body.user.id,
+        button: action.action_id,
+        policyLocation: deps.policyLocation,
+      });
+      if (text === undefined) throw error;
+      await tell(text);
+      return;
+    }
     if (outcome.status !== 'done') {
       await tell(outcome.status === 'duplicate' ? ALREADY_HANDLED : outcome.message);
       return;
