@@ -254,7 +254,13 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       ...(slackApiUrl === undefined ? {} : { PIPEWATCH_SLACK_API_URL: slackApiUrl }),
       ...(slack === undefined
         ? {}
-        : { PIPEWATCH_SLACK_BOT_ID: slack.workspace.botId, PIPEWATCH_SLACK_BOT_USER_ID: slack.workspace.botUserId }),
+        : {
+            PIPEWATCH_SLACK_BOT_ID: slack.workspace.botId,
+            PIPEWATCH_SLACK_BOT_USER_ID: slack.workspace.botUserId,
+            // The installation the Slack function answers (no auth.test at a cold start).
+            PIPEWATCH_SLACK_TEAM_ID: TEAM_ID,
+            PIPEWATCH_SLACK_APP_ID: slack.workspace.appId,
+          }),
       ...(teams === undefined ? {} : teamsEnvironment(teams.identity)),
       ...(realTeams === undefined ? {} : teamsParameters()),
     };
