@@ -161,13 +161,24 @@ function teamsSdkLambdaOnly() {
         if (!inPackage(args.importer, 'axios')) return undefined;
         return { path: 'form-data', namespace: STUB_NAMESPACE };
       });
+      // side-channel (qs's, for the Teams SDK's query strings) formats a missing key in an error
+      // message with object-inspect (18 KB minified); String() says the same for a message.
+      build.onResolve({ filter: /^object-inspect$/ }, (args) => {
+        if (!/node_modules[\\/]side-channel/.test(args.importer)) return undefined;
+        return { path: 'object-inspect', namespace: JOSE_NAMESPACE };
+      });
       // jwks-rsa turns a published JWK into a public key with jose (94 KB minified); node:crypto
       // imports JWKs itself. Only the two functions jwks-rsa's key retrieval calls are provided.
       build.onResolve({ filter: /^jose$/ }, (args) => {
         if (!inPackage(args.importer, 'jwks-rsa')) return undefined;
         return { path: 'jose', namespace: JOSE_NAMESPACE };
       });
-      build.onLoad({ filter: /.*/, namespace: JOSE_NAMESPACE }, () => ({
+      build.onLoad({ filter: /^object-inspect$/, namespace: JOSE_NAMESPACE }, () => ({
+        contents:
+          "'use strict';\nmodule.exports = function inspect(value) { return typeof value === 'string' ? JSON.stringify(value) : String(value); };",
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /^jose$/, namespace: JOSE_NAMESPACE }, () => ({
         contents: [
           "'use strict';",
           "const { createPublicKey } = require('node:crypto');",
