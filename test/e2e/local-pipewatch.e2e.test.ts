@@ -201,7 +201,8 @@ test('a second run, rejected: the message reads as a rejection, with who rejecte
   // 4. The message says Rejected, by whom and why, not Error "JobFailed"; nothing left to press but Retry.
   await message.filter({ hasText: /Rejected by alice in Slack: not on a Friday/ }).waitFor();
   await message.filter({ hasText: /Rejected/ }).waitFor();
-  expect(await message.filter({ hasText: /JobFailed/ }).count()).toBe(0);
+  // Once every event of the rejection is shown (an earlier render may still be on its way).
+  await until(async () => (await message.filter({ hasText: /JobFailed/ }).count()) === 0, 'no JobFailed');
   await openThread(ts);
   expect(await message.locator('[data-testid="button-pipewatch.approve"]').count()).toBe(0);
   expect(await message.locator('[data-testid="button-pipewatch.reject"]').count()).toBe(0);

@@ -4,18 +4,28 @@ import { actionTypeSchema } from './action-type-schema';
 import { artifactListSchema } from './artifact-schema';
 import { executionResultSchema } from './execution-result-schema';
 import { executionTriggerSchema } from './execution-trigger-schema';
-import { dropUndefined, nonEmptyString, optional, optionalNumber, optionalString } from './schema-helpers';
+import {
+  codePipelineName,
+  dropUndefined,
+  executionId,
+  nonEmptyString,
+  optional,
+  optionalNumber,
+  optionalString,
+} from './schema-helpers';
 
 /*
  * The `detail` object of the three CodePipeline detail-types, identical in both
  * envelopes. Only what identifies an event is required (pipeline, execution,
  * state, stage, action): an alert with a missing optional field beats no alert.
+ * Identifiers must be what CodePipeline emits (names `[A-Za-z0-9.@\-_]{1,100}`,
+ * execution ids UUIDs): they reach links, buttons and headers.
  * Fields AWS adds later are ignored here, never rejected.
  */
 
 const commonDetailShape = {
-  pipeline: nonEmptyString,
-  'execution-id': nonEmptyString,
+  pipeline: codePipelineName,
+  'execution-id': executionId,
   // Any string: a state unknown at this level is kept and flagged, never rejected.
   state: nonEmptyString,
   version: optionalNumber,
@@ -65,7 +75,7 @@ export const pipelineDetailSchema = z.pipe(
 export const stageDetailSchema = z.pipe(
   z.object({
     ...commonDetailShape,
-    stage: nonEmptyString,
+    stage: codePipelineName,
     'stage-last-retry-attempt-time': optionalString,
   }),
   z.transform((raw) =>
@@ -90,8 +100,8 @@ export const stageDetailSchema = z.pipe(
 export const actionDetailSchema = z.pipe(
   z.object({
     ...commonDetailShape,
-    stage: nonEmptyString,
-    action: nonEmptyString,
+    stage: codePipelineName,
+    action: codePipelineName,
     'action-execution-id': optionalString,
     region: optionalString,
     type: optional(actionTypeSchema),

@@ -52,6 +52,7 @@ function describeIssue(issue: z.core.$ZodIssue, received: unknown): string {
       return `expected one of ${allowed}, got ${describeValue(received)}`;
     }
     case 'invalid_format':
+    case 'custom':
     case 'too_small':
     case 'too_big':
       return `${issue.message}, got ${describeValue(received)}`;

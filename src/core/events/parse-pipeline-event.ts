@@ -4,7 +4,7 @@ import { actionDetailSchema, pipelineDetailSchema, stageDetailSchema } from './d
 import { codeStarNotificationEnvelopeSchema, eventBridgeEnvelopeSchema } from './envelope-schemas';
 import { synthesizeEventId } from './event-id';
 import { InvalidPipelineEventError, type PipelineEventIssue } from './invalid-pipeline-event-error';
-import { jsonTypeOf, toPipelineEventIssues } from './issue-messages';
+import { formatPath, jsonTypeOf, toPipelineEventIssues } from './issue-messages';
 import { findPipelineArn } from './pipeline-arn';
 import type { EnvelopeKind, PipelineEvent, PipelineEventCommon, SafeParsePipelineEventResult } from './pipeline-event';
 import { dropUndefined } from './schema-helpers';
@@ -22,6 +22,7 @@ export function parsePipelineEvent(input: unknown): PipelineEvent {
   if (!isObject(value)) {
     throw new InvalidPipelineEventError([{ path: '(root)', message: `expected an object, got ${jsonTypeOf(value)}` }]);
   }
+  checkDepth(value);
   const kind = envelopeKindOf(value);
   return kind === 'eventbridge' ? fromEventBridge(value) : fromCodeStarNotification(value);
 }
@@ -38,6 +39,42 @@ export function safeParsePipelineEvent(input: unknown): SafeParsePipelineEventRe
 }
 
 type JsonObject = Readonly<Record<string, unknown>>;
+
+/**
+ * How deep objects and arrays may nest in an event. CodePipeline's events nest about five levels;
+ * anything far deeper is not one of them, and recursive code (hashing, merging, logging) must
+ * never meet it: a 7 KB event of 3,000 nested arrays overflowed the stack.
+ */
+export const MAX_EVENT_DEPTH = 64;
+
+/** Refuses an event nested deeper than MAX_EVENT_DEPTH, naming where; iterative, so any depth is safe to check. */
+function checkDepth(root: JsonObject): void {
+  type Frame = { readonly value: unknown; readonly depth: number; readonly key?: PropertyKey; readonly parent?: Frame };
+  const stack: Frame[] = [{ value: root, depth: 1 }];
+  // A value built in code may share (or cycle back to) an object: each is walked once.
+  const seen = new WeakSet<object>();
+  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
+    const { value, depth } = frame;
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    seen.add(value);
+    if (depth > MAX_EVENT_DEPTH) {
+      const path: PropertyKey[] = [];
+      for (let at: Frame | undefined = frame; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+      throw new InvalidPipelineEventError([
+        { path: formatPath(path), message: `nested deeper than ${MAX_EVENT_DEPTH} levels (not a CodePipeline event)` },
+      ]);
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        stack.push({ value: item, depth: depth + 1, key: index, parent: frame });
+      });
+    } else {
+      for (const key of Object.keys(value)) {
+        stack.push({ value: (value as JsonObject)[key], depth: depth + 1, key, parent: frame });
+      }
+    }
+  }
+}
 
 function parseJsonText(text: string): unknown {
   try {

@@ -7,9 +7,11 @@ import {
   type AlertMessage,
   alertButtons,
   externalLinkLabel,
-  isWebUrl,
+  orElse,
   shortExecutionId,
   triggerFacts,
+  webUrl,
+  wellFormed,
 } from '../messages';
 import type { ExecutionOverview, ExecutionOverviewOptions } from './execution-overview';
 import type { ActionRecord, ExecutionState } from './execution-state';
@@ -25,36 +27,64 @@ import { summariseExecution } from './summarise-execution';
  * renderers need nothing new. Text is raw; renderers escape.
  */
 export function executionToAlertMessage(state: ExecutionState, options: ExecutionOverviewOptions = {}): AlertMessage {
-  const overview = summariseExecution(state, options);
-  const { derived: _derived, ...headline } = overview.headline;
-  const decided = approvalFailure(overview);
-  // A rejected approval is a rejection, not an error: CodePipeline fails the action with JobFailed.
-  const status = decided === undefined ? headline : { ...headline, label: decided.label };
-  const focus = overview.failure?.stage
-    ? { stage: overview.failure.stage, action: overview.failure.action }
-    : (overview.waitingApproval ?? (overview.currentStage ? { stage: overview.currentStage } : {}));
-  const summary = summaryOf(overview, options);
+  // Never throws (encodeUriPart): the link is built from whatever state was stored.
   const consoleUrl = executionConsoleUrl({
     region: state.region,
     pipeline: state.pipeline,
     executionId: state.executionId,
   });
+  const consoleLink: AlertLink = { kind: 'console', label: 'Execution in the AWS console', url: consoleUrl };
+  // Whatever a stored state holds, the message is built: a part that fails to build is left out.
+  const overview = orElse(() => summariseExecution(state, options), undefined);
+  const title = orElse(
+    () => wellFormed(`${state.pipeline} · execution ${shortExecutionId(state.executionId)}`),
+    'Pipeline execution',
+  );
+  const base = {
+    level: 'pipeline' as const,
+    pipeline: state.pipeline,
+    executionId: state.executionId,
+    title,
+  };
+  if (overview === undefined) {
+    return {
+      ...base,
+      eventId: state.executionId,
+      time: orElse(() => state.startTime ?? '', ''),
+      status: UNREADABLE_STATUS,
+      facts: [],
+      links: [consoleLink],
+      actions: orElse(() => alertButtons({ target: targetOf(state), consoleUrl }), []),
+    };
+  }
+  const { derived: _derived, ...headline } = overview.headline;
+  const decided = orElse(() => approvalFailure(overview), undefined);
+  // A rejected approval is a rejection, not an error: CodePipeline fails the action with JobFailed.
+  const status = decided === undefined ? headline : { ...headline, label: decided.label };
+  const focus = overview.failure?.stage
+    ? { stage: overview.failure.stage, action: overview.failure.action }
+    : (overview.waitingApproval ?? (overview.currentStage ? { stage: overview.currentStage } : {}));
+  const summary = orElse(() => summaryOf(overview, options), undefined);
   return {
+    ...base,
     // The newest event the message reflects: renderers show it as "updated at".
     eventId: overview.lastEvent?.eventId ?? state.executionId,
     time: overview.lastEvent?.time ?? state.startTime ?? '',
-    level: 'pipeline',
-    pipeline: state.pipeline,
-    executionId: state.executionId,
     ...(focus.stage === undefined ? {} : { stage: focus.stage }),
     ...(focus.action === undefined ? {} : { action: focus.action }),
-    title: `${state.pipeline} · execution ${shortExecutionId(state.executionId)}`,
-    status,
+    status: { ...status, label: orElse(() => wellFormed(status.label), status.state) },
     ...(summary === undefined ? {} : { summary }),
-    facts: factsOf(state, overview, decided !== undefined, options),
-    links: linksOf(overview, consoleUrl),
-    actions: actionsOf(state, overview, consoleUrl),
+    facts: orElse(() => factsOf(state, overview, decided !== undefined, options), []),
+    links: orElse(() => linksOf(overview, consoleLink), [consoleLink]),
+    actions: orElse(() => actionsOf(state, overview, consoleUrl), []),
   };
+}
+
+/** The status of a state that could not be summarised (a stored item of another layout, say). */
+const UNREADABLE_STATUS = { state: 'UNKNOWN', label: 'Unknown state', severity: 'info', known: false } as const;
+
+function targetOf(state: ExecutionState) {
+  return { pipeline: state.pipeline, executionId: state.executionId, region: state.region, account: state.account };
 }
 
 /** "Source ✓ · Build ✗ · Approval … · Prod –". */
@@ -126,11 +156,11 @@ export function isExpiry(summary: string | undefined): boolean {
   return summary !== undefined && /\bexpired\b/i.test(summary);
 }
 
-function linksOf(overview: ExecutionOverview, consoleUrl: string): AlertLink[] {
-  const links: AlertLink[] = [{ kind: 'console', label: 'Execution in the AWS console', url: consoleUrl }];
-  const external = overview.failure?.externalUrl;
-  // Event content must not smuggle `javascript:` or `file:` URLs into a link.
-  if (external !== undefined && isWebUrl(external)) {
+function linksOf(overview: ExecutionOverview, consoleLink: AlertLink): AlertLink[] {
+  const links: AlertLink[] = [consoleLink];
+  // Normalised, and only http(s) with a host: event content must not smuggle `javascript:` or `file:` URLs into a link.
+  const external = webUrl(overview.failure?.externalUrl);
+  if (external !== undefined) {
     links.push({ kind: 'external', label: externalLinkLabel(overview.failure?.category), url: external });
   }
   return links;
@@ -140,7 +170,7 @@ function linksOf(overview: ExecutionOverview, consoleUrl: string): AlertLink[] {
 function actionsOf(state: ExecutionState, overview: ExecutionOverview, consoleUrl: string): AlertAction[] {
   const failedStage = overview.failure?.stage;
   return alertButtons({
-    target: { pipeline: state.pipeline, executionId: state.executionId, region: state.region, account: state.account },
+    target: targetOf(state),
     ...(overview.waitingApproval ? { waitingApproval: overview.waitingApproval } : {}),
     ...(failedStage === undefined ? {} : { failedStage }),
     consoleUrl,

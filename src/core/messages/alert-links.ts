@@ -1,7 +1,7 @@
 // (core) an event --> the alert's links: the execution in the AWS console, then the provider's page (build log, ...)
 import { executionConsoleUrl, type PipelineEvent } from '../events';
 import type { AlertEnrichment, AlertLink } from './alert-message';
-import { isWebUrl } from './text-helpers';
+import { webUrl } from './text-helpers';
 
 const EXTERNAL_LINK_LABELS: Readonly<Record<string, string>> = {
   Build: 'Build log',
@@ -13,10 +13,12 @@ const EXTERNAL_LINK_LABELS: Readonly<Record<string, string>> = {
 /** The execution in the AWS console, then the provider's page (build log, deployment) when there is one. */
 export function alertLinks(event: PipelineEvent, enrichment: AlertEnrichment = {}): AlertLink[] {
   const links: AlertLink[] = [{ kind: 'console', label: 'Execution in the AWS console', url: consoleUrlOf(event) }];
-  const external =
+  // Normalised, and only http(s) with a host: event content must not smuggle `javascript:` into a link.
+  const external = webUrl(
     enrichment.failure?.externalUrl ??
-    (event.level === 'action' ? event.executionResult?.externalExecutionUrl : undefined);
-  if (external !== undefined && isWebUrl(external)) {
+      (event.level === 'action' ? event.executionResult?.externalExecutionUrl : undefined),
+  );
+  if (external !== undefined) {
     const category = event.level === 'action' ? event.actionType?.category : undefined;
     links.push({ kind: 'external', label: externalLinkLabel(category), url: external });
   }

@@ -2,9 +2,11 @@
 import type { PipelineEvent } from '../events';
 import { alertActions } from './alert-actions';
 import { alertFacts } from './alert-facts';
-import { alertLinks } from './alert-links';
-import type { AlertEnrichment, AlertMessage } from './alert-message';
+import { alertLinks, consoleUrlOf } from './alert-links';
+import type { AlertEnrichment, AlertLink, AlertMessage } from './alert-message';
+import { orElse } from './drop-broken-part';
 import { describeState, isApprovalAction } from './state-presentation';
+import { wellFormed } from './text-helpers';
 
 /**
  * (parse) --> buildAlertMessage --> render (Block Kit, Adaptive Card, text)
@@ -14,6 +16,7 @@ import { describeState, isApprovalAction } from './state-presentation';
  */
 export function buildAlertMessage(event: PipelineEvent, enrichment: AlertEnrichment = {}): AlertMessage {
   const { verb, ...status } = describeState(event);
+  const summary = orElse(() => summaryOf(event, enrichment), undefined);
   return {
     eventId: event.eventId,
     time: event.time,
@@ -22,13 +25,19 @@ export function buildAlertMessage(event: PipelineEvent, enrichment: AlertEnrichm
     executionId: event.executionId,
     ...(event.level === 'pipeline' ? {} : { stage: event.stage }),
     ...(event.level === 'action' ? { action: event.action } : {}),
-    title: titleOf(event, verb, status.known),
-    status,
-    ...optionalSummary(summaryOf(event, enrichment)),
-    facts: alertFacts(event, enrichment),
-    links: alertLinks(event, enrichment),
-    actions: alertActions(event, enrichment),
+    // Event text reaching a header: lone surrogates replaced (the parser refuses them in names, not in states).
+    title: wellFormed(titleOf(event, verb, status.known)),
+    status: { ...status, label: wellFormed(status.label) },
+    ...optionalSummary(summary),
+    // A part that fails to build is left out, never the whole message.
+    facts: orElse(() => alertFacts(event, enrichment), []),
+    links: orElse(() => alertLinks(event, enrichment), [consoleLink(event)]),
+    actions: orElse(() => alertActions(event, enrichment), []),
   };
+}
+
+function consoleLink(event: PipelineEvent): AlertLink {
+  return { kind: 'console', label: 'Execution in the AWS console', url: consoleUrlOf(event) };
 }
 
 function titleOf(event: PipelineEvent, verb: string, known: boolean): string {

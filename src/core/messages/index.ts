@@ -15,6 +15,7 @@ export type {
   Severity,
 } from './alert-message';
 export { buildAlertMessage } from './build-alert-message';
+export { orElse } from './drop-broken-part';
 export { renderAlertText } from './render-alert-text';
 export { describeState, presentState } from './state-presentation';
 export {
@@ -23,5 +24,6 @@ export {
   oneLine,
   shortExecutionId,
   truncateText,
+  webUrl,
   wellFormed,
 } from './text-helpers';

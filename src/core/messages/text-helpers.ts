@@ -25,13 +25,27 @@ export function arnResource(value: string): string {
   return value.startsWith('arn:') && parts.length >= 6 ? parts.slice(5).join(':') : value;
 }
 
-/** Only web links become links: event content must not smuggle `javascript:` or `file:` URLs into a button. */
+/**
+ * Only web links become links: event content must not smuggle `javascript:` or `file:` URLs into a
+ * button. True for an absolute http or https URL with a host.
+ */
 export function isWebUrl(value: string): boolean {
+  return webUrl(value) !== undefined;
+}
+
+/**
+ * A web link as the link builders hand it on: normalised by the URL parser (`https:/host` becomes
+ * `https://host/`, a lone surrogate becomes `%EF%BF%BD`), so that what a button opens is what was
+ * checked. Undefined for anything but an absolute http or https URL with a host. Never throws.
+ */
+export function webUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
   try {
-    const { protocol } = new URL(value);
-    return protocol === 'https:' || protocol === 'http:';
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    return url.hostname === '' ? undefined : url.href;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -224,12 +224,25 @@ function parseNumeric(operand: unknown): NumericRange {
   if (operand.length === 2) return { lower };
   const [, , upperOperator, upperValue] = operand;
   if (typeof upperOperator !== 'string' || !UPPER_BOUND_OPERATORS.has(upperOperator)) {
-    invalid(`Bad numeric range operator: ${String(upperOperator)}`);
+    invalid(`Bad numeric range operator: ${operandText(upperOperator)}`);
   }
   const upper = { key: numericOperand(upperOperator, upperValue), inclusive: upperOperator === '<=' };
   if (operand.length > 4) invalid('Too many terms in numeric range expression');
   if (lower.key >= upper.key) invalid('Bottom must be less than top');
   return { lower, upper };
+}
+
+/**
+ * A pattern's value in an error message. Never String(value): `{"toString":1}` is valid JSON
+ * whose String() throws a TypeError, and the validator throws only InvalidEventPatternError.
+ */
+function operandText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
 }
 
 const ANYTHING_BUT_SHAPE = 'Value of anything-but must be an array or single string/number value.';

@@ -10,13 +10,16 @@ import { toEventPattern } from './to-pattern';
  * Reads a rule's event pattern back into a Subscription. Patterns that `subscribe` builds come
  * back as the same filter subscription; anything else (a `--pattern`, or a rule edited in the
  * console) comes back as a pattern subscription, never lost and never misdescribed.
+ *
+ * @throws InvalidSubscriptionError for a pattern that could match events of other sources.
  */
 export function fromEventPattern(pattern: unknown): Subscription {
   const parsed: unknown = typeof pattern === 'string' ? safeJson(pattern) : pattern;
   const filter = asFilter(parsed);
   if (filter !== undefined && canonicalPatternJson(toEventPattern(filter)) === canonicalPatternJson(parsed))
     return filter;
-  return restrictToCodePipeline(parsed);
+  // Read back as it is: a stored rule is never widened or narrowed by reading it.
+  return restrictToCodePipeline(parsed, { addSource: false });
 }
 
 function asFilter(pattern: unknown): Subscription | undefined {

@@ -12,10 +12,31 @@ const FAILED_ACTION = 'codepipeline/action-failed-codebuild-captured.json';
 const APPROVAL = 'codepipeline/handmade/action-started-approval.json';
 const GIT_TRIGGER = 'codepipeline/handmade/pipeline-started-git-trigger.json';
 
-function eventFrom(path: string, detailPatch: Record<string, unknown> = {}): PipelineEvent {
+/**
+ * The parser refuses names and ids CodePipeline never emits, but a renderer must still take any
+ * text (a state stored before, a message built elsewhere): identifiers in the patch are put on the
+ * parsed event, the rest goes through the parser.
+ */
+const IDENTIFIERS: Readonly<Record<string, string>> = {
+  pipeline: 'pipeline',
+  stage: 'stage',
+  action: 'action',
+  'execution-id': 'executionId',
+};
+
+function patchedEvent(path: string, detailPatch: Record<string, unknown>): PipelineEvent {
   const input = structuredClone(loadFixture(path)) as { detail: Record<string, unknown> };
-  Object.assign(input.detail, detailPatch);
-  return parsePipelineEvent(input);
+  const identifiers: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(detailPatch)) {
+    const field = IDENTIFIERS[key];
+    if (field === undefined) input.detail[key] = value;
+    else identifiers[field] = value;
+  }
+  return { ...parsePipelineEvent(input), ...identifiers } as PipelineEvent;
+}
+
+function eventFrom(path: string, detailPatch: Record<string, unknown> = {}): PipelineEvent {
+  return patchedEvent(path, detailPatch);
 }
 
 function messageFrom(path: string, detailPatch: Record<string, unknown> = {}): AlertMessage {

@@ -5,6 +5,8 @@ import {
   channelRulePrefix,
   describeSubscription,
   fromEventPattern,
+  InvalidSubscriptionError,
+  type Subscription,
   subscriptionIdOfRule,
   toCommandArguments,
 } from '../../subscriptions';
@@ -35,13 +37,23 @@ function taggedFor(rule: StoredRule, channel: ChannelRef): boolean {
 
 /** One line per subscription: its id, what it posts, and the arguments that give it back. */
 export function subscriptionLine(subscription: ChannelSubscription, invocation: string): string {
-  const parsed =
-    subscription.rule.eventPattern === undefined ? undefined : fromEventPattern(subscription.rule.eventPattern);
+  const parsed = readBack(subscription.rule);
   const what =
     parsed === undefined ? (subscription.rule.description ?? 'an unreadable rule') : describeSubscription(parsed);
   const args = parsed === undefined ? '' : ` — \`${invocation} subscribe ${toCommandArguments(parsed)}\``;
   const disabled = subscription.rule.state === 'DISABLED' ? ' (disabled)' : '';
   return `• \`${subscription.id}\` ${what}${disabled}${args}`;
+}
+
+/** The rule's subscription, or undefined for a rule pipewatch cannot read back (edited elsewhere): listed by description. */
+function readBack(rule: StoredRule): Subscription | undefined {
+  if (rule.eventPattern === undefined) return undefined;
+  try {
+    return fromEventPattern(rule.eventPattern);
+  } catch (error) {
+    if (error instanceof InvalidSubscriptionError) return undefined;
+    throw error;
+  }
 }
 
 export async function listSubscriptions(context: CommandContext, deps: CommandDeps): Promise<CommandAnswer> {

@@ -6,13 +6,18 @@ import { listFixtures, loadFixture } from '../../../helpers/fixtures';
 const fixturePaths = [...listFixtures('codepipeline'), ...listFixtures('codepipeline/handmade')];
 const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('FAILED', 'STARTED', 'Approval'));
 const optionalText = fc.option(text, { nil: undefined });
+/** Names as CodePipeline allows them (the parser refuses others), edge cases included. */
+const name = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9.@\-_]{1,100}$/),
+  fc.constantFrom('a', '.', '@', 'x'.repeat(100), 'constructor', '__proto__', 'FAILED'),
+);
 
-/** Valid events with arbitrary text in every field a message shows. */
+/** Valid events with arbitrary text in every field a message shows (names and ids as CodePipeline makes them). */
 const parsedEvent = fc
   .record({
     path: fc.constantFrom(...fixturePaths),
     state: fc.oneof(text, fc.constantFrom('FAILED', 'STARTED', 'SUCCEEDED', 'ABANDONED')),
-    names: fc.record({ pipeline: text, stage: text, action: text, executionId: text }),
+    names: fc.record({ pipeline: name, stage: name, action: name, executionId: fc.uuid() }),
     category: optionalText,
     summary: optionalText,
     url: fc.option(fc.oneof(fc.webUrl(), text), { nil: undefined }),

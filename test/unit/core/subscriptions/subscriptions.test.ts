@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { subscriptionLine } from '../../../../src/core/commands';
 import {
   canonicalPatternJson as canonicalJson,
   channelRulePrefix,
@@ -116,8 +117,16 @@ describe('--pattern', () => {
     expect(s).toEqual({ kind: 'pattern', pattern: JSON.parse(raw) });
   });
 
+  test('a pattern that says nothing of source is restricted to CodePipeline events', () => {
+    const s = parseSubscriptionArguments(['--pattern', '{"detail":{"state":["FAILED"]}}']);
+    expect(s).toEqual({ kind: 'pattern', pattern: { source: ['aws.codepipeline'], detail: { state: ['FAILED'] } } });
+  });
+
   test.each([
-    ['{"detail":{"state":["FAILED"]}}', /restricted to CodePipeline events/],
+    [
+      '{"source":["aws.codepipeline"],"$or":[{"source":["custom.app"]},{"detail":{"state":["FAILED"]}}]}',
+      /restricted to CodePipeline events/,
+    ],
     ['{"source":["aws.codepipeline","aws.ec2"]}', /restricted to CodePipeline events/],
     ['{"source":[{"prefix":"aws."}]}', /restricted to CodePipeline events/],
     ['{"source":["aws.codepipeline"],"detail":{"state":[{"nope":1}]}}', /Event pattern is not valid/],
@@ -159,6 +168,18 @@ describe('round trips', () => {
     const pattern = { source: ['aws.codepipeline'], detail: { state: [{ 'anything-but': 'STARTED' }] } };
     expect(fromEventPattern(pattern)).toEqual({ kind: 'pattern', pattern });
     expect(toCommandArguments(fromEventPattern(pattern))).toBe(`--pattern ${JSON.stringify(pattern)}`);
+  });
+
+  test('a stored rule that could match other sources is refused, never read back narrowed or widened', () => {
+    expect(() => fromEventPattern({ detail: { state: ['FAILED'] } })).toThrow(InvalidSubscriptionError);
+    expect(() => fromEventPattern({ source: ['aws.codepipeline'], $or: [{ source: ['x'] }, { a: ['y'] }] })).toThrow(
+      InvalidSubscriptionError,
+    );
+  });
+
+  test('`list` shows such a rule by its description instead of failing', () => {
+    const rule = { name: 'pw-x-y', description: 'edited in the console', eventPattern: '{"account":["1"]}', tags: {} };
+    expect(subscriptionLine({ id: 'y', rule }, '/pipewatch')).toBe('• `y` edited in the console');
   });
 });
 
