@@ -174,10 +174,34 @@ export const USER_GROUPS_UNREADABLE =
   'Nothing was changed: pipewatch could not read your Slack user groups, which decide whether you may do this. Try again in a moment; if it keeps failing, an admin can check that the app still has the usergroups:read scope.';
 
 /**
+ * Runs a press (mayPress or pressButton) against the policy, with a failure to read the policy or
+ * the clicker's groups told to the clicker alone (and logged): then undefined comes back. Any
+ * other failure is thrown.
+ */
+export async function pressTellingUnreadable<T>(
+  press: (policy: () => Promise<AuthorizationPolicy>) => Promise<T>,
+  deps: { readonly log: SlackAppLogger; readonly policy: PolicySource; readonly policyLocation?: string | undefined },
+  click: { readonly user: string; readonly button: string; readonly tell: (text: string) => Promise<unknown> },
+): Promise<T | undefined> {
+  try {
+    return await press(readablePolicy(deps.policy));
+  } catch (error) {
+    const text = unreadableAnswer(error, deps.log, {
+      user: click.user,
+      button: click.button,
+      policyLocation: deps.policyLocation,
+    });
+    if (text === undefined) throw error;
+    await click.tell(text);
+    return undefined;
+  }
+}
+
+/**
  * A press that failed on the policy or the clicker's groups, as a sentence for the clicker alone
  * (logged here); undefined for any other failure, which the caller rethrows.
  */
-export function unreadableAnswer(
+function unreadableAnswer(
   error: unknown,
   log: SlackAppLogger,
   context: { readonly user: string; readonly policyLocation?: string | undefined; readonly button: string },
@@ -200,6 +224,27 @@ export function unreadableAnswer(
     return USER_GROUPS_UNREADABLE;
   }
   return undefined;
+}
+
+/**
+ * Whether a click is on a button that is not on the bot's own message (foreignButtonReason); such
+ * a click is refused with nothing visible, and logged here.
+ */
+export function refusedForeignClick(
+  message: unknown,
+  action: { readonly action_id: string; readonly value?: string | undefined },
+  own: { readonly botId?: string | undefined; readonly appId?: string | undefined },
+  log: SlackAppLogger,
+  user: string,
+): boolean {
+  const reason = foreignButtonReason(message, action, own);
+  if (reason === undefined) return false;
+  log.warn("refused a click on a button that is not on pipewatch's own message", {
+    reason,
+    actionId: action.action_id,
+    user,
+  });
+  return true;
 }
 
 /**

@@ -3,7 +3,7 @@ import { type ButtonValue, mayPress, UNREADABLE_BUTTON } from '../../../../core/
 import { ACTION_IDS } from '../../../action-ids';
 import { escapeMrkdwn } from '../../../escape';
 import { approvalModal } from '../../approval-modal';
-import { foreignButtonReason, readablePolicy, readButtonValue, slackPresser, unreadableAnswer } from '../../click';
+import { pressTellingUnreadable, readButtonValue, refusedForeignClick, slackPresser } from '../../click';
 import type { SlackAppDeps } from '../../deps';
 import type { SlackInstallationConfig } from '../../installation';
 import { SLACK_PLATFORM_NAME } from '../../slack-context';
@@ -29,15 +29,8 @@ export function approvalAction(
     await ack();
     const tell = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(text) });
-    const foreign = foreignButtonReason(body.message, action, { botId: context.botId, appId: installation.appId });
-    if (foreign !== undefined) {
-      deps.log.warn("refused a click on a button that is not on pipewatch's own message", {
-        reason: foreign,
-        actionId: action.action_id,
-        user: body.user.id,
-      });
-      return;
-    }
+    const own = { botId: context.botId, appId: installation.appId };
+    if (refusedForeignClick(body.message, action, own, deps.log, body.user.id)) return;
     const value = readApprovalValue(action.value, action.action_id === ACTION_IDS.reject ? 'reject' : 'approve');
     const messageTs = body.message?.ts ?? String(body.container.message_ts ?? '');
     if (value === undefined || body.channel === undefined || messageTs === '') {
@@ -46,22 +39,16 @@ export function approvalAction(
       return;
     }
     const presser = { id: body.user.id, name: body.user.name ?? body.user.username };
-    let verdict: Awaited<ReturnType<typeof mayPress>>;
-    try {
-      verdict = await mayPress(
-        { value, user: slackPresser(client, groups, value.pipeline, presser), platformName: SLACK_PLATFORM_NAME },
-        { ...deps, policy: readablePolicy(deps.policy) },
-      );
-    } catch (error) {
-      const text = unreadableAnswer(error, deps.log, {
-        user: body.user.id,
-        button: action.action_id,
-        policyLocation: deps.policyLocation,
-      });
-      if (text === undefined) throw error;
-      await tell(text);
-      return;
-    }
+    const verdict = await pressTellingUnreadable(
+      (policy) =>
+        mayPress(
+          { value, user: slackPresser(client, groups, value.pipeline, presser), platformName: SLACK_PLATFORM_NAME },
+          { ...deps, policy },
+        ),
+      deps,
+      { user: body.user.id, button: action.action_id, tell },
+    );
+    if (verdict === undefined) return;
     if (!verdict.allowed) {
       await tell(verdict.message);
       return;

@@ -7,12 +7,11 @@ import { escapeMrkdwn } from '../../../escape';
 import {
   clickedMessage,
   clickKey,
-  foreignButtonReason,
-  readablePolicy,
+  pressTellingUnreadable,
   readButtonValue,
+  refusedForeignClick,
   showOutcome,
   slackPresser,
-  unreadableAnswer,
 } from '../../click';
 import { buttonDepsOf, type SlackAppDeps } from '../../deps';
 import type { SlackInstallationConfig } from '../../installation';
@@ -42,15 +41,8 @@ export function retryAction(
     await ack();
     const tell = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(text) });
-    const foreign = foreignButtonReason(body.message, action, { botId: context.botId, appId: installation.appId });
-    if (foreign !== undefined) {
-      deps.log.warn("refused a click on a button that is not on pipewatch's own message", {
-        reason: foreign,
-        actionId: action.action_id,
-        user: body.user.id,
-      });
-      return;
-    }
+    const own = { botId: context.botId, appId: installation.appId };
+    if (refusedForeignClick(body.message, action, own, deps.log, body.user.id)) return;
     // The mode comes from which button was pressed; a value claiming another mode was not written by pipewatch.
     const mode = action.action_id === ACTION_IDS.retryAll ? 'ALL_ACTIONS' : 'FAILED_ACTIONS';
     const value = readButtonValue(
@@ -63,31 +55,25 @@ export function retryAction(
       return;
     }
     const messageTs = body.message?.ts ?? String(body.container.message_ts ?? '');
-    let outcome: Awaited<ReturnType<typeof pressButton>>;
-    try {
-      outcome = await pressButton(
-        {
-          value,
-          user: slackPresser(client, groups, value.pipeline, {
-            id: body.user.id,
-            name: body.user.name ?? body.user.username,
-          }),
-          clickKey: clickKey(messageTs, action.action_id, action.value ?? ''),
-          platformName: SLACK_PLATFORM_NAME,
-          ...withChannel(channelOfAction(body)),
-        },
-        { ...buttonDepsOf(deps), policy: readablePolicy(deps.policy) },
-      );
-    } catch (error) {
-      const text = unreadableAnswer(error, deps.log, {
-        user: body.user.id,
-        button: action.action_id,
-        policyLocation: deps.policyLocation,
-      });
-      if (text === undefined) throw error;
-      await tell(text);
-      return;
-    }
+    const outcome = await pressTellingUnreadable(
+      (policy) =>
+        pressButton(
+          {
+            value,
+            user: slackPresser(client, groups, value.pipeline, {
+              id: body.user.id,
+              name: body.user.name ?? body.user.username,
+            }),
+            clickKey: clickKey(messageTs, action.action_id, action.value ?? ''),
+            platformName: SLACK_PLATFORM_NAME,
+            ...withChannel(channelOfAction(body)),
+          },
+          { ...buttonDepsOf(deps), policy },
+        ),
+      deps,
+      { user: body.user.id, button: action.action_id, tell },
+    );
+    if (outcome === undefined) return;
     if (outcome.status !== 'done') {
       await tell(outcome.status === 'duplicate' ? ALREADY_HANDLED : outcome.message);
       return;

@@ -5,7 +5,7 @@ import { ACTION_IDS } from '../../../action-ids';
 import { slackUserMention } from '../../../action-outcome';
 import { escapeMrkdwn } from '../../../escape';
 import { COMMENT_ACTION_ID, COMMENT_BLOCK_ID, parseApprovalMetadata } from '../../approval-modal';
-import { clickKey, readablePolicy, showOutcomeAt, slackPresser, unreadableAnswer } from '../../click';
+import { clickKey, pressTellingUnreadable, showOutcomeAt, slackPresser } from '../../click';
 import { buttonDepsOf, type SlackAppDeps } from '../../deps';
 import { SLACK_PLATFORM_NAME } from '../../slack-context';
 import { describeError } from '../../slack-errors';
@@ -41,28 +41,22 @@ export function approvalSubmitView(deps: SlackAppDeps, groups: UserGroupResolver
       }
     };
     const comment = view.state.values[COMMENT_BLOCK_ID]?.[COMMENT_ACTION_ID]?.value?.trim() || undefined;
-    let outcome: Awaited<ReturnType<typeof pressButton>>;
-    try {
-      outcome = await pressButton(
-        {
-          value,
-          user: slackPresser(client, groups, value.pipeline, { id: body.user.id, name: body.user.name }),
-          clickKey: clickKey(metadata.messageTs, metadata.actionId, metadata.value),
-          platformName: SLACK_PLATFORM_NAME,
-          ...(comment === undefined ? {} : { comment }),
-        },
-        { ...buttonDepsOf(deps), policy: readablePolicy(deps.policy) },
-      );
-    } catch (error) {
-      const text = unreadableAnswer(error, deps.log, {
-        user: body.user.id,
-        button: metadata.actionId,
-        policyLocation: deps.policyLocation,
-      });
-      if (text === undefined) throw error;
-      await tell(text);
-      return;
-    }
+    const outcome = await pressTellingUnreadable(
+      (policy) =>
+        pressButton(
+          {
+            value,
+            user: slackPresser(client, groups, value.pipeline, { id: body.user.id, name: body.user.name }),
+            clickKey: clickKey(metadata.messageTs, metadata.actionId, metadata.value),
+            platformName: SLACK_PLATFORM_NAME,
+            ...(comment === undefined ? {} : { comment }),
+          },
+          { ...buttonDepsOf(deps), policy },
+        ),
+      deps,
+      { user: body.user.id, button: metadata.actionId, tell },
+    );
+    if (outcome === undefined) return;
     if (outcome.status !== 'done') {
       await tell(outcome.status === 'duplicate' ? ALREADY_HANDLED : outcome.message);
       return;
