@@ -158,13 +158,13 @@ export class DynamoDbConversationStore implements ConversationStore {
   }
 
   async saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean> {
-    const { sets, names, values } = renderingUpdate(rendering);
+    const { sets, removes, names, values } = renderingUpdate(rendering);
     return conditional(
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length === 0 ? '' : ` REMOVE ${removes.join(', ')}`}`,
           ConditionExpression: '#lockOwner = :owner',
           ExpressionAttributeNames: { '#lockOwner': 'lockOwner', ...names },
           ExpressionAttributeValues: toAttributes({ ':owner': owner, ...values }),
@@ -178,15 +178,15 @@ export class DynamoDbConversationStore implements ConversationStore {
     owner: string,
     rendering?: ConversationRendering,
   ): Promise<ConversationRecord | undefined> {
-    const { sets, names, values } =
-      rendering === undefined ? { sets: [], names: {}, values: {} } : renderingUpdate(rendering);
+    const { sets, removes, names, values } =
+      rendering === undefined ? { sets: [], removes: [], names: {}, values: {} } : renderingUpdate(rendering);
     // Someone else's lock (ours ran out and was taken) is theirs to release: a failed condition is fine.
     const output = await conditionalOutput(
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
-          UpdateExpression: `${sets.length === 0 ? '' : `SET ${sets.join(', ')} `}REMOVE #lockOwner, #lockExpiresAt`,
+          UpdateExpression: `${sets.length === 0 ? '' : `SET ${sets.join(', ')} `}REMOVE ${[...removes, '#lockOwner', '#lockExpiresAt'].join(', ')}`,
           ConditionExpression: '#lockOwner = :owner',
           ExpressionAttributeNames: { '#lockOwner': 'lockOwner', '#lockExpiresAt': 'lockExpiresAt', ...names },
           ExpressionAttributeValues: toAttributes({ ':owner': owner, ...values }),
@@ -262,20 +262,26 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** The SET clauses, names and values that record a rendering. */
+/** The SET and REMOVE clauses, names and values that record a rendering. */
 function renderingUpdate(rendering: ConversationRendering): {
   sets: string[];
+  removes: string[];
   names: Record<string, string>;
   values: Record<string, unknown>;
 } {
+  const pendingPosts = rendering.pendingPosts ?? [];
   const sets = ['#renderedVersion = :renderedVersion', '#replies = :replies'];
+  // Pending posts are few and short-lived: the attribute is there only while one is.
+  if (pendingPosts.length > 0) sets.push('#pendingPosts = :pendingPosts');
   if (rendering.messageId !== undefined) sets.push('#messageId = :messageId');
   if (rendering.messageFingerprint !== undefined) sets.push('#messageFingerprint = :messageFingerprint');
   return {
     sets,
+    removes: pendingPosts.length > 0 ? [] : ['#pendingPosts'],
     names: {
       '#renderedVersion': 'renderedVersion',
       '#replies': 'replies',
+      '#pendingPosts': 'pendingPosts',
       ...(rendering.messageId === undefined ? {} : { '#messageId': 'messageId' }),
       ...(rendering.messageFingerprint === undefined ? {} : { '#messageFingerprint': 'messageFingerprint' }),
     },
@@ -286,6 +292,9 @@ function renderingUpdate(rendering: ConversationRendering): {
         ...(messageId === undefined ? {} : { messageId }),
         ...(fingerprint === undefined ? {} : { fingerprint }),
       })),
+      ...(pendingPosts.length === 0
+        ? {}
+        : { ':pendingPosts': pendingPosts.map(({ key: postKey, since }) => ({ key: postKey, since })) }),
       ...(rendering.messageId === undefined ? {} : { ':messageId': rendering.messageId }),
       ...(rendering.messageFingerprint === undefined ? {} : { ':messageFingerprint': rendering.messageFingerprint }),
     },
@@ -306,6 +315,7 @@ function toRecord(Item: Record<string, unknown> | undefined, key: ConversationKe
     // A record written before replies were updated in place holds their keys only.
     replies: (item.replies ?? []).map((reply) => (typeof reply === 'string' ? { key: reply } : reply)),
     ...(item.messageFingerprint === undefined ? {} : { messageFingerprint: item.messageFingerprint }),
+    ...(item.pendingPosts === undefined || item.pendingPosts.length === 0 ? {} : { pendingPosts: item.pendingPosts }),
   };
 }
 
@@ -378,6 +388,8 @@ const storedItemSchema = z.object({
       ]),
     ),
   ),
+  /** Posts begun and not recorded yet (see ConversationRecord.pendingPosts). */
+  pendingPosts: z.optional(z.array(z.object({ key: z.string(), since: z.number() }))),
 });
 
 /**

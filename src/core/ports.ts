@@ -226,6 +226,19 @@ export interface ConversationRecord {
    * same is recorded without a chat call. Unknown on records written before it was kept.
    */
   readonly messageFingerprint?: string;
+  /**
+   * Posts begun and not yet recorded (the message, a reply): a holder that died between a post
+   * and its record leaves one here, and the next holder looks for the post before posting again.
+   */
+  readonly pendingPosts?: readonly PendingPost[];
+}
+
+/** A post begun under the render lock whose id is not recorded yet. */
+export interface PendingPost {
+  /** `message` for the conversation's message, else the thread reply's key (`failed:Build@1`). */
+  readonly key: string;
+  /** When the post was begun (milliseconds since the epoch): the lookup starts there. */
+  readonly since: number;
 }
 
 /** A thread reply on screen: which one, its chat id and what it shows. */
@@ -245,6 +258,8 @@ export interface ConversationRendering {
   readonly renderedVersion: number;
   readonly replies: readonly PostedReply[];
   readonly messageFingerprint?: string;
+  /** Replaces the record's pending posts (none: cleared). */
+  readonly pendingPosts?: readonly PendingPost[];
 }
 
 /**
@@ -316,16 +331,48 @@ export interface ChannelAddresses {
  * (core/notify) that say whether trying again can help (`transient`) or not (`permanent`).
  */
 export interface ChatPoster {
-  post(channel: ChannelRef, message: AlertMessage): Promise<{ readonly messageId: string }>;
+  /** `mark` travels with the post where the platform keeps it (Slack: message metadata), for findPost. */
+  post(channel: ChannelRef, message: AlertMessage, mark?: PostMark): Promise<{ readonly messageId: string }>;
   /** Replaces the message in place. */
   update(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<void>;
   /** A reply in the message's thread (a failure, a waiting approval), so that people are notified. */
-  reply(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<{ readonly messageId: string }>;
+  reply(
+    channel: ChannelRef,
+    messageId: string,
+    message: AlertMessage,
+    mark?: PostMark,
+  ): Promise<{ readonly messageId: string }>;
   /**
    * Replaces a thread reply in place (`messageId` is the reply's own, as `reply` returned it), rendered
    * as a reply: when details arrive after it was posted. A deleted reply is a `message_not_found` failure.
    */
   updateReply(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<void>;
+  /**
+   * The post carrying `mark` made within `window` (in the thread of `window.parentId` for a reply),
+   * if the platform can look (Slack: conversations.history / conversations.replies with their
+   * metadata); absent where it cannot (Teams). What a render that died between a post and its
+   * record left behind is found here instead of being posted twice.
+   */
+  findPost?(
+    channel: ChannelRef,
+    mark: PostMark,
+    window: PostWindow,
+  ): Promise<{ readonly messageId: string } | undefined>;
+}
+
+/** Which post of which conversation a chat message is: the message (no `reply`) or a thread reply. */
+export interface PostMark {
+  readonly pipeline: string;
+  readonly executionId: string;
+  /** The thread reply's key; absent for the conversation's message. */
+  readonly reply?: string;
+}
+
+/** Where and when to look for a post: milliseconds since the epoch; the thread's parent for a reply. */
+export interface PostWindow {
+  readonly sinceMs: number;
+  readonly untilMs: number;
+  readonly parentId?: string;
 }
 
 // ---- Logging ------------------------------------------------------------------

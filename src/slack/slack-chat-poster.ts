@@ -3,7 +3,7 @@
 import { ErrorCode, LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
 import type { AlertMessage } from '../core/messages';
 import { ChatDeliveryError } from '../core/notify/chat-delivery-error';
-import type { ChatPoster, Log } from '../core/ports';
+import type { ChatPoster, Log, PostMark, PostWindow } from '../core/ports';
 import type { ChannelRef } from '../core/subscriptions';
 import { nodeHttpFetch } from '../http/node-http-fetch';
 import { renderBlockKit } from './render-block-kit';
@@ -15,7 +15,10 @@ export interface SlackChatPosterOptions {
   readonly token: string;
   /** The Web API base URL; the local Slack's in local mode and tests. */
   readonly slackApiUrl?: string;
-  /** WebClient's own retries of 5xx and network errors (each waits 0.2–1 s). Bounded: the Lambda has 30 s. */
+  /**
+   * Retries of 5xx and network errors (each after 0.2–1 s). Bounded: the Lambda has 30 s. A post
+   * is tried again only after looking for it (its answer may be what was lost, not the post).
+   */
   readonly retries?: number;
   /** Per request. */
   readonly timeoutMs?: number;
@@ -44,40 +47,53 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
   'request_timeout',
 ]);
 
+/** The metadata event type of pipewatch's posts (Slack: alphanumeric and underscores). */
+export const POST_METADATA_EVENT_TYPE = 'pipewatch_post';
+
+/** Pages of history read when looking for a post (200 messages each): the window is a lease, a minute. */
+const MAX_LOOKUP_PAGES = 5;
+
 /** The Slack side of the notify path: Block Kit posts, in-place updates and thread replies. */
 export class SlackChatPoster implements ChatPoster {
   private readonly client: WebClient;
+  private readonly retries: number;
   private readonly maxRetryAfterSeconds: number;
   private readonly maxRateLimitRetries: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly log: Log | undefined;
 
   constructor(options: SlackChatPosterOptions) {
     this.client = new WebClient(options.token, {
       ...(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }),
-      // 429s are handled in `call` (bounded); 5xx and network errors by WebClient's retries.
+      // 429s, 5xx and network errors are handled in `call` (bounded; a post looked for before it is
+      // made again): WebClient's own retries would post a message twice when only the answer was lost.
       rejectRateLimitedCalls: true,
-      retryConfig: { retries: options.retries ?? 2, factor: 2, minTimeout: 200, maxTimeout: 1000, randomize: true },
+      retryConfig: { retries: 0 },
       timeout: options.timeoutMs ?? 5000,
       logger: slackLogger(options.log),
       // node:http(s) rather than the global fetch, whose first call loads undici (cold start).
       fetch: nodeHttpFetch as unknown as typeof fetch,
     });
+    this.retries = options.retries ?? 2;
     this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 10;
     this.maxRateLimitRetries = options.maxRateLimitRetries ?? 2;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = Date.now;
+    this.log = options.log;
   }
 
-  async post(channel: ChannelRef, message: AlertMessage): Promise<{ messageId: string }> {
+  async post(channel: ChannelRef, message: AlertMessage, mark?: PostMark): Promise<{ messageId: string }> {
     const rendered = renderBlockKit(message);
-    const result = await this.call('chat.postMessage', () =>
+    return this.postMarked(channel, mark, undefined, () =>
       this.client.chat.postMessage({
         channel: slackChannel(channel),
         ...content(rendered),
         unfurl_links: false,
         unfurl_media: false,
+        ...(mark === undefined ? {} : { metadata: postMetadata(mark) }),
       }),
     );
-    return { messageId: requireTs(result.ts, 'chat.postMessage') };
   }
 
   async update(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<void> {
@@ -87,18 +103,23 @@ export class SlackChatPoster implements ChatPoster {
     );
   }
 
-  async reply(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<{ messageId: string }> {
+  async reply(
+    channel: ChannelRef,
+    messageId: string,
+    message: AlertMessage,
+    mark?: PostMark,
+  ): Promise<{ messageId: string }> {
     const rendered = renderThreadReply(message) ?? renderBlockKit(message);
-    const result = await this.call('chat.postMessage', () =>
+    return this.postMarked(channel, mark, messageId, () =>
       this.client.chat.postMessage({
         channel: slackChannel(channel),
         thread_ts: messageId,
         ...content(rendered),
         unfurl_links: false,
         unfurl_media: false,
+        ...(mark === undefined ? {} : { metadata: postMetadata(mark) }),
       }),
     );
-    return { messageId: requireTs(result.ts, 'chat.postMessage') };
   }
 
   /** chat.update of a thread reply, with the reply's rendering (as `reply` posted it). */
@@ -109,26 +130,132 @@ export class SlackChatPoster implements ChatPoster {
     );
   }
 
-  /** One Web API call: short 429s waited out, every failure turned into a ChatDeliveryError. */
-  private async call<T>(method: string, send: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+  /**
+   * The post of `mark` in the channel (in the thread of `window.parentId` for a reply) within the
+   * window: conversations.history / conversations.replies with `include_all_metadata`, a few pages.
+   */
+  async findPost(channel: ChannelRef, mark: PostMark, window: PostWindow): Promise<{ messageId: string } | undefined> {
+    const range = {
+      channel: slackChannel(channel),
+      oldest: slackTs(window.sinceMs),
+      latest: slackTs(window.untilMs),
+      inclusive: true,
+      include_all_metadata: true,
+      limit: 200,
+    };
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {
+      const args = { ...range, ...(cursor === undefined ? {} : { cursor }) };
+      const { parentId } = window;
+      const result =
+        parentId === undefined
+          ? await this.call('conversations.history', () => this.client.conversations.history(args))
+          : await this.call('conversations.replies', () =>
+              this.client.conversations.replies({ ...args, ts: parentId }),
+            );
+      const found = (result.messages ?? []).find((message) => isMarked(message, mark));
+      if (found?.ts !== undefined) return { messageId: found.ts };
+      cursor = result.response_metadata?.next_cursor;
+      if (cursor === undefined || cursor === '') return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * chat.postMessage of a marked post: when its answer is lost (5xx, timeout, connection reset) the
+   * post may still have been made, so it is looked for before being made again.
+   */
+  private async postMarked(
+    channel: ChannelRef,
+    mark: PostMark | undefined,
+    parentId: string | undefined,
+    send: () => Promise<{ ts?: string }>,
+  ): Promise<{ messageId: string }> {
+    const began = this.now();
+    const lookup =
+      mark === undefined
+        ? undefined
+        : async (): Promise<{ ts?: string } | undefined> => {
+            try {
+              const found = await this.findPost(channel, mark, {
+                sinceMs: began - LOOKUP_SKEW_MS,
+                untilMs: this.now() + LOOKUP_SKEW_MS,
+                ...(parentId === undefined ? {} : { parentId }),
+              });
+              return found === undefined ? undefined : { ts: found.messageId };
+            } catch (error) {
+              this.log?.warn('could not look for a post whose answer was lost; posting it again', {
+                error: error instanceof Error ? error.message : String(error),
+              });
+              return undefined;
+            }
+          };
+    const result = await this.call('chat.postMessage', send, lookup);
+    return { messageId: requireTs(result.ts, 'chat.postMessage') };
+  }
+
+  /**
+   * One Web API call: short 429s waited out, 5xx and network errors tried again (bounded), every
+   * failure turned into a ChatDeliveryError. `lookup`, for a post: asked before trying it again,
+   * since the post may have been made and only its answer lost; what it finds is the answer.
+   */
+  private async call<T>(method: string, send: () => Promise<T>, lookup?: () => Promise<T | undefined>): Promise<T> {
+    let rateLimited = 0;
+    let failed = 0;
+    for (;;) {
       try {
         return await send();
       } catch (error) {
         const failure = toDeliveryError(method, error);
         const wait = failure.retryAfterSeconds;
-        if (
-          failure.code !== 'ratelimited' ||
-          wait === undefined ||
-          wait > this.maxRetryAfterSeconds ||
-          attempt >= this.maxRateLimitRetries
-        ) {
-          throw failure;
+        if (failure.code === 'ratelimited') {
+          if (wait === undefined || wait > this.maxRetryAfterSeconds || rateLimited >= this.maxRateLimitRetries) {
+            throw failure;
+          }
+          rateLimited++;
+          await this.sleep(wait * 1000);
+          continue;
         }
-        await this.sleep(wait * 1000);
+        if (!isLostAnswer(failure) || failed >= this.retries) throw failure;
+        failed++;
+        await this.sleep(200 * 2 ** (failed - 1) * (0.5 + Math.random()));
+        const found = await lookup?.();
+        if (found !== undefined) return found;
       }
     }
   }
+}
+
+/** How far Slack's clock may be from ours when looking for a post by its ts. */
+const LOOKUP_SKEW_MS = 5_000;
+
+/** A failure after which the request may or may not have been carried out: worth trying again. */
+function isLostAnswer(failure: ChatDeliveryError): boolean {
+  return failure.kind === 'transient' && failure.code !== 'ratelimited';
+}
+
+/** The message metadata that marks a post as pipewatch's post of one conversation. */
+function postMetadata(mark: PostMark): { event_type: string; event_payload: Record<string, string> } {
+  return {
+    event_type: POST_METADATA_EVENT_TYPE,
+    event_payload: { pipeline: mark.pipeline, execution_id: mark.executionId, post: mark.reply ?? 'message' },
+  };
+}
+
+function isMarked(message: { metadata?: { event_type?: string; event_payload?: unknown } }, mark: PostMark): boolean {
+  const { metadata } = message;
+  if (metadata?.event_type !== POST_METADATA_EVENT_TYPE) return false;
+  const payload = metadata.event_payload as Record<string, unknown> | undefined;
+  return (
+    payload?.pipeline === mark.pipeline &&
+    payload.execution_id === mark.executionId &&
+    payload.post === (mark.reply ?? 'message')
+  );
+}
+
+/** Milliseconds since the epoch as a Slack ts bound (seconds, six decimals). */
+function slackTs(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(6);
 }
 
 /** Slack's error, classified; the original stays the `cause`. */

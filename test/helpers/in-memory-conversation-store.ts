@@ -5,6 +5,7 @@ import type {
   ConversationRendering,
   ConversationStore,
   Follower,
+  PendingPost,
   PipelineExecutionRef,
   PostedReply,
   PutExecutionResult,
@@ -18,6 +19,7 @@ interface StoredConversation {
   renderedVersion: number;
   replies: readonly PostedReply[];
   messageFingerprint?: string;
+  pendingPosts?: readonly PendingPost[];
   lock?: { owner: string; expiresAt: number };
 }
 
@@ -77,6 +79,9 @@ export class InMemoryConversationStore implements ConversationStore {
       renderedVersion: stored.renderedVersion,
       replies: stored.replies,
       ...(stored.messageFingerprint === undefined ? {} : { messageFingerprint: stored.messageFingerprint }),
+      ...(stored.pendingPosts === undefined || stored.pendingPosts.length === 0
+        ? {}
+        : { pendingPosts: structuredClone(stored.pendingPosts) }),
     });
   }
 
@@ -164,6 +169,7 @@ function save(stored: StoredConversation, rendering: ConversationRendering): voi
   stored.renderedVersion = rendering.renderedVersion;
   stored.replies = structuredClone(rendering.replies);
   if (rendering.messageFingerprint !== undefined) stored.messageFingerprint = rendering.messageFingerprint;
+  stored.pendingPosts = structuredClone(rendering.pendingPosts ?? []);
 }
 
 function keyOf(key: ConversationKey): string {

@@ -24,9 +24,11 @@ export function platformChatPoster(posters: PlatformPosters): ChatPoster {
     return poster;
   };
   return {
-    post: async (channel, message) => posterFor(channel).post(channel, message),
+    post: async (channel, message, mark) => posterFor(channel).post(channel, message, mark),
     update: async (channel, messageId, message) => posterFor(channel).update(channel, messageId, message),
-    reply: async (channel, messageId, message) => posterFor(channel).reply(channel, messageId, message),
+    reply: async (channel, messageId, message, mark) => posterFor(channel).reply(channel, messageId, message, mark),
     updateReply: async (channel, messageId, message) => posterFor(channel).updateReply(channel, messageId, message),
+    // A platform that cannot look (Teams) finds nothing: posting again is all it allows.
+    findPost: async (channel, mark, window) => posterFor(channel).findPost?.(channel, mark, window),
   };
 }

@@ -14,9 +14,10 @@ export function tokenChatPoster(token: () => Promise<string>, build: (token: str
     return current.poster;
   };
   return {
-    post: async (channel, message) => (await poster()).post(channel, message),
+    post: async (channel, message, mark) => (await poster()).post(channel, message, mark),
     update: async (channel, messageId, message) => (await poster()).update(channel, messageId, message),
-    reply: async (channel, messageId, message) => (await poster()).reply(channel, messageId, message),
+    reply: async (channel, messageId, message, mark) => (await poster()).reply(channel, messageId, message, mark),
     updateReply: async (channel, messageId, message) => (await poster()).updateReply(channel, messageId, message),
+    findPost: async (channel, mark, window) => (await poster()).findPost?.(channel, mark, window),
   };
 }

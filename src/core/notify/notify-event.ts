@@ -22,8 +22,10 @@ import type {
   ConversationStore,
   Log,
   LogFields,
+  PendingPost,
   PipelineClient,
   PostedReply,
+  PostMark,
 } from '../ports';
 import { ChatDeliveryError } from './chat-delivery-error';
 import { errorFields, type FailureDetails, fetchFailureDetails, needsFailureDetails } from './failure-details';
@@ -143,6 +145,12 @@ export class ConversationContentionError extends PipewatchError {
  * free or held by someone whose release comes later). So the last render is of the last version.
  * A holder whose release finds the lock gone (its lease ran out) stops: the new holder took the lock
  * after every write this one could have been relied on for, and renders them.
+ * A holder that dies between a post and the write that records it (a timeout, a crash, a failed
+ * write) leaves the post recorded as begun (pendingPosts, written before the chat call): the next
+ * holder looks for it by its mark within that holder's lease (Slack: message metadata, read back with
+ * conversations.history / replies) and records it instead of posting again. Teams has no way to
+ * look: there, dying in the milliseconds between the connector's answer and the write can show a
+ * second card (test/unit/core/notify/notify-event.crash.property.test.ts bounds it).
  */
 export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Promise<NotifyOutcome> {
   const started = deps.now();
@@ -331,7 +339,7 @@ async function renderConversation(
     const shown = await withHeldStage(view, record.state, deps, context);
     let rendered: Rendered;
     try {
-      rendered = await renderOnce(key, owner, record, deps, context, shown);
+      rendered = await renderOnce(key, owner, record, deps, context, shown, options.leaseMs);
     } catch (error) {
       await releaseQuietly(conversations, key, owner, deps.log, context);
       if (error instanceof ChatDeliveryError && error.kind === 'permanent') {
@@ -421,15 +429,18 @@ async function renderOnce(
   deps: NotifyDeps,
   context: LogFields,
   view: ExecutionOverviewOptions,
+  leaseMs: number,
 ): Promise<Rendered> {
   const { conversations, chat } = deps;
   let { messageId, renderedVersion, replies, messageFingerprint } = record;
+  let pendingPosts = record.pendingPosts ?? [];
   let unsaved = false;
   const rendering = (): ConversationRendering => ({
     ...(messageId === undefined ? {} : { messageId }),
     renderedVersion,
     replies,
     ...(messageFingerprint === undefined ? {} : { messageFingerprint }),
+    pendingPosts,
   });
   const lost = (): Rendered => {
     // Only if this invocation outlived its lease: the new holder carries on from what it reads.
@@ -442,12 +453,72 @@ async function renderOnce(
     unsaved = false;
     return conversations.saveRendering(key, owner, rendering());
   };
+  /**
+   * A post recorded as begun before the chat call (one write, joined with the step before where
+   * there is one), so that a holder dying between the post and its record leaves a trace the next
+   * holder looks for (resolveBegunPosts). Undefined: the lock was lost.
+   */
+  const postOnce = async (
+    pendingKey: string,
+    send: () => Promise<{ readonly messageId: string }>,
+  ): Promise<string | undefined> => {
+    const others = () => pendingPosts.filter((entry) => entry.key !== pendingKey);
+    pendingPosts = [...others(), { key: pendingKey, since: deps.now() }];
+    unsaved = true;
+    if (!(await save())) return undefined;
+    const posted = await send();
+    pendingPosts = others();
+    unsaved = true;
+    return posted.messageId;
+  };
+  const markOf = (reply?: string): PostMark => ({
+    pipeline: key.pipeline,
+    executionId: key.executionId,
+    ...(reply === undefined ? {} : { reply }),
+  });
+
+  // Posts a dead holder began and did not record: each looked for once. A message found is shown
+  // anew below (it shows that holder's render); a reply found is recorded with an unknown
+  // fingerprint, so that it is updated to what the state calls for (closed, if its moment passed).
+  for (const begun of pendingPosts) {
+    const isMessage = begun.key === MESSAGE_POST;
+    const parent = isMessage ? undefined : messageId;
+    if (!isMessage && parent === undefined) continue;
+    const found = await findBegunPost(
+      chat,
+      key.channel,
+      markOf(isMessage ? undefined : begun.key),
+      begun,
+      parent,
+      leaseMs,
+      deps.log,
+      context,
+    );
+    if (found === undefined) continue;
+    if (isMessage) {
+      messageId = found;
+      renderedVersion = 0;
+      messageFingerprint = undefined;
+    } else {
+      replies = [
+        ...replies.filter((entry) => entry.key !== begun.key),
+        { key: begun.key, messageId: found, fingerprint: '' },
+      ];
+    }
+  }
+  if (pendingPosts.length > 0) {
+    pendingPosts = [];
+    unsaved = true;
+  }
 
   if (messageId === undefined || renderedVersion < record.version) {
     const message = executionToAlertMessage(record.state, view);
     const fingerprint = replyFingerprint(message);
+    const postMessage = (): Promise<string | undefined> =>
+      postOnce(MESSAGE_POST, () => chat.post(key.channel, message, markOf()));
     if (messageId === undefined) {
-      messageId = (await chat.post(key.channel, message)).messageId;
+      messageId = await postMessage();
+      if (messageId === undefined) return lost();
     } else if (fingerprint === messageFingerprint) {
       // A newer version that shows the same (a duplicate's state, an action of no visible
       // consequence): recorded as shown, without a chat call and without an "(edited)" mark.
@@ -458,14 +529,16 @@ async function renderOnce(
         // Someone deleted the message: post it again rather than go silent.
         if (!(error instanceof ChatDeliveryError && error.code === 'message_not_found')) throw error;
         deps.log.warn('the message was deleted; posting it again', { ...context, messageId });
-        messageId = (await chat.post(key.channel, message)).messageId;
         replies = [];
+        messageId = await postMessage();
+        if (messageId === undefined) return lost();
       }
     }
     renderedVersion = record.version;
     messageFingerprint = fingerprint;
     unsaved = true;
   }
+  const parentId: string = messageId;
 
   for (const reply of threadReplies(
     record.state,
@@ -476,8 +549,11 @@ async function renderOnce(
     let shown: PostedReply;
     if (posted === undefined) {
       if (!(await save())) return lost();
-      const replied = await chat.reply(key.channel, messageId, reply.message);
-      shown = { key: reply.key, messageId: replied.messageId, fingerprint: reply.fingerprint };
+      const replied = await postOnce(reply.key, () =>
+        chat.reply(key.channel, parentId, reply.message, markOf(reply.key)),
+      );
+      if (replied === undefined) return lost();
+      shown = { key: reply.key, messageId: replied, fingerprint: reply.fingerprint };
     } else if (isOutdated(posted, reply)) {
       if (!(await save())) return lost();
       shown = { ...posted, fingerprint: reply.fingerprint };
@@ -488,11 +564,11 @@ async function renderOnce(
         if (!(error instanceof ChatDeliveryError && error.code === 'message_not_found')) throw error;
         deps.log.warn('the thread reply was deleted; posting it again', {
           ...context,
-          messageId,
+          messageId: parentId,
           replyKey: reply.key,
           replyId: posted.messageId,
         });
-        shown = { ...shown, messageId: (await chat.reply(key.channel, messageId, reply.message)).messageId };
+        shown = { ...shown, messageId: (await chat.reply(key.channel, parentId, reply.message)).messageId };
       }
     } else {
       continue;
@@ -505,9 +581,60 @@ async function renderOnce(
   const released = await conversations.releaseLock(key, owner, toSave ? rendering() : undefined);
   if (released === undefined && toSave) return lost();
   return {
-    outcome: { status: 'rendered', version: record.version, messageId },
+    outcome: { status: 'rendered', version: record.version, messageId: parentId },
     released,
   };
+}
+
+/** The pending-post key of the conversation's message (reply keys are `failed:…`, `approval:…`). */
+const MESSAGE_POST = 'message';
+
+/** How far a chat platform's clock may be from ours, either way, when looking for a post by its time. */
+const CLOCK_SKEW_MS = 5_000;
+
+/**
+ * The id of the post a holder began at `begun.since` and may have made before dying, if the platform
+ * can look (within that holder's lease, give or take clock skew) and finds it. A failed look is
+ * logged and counts as not found: posting again risks a second message, as it did before the look.
+ */
+async function findBegunPost(
+  chat: ChatPoster,
+  channel: ConversationKey['channel'],
+  mark: PostMark,
+  begun: PendingPost,
+  parentId: string | undefined,
+  leaseMs: number,
+  log: Log,
+  context: LogFields,
+): Promise<string | undefined> {
+  if (chat.findPost === undefined) {
+    log.warn('an earlier render may have posted and died before recording it; this platform cannot look, so posting', {
+      ...context,
+      post: begun.key,
+    });
+    return undefined;
+  }
+  try {
+    const found = await chat.findPost(channel, mark, {
+      sinceMs: begun.since - CLOCK_SKEW_MS,
+      untilMs: begun.since + leaseMs + CLOCK_SKEW_MS,
+      ...(parentId === undefined ? {} : { parentId }),
+    });
+    log.info(
+      found === undefined
+        ? 'a post an earlier render began is not there (or the platform cannot look: Teams); posting it'
+        : 'found the post an earlier render made and did not record; not posting it again',
+      { ...context, post: begun.key, ...(found === undefined ? {} : { postId: found.messageId }) },
+    );
+    return found?.messageId;
+  } catch (error) {
+    log.warn('could not look for a post an earlier render may have made; posting it', {
+      ...context,
+      post: begun.key,
+      error: errorFields(error),
+    });
+    return undefined;
+  }
 }
 
 /** Not on screen yet: no message, an older version shown, a reply the state calls for not posted or outdated. */

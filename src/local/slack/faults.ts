@@ -3,12 +3,15 @@
  * Injected failures for tests: rate limits, Slack errors and HTTP 5xx on chosen methods, each for a
  * number of calls. `method` is a Web API method name (`chat.postMessage`), `response_url` for POSTs
  * to response URLs, or `*` for everything. Faults apply before authentication and validation, as a
- * rate limiter or an outage in front of Slack would; the call is still logged.
+ * rate limiter or an outage in front of Slack would (except `lostAnswer`, which lets the call happen
+ * and loses its answer); the call is still logged.
  */
 export type Fault =
   | { kind: 'rateLimit'; retryAfterSeconds: number }
   | { kind: 'fail'; error: string }
-  | { kind: 'serverError'; status: 500 | 503 };
+  | { kind: 'serverError'; status: 500 | 503 }
+  /** The call is carried out, then answered 504 as a gateway whose upstream timed out: the answer is lost, not the call. */
+  | { kind: 'lostAnswer' };
 
 interface Armed {
   method: string;
@@ -32,6 +35,14 @@ export class SlackFaults {
   /** HTTP 500 (or 503) with a non-JSON body, as an outage in front of Slack answers. */
   serverError(method: string, times = 1, status: 500 | 503 = 500): void {
     this.arm(method, times, { kind: 'serverError', status });
+  }
+
+  /**
+   * The call is carried out (a message is posted) but answered HTTP 504, as when Slack did the work
+   * and the answer timed out on the way back: what a client that simply tries again posts twice.
+   */
+  lostAnswer(method: string, times = 1): void {
+    this.arm(method, times, { kind: 'lostAnswer' });
   }
 
   clear(): void {

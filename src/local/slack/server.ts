@@ -117,7 +117,7 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
       const parsed = parseRequestArgs(header(req, 'content-type'), rawBody, query);
       args = parsed.args;
       const fault = faults.take(method);
-      if (fault !== undefined) {
+      if (fault !== undefined && fault.kind !== 'lostAnswer') {
         const status = sendFault(res, fault);
         record(args, status, faultBody(fault));
         return;
@@ -126,6 +126,11 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
       const handler = METHODS[method];
       if (handler === undefined) throw new SlackApiError('unknown_method', { req_method: method });
       const body = { ok: true, ...handler(args, ws) };
+      if (fault !== undefined) {
+        // Done, and its answer lost on the way back.
+        record(args, sendFault(res, fault), body);
+        return;
+      }
       sendJson(res, 200, body);
       record(args, 200, body);
     } catch (error) {
@@ -217,6 +222,8 @@ function faultBody(fault: Fault): Record<string, unknown> {
       return { ok: false, error: fault.error };
     case 'serverError':
       return { ok: false, error: fault.status === 503 ? 'service_unavailable' : 'fatal_error' };
+    case 'lostAnswer':
+      return { ok: false, error: 'request_timeout' };
   }
 }
 
@@ -232,6 +239,9 @@ function sendFault(res: ServerResponse, fault: Fault): number {
     case 'serverError':
       sendJson(res, fault.status, body);
       return fault.status;
+    case 'lostAnswer':
+      res.writeHead(504, { 'content-type': 'text/html' }).end('<html><body>504 Gateway Time-out</body></html>');
+      return 504;
   }
 }
 

@@ -9,6 +9,7 @@ import {
   FOLLOW_RULE_PATTERN,
   notifyInputTemplate,
 } from '../../../src/aws/notify-input';
+import type { NotifyDeps } from '../../../src/core/notify';
 import type { ChannelRef } from '../../../src/core/subscriptions';
 import { ManualClock } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
@@ -36,12 +37,31 @@ export interface NotifyStack {
   stop(): Promise<void>;
 }
 
+export interface NotifyStackOptions {
+  /**
+   * Each invocation's deps from the stack's (index: the invocation's number, from 0): a test wraps
+   * the store and the chat to make invocations die at chosen steps.
+   */
+  readonly invocationDeps?: (deps: NotifyDeps, index: number) => NotifyDeps;
+  /**
+   * Leases, post times and Slack's ts all on the manual clock (by default only the simulator and
+   * the retries are): a lock whose holder died is taken over when Lambda's retry comes a minute later.
+   */
+  readonly oneClock?: boolean;
+  /** The function's on-failure destination: the local SQS queue `DLQ_NAME` (as serverless.yml's DeadLetterQueue). */
+  readonly dlq?: boolean;
+}
+
+export const DLQ_NAME = 'pipewatch-notify-dlq';
+
 /** The real stack: local AWS (EventBridge, CodePipeline simulator, DynamoDB), local Slack, the notify handler as the rule target. */
-export async function startNotifyStack(): Promise<NotifyStack> {
+export async function startNotifyStack(options: NotifyStackOptions = {}): Promise<NotifyStack> {
   const clock = new ManualClock();
+  const now = options.oneClock === true ? () => clock.now() : undefined;
   const local = await startLocalAwsWithClients({ clock, definitionsFile: SAMPLE_PIPELINES_FILE });
   const slack = await startLocalSlack({
     port: 0,
+    ...(now === undefined ? {} : { now }),
     channels: [
       { id: CHANNEL, name: 'deployments' },
       { id: ARCHIVED, name: 'old-alerts', isArchived: true },
@@ -50,29 +70,37 @@ export async function startNotifyStack(): Promise<NotifyStack> {
   });
   await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
   const log = new MemoryLog();
-  const handler = createNotifyHandler(
-    notifyDepsFor({
-      dynamo: local.dynamo,
-      tableName: TABLE,
-      codePipeline: local.codePipeline,
-      region: local.aws.region,
-      // No WebClient retries: a 5xx reaches the handler, and EventBridge's retry is what is tested.
-      slack: { token: slack.botToken, slackApiUrl: slack.apiUrl, retries: 0 },
-      log,
-    }),
-  );
-  const invocations: NotifyStack['invocations'] = [];
-  local.aws.lambdas.register(FUNCTION_ARN, async (input) => {
-    const entry: NotifyStack['invocations'][number] = { input };
-    invocations.push(entry);
-    try {
-      entry.outcome = await handler(input);
-      return entry.outcome;
-    } catch (error) {
-      entry.error = error;
-      throw error;
-    }
+  const deps = notifyDepsFor({
+    dynamo: local.dynamo,
+    tableName: TABLE,
+    codePipeline: local.codePipeline,
+    region: local.aws.region,
+    // No retries within a call: a 5xx reaches the handler, and Lambda's retry is what is tested.
+    slack: { token: slack.botToken, slackApiUrl: slack.apiUrl, retries: 0 },
+    log,
+    ...(now === undefined ? {} : { now }),
   });
+  const handler = createNotifyHandler(deps);
+  const invocations: NotifyStack['invocations'] = [];
+  const onFailure = options.dlq === true ? { onFailure: local.aws.sqs.createQueue(DLQ_NAME).arn } : undefined;
+  local.aws.lambdas.register(
+    FUNCTION_ARN,
+    async (input) => {
+      const entry: NotifyStack['invocations'][number] = { input };
+      const index = invocations.length;
+      invocations.push(entry);
+      try {
+        entry.outcome = await (options.invocationDeps === undefined
+          ? handler(input)
+          : createNotifyHandler(options.invocationDeps(deps, index))(input));
+        return entry.outcome;
+      } catch (error) {
+        entry.error = error;
+        throw error;
+      }
+    },
+    onFailure,
+  );
   return {
     local,
     slack,

@@ -89,3 +89,91 @@ describe('SlackChatPoster against the local Slack', () => {
     expect(await failure(chat.post(CHANNEL, message))).toMatchObject({ code: 'ratelimited' });
   });
 });
+
+describe('SlackChatPoster: a post whose answer is lost is not made twice', () => {
+  const mark = { pipeline: 'myPipeline', executionId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' };
+
+  test('each post carries its mark as message metadata, shown by history only with include_all_metadata', async () => {
+    const chat = poster();
+    const { messageId } = await chat.post(CHANNEL, message, mark);
+    const { messageId: replyId } = await chat.reply(CHANNEL, messageId, message, { ...mark, reply: 'failed:Build@1' });
+    const history = await fetchJson(`${slack.apiUrl}conversations.history`, { channel: CHANNEL.channel });
+    expect(history.messages[0]).not.toHaveProperty('metadata');
+    const withMetadata = await fetchJson(`${slack.apiUrl}conversations.replies`, {
+      channel: CHANNEL.channel,
+      ts: messageId,
+      include_all_metadata: 'true',
+    });
+    expect(withMetadata.messages.map((entry: { metadata?: unknown }) => entry.metadata)).toEqual([
+      {
+        event_type: 'pipewatch_post',
+        event_payload: { pipeline: mark.pipeline, execution_id: mark.executionId, post: 'message' },
+      },
+      {
+        event_type: 'pipewatch_post',
+        event_payload: { pipeline: mark.pipeline, execution_id: mark.executionId, post: 'failed:Build@1' },
+      },
+    ]);
+    const window = { sinceMs: Date.now() - 60_000, untilMs: Date.now() + 60_000 };
+    expect(await chat.findPost(CHANNEL, mark, window)).toEqual({ messageId });
+    expect(
+      await chat.findPost(CHANNEL, { ...mark, reply: 'failed:Build@1' }, { ...window, parentId: messageId }),
+    ).toEqual({ messageId: replyId });
+    expect(await chat.findPost(CHANNEL, { ...mark, executionId: 'other' }, window)).toBeUndefined();
+    // Outside the window: not found (the lookup is bounded to the lease).
+    expect(await chat.findPost(CHANNEL, mark, { sinceMs: Date.now() + 60_000, untilMs: Date.now() + 120_000 })).toBe(
+      undefined,
+    );
+  });
+
+  test('chat.postMessage done but answered 504: looked for, found, not posted again (message and reply)', async () => {
+    const chat = poster({ retries: 2, sleep: async () => {} });
+    slack.faults.lostAnswer('chat.postMessage');
+    const { messageId } = await chat.post(CHANNEL, message, mark);
+    expect(slack.workspace.messages(CHANNEL.channel)).toHaveLength(1);
+    expect(slack.workspace.messages(CHANNEL.channel)[0]?.ts).toBe(messageId);
+    expect(slack.workspace.callsTo('conversations.history')).toHaveLength(1);
+    slack.faults.lostAnswer('chat.postMessage');
+    const { messageId: replyId } = await chat.reply(CHANNEL, messageId, message, { ...mark, reply: 'failed:Build@1' });
+    expect(slack.workspace.threadReplies(CHANNEL.channel, messageId).map((entry) => entry.ts)).toEqual([replyId]);
+    expect(slack.workspace.callsTo('conversations.replies')).toHaveLength(1);
+  });
+
+  test('a 500 before the post was made: looked for, not found, posted once', async () => {
+    const chat = poster({ retries: 2, sleep: async () => {} });
+    slack.faults.serverError('chat.postMessage');
+    await chat.post(CHANNEL, message, mark);
+    expect(slack.workspace.messages(CHANNEL.channel)).toHaveLength(1);
+    expect(slack.workspace.callsTo('chat.postMessage').map((call) => call.status)).toEqual([500, 200]);
+  });
+
+  test('an unmarked post is not looked for: a lost answer is a transient failure after the retries', async () => {
+    const chat = poster({ retries: 0 });
+    slack.faults.lostAnswer('chat.postMessage');
+    expect(await failure(chat.post(CHANNEL, message))).toMatchObject({ kind: 'transient', code: 'http_504' });
+    expect(slack.workspace.callsTo('conversations.history')).toEqual([]);
+  });
+
+  test('the local Slack checks metadata as Slack does', async () => {
+    const post = (metadata: string) =>
+      fetchJson(`${slack.apiUrl}chat.postMessage`, { channel: CHANNEL.channel, text: 'x', metadata });
+    expect(await post('not json')).toMatchObject({ ok: false, error: 'invalid_metadata_format' });
+    expect(await post(JSON.stringify({ event_type: 'x' }))).toMatchObject({
+      ok: false,
+      error: 'invalid_metadata_format',
+    });
+    const ignored = await post(JSON.stringify({ event_type: 'has.dots', event_payload: {} }));
+    expect(ignored).toMatchObject({ ok: true, response_metadata: { warnings: ['invalid_metadata_schema'] } });
+    expect(slack.workspace.messages(CHANNEL.channel)[0]?.options).not.toHaveProperty('metadata');
+  });
+});
+
+/** A Web API call with the bot token, form-encoded as WebClient sends it. */
+async function fetchJson(url: string, args: Record<string, string>) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${slack.botToken}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(args).toString(),
+  });
+  return (await response.json()) as { ok: boolean; messages: { metadata?: unknown }[]; [key: string]: unknown };
+}

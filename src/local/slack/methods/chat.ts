@@ -1,7 +1,7 @@
 // (local Slack) chat.postMessage, chat.update, chat.postEphemeral, chat.getPermalink --> the local workspace, with Slack's checks and errors
 import { z } from 'zod';
 import { TS_PATTERN } from '../message-ts';
-import { boolArg, parseArgs } from '../request-args';
+import { boolArg, decodeJsonArg, parseArgs } from '../request-args';
 import { SlackApiError } from '../slack-api-error';
 import type { LocalWorkspace } from '../workspace';
 import { visibleChannel, writableChannel } from './channel-access';
@@ -53,13 +53,44 @@ function resolveThread(workspace: LocalWorkspace, channelId: string, threadTs: s
   return parent.threadTs !== undefined && parent.threadTs !== parent.ts ? parent.threadTs : parent.ts;
 }
 
+/**
+ * Message metadata as Slack reads it: JSON (WebClient sends a string) with an `event_type` and an
+ * `event_payload` object, else `invalid_metadata_format`. An event type with characters other than
+ * letters, digits, `_` and `-` is ignored with an `invalid_metadata_schema` warning, as Slack does.
+ */
+function readMetadata(raw: unknown, warnings: string[]): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  const decoded = decodeJsonArg(raw);
+  const value = decoded.ok ? decoded.value : undefined;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as { event_type?: unknown }).event_type !== 'string' ||
+    typeof (value as { event_payload?: unknown }).event_payload !== 'object' ||
+    (value as { event_payload?: unknown }).event_payload === null ||
+    Array.isArray((value as { event_payload?: unknown }).event_payload)
+  ) {
+    throw new SlackApiError('invalid_metadata_format');
+  }
+  const metadata = value as { event_type: string; event_payload: object };
+  if (!/^[A-Za-z0-9_-]+$/.test(metadata.event_type)) {
+    warnings.push('invalid_metadata_schema');
+    return undefined;
+  }
+  return { event_type: metadata.event_type, event_payload: metadata.event_payload };
+}
+
 export const postMessage: SlackMethod = (raw, workspace) => {
   const args = parseArgs(PostMessageArgs, raw, ['channel']);
   const channel = writableChannel(workspace, args.channel);
   const content = readMessageContent(args, true);
+  const warnings = [...content.warnings];
+  const metadata = readMetadata(args.metadata, warnings);
   const threadTs = resolveThread(workspace, channel.id, args.thread_ts);
   const options: Record<string, unknown> = {};
   for (const key of OPTION_KEYS) if (args[key] !== undefined) options[key] = args[key];
+  if (metadata === undefined) delete options.metadata;
+  else options.metadata = metadata;
   const message = workspace.insertMessage(channel.id, workspace.botUserId, 'chat.postMessage', {
     text: content.text ?? '',
     blocks: content.blocks,
@@ -67,10 +98,7 @@ export const postMessage: SlackMethod = (raw, workspace) => {
     replyBroadcast: threadTs !== undefined && args.reply_broadcast === true,
     options,
   });
-  return withWarnings(
-    { channel: channel.id, ts: message.ts, message: toWireMessage(workspace, message) },
-    content.warnings,
-  );
+  return withWarnings({ channel: channel.id, ts: message.ts, message: toWireMessage(workspace, message) }, warnings);
 };
 
 const UpdateArgs = z.object({

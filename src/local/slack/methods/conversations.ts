@@ -34,6 +34,7 @@ const PageArgs = {
   oldest: z.string().optional(),
   latest: z.string().optional(),
   inclusive: boolArg.optional(),
+  include_all_metadata: boolArg.optional(),
 };
 
 /** Slack's documented maximum page size for history and replies. */
@@ -78,7 +79,7 @@ export const history: SlackMethod = (raw, workspace) => {
   const newestFirst = [...workspace.messages(channel.id)].reverse();
   const { items, nextCursor } = paginate(newestFirst, args);
   return {
-    messages: items.map((m) => toWireMessage(workspace, m)),
+    messages: items.map((m) => toWireMessage(workspace, m, { includeMetadata: args.include_all_metadata === true })),
     has_more: nextCursor !== '',
     pin_count: 0,
     response_metadata: { next_cursor: nextCursor },
@@ -97,7 +98,7 @@ export const replies: SlackMethod = (raw, workspace) => {
   const parent = workspace.message(channel.id, parentTs) ?? message;
   const { items, nextCursor } = paginate([parent, ...workspace.threadReplies(channel.id, parentTs)], args);
   return {
-    messages: items.map((m) => toWireMessage(workspace, m)),
+    messages: items.map((m) => toWireMessage(workspace, m, { includeMetadata: args.include_all_metadata === true })),
     has_more: nextCursor !== '',
     response_metadata: { next_cursor: nextCursor },
   };

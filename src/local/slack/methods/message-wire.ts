@@ -2,8 +2,15 @@
 import type { EphemeralMessage, SlackMessage } from '../types';
 import type { LocalWorkspace } from '../workspace';
 
-/** A stored message in the Web API's JSON shape (chat.postMessage's `message`, history items). */
-export function toWireMessage(workspace: LocalWorkspace, message: SlackMessage): Record<string, unknown> {
+/**
+ * A stored message in the Web API's JSON shape (chat.postMessage's `message`, history items), with
+ * its metadata only when asked (`include_all_metadata`), as Slack does.
+ */
+export function toWireMessage(
+  workspace: LocalWorkspace,
+  message: SlackMessage,
+  options: { includeMetadata?: boolean } = {},
+): Record<string, unknown> {
   const wire: Record<string, unknown> = {
     type: 'message',
     ts: message.ts,
@@ -25,6 +32,9 @@ export function toWireMessage(workspace: LocalWorkspace, message: SlackMessage):
   }
   if (message.replyBroadcast) wire.subtype = 'thread_broadcast';
   if (message.edited !== undefined) wire.edited = message.edited;
+  if (options.includeMetadata === true && message.options.metadata !== undefined) {
+    wire.metadata = message.options.metadata;
+  }
   return wire;
 }
 
