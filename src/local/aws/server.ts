@@ -223,8 +223,12 @@ async function signedBody(
     authenticate(req, body, service);
     return body;
   } catch (error) {
-    if (!(error instanceof AwsServiceError)) throw error;
-    refuse(error);
+    // A body that could not be read (the client went away) is refused too: never an unhandled rejection.
+    refuse(
+      error instanceof AwsServiceError
+        ? error
+        : new AwsServiceError('SerializationException', 'The request body could not be read'),
+    );
     return undefined;
   }
 }
