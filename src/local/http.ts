@@ -1,12 +1,96 @@
-// (local mode) HTTP helpers of the loopback servers (local AWS, local Slack, local Teams): bounded body reads, headers, listen, answers, API Gateway events
+// (local mode) HTTP helpers of the loopback servers (local AWS, local Slack, local Teams): the loopback Host check, bounded body reads, headers, listen, answers, API Gateway events
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
-/** Small HTTP helpers shared by the loopback servers of the local mode (local AWS, local Slack). */
+/** Small HTTP helpers shared by the loopback servers of the local mode (local AWS, local Slack, local Teams). */
+
+/** The names every loopback server answers to, on any port. */
+const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+const LOOPBACK_ADDRESSES = new BlockList();
+LOOPBACK_ADDRESSES.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK_ADDRESSES.addAddress('::1', 'ipv6');
+
+/**
+ * An HTTP server of the local mode that answers only requests addressed to a loopback name:
+ * `localhost`, `127.0.0.1`, `[::1]` (any port), and `bindHost` itself when it is a loopback
+ * address. Anything else is refused with 421 before `handler` sees it, and logged: a page that
+ * reached the port through DNS rebinding (`evil.example` re-pointed at 127.0.0.1) still sends its
+ * own name as Host, so it can neither read nor drive the local servers.
+ */
+export function createLoopbackServer(name: string, bindHost: string, handler: RequestListener): Server {
+  const allowed = loopbackHostNames(bindHost);
+  return createServer((req, res) => {
+    const refusal = hostRefusal(req, allowed);
+    if (refusal === undefined) {
+      handler(req, res);
+      return;
+    }
+    console.warn(`[${name}] refused a request for Host ${JSON.stringify(req.headers.host ?? '')}: ${refusal}`);
+    const text = `421 Misdirected Request: Host ${JSON.stringify(req.headers.host ?? '')} refused: ${refusal}. This pipewatch local server answers only ${[...allowed].join(', ')} (any port).\n`;
+    res.writeHead(421, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      connection: 'close',
+    });
+    res.end(text);
+  });
+}
+
+/** The Host names a server bound to `bindHost` answers: the loopback names, and `bindHost` if it is loopback. */
+export function loopbackHostNames(bindHost: string): ReadonlySet<string> {
+  const names = new Set(LOOPBACK_NAMES);
+  const bare = bindHost.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (isLoopbackName(bare)) names.add(isIPv6(bare) ? `[${bare}]` : bare);
+  return names;
+}
+
+function isLoopbackName(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIPv4(host)) return LOOPBACK_ADDRESSES.check(host, 'ipv4');
+  return isIPv6(host) && LOOPBACK_ADDRESSES.check(host, 'ipv6');
+}
+
+/** Why the request's Host (and an absolute-form target's authority) is not one of `allowed`; undefined when it is. */
+export function hostRefusal(
+  req: Pick<IncomingMessage, 'headers' | 'url'>,
+  allowed: ReadonlySet<string>,
+): string | undefined {
+  const host = req.headers.host;
+  if (host === undefined || host === '') return 'the request has no Host header';
+  const reason = hostNameReason(host, allowed);
+  if (reason !== undefined) return reason;
+  // `POST http://name/ HTTP/1.1`: the authority in the target wins over Host (RFC 9112 §3.2.2).
+  const target = req.url ?? '/';
+  if (!target.startsWith('/')) {
+    let authority: string;
+    try {
+      authority = new URL(target).host;
+    } catch {
+      return `the request target ${JSON.stringify(target)} is not a path`;
+    }
+    return hostNameReason(authority, allowed);
+  }
+  return undefined;
+}
+
+function hostNameReason(host: string, allowed: ReadonlySet<string>): string | undefined {
+  const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(host);
+  if (match === null) return 'it is not a host name with an optional port';
+  const name = (match[1] ?? '').toLowerCase();
+  if (!allowed.has(name))
+    return `${name} is not a loopback name (a page under another name, e.g. through DNS rebinding)`;
+  return undefined;
+}
 
 /** The request body as UTF-8, refused with `tooLarge()` past `maxBytes` (the connection is dropped). */
-export function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<string> {
+export async function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<string> {
+  return (await readBodyBytes(req, maxBytes, tooLarge)).toString('utf8');
+}
+
+/** The request body as it came (SigV4 hashes the bytes), refused with `tooLarge()` past `maxBytes`. */
+export function readBodyBytes(req: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -19,7 +103,7 @@ export function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () =>
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -19,7 +19,7 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
   const config = {
     endpoint: aws.endpoint,
     region: aws.region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: { ...aws.credentials },
     maxAttempts: 1,
   };
   const eventBridge = new EventBridgeClient(config);
@@ -40,4 +40,61 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
       await aws.stop();
     },
   };
+}
+
+/** What `sign` takes: the SDK's HttpRequest, as far as a raw request needs it. */
+interface SignableRequest {
+  method: string;
+  protocol: string;
+  hostname: string;
+  port?: number;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Any SDK v3 client, for its SigV4 signer (its credentials, region and signing name). */
+export interface SigningClient {
+  config: {
+    signer: (
+      authScheme?: never,
+    ) => Promise<{ sign(request: SignableRequest): Promise<{ headers: Record<string, string> }> }>;
+  };
+}
+
+/**
+ * The headers of a POST to the local AWS signed by `client`'s own SigV4 signer, as the SDK signs its
+ * requests; `host` signs another Host than the endpoint's (what a page under another name would send).
+ */
+export async function signedHeaders(
+  client: SigningClient,
+  endpoint: string,
+  headers: Record<string, string>,
+  body: string,
+  host = new URL(endpoint).host,
+): Promise<Record<string, string>> {
+  const url = new URL(endpoint);
+  const signer = await client.config.signer();
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: {},
+    headers: { host, ...headers },
+    body,
+  });
+  return signed.headers;
+}
+
+/** A raw POST to the local AWS, signed by `client`: for bodies the SDK's types would not let through (a wrong type, an unknown operation). */
+export async function signedPost(
+  client: SigningClient,
+  endpoint: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<Response> {
+  return fetch(endpoint, { method: 'POST', headers: await signedHeaders(client, endpoint, headers, body), body });
 }

@@ -1,6 +1,6 @@
 // (cli) pipewatch aws-local: flags --> startLocalAws (EventBridge, CodePipeline simulator, DynamoDB) on one loopback endpoint
 import { parseArgs } from 'node:util';
-import { startLocalAws } from '../../local/aws';
+import { LOCAL_AWS_CREDENTIALS, startLocalAws } from '../../local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../local/aws/codepipeline/local-codepipeline';
 import { type CliIo, EXIT_OK } from '../io';
 import { parsePort, parseSpeed, waitForSignal } from '../options';
@@ -12,8 +12,9 @@ export const awsLocalCommand: CliCommand = {
   usage: 'pipewatch aws-local [--port 4566] [--data DIR] [--pipelines FILE|none] [--speed N]',
   help: [
     'Serves the AWS JSON protocol for EventBridge and CodePipeline, and DynamoDB (dynalite), on one',
-    'loopback endpoint. Point the AWS CLI or any AWS SDK at it with dummy credentials:',
-    '  export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test',
+    'loopback endpoint. Point the AWS CLI or any AWS SDK at it with its credentials (requests must be',
+    'signed with them, SigV4, and addressed to a loopback name):',
+    `  export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=${LOCAL_AWS_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_AWS_CREDENTIALS.secretAccessKey}`,
     '  aws codepipeline start-pipeline-execution --name myPipeline',
     '--data DIR keeps buses, rules, targets, tags, pipelines, executions and tables across restarts.',
     `--pipelines FILE creates pipelines at start (default: the samples, ${SAMPLE_PIPELINES_FILE}; "none" for none).`,
@@ -42,7 +43,7 @@ export const awsLocalCommand: CliCommand = {
     });
     io.out(`Local AWS listening on ${aws.endpoint} (region ${aws.region}, account ${aws.accountId})`);
     io.out(
-      `  export AWS_ENDPOINT_URL=${aws.endpoint} AWS_REGION=${aws.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
+      `  export AWS_ENDPOINT_URL=${aws.endpoint} AWS_REGION=${aws.region} AWS_ACCESS_KEY_ID=${aws.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${aws.credentials.secretAccessKey}`,
     );
     io.out(values.data === undefined ? '  state: in memory' : `  state: ${values.data}`);
     await waitForSignal();

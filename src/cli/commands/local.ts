@@ -116,7 +116,7 @@ export function welcome(running: Pick<LocalPipewatch, 'url' | 'aws' | 'mode'>, d
     lines.push(
       '',
       `  Local AWS: ${running.aws.endpoint} (region ${running.aws.region}); with the AWS CLI:`,
-      `    export AWS_ENDPOINT_URL=${running.aws.endpoint} AWS_REGION=${running.aws.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
+      `    export AWS_ENDPOINT_URL=${running.aws.endpoint} AWS_REGION=${running.aws.region} AWS_ACCESS_KEY_ID=${running.aws.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${running.aws.credentials.secretAccessKey}`,
     );
   }
   lines.push(

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { redrive } from '../../aws/redrive';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/aws/sigv4';
 import { type CliIo, CliUsageError, EXIT_OK } from '../io';
 import type { CliCommand } from './command';
 
@@ -18,7 +19,8 @@ export const redriveCommand: CliCommand = {
     'on-failure destination, after its two retries) and invokes notify again with each payload;',
     'a message is deleted only when notify succeeded. notify de-duplicates by event id, so a',
     'message replayed twice shows once. Uses your AWS credentials and region (AWS_PROFILE,',
-    'AWS_REGION; AWS_ENDPOINT_URL for the local AWS of `pipewatch local`).',
+    'AWS_REGION; for the local AWS of `pipewatch local`, AWS_ENDPOINT_URL and its credentials,',
+    `AWS_ACCESS_KEY_ID=${LOCAL_AWS_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_AWS_CREDENTIALS.secretAccessKey}).`,
     '  --queue-url URL   the DLQ, e.g. https://sqs.eu-west-1.amazonaws.com/123456789012/pipewatch-prod-dlq',
     '  --function NAME   the notify function, e.g. pipewatch-prod-notify',
     '  --max N           at most N messages (default: all)',

@@ -1,15 +1,17 @@
-// (local AWS) one loopback HTTP endpoint: X-Amz-Target --> EventBridge, CodePipeline, SSM (AWS JSON protocol) or DynamoDB (dynalite)
+// (local AWS) one loopback HTTP endpoint: loopback Host, X-Amz-Target --> SigV4 --> EventBridge, CodePipeline, SSM, SQS (AWS JSON protocol), DynamoDB (dynalite) or Lambda Invoke
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { header, listen, readBody, sendJson } from '../http';
+import { Readable } from 'node:stream';
+import { createLoopbackServer, header, listen, readBodyBytes, sendJson } from '../http';
 import { AwsServiceError } from './aws-error';
 import { type Clock, RealClock } from './clock';
 import { LocalCodePipeline } from './codepipeline/local-codepipeline';
-import { startDynamoDb } from './dynamodb';
+import { type LocalDynamoDb, startDynamoDb } from './dynamodb';
 import { LocalEventBridge } from './eventbridge/local-eventbridge';
 import { LambdaRegistry } from './lambda-registry';
 import type { LocalService } from './service';
+import { type AwsCredentials, LOCAL_AWS_CREDENTIALS, verifySigV4 } from './sigv4';
 import { LocalSqs } from './sqs/local-sqs';
 import { LocalSsm } from './ssm/local-ssm';
 
@@ -31,6 +33,8 @@ export interface LocalAwsOptions {
   definitionsFile?: string;
   /** The simulator's random source (failure injection with a probability). */
   random?: () => number;
+  /** The one access key and secret requests must be signed with (SigV4). Default LOCAL_AWS_CREDENTIALS (`test`/`test`). */
+  credentials?: AwsCredentials;
 }
 
 export interface LocalAws {
@@ -38,6 +42,8 @@ export interface LocalAws {
   endpoint: string;
   region: string;
   accountId: string;
+  /** What every request must be signed with: give these to the SDK clients and the AWS CLI. */
+  credentials: AwsCredentials;
   eventBridge: LocalEventBridge;
   codePipeline: LocalCodePipeline;
   /** SSM Parameter Store (the handlers' secrets). */
@@ -55,12 +61,21 @@ const MAX_BODY = 10 * 1024 * 1024;
 
 /**
  * The local AWS: one HTTP server on loopback speaking the AWS JSON protocol for EventBridge,
- * CodePipeline and SSM Parameter Store, with DynamoDB (dynalite) behind the same endpoint, so one AWS_ENDPOINT_URL
- * points every SDK client at it.
+ * CodePipeline, SSM Parameter Store and SQS, with DynamoDB (dynalite) and Lambda's Invoke behind the
+ * same endpoint, so one AWS_ENDPOINT_URL points every SDK client at it. As AWS, it answers only
+ * requests signed (SigV4) with its credentials, and only under a loopback Host name: a web page can
+ * neither read the parameters (the Slack and Teams secrets) nor change anything.
  */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
+  const credentials = options.credentials ?? LOCAL_AWS_CREDENTIALS;
+  const bindHost = options.host ?? '127.0.0.1';
+  const authenticate: Authenticate = (req, body, service) =>
+    verifySigV4(
+      { method: req.method ?? 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders, body },
+      { service, credentials, now: Date.now() },
+    );
   const ownClock = options.clock === undefined ? new RealClock(options.speed ?? 1) : undefined;
   const clock = options.clock ?? (ownClock as RealClock);
   const lambdas = new LambdaRegistry();
@@ -90,20 +105,20 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   };
   const services: LocalService[] = [eventBridge, codePipeline, ssm, sqs];
 
-  const server = createServer((req, res) => {
+  const server = createLoopbackServer('local-aws', bindHost, (req, res) => {
     const invocation = LAMBDA_INVOKE_PATH.exec(new URL(req.url ?? '/', 'http://local').pathname);
     if (invocation !== null && req.method === 'POST') {
-      void invokeFunction(lambdas, decodeURIComponent(invocation[1] ?? ''), req, res);
+      void invokeFunction(lambdas, decodeURIComponent(invocation[1] ?? ''), req, res, authenticate);
       return;
     }
     const target = header(req, 'x-amz-target');
     if (target?.startsWith(DYNAMODB_TARGET)) {
-      dynamo.handle(req, res);
+      void handleDynamoDbRequest(dynamo, req, res, authenticate);
       return;
     }
-    void handleJsonRequest(services, target, req, res);
+    void handleJsonRequest(services, target, req, res, authenticate);
   });
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  await listen(server, options.port ?? 0, bindHost);
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   endpoint = `http://${host}:${port}`;
@@ -112,6 +127,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     endpoint,
     region,
     accountId,
+    credentials,
     eventBridge,
     codePipeline,
     ssm,
@@ -128,11 +144,19 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   };
 }
 
+/** Throws AWS's refusal unless the request is signed for `service` with the local credentials. */
+type Authenticate = (req: IncomingMessage, body: Buffer, service: string) => void;
+
+/**
+ * As AWS's JSON-protocol services answer: the operation and the body's syntax first, then the
+ * signature, then the operation runs.
+ */
 async function handleJsonRequest(
   services: readonly LocalService[],
   target: string | undefined,
   req: IncomingMessage,
   res: ServerResponse,
+  authenticate: Authenticate,
 ): Promise<void> {
   const requestId = randomUUID();
   try {
@@ -142,20 +166,17 @@ async function handleJsonRequest(
     if (service === undefined || operation === undefined || operation === '') {
       throw new AwsServiceError('UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target)'}`);
     }
-    const body = await readBody(
-      req,
-      MAX_BODY,
-      () => new AwsServiceError('RequestEntityTooLargeException', 'Request body too large', 413),
-    );
+    const body = await readBodyBytes(req, MAX_BODY, tooLarge);
     let input: unknown;
     try {
-      input = body.length === 0 ? {} : JSON.parse(body);
+      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch {
       throw new AwsServiceError('SerializationException', 'Start of structure or map found where not expected');
     }
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       throw new AwsServiceError('SerializationException', 'Request body must be a JSON object');
     }
+    authenticate(req, body, service.signingName);
     const output = await service.handle(operation, input as Record<string, unknown>);
     send(res, 200, requestId, output ?? {});
   } catch (error) {
@@ -167,6 +188,60 @@ async function handleJsonRequest(
     console.error('[local-aws] internal error', error);
     send(res, 500, requestId, { __type: 'InternalException', message: String((error as Error)?.message ?? error) });
   }
+}
+
+const tooLarge = () => new AwsServiceError('RequestEntityTooLargeException', 'Request body too large', 413);
+
+/**
+ * DynamoDB: the signature checked here, then the request, body included, handed to dynalite as it
+ * came. DynamoDB answers its authentication errors with 400 (its documented status for them).
+ */
+async function handleDynamoDbRequest(
+  dynamo: LocalDynamoDb,
+  req: IncomingMessage,
+  res: ServerResponse,
+  authenticate: Authenticate,
+): Promise<void> {
+  const body = await signedBody(req, 'dynamodb', authenticate, (error) =>
+    send(res, error.status === 413 ? 413 : 400, randomUUID(), {
+      __type: `com.amazon.coral.service#${error.type}`,
+      message: error.message,
+    }),
+  );
+  if (body !== undefined) dynamo.handle(replayed(req, body), res);
+}
+
+/** The body of a request signed for `service`, or undefined once `refuse` has answered AWS's refusal. */
+async function signedBody(
+  req: IncomingMessage,
+  service: string,
+  authenticate: Authenticate,
+  refuse: (error: AwsServiceError) => void,
+): Promise<Buffer | undefined> {
+  try {
+    const body = await readBodyBytes(req, MAX_BODY, tooLarge);
+    authenticate(req, body, service);
+    return body;
+  } catch (error) {
+    // A body that could not be read (the client went away) is refused too: never an unhandled rejection.
+    refuse(
+      error instanceof AwsServiceError
+        ? error
+        : new AwsServiceError('SerializationException', 'The request body could not be read'),
+    );
+    return undefined;
+  }
+}
+
+/** The request again with its body already read, for a handler that reads the body itself. */
+function replayed(req: IncomingMessage, body: Buffer): IncomingMessage {
+  const copy = Readable.from(body.length === 0 ? [] : [body]);
+  return Object.assign(copy, {
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    method: req.method,
+    url: req.url,
+  }) as unknown as IncomingMessage;
 }
 
 function send(res: ServerResponse, status: number, requestId: string, body: unknown): void {
@@ -189,12 +264,18 @@ async function invokeFunction(
   name: string,
   req: IncomingMessage,
   res: ServerResponse,
+  authenticate: Authenticate,
 ): Promise<void> {
+  // Lambda's REST protocol: the error's type in a header, its message in the body.
+  const raw = await signedBody(req, 'lambda', authenticate, (error) => {
+    res.setHeader('x-amzn-errortype', error.type);
+    sendJson(res, error.status, { Type: 'User', message: error.message });
+  });
+  if (raw === undefined) return;
   const found = lambdas.resolve(name);
   let payload: unknown;
   try {
-    const raw = await readBody(req, MAX_BODY, () => new Error('Request body too large'));
-    payload = raw === '' ? {} : JSON.parse(raw);
+    payload = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
   } catch {
     sendJson(res, 400, { Type: 'User', message: 'Could not parse request body into json' });
     return;

@@ -8,6 +8,7 @@ import type { LocalSlack } from '../slack';
 import { blockActionsBody, slashCommandBody, viewSubmissionBody } from '../slack/sign-request';
 import type { Block, EphemeralMessage, OpenedView, SlackMessage, WorkspaceChange } from '../slack/types';
 import { PanelInputError, type PipelinePanelPort } from './pipeline-panel';
+import { crossOriginReason } from './same-origin';
 import {
   answerJson,
   effectiveBlockId,
@@ -547,6 +548,12 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
       return true;
     }
     if (!url.pathname.startsWith(CHANNEL_PAGE_PATH)) return false;
+    const crossOrigin = crossOriginReason(req);
+    if (crossOrigin !== undefined) {
+      console.warn(`[channel-page] refused ${req.method} ${url.pathname}: ${crossOrigin}`);
+      sendJson(res, 403, { ok: false, error: 'cross_origin_request', detail: crossOrigin });
+      return true;
+    }
     route(req, res, url).catch((error: unknown) => {
       if (error instanceof BadRequest || error instanceof TeamsPageInputError) {
         return sendJson(res, error.status, { ok: false, error: error.message });

@@ -431,10 +431,13 @@ interface LocalClients {
   destroy(): void;
 }
 
-/** Clients with an explicit endpoint and dummy credentials: nothing reaches a real account. */
+/** Clients with an explicit endpoint and the local AWS's credentials: nothing reaches a real account. */
 function localClients(aws: LocalAws): LocalClients {
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const config = { ...awsClientConfig({ region: aws.region }), endpoint: aws.endpoint, credentials };
+  const config = {
+    ...awsClientConfig({ region: aws.region }),
+    endpoint: aws.endpoint,
+    credentials: { ...aws.credentials },
+  };
   const sdk = {
     eventBridge: new EventBridgeClient(config),
     codePipeline: new CodePipelineClient(config),

@@ -1,8 +1,8 @@
 // (dev server) http://127.0.0.1:<port>/api/messages --> the Teams function as API Gateway would invoke it: for a real tenant through a dev tunnel
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TeamsLambdaHandler } from '../../teams/app/create-teams-app';
-import { header, httpApiPostEvent, listen, readBody, sendJson } from '../http';
+import { createLoopbackServer, header, httpApiPostEvent, listen, readBody, sendJson } from '../http';
 import { TEAMS_MESSAGES_PATH } from '../teams/signed-activity';
 
 /** Far above any activity Teams sends (its messages are ~100 KB at most). */
@@ -18,14 +18,16 @@ export interface TeamsEndpoint {
  * The bot's messaging endpoint on loopback: each POST /api/messages becomes the HTTP API event the
  * deployed function receives (headers, body), and its answer is sent back. Everything else is 404.
  * The Teams function checks every request's token against Microsoft's keys, as deployed, so a
- * tunnel exposes nothing that is not signed by the Bot Framework for this bot.
+ * tunnel exposes nothing that is not signed by the Bot Framework for this bot. Like every local
+ * server it answers only a loopback Host: `devtunnel` rewrites Host to `localhost` by default
+ * (ngrok needs `--host-header=rewrite`).
  */
 export async function serveTeamsMessages(
   handler: TeamsLambdaHandler,
   port: number,
   host = '127.0.0.1',
 ): Promise<TeamsEndpoint> {
-  const server: Server = createServer((req, res) => {
+  const server: Server = createLoopbackServer('teams-endpoint', host, (req, res) => {
     const path = new URL(req.url ?? '/', 'http://local').pathname;
     if (req.method !== 'POST' || path !== TEAMS_MESSAGES_PATH) {
       sendJson(res, 404, { error: 'Not found' });

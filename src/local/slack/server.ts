@@ -1,7 +1,7 @@
 // (local Slack) a loopback Slack: /api/<method> --> auth, arguments, faults --> the local workspace; response URLs; other paths to a fallback
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { header, listen, readBody, sendJson } from '../http';
+import { createLoopbackServer, header, listen, readBody, sendJson } from '../http';
 import { type Fault, SlackFaults } from './faults';
 import { METHODS } from './methods';
 import { WorkspacePersistence } from './persistence';
@@ -61,6 +61,7 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
   const signingSecret = options.signingSecret ?? 'local-signing-secret';
   const teamId = options.teamId ?? 'T0000LOCAL';
   const now = options.now ?? Date.now;
+  const bindHost = options.host ?? '127.0.0.1';
   const faults = new SlackFaults();
   // Read before the port is taken: an unreadable file fails the start and is left as it is.
   const persistence = options.dataDir === undefined ? undefined : new WorkspacePersistence(options.dataDir);
@@ -68,7 +69,8 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
   // The workspace needs the server's address (response URLs, permalinks), so it is made after listen.
   let workspace: LocalWorkspace | undefined;
 
-  const server = createServer((req, res) => {
+  // The channel page (the fallback) is behind the same loopback Host check.
+  const server = createLoopbackServer('local-slack', bindHost, (req, res) => {
     if (workspace === undefined) {
       res.writeHead(503).end();
       return;
@@ -167,7 +169,7 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
     });
   }
 
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  await listen(server, options.port ?? 0, bindHost);
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   const baseUrl = `http://${host}:${port}`;

@@ -1,8 +1,8 @@
 // (local Teams) a loopback Bot Connector: /v3/conversations/{id}/activities --> faults, bearer token, roster, rate limits, size, shape --> the local tenant
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { activityBytes, MAX_ACTIVITY_BYTES } from '../../teams/card-size';
-import { header, listen, readBody } from '../http';
+import { createLoopbackServer, header, listen, readBody } from '../http';
 import { activityProblems } from './activity-validation';
 import { BotConnectorError, badArgument } from './connector-error';
 import { defaultFaultCode, type Fault, TeamsFaults } from './faults';
@@ -99,7 +99,8 @@ export async function startLocalBotConnector(options: LocalBotConnectorOptions):
   const limiter =
     options.rateLimits === false ? undefined : new SlidingWindowLimiter(options.rateLimits ?? TEAMS_THREAD_LIMITS, now);
 
-  const server = createServer((req, res) => {
+  const bindHost = options.host ?? '127.0.0.1';
+  const server = createLoopbackServer('local-bot-connector', bindHost, (req, res) => {
     void route(req, res).catch((error: unknown) => {
       // A bug in the emulator must not take the server down; answer as an outage would.
       console.error('[local-bot-connector] internal error', error);
@@ -220,7 +221,7 @@ export async function startLocalBotConnector(options: LocalBotConnectorOptions):
     return message;
   }
 
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  await listen(server, options.port ?? 0, bindHost);
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 

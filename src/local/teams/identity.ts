@@ -1,8 +1,8 @@
 // (local Teams) a loopback Microsoft identity: Bot Framework OpenID metadata + JWKS, Entra's client-credentials token endpoint, forged tokens for tests
 import { createHash, generateKeyPairSync, type JsonWebKey, type KeyObject, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { header, listen, readBody } from '../http';
+import { createLoopbackServer, header, listen, readBody } from '../http';
 import { type Fault, type FaultStatus, TeamsFaults } from './faults';
 import { decodeJwt, type JwtClaims, keyIdOf, signJwt, verifyJwt } from './jwt';
 import { sendJson } from './respond';
@@ -415,7 +415,8 @@ export async function startLocalIdentity(options: LocalIdentityOptions = {}): Pr
     };
   }
 
-  const server = createServer((req, res) => {
+  const bindHost = options.host ?? '127.0.0.1';
+  const server = createLoopbackServer('local-identity', bindHost, (req, res) => {
     const path = new URL(req.url ?? '/', 'http://local').pathname;
     route(req, res, path)
       .then((note) => {
@@ -434,7 +435,7 @@ export async function startLocalIdentity(options: LocalIdentityOptions = {}): Pr
       });
   });
 
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  await listen(server, options.port ?? 0, bindHost);
   const { address, port } = server.address() as AddressInfo;
   baseUrl = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 

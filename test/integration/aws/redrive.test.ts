@@ -27,7 +27,7 @@ beforeEach(async () => {
   const config = {
     endpoint: local.aws.endpoint,
     region: local.aws.region,
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    credentials: { ...local.aws.credentials },
   };
   sqs = new SQSClient(config);
   lambda = new LambdaClient(config);

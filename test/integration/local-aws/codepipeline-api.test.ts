@@ -35,7 +35,7 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { ManualClock } from '../../../src/local/aws/clock';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
-import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+import { type LocalAwsClients, signedPost, startLocalAwsWithClients } from '../../helpers/local-aws';
 
 /*
  * The simulator's API through the local AWS endpoint with the real SDK client only. Time moves
@@ -407,11 +407,12 @@ describe('CodePipeline simulator API (real SDK)', () => {
     await expect(
       cp().send(new ListActionExecutionsCommand({ pipelineName: 'myPipeline', nextToken: 'garbage' })),
     ).rejects.toMatchObject({ name: 'InvalidNextTokenException' });
-    const raw = await fetch(local.aws.endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'CodePipeline_20150709.Launch' },
-      body: '{}',
-    });
+    const raw = await signedPost(
+      local.codePipeline,
+      local.aws.endpoint,
+      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'CodePipeline_20150709.Launch' },
+      '{}',
+    );
     expect(raw.status).toBe(400);
     expect(((await raw.json()) as { __type: string }).__type).toBe('UnknownOperationException');
     // Still answering.

@@ -25,7 +25,7 @@ import {
   type Target,
   UntagResourceCommand,
 } from '@aws-sdk/client-eventbridge';
-import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+import { type LocalAwsClients, signedPost, startLocalAwsWithClients } from '../../helpers/local-aws';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
@@ -376,11 +376,12 @@ describe('quotas and validation', () => {
       ['TestEventPattern', { EventPattern: PATTERN, Event: { id: 1 } }],
     ];
     for (const [operation, body] of wrong) {
-      const res = await fetch(local.aws.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${operation}` },
-        body: JSON.stringify(body),
-      });
+      const res = await signedPost(
+        local.eventBridge,
+        local.aws.endpoint,
+        { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${operation}` },
+        JSON.stringify(body),
+      );
       expect({ operation, status: res.status, type: ((await res.json()) as { __type: string }).__type }).toEqual({
         operation,
         status: 400,

@@ -1,5 +1,5 @@
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+import { type LocalAwsClients, signedPost, startLocalAwsWithClients } from '../../helpers/local-aws';
 
 let local: LocalAwsClients;
 
@@ -11,7 +11,7 @@ afterAll(() => local.stop());
 async function post(target: string | undefined, body: string) {
   const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1' };
   if (target !== undefined) headers['x-amz-target'] = target;
-  const res = await fetch(local.aws.endpoint, { method: 'POST', headers, body });
+  const res = await signedPost(local.eventBridge, local.aws.endpoint, headers, body);
   return { status: res.status, body: (await res.json()) as { __type?: string; message?: string } };
 }
 

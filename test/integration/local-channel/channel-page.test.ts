@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
+import { ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
+import { CreateEventBusCommand, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { WebClient } from '@slack/web-api';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
@@ -18,6 +19,7 @@ import { COMMENT_ACTION_ID, COMMENT_BLOCK_ID } from '../../../src/slack/app/appr
 import { createSlackLambdaHandler, verifySlackSignature } from '../../../src/slack/app/lambda-handler';
 import { InMemoryClickClaims } from '../../helpers/in-memory-click-claims';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+import { rawRequest } from '../../helpers/raw-http';
 import { ALICE, APPROVERS, BOB, BUS, DEPLOYS, NOTIFY_ARN, POLICY, RecordingLogger, TEAM } from '../slack/harness';
 
 /*
@@ -127,7 +129,7 @@ const url = (path: string) => `${f.slack.url}/channel/${path}`;
 async function post(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(url(`api/${path}`), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: f.slack.url },
     body: JSON.stringify(body),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
@@ -256,12 +258,142 @@ describe('the page itself', () => {
   test('POSTs must be JSON (a cross-site form cannot drive the workspace) and name known users', async () => {
     const form = await fetch(url('api/command'), {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: f.slack.url },
       body: 'channel=C00000DEPLOY&user=U00000ALICE&text=%2Fpipewatch%20help',
     });
     expect(form.status).toBe(415);
     expect((await post('command', { channel: DEPLOYS, user: 'UNOBODY', text: '/pipewatch help' })).status).toBe(400);
     expect(f.invocations).toHaveLength(0);
+  });
+});
+
+describe('same origin only: another site or local port cannot act as the page (DNS rebinding, CSRF)', () => {
+  beforeEach(async () => {
+    f = await setUp();
+    warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+  let warn: jest.SpyInstance;
+
+  const port = () => new URL(f.slack.url).port;
+  const otherPort = () => String(Number(port()) + 1);
+  /** The Origins a request may come with that are not the page's own, and none at all. */
+  const foreignOrigins = () => [
+    `http://evil.example:${port()}`,
+    `http://localhost:${otherPort()}`,
+    `http://127.0.0.1:${otherPort()}`,
+    `https://127.0.0.1:${port()}`,
+    'null',
+    undefined,
+  ];
+
+  /** A POST to the page's API as a browser sends it: its Host, its Origin (or none). */
+  async function postAs(path: string, body: unknown, origin: string | undefined, host = new URL(f.slack.url).host) {
+    const answer = await rawRequest(url(`api/${path}`), {
+      method: 'POST',
+      headers: { host, 'content-type': 'application/json', ...(origin === undefined ? {} : { origin }) },
+      body: JSON.stringify(body),
+    });
+    return { status: answer.status, json: JSON.parse(answer.body) as Record<string, unknown> };
+  }
+
+  const executions = async () =>
+    (await f.local.codePipeline.send(new ListPipelineExecutionsCommand({ pipelineName: 'myPipeline' })))
+      .pipelineExecutionSummaries ?? [];
+
+  test('a command or a message from any other origin, or without one, is refused and not run', async () => {
+    for (const origin of foreignOrigins()) {
+      for (const text of ['/pipewatch subscribe myPipeline', 'a message as alice']) {
+        const answer = await postAs('command', { channel: DEPLOYS, user: ALICE, text }, origin);
+        expect({ origin, answer }).toEqual({
+          origin,
+          answer: {
+            status: 403,
+            json: {
+              ok: false,
+              error: 'cross_origin_request',
+              detail: expect.stringContaining(f.slack.url),
+            },
+          },
+        });
+      }
+    }
+    expect(f.invocations).toHaveLength(0);
+    const seen = await state(ALICE);
+    expect(seen.messages).toEqual([]);
+    expect(seen.ephemerals).toEqual([]);
+    expect((await f.local.eventBridge.send(new ListRulesCommand({ EventBusName: BUS }))).Rules).toEqual([]);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/^\[channel-page\] refused POST \/channel\/api\/command: Origin http:\/\/evil\.example/),
+    );
+  });
+
+  test('a button press, a modal and starting a pipeline from another origin are refused and do nothing', async () => {
+    const { json } = await post('pipeline/start', { pipeline: 'myPipeline', failStage: 'Build', failAction: 'Build' });
+    f.clock.advance(70_000);
+    expect(await stageStatus('Build')).toBe('Failed');
+    const ts = await postButtons([
+      {
+        actionId: ACTION_IDS.retryFailed,
+        value: { ...target(json.executionId as string), kind: 'retry', mode: 'FAILED_ACTIONS', stage: 'Build' },
+        text: 'Retry failed actions',
+      },
+    ]);
+    const before = await executions();
+    for (const origin of foreignOrigins()) {
+      const press = { channel: DEPLOYS, user: ALICE, messageTs: ts, actionId: ACTION_IDS.retryFailed };
+      expect((await postAs('action', press, origin)).status).toBe(403);
+      expect((await postAs('pipeline/start', { pipeline: 'myPipeline' }, origin)).status).toBe(403);
+      expect((await postAs('view-submission', { user: ALICE, viewId: 'V1', values: {} }, origin)).status).toBe(403);
+      expect((await postAs('view-close', { user: ALICE, viewId: 'V1' }, origin)).status).toBe(403);
+    }
+    expect(f.invocations).toHaveLength(0);
+    expect(await stageStatus('Build')).toBe('Failed');
+    expect(await executions()).toEqual(before);
+
+    // The page's own origin: the same press retries.
+    expect(
+      (
+        await postAs(
+          'action',
+          { channel: DEPLOYS, user: ALICE, messageTs: ts, actionId: ACTION_IDS.retryFailed },
+          f.slack.url,
+        )
+      ).status,
+    ).toBe(200);
+    expect(await stageStatus('Build')).toBe('InProgress');
+  });
+
+  test('the page under localhost works from its own origin; an origin under another loopback name is another origin', async () => {
+    const host = `localhost:${port()}`;
+    const own = await postAs(
+      'command',
+      { channel: DEPLOYS, user: ALICE, text: '/pipewatch help' },
+      `http://${host}`,
+      host,
+    );
+    expect(own).toEqual({ status: 200, json: { ok: true, kind: 'command', status: 200 } });
+    expect(f.invocations).toHaveLength(1);
+    const other = await postAs(
+      'command',
+      { channel: DEPLOYS, user: ALICE, text: '/pipewatch help' },
+      f.slack.url,
+      host,
+    );
+    expect(other.status).toBe(403);
+    expect(f.invocations).toHaveLength(1);
+  });
+
+  test("reads: the page's state and live updates under a foreign Host (DNS rebinding) or with a foreign Origin are refused", async () => {
+    for (const path of ['api/state', 'api/pipelines', 'api/events', '']) {
+      const rebound = await rawRequest(url(path), { headers: { host: `evil.example:${port()}` } });
+      expect({ path, status: rebound.status }).toEqual({ path, status: 421 });
+      expect(rebound.body).not.toContain(DEPLOYS);
+      const foreign = await rawRequest(url(path), { headers: { origin: `http://evil.example:${port()}` } });
+      expect({ path, status: foreign.status }).toEqual({ path, status: 403 });
+    }
+    // The page's own reads carry no Origin (same-origin GETs), and are answered.
+    expect((await state(ALICE)).channels).toHaveLength(2);
   });
 });
 

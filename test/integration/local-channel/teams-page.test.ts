@@ -143,7 +143,7 @@ const url = (path: string) => `${slack.url}/channel/${path}`;
 async function post(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(url(`api/${path}`), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: slack.url },
     body: JSON.stringify(body),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
@@ -341,6 +341,35 @@ describe('Teams on the channel page: posts', () => {
     expect(only?.replies.some((r) => r.bot && /@pipewatch subscribe/.test(r.text))).toBe(true);
   });
 
+  test('a message or a card action from another origin, or without one, is refused and nothing is sent', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const port = new URL(slack.url).port;
+      for (const origin of [`http://evil.example:${port}`, `http://localhost:${Number(port) + 1}`, undefined]) {
+        for (const [path, body] of [
+          ['teams/message', { conversation: CHANNEL_ID, user: BOB.id, text: '@pipewatch subscribe myPipeline' }],
+          ['teams/action', { conversation: CHANNEL_ID, user: ALICE.id, messageId: '1', verb: 'retry', data: {} }],
+        ] as const) {
+          const response = await fetch(url(`api/${path}`), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...(origin === undefined ? {} : { origin }) },
+            body: JSON.stringify(body),
+          });
+          expect({ origin, path, status: response.status, json: await response.json() }).toEqual({
+            origin,
+            path,
+            status: 403,
+            json: { ok: false, error: 'cross_origin_request', detail: expect.any(String) },
+          });
+        }
+      }
+      expect(sent).toEqual([]);
+      expect((await teamsState()).messages).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   test('bad requests are refused with clear JSON errors (zod), nothing is posted', async () => {
     expect(await post('teams/message', { conversation: CHANNEL_ID, user: BOB.id })).toEqual({
       status: 400,
@@ -354,7 +383,11 @@ describe('Teams on the channel page: posts', () => {
     expect(
       (await post('teams/message', { conversation: CHANNEL_ID, user: BOB.id, text: 'hi', replyToId: '42' })).json,
     ).toEqual({ ok: false, error: 'no post 42 to reply to' });
-    const form = await fetch(url('api/teams/message'), { method: 'POST', body: 'text=hi' });
+    const form = await fetch(url('api/teams/message'), {
+      method: 'POST',
+      headers: { origin: slack.url },
+      body: 'text=hi',
+    });
     expect(form.status).toBe(415);
     expect((await teamsState()).messages).toEqual([]);
     expect(sent).toEqual([]);

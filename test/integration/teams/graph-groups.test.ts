@@ -62,3 +62,23 @@ test('a token for another resource is refused by Graph: a GraphGroupsError the c
     graph('https://api.botframework.com/.default').memberGroups(POLICY, 'approve', 'myPipeline', ALICE),
   ).rejects.toBeInstanceOf(GraphGroupsError);
 });
+
+test('checkMemberGroups without a bearer, or with a token Graph did not issue, is 401 and tells nothing', async () => {
+  const ask = (authorization?: string) =>
+    fetch(`${identity.graphUrl}/v1.0/users/${ALICE}/checkMemberGroups`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(authorization === undefined ? {} : { authorization }),
+      },
+      body: JSON.stringify({ groupIds: [APPROVERS] }),
+    });
+  for (const authorization of [undefined, 'Bearer not.a.token', `Bearer ${identity.signAccessToken()}`]) {
+    const answer = await ask(authorization);
+    expect({ authorization, status: answer.status, body: await answer.json() }).toEqual({
+      authorization,
+      status: 401,
+      body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' } },
+    });
+  }
+});

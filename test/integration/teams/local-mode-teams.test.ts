@@ -91,7 +91,7 @@ async function startRun(): Promise<void> {
   const client = new CodePipelineClient({
     endpoint: aws.endpoint,
     region: aws.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: { ...aws.credentials },
   });
   try {
     await client.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));

@@ -46,6 +46,7 @@ export interface LocalCodePipelineOptions {
  */
 export class LocalCodePipeline implements LocalService {
   readonly targetPrefix = 'CodePipeline_20150709';
+  readonly signingName = 'codepipeline';
 
   private readonly engine: ExecutionEngine;
   private readonly failures: FailureInjector;

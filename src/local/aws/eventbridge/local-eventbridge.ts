@@ -73,6 +73,7 @@ const BUS_ARN = /^arn:aws[\w-]*:events:[^:]+:\d{12}:event-bus\/.+$/;
  */
 export class LocalEventBridge implements LocalService {
   readonly targetPrefix = 'AWSEvents';
+  readonly signingName = 'events';
   /** Fault injection for tests: see EventBridgeFaults. */
   readonly faults: EventBridgeFaults;
   private readonly state: EventBridgeState;

@@ -39,6 +39,7 @@ const MAX_MESSAGES = 10;
  */
 export class LocalSqs implements LocalService {
   readonly targetPrefix = 'AmazonSQS';
+  readonly signingName = 'sqs';
   private readonly queues = new Map<string, Queue>();
 
   constructor(private readonly options: LocalSqsOptions) {}

@@ -51,6 +51,7 @@ const MAX_NAMES = 10;
  */
 export class LocalSsm implements LocalService {
   readonly targetPrefix = 'AmazonSSM';
+  readonly signingName = 'ssm';
 
   private readonly parameters = new Map<string, ParameterRecord>();
   private readonly snapshot: JsonSnapshot<Snapshot>;
