@@ -48,11 +48,16 @@ async function bundle(
   // reads zod/mini's locales index, hence every locale, and keeps none but English).
   const output = Object.values(result.metafile.outputs)[0];
   const bundled = Object.entries(output?.inputs ?? {}).flatMap(([input, { bytesInOutput }]) =>
-    bytesInOutput > 0 ? [input] : [],
+    bytesInOutput > 0 ? [fromRoot(input)] : [],
   );
-  return { code, inputs: Object.keys(result.metafile.inputs), bundled, metafile: result.metafile };
+  return { code, inputs: Object.keys(result.metafile.inputs).map(fromRoot), bundled, metafile: result.metafile };
 }
 
+/**
+ * A metafile path as if node_modules were the repository's own: in a git worktree whose
+ * node_modules is a link to another checkout's, esbuild names `../main/node_modules/…`.
+ */
+const fromRoot = (input: string) => input.replace(/^(?:\.\.\/)+[^/]+\/(?=node_modules\/)/, '');
 const from = (inputs: string[], fragment: string) => inputs.filter((input) => input.includes(fragment));
 const STUB = `${plugins.STUB_NAMESPACE}:`;
 /** Decimal, as the issue writes its budgets. */
