@@ -5,6 +5,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parse as parseYaml } from 'yaml';
+import {
+  DEFAULT_REDRIVE_BUDGET_SECONDS,
+  NOTIFY_TIMEOUT_SECONDS,
+  REDRIVE_INTERVAL_MS,
+} from '../../../src/app/redrive-app';
 import { DynamoDbChannelAddresses } from '../../../src/aws/dynamodb-channel-addresses';
 import { DynamoDbClickClaims } from '../../../src/aws/dynamodb-click-claims';
 import { DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
@@ -98,10 +103,11 @@ const ssmParametersOf = (role: string): string[] =>
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder, not a JS template.
 const BUS_RULES = ':rule/${EventBus}/*';
 
-test('three functions on nodejs22.x arm64; slack behind POST /slack/events, teams behind POST /api/messages', () => {
+test('four functions on nodejs22.x arm64; slack behind POST /slack/events, teams behind POST /api/messages', () => {
   const functions = resourcesOf('AWS::Lambda::Function');
   expect(functions.map(([name]) => name).sort()).toEqual([
     'NotifyLambdaFunction',
+    'RedriveLambdaFunction',
     'SlackLambdaFunction',
     'TeamsLambdaFunction',
   ]);
@@ -512,7 +518,7 @@ test('DynamoDB: each role allows what its function’s adapters do, and no item 
 
 // Bolt's absence from the notify bundle is checked on the bundle's inputs in test/integration/notify.
 test('one zip per function', () => {
-  for (const fn of ['notify', 'slack', 'teams']) {
+  for (const fn of ['notify', 'slack', 'teams', 'redrive']) {
     expect([fn, statSync(path.join(outDir, `${fn}.zip`)).size > 0]).toEqual([fn, true]);
   }
 });
@@ -530,20 +536,121 @@ test('the Slack manifest asks for the command, interactivity and the scopes pipe
   ]);
 });
 
-test('notify is invoked asynchronously with Lambda’s retries and an on-failure destination: the DLQ, which is alarmed', () => {
-  const [[, invokeConfig]] = resourcesOf('AWS::Lambda::EventInvokeConfig') as [[string, Resource]];
-  expect(invokeConfig.Properties).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600 });
-  expect(text(invokeConfig.Properties.FunctionName)).toContain('NotifyLambdaFunction');
-  expect(text(invokeConfig.Properties.DestinationConfig)).toContain('DeadLetterQueue');
+/** A function's EventInvokeConfig (its asynchronous invocations: retries, event age, destinations). */
+const invokeConfigOf = (fn: string): Record<string, unknown> | undefined =>
+  resourcesOf('AWS::Lambda::EventInvokeConfig')
+    .map(([, r]) => r.Properties)
+    .find((p) => text(p.FunctionName) === text({ Ref: fn }));
+
+test('notify is invoked asynchronously with Lambda’s retries and an on-failure destination: the DLQ', () => {
+  expect(invokeConfigOf('NotifyLambdaFunction')).toMatchObject({
+    MaximumRetryAttempts: 2,
+    MaximumEventAgeInSeconds: 21600,
+    DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } } },
+  });
   const sends = statementsOf('NotifyRole').filter((s) => actions(s).includes('sqs:SendMessage'));
   expect(sends).toHaveLength(1);
   expect(text(sends[0]?.Resource)).toContain('DeadLetterQueue');
-  const [[, alarm]] = resourcesOf('AWS::CloudWatch::Alarm') as [[string, Resource]];
-  expect(alarm.Properties).toMatchObject({
-    Namespace: 'AWS/SQS',
-    MetricName: 'ApproximateNumberOfMessagesVisible',
+  // The redrive waits for notify: its idea of notify's timeout is the template's.
+  expect(template.Resources.NotifyLambdaFunction?.Properties.Timeout).toBe(NOTIFY_TIMEOUT_SECONDS);
+});
+
+test('the redrive function: every five minutes by EventBridge Scheduler (no rule on the default bus), never overlapping, not retried', () => {
+  const schedules = resourcesOf('AWS::Scheduler::Schedule').map(([, r]) => r.Properties);
+  expect(schedules).toEqual([
+    expect.objectContaining({
+      ScheduleExpression: `rate(${REDRIVE_INTERVAL_MS / 60_000} minutes)`,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': ['RedriveLambdaFunction', 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': ['RedriveScheduleRole', 'Arn'] },
+        Input: '{}',
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+      },
+    }),
+  ]);
+  // A run ends before the next one starts.
+  const redrive = template.Resources.RedriveLambdaFunction?.Properties as Record<string, unknown>;
+  expect(redrive.Timeout).toBeLessThan(REDRIVE_INTERVAL_MS / 1000);
+  expect(invokeConfigOf('RedriveLambdaFunction')).toMatchObject({
+    MaximumRetryAttempts: 0,
+    MaximumEventAgeInSeconds: 60,
+  });
+  expect((redrive.Environment as Environment).Variables).toEqual({
+    PIPEWATCH_DLQ_URL: { Ref: 'DeadLetterQueue' },
+    PIPEWATCH_NOTIFY_FUNCTION_ARN: { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] },
+    PIPEWATCH_REDRIVE_BUDGET_SECONDS: String(DEFAULT_REDRIVE_BUDGET_SECONDS),
+  });
+  // The schedule's role may invoke the redrive function and nothing else; only Scheduler, of this account, assumes it.
+  const scheduleRole = template.Resources.RedriveScheduleRole?.Properties as Record<string, unknown>;
+  expect(text(scheduleRole.AssumeRolePolicyDocument)).toContain('"Service":"scheduler.amazonaws.com"');
+  expect(text(scheduleRole.AssumeRolePolicyDocument)).toContain('"aws:SourceAccount":{"Ref":"AWS::AccountId"}');
+  expect(statementsOf('RedriveScheduleRole')).toEqual([
+    { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': ['RedriveLambdaFunction', 'Arn'] } },
+  ]);
+});
+
+test('IAM, the redrive role: its own log group, the DLQ (receive, delete, release), notify to invoke; nothing else', () => {
+  const statements = statementsOf('RedriveRole');
+  expect(statements.map((s) => [[...actions(s)].sort(), s.Resource])).toEqual([
+    [
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      {
+        'Fn::Sub': expect.stringMatching(/:log-group:\/aws\/lambda\/pipewatch-test-redrive:\*$/),
+      },
+    ],
+    [
+      ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'],
+      { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+    ],
+    [['lambda:InvokeFunction'], { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] }],
+  ]);
+  expect(statements.every((s) => s.Effect === 'Allow' && s.Condition === undefined)).toBe(true);
+});
+
+test('the alarm: the DLQ holding something for 15 periods of five minutes in a row; an hour’s outage does not page', () => {
+  const alarms = resourcesOf('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+  expect(alarms).toHaveLength(1);
+  const [alarm] = alarms as [Record<string, unknown>];
+  const metrics = alarm.Metrics as {
+    Id: string;
+    Expression?: string;
+    ReturnData: boolean;
+    MetricStat?: { Metric: Record<string, unknown>; Period: number; Stat: string };
+  }[];
+  const stat = (id: string) => metrics.find((m) => m.Id === id)?.MetricStat;
+  // Visible and hidden (a run replaying it): not ApproximateAgeOfOldestMessage, blind to a message received three times.
+  for (const [id, metric] of [
+    ['visible', 'ApproximateNumberOfMessagesVisible'],
+    ['hidden', 'ApproximateNumberOfMessagesNotVisible'],
+  ] as const) {
+    expect(stat(id)).toEqual({
+      Metric: {
+        Namespace: 'AWS/SQS',
+        MetricName: metric,
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+      },
+      Period: 300,
+      Stat: 'Maximum',
+    });
+  }
+  expect(metrics.filter((m) => m.ReturnData)).toEqual([
+    expect.objectContaining({ Id: 'waiting', Expression: 'FILL(visible, 0) + FILL(hidden, 0)' }),
+  ]);
+  expect(alarm).toMatchObject({
     ComparisonOperator: 'GreaterThanThreshold',
     Threshold: 0,
+    TreatMissingData: 'notBreaching',
   });
-  expect(text(alarm.Properties.Dimensions)).toContain('DeadLetterQueue');
+  const periods = alarm.DatapointsToAlarm as number;
+  expect(alarm.EvaluationPeriods).toBe(periods);
+  // An outage of D minutes keeps the DLQ holding something from its third minute (Lambda's two
+  // retries) to the first run after it: at most D + 2 minutes, touching at most floor(spell / 5) + 2
+  // periods. An hour (62 minutes) must stay under the alarm; 75 minutes must always reach it.
+  const periodMinutes = 300 / 60;
+  const touched = (spell: number) => Math.floor(spell / periodMinutes) + 2;
+  expect(touched(60 + 2)).toBeLessThan(periods);
+  expect(Math.ceil(75 / periodMinutes)).toBeGreaterThanOrEqual(periods);
+  expect(text(alarm.AlarmActions)).toContain('HasAlarmTopic');
 });

@@ -112,6 +112,41 @@ describe('the notify bundle', () => {
   });
 });
 
+describe('the redrive bundle', () => {
+  let built: Awaited<ReturnType<typeof bundle>>;
+  beforeAll(async () => {
+    built = await bundle({ file: 'handlers/redrive.ts' });
+  });
+
+  test('SQS and Lambda through the SDK v3 clients, nothing of chat, the table or secrets; credentials from the environment only', () => {
+    for (const client of ['client-sqs/', 'client-lambda/']) {
+      expect([client, from(built.bundled, `node_modules/@aws-sdk/${client}`).length > 0]).toEqual([client, true]);
+    }
+    // Not even read: no chat code, no notify code.
+    for (const gone of [
+      'node_modules/@slack/',
+      'node_modules/@microsoft/',
+      'node_modules/@aws-sdk/credential-provider-node/',
+      'node_modules/@aws-sdk/nested-clients/',
+      'node_modules/zod/v4/classic/',
+      'src/slack/',
+      'src/teams/',
+      'src/core/notify/',
+    ]) {
+      expect([gone, from(built.inputs, gone)]).toEqual([gone, []]);
+    }
+    // Read through src/aws/clients.ts, and dropped: nothing of them is in the bundle.
+    for (const gone of ['client-dynamodb/', 'client-ssm/', 'client-eventbridge/', 'client-codepipeline/']) {
+      expect([gone, from(built.bundled, `node_modules/@aws-sdk/${gone}`)]).toEqual([gone, []]);
+    }
+    expect(built.inputs).toContain(`${plugins.CREDENTIALS_NAMESPACE}:@aws-sdk/credential-provider-node`);
+  });
+
+  test('is small: at most 150 KB compressed', () => {
+    expect(deflateRawSync(built.code).length).toBeLessThanOrEqual(150 * KB);
+  });
+});
+
 describe('the slack bundle', () => {
   let built: Awaited<ReturnType<typeof bundle>>;
   beforeAll(async () => {
