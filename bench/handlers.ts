@@ -27,7 +27,9 @@ import { messageActivity, teamsEvent } from '../src/local/teams/signed-activity'
  * - warm: WARM_EVENTS more invocations in the same process, one at a time: mean, p50, p99 (the
  *   samples of every run pooled).
  * notify: a pipeline STARTED event, then action events of the same execution (distinct event ids,
- * each one a new action, so each updates the message). slack: a signed `/pipewatch list` first,
+ * each one a new action, so each updates the message). redrive: a scheduled run that replays one
+ * DLQ message through a notify stand-in on the local AWS (SQS + Lambda Invoke), then runs that find
+ * the queue empty (one ReceiveMessage each). slack: a signed `/pipewatch list` first,
  * then `list` and `help` alternately, as API Gateway HTTP API (v2) events. teams: the same commands
  * in a personal chat, as activities signed by a local identity (whose JWKS the SDK fetches on the
  * first request), answered through a local Bot Connector with a token from the identity.
@@ -55,8 +57,9 @@ const NOTIFY_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-ben
 const root = path.join(__dirname, '..');
 const run = promisify(execFile);
 
-type Kind = 'notify' | 'slack' | 'teams';
-const KINDS: readonly Kind[] = ['notify', 'slack', 'teams'];
+type Kind = 'notify' | 'slack' | 'teams' | 'redrive';
+const KINDS: readonly Kind[] = ['notify', 'slack', 'teams', 'redrive'];
+const DLQ = 'pipewatch-bench-dlq';
 
 interface ChildResult {
   bootstrapMs: number;
@@ -78,7 +81,7 @@ export async function runHandlersBench(): Promise<void> {
   console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load()}`);
   try {
     const packageDir = process.env.PIPEWATCH_BENCH_PACKAGE ?? (await packageNow(path.join(work, 'package')));
-    const bundles: Record<Kind, string> = { notify: '', slack: '', teams: '' };
+    const bundles: Record<Kind, string> = { notify: '', slack: '', teams: '', redrive: '' };
     for (const kind of KINDS) {
       const zip = path.join(packageDir, `${kind}.zip`);
       const dir = path.join(work, kind);
@@ -102,7 +105,17 @@ async function packageNow(outDir: string): Promise<string> {
   const started = performance.now();
   await run(
     process.execPath,
-    [path.join(root, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', 'bench', '--package', outDir],
+    [
+      path.join(root, 'node_modules/osls/bin/serverless.js'),
+      'package',
+      '--stage',
+      'bench',
+      '--package',
+      outDir,
+      // Required by serverless.yml; the bench measures bundles, not IAM.
+      '--param',
+      'pipelines=*',
+    ],
     {
       cwd: root,
       env: { ...process.env, AWS_ACCESS_KEY_ID: 'dummy', AWS_SECRET_ACCESS_KEY: 'dummy', SLS_TELEMETRY_DISABLED: '1' },
@@ -144,6 +157,13 @@ async function measure(work: string, bundles: Record<Kind, string>): Promise<voi
     }
     await dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
     await eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
+    // The redrive's side: its DLQ, and notify as a stand-in that succeeds (the bench measures the redrive).
+    const dlq = aws.sqs.createQueue(DLQ);
+    let replayed = 0;
+    aws.lambdas.register(NOTIFY_ARN, async () => {
+      replayed += 1;
+      return { status: 'rendered' };
+    });
 
     // Only what the deployed functions get (serverless.yml), pointed at loopback; nothing inherited.
     const env: Record<string, string> = {
@@ -175,19 +195,39 @@ async function measure(work: string, bundles: Record<Kind, string>): Promise<voi
       PIPEWATCH_TEAMS_OPENID_METADATA_URL: identity.openIdMetadataUrl,
       PIPEWATCH_TEAMS_TOKEN_ISSUER: identity.tokenIssuer,
     };
-    const envOf: Record<Kind, Record<string, string>> = { notify: env, slack: slackEnv, teams: teamsEnv };
+    const redriveEnv: Record<string, string> = {
+      PATH: env.PATH ?? '',
+      AWS_REGION: aws.region,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL: aws.endpoint,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      PIPEWATCH_DLQ_URL: dlq.url,
+      PIPEWATCH_NOTIFY_FUNCTION_ARN: NOTIFY_ARN,
+      // As deployed: a run of up to 240 s, of which replays may start in the first 205.
+      BENCH_REMAINING_MS: '240000',
+    };
+    const envOf: Record<Kind, Record<string, string>> = {
+      notify: env,
+      slack: slackEnv,
+      teams: teamsEnv,
+      redrive: redriveEnv,
+    };
 
     const childFile = path.join(work, 'child.cjs');
     writeFileSync(childFile, CHILD);
     for (const kind of KINDS) {
       const results: ChildResult[] = [];
       for (let i = 0; i < COLD_RUNS; i++) {
+        if (kind === 'redrive') aws.sqs.sendInternal(dlq.arn, deadLetter(slack.teamId));
         const events =
           kind === 'notify'
             ? notifyEvents(slack.teamId)
             : kind === 'slack'
               ? slackEvents(slack)
-              : teamsEvents(identity, connector);
+              : kind === 'teams'
+                ? teamsEvents(identity, connector)
+                : Array.from({ length: WARM_EVENTS + 1 }, () => ({}));
         const eventsFile = path.join(work, `${kind}-${i}-events.json`);
         const resultFile = path.join(work, `${kind}-${i}-result.json`);
         writeFileSync(eventsFile, JSON.stringify(events.slice(1)));
@@ -209,6 +249,9 @@ async function measure(work: string, bundles: Record<Kind, string>): Promise<voi
     const teamsAnswers = connector.tenant.messages(PERSONAL_CHAT).length;
     console.log(
       `check: local Bot Connector received ${teamsAnswers} answers (expected ${COLD_RUNS * (WARM_EVENTS + 1)})`,
+    );
+    console.log(
+      `check: the redrive replayed ${replayed} messages (expected ${COLD_RUNS}), ${aws.sqs.messages(DLQ).length} left`,
     );
   } finally {
     ssm.destroy();
@@ -245,7 +288,8 @@ function runChild(childFile: string, env: Record<string, string>): Promise<void>
 const CHILD = `'use strict';
 const bootstrapMs = performance.now();
 const first = JSON.parse(process.env.BENCH_FIRST_EVENT);
-const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 30000 };
+const remaining = Number(process.env.BENCH_REMAINING_MS ?? 30000);
+const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => remaining };
 const outcome = (result) => String(result && (result.status ?? result.statusCode));
 const requireStart = performance.now();
 const { handler } = require(process.env.BENCH_HANDLER);
@@ -302,6 +346,13 @@ function notifyEvents(workspace: string): unknown[] {
       }),
     ),
   ];
+}
+
+/** Lambda's on-failure destination record of a notify invocation, its event a second old (within the redrive's budget). */
+function deadLetter(workspace: string): string {
+  const [input] = notifyEvents(workspace) as [{ event: { time: string } }];
+  input.event.time = new Date(Date.now() - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return JSON.stringify({ version: '1.0', timestamp: new Date().toISOString(), requestPayload: input });
 }
 
 /** `/pipewatch list`, then list and help alternately: signed API Gateway v2 events, each with its own response_url. */

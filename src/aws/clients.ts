@@ -2,6 +2,8 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import {
   type AwsClientSettings,
@@ -46,4 +48,12 @@ export function createDynamoDbClient(settings?: AwsClientSettings): DynamoDBClie
 
 export function createSsmClient(settings?: AwsClientSettings): SSMClient {
   return new SSMClient(awsClientConfig(settings));
+}
+
+export function createSqsClient(settings?: AwsClientSettings): SQSClient {
+  return new SQSClient(awsClientConfig(settings));
+}
+
+export function createLambdaClient(settings?: AwsClientSettings): LambdaClient {
+  return new LambdaClient(awsClientConfig(settings));
 }

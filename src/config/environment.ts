@@ -84,12 +84,41 @@ export class ConfigurationError extends Error {
 
 /** Reads and checks the environment; throws ConfigurationError naming each bad variable. */
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const result = environmentSchema.safeParse(env);
+  return checked(environmentSchema, env);
+}
+
+/**
+ * The scheduled redrive function's environment (serverless.yml's `redrive`): the DLQ to read, the
+ * notify function to replay it through, and how old an event may be to be replayed unattended. It
+ * has no table and no chat platform, so it is checked on its own.
+ */
+const redriveEnvironmentSchema = z.object({
+  /** The notify function's dead-letter queue, by URL (CloudFormation's Ref of the queue). */
+  PIPEWATCH_DLQ_URL: z.url(),
+  PIPEWATCH_NOTIFY_FUNCTION_ARN: z.string().check(z.startsWith('arn:')),
+  /** Seconds: an event older than this is left in the DLQ for a person. Empty means the default. */
+  PIPEWATCH_REDRIVE_BUDGET_SECONDS: emptyAsUnset(
+    z.pipe(
+      z.string().check(z.regex(/^[1-9][0-9]{0,6}$/, 'a whole number of seconds')),
+      z.transform((text: string) => Number(text)),
+    ),
+  ),
+  PIPEWATCH_LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+});
+
+export type RedriveEnvironment = z.infer<typeof redriveEnvironmentSchema>;
+
+export function readRedriveEnvironment(env: NodeJS.ProcessEnv = process.env): RedriveEnvironment {
+  return checked(redriveEnvironmentSchema, env);
+}
+
+function checked<T extends z.ZodMiniType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const result = schema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigurationError(`pipewatch is not configured: ${problems.join('; ')}`);
   }
-  return result.data;
+  return result.data as z.infer<T>;
 }
 
 /** The same, requiring variables one function cannot work without. */

@@ -1,6 +1,8 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../../src/local/aws';
 
@@ -10,6 +12,9 @@ export interface LocalAwsClients {
   codePipeline: CodePipelineClient;
   dynamo: DynamoDBClient;
   ssm: SSMClient;
+  /** The DLQ (SQS) and Lambda Invoke of the functions registered in `aws.lambdas`, as the redrive uses them. */
+  sqs: SQSClient;
+  lambda: LambdaClient;
   stop(): Promise<void>;
 }
 
@@ -26,15 +31,21 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
   const codePipeline = new CodePipelineClient(config);
   const dynamo = new DynamoDBClient(config);
   const ssm = new SSMClient(config);
+  const sqs = new SQSClient(config);
+  const lambda = new LambdaClient(config);
   return {
     aws,
     eventBridge,
     codePipeline,
     dynamo,
     ssm,
+    sqs,
+    lambda,
     async stop() {
       eventBridge.destroy();
       ssm.destroy();
+      sqs.destroy();
+      lambda.destroy();
       codePipeline.destroy();
       dynamo.destroy();
       await aws.stop();

@@ -51,6 +51,8 @@ export interface LocalAws {
   /** SQS: the dead-letter queue failed notify invocations land in (`pipewatch redrive` reads it). */
   sqs: LocalSqs;
   lambdas: LambdaRegistry;
+  /** The local AWS's time: the given clock, or its own real one (what schedules run on). */
+  clock: Clock;
   stop(): Promise<void>;
 }
 
@@ -133,6 +135,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     ssm,
     sqs,
     lambdas,
+    clock,
     async stop() {
       codePipeline.close();
       await eventBridge.close();

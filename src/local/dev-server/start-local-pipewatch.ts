@@ -10,10 +10,13 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { chatAppDepsFor } from '../../app/chat-app-deps';
 import { notifyAppFromEnvironment } from '../../app/notify-app';
+import { REDRIVE_INVOKE_SETTINGS, redriveAppFromEnvironment } from '../../app/redrive-app';
 import { slackAppFromEnvironment } from '../../app/slack-app';
 import { teamsAppFromEnvironment } from '../../app/teams-app';
 import { awsErrorName } from '../../aws/aws-error-name';
@@ -46,6 +49,7 @@ import { DEFAULT_TEAM, type LocalBotConnector, startLocalBotConnector } from '..
 import { type LocalIdentity, startLocalIdentity } from '../teams/identity';
 import { installationActivity, teamsEvent } from '../teams/signed-activity';
 import { type AwsTarget, chooseRunMode, type RunMode } from './run-mode';
+import { type ScheduledRedrive, scheduleRedrive } from './scheduled-redrive';
 import { serveTeamsMessages } from './teams-endpoint';
 
 /** The repository's `local/` folder: editable pipeline definitions and authorization policy. */
@@ -130,6 +134,8 @@ export interface LocalPipewatch {
   slackApiUrl: string | undefined;
   /** The local Teams (identity, Bot Connector, the Teams function); undefined over Socket Mode. */
   teams: LocalTeams | undefined;
+  /** The redrive function, every five minutes of the local AWS's clock; undefined with `aws: 'real'`. */
+  redrive: ScheduledRedrive | undefined;
   stop(): Promise<void>;
 }
 
@@ -278,6 +284,20 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600, onFailure: deadLetters.arn },
     );
     cleanups.push(() => aws.lambdas.unregister(notifyArn));
+    // The redrive function (src/app/redrive-app.ts) on the local AWS's clock, as RedriveSchedule runs
+    // it: the DLQ replayed through notify every five minutes, events aged by the simulator's time.
+    const redrive = scheduleRedrive(
+      redriveAppFromEnvironment(
+        { ...environment, PIPEWATCH_DLQ_URL: deadLetters.url },
+        { clients, log: log.child({ function: 'redrive' }), now: () => aws.clock.now() },
+      ),
+      aws.clock,
+      log,
+    );
+    cleanups.push(async () => {
+      redrive.stop();
+      await redrive.settled();
+    });
 
     // --- real Teams: the Teams function behind a loopback messaging endpoint, for a dev tunnel ------
     if (realTeams !== undefined) {
@@ -335,7 +355,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
           channels: (DEFAULT_TEAM.channels ?? []).map((c) => c.name).join(' '),
         });
       }
-      return { url, aws, slack, mode, slackApiUrl, teams: localTeams, stop };
+      return { url, aws, slack, mode, slackApiUrl, teams: localTeams, redrive, stop };
     }
 
     const socket = mode.slack as Extract<RunMode['slack'], { kind: 'socket' }>;
@@ -350,7 +370,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       log: slackLog,
     });
     await startSocketModeApp(socket, deps, log, cleanups);
-    return { url: undefined, aws, slack: undefined, mode, slackApiUrl: undefined, teams: undefined, stop };
+    return { url: undefined, aws, slack: undefined, mode, slackApiUrl: undefined, teams: undefined, redrive, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -419,7 +439,16 @@ async function startAgainstRealAws(
   });
   options.log.info('using the deployed stack', { bus: deployed.eventBus, table: deployed.table });
   await startSocketModeApp(mode.slack, deps, options.log, cleanups);
-  return { url: undefined, aws: undefined, slack: undefined, mode, slackApiUrl: undefined, teams: undefined, stop };
+  return {
+    url: undefined,
+    aws: undefined,
+    slack: undefined,
+    mode,
+    slackApiUrl: undefined,
+    teams: undefined,
+    redrive: undefined,
+    stop,
+  };
 }
 
 interface LocalClients {
@@ -428,6 +457,9 @@ interface LocalClients {
   codePipeline: CodePipelineClient;
   dynamo: DynamoDBClient;
   ssm: SSMClient;
+  /** The redrive's: the DLQ, and notify invoked through the local AWS's Lambda Invoke. */
+  sqs: SQSClient;
+  lambda: LambdaClient;
   destroy(): void;
 }
 
@@ -443,6 +475,13 @@ function localClients(aws: LocalAws): LocalClients {
     codePipeline: new CodePipelineClient(config),
     dynamo: new DynamoDBClient(config),
     ssm: new SSMClient(config),
+    sqs: new SQSClient(config),
+    // As deployed: one attempt, waiting for notify (a replay that fails stays for the next run).
+    lambda: new LambdaClient({
+      ...awsClientConfig({ region: aws.region, ...REDRIVE_INVOKE_SETTINGS }),
+      endpoint: aws.endpoint,
+      credentials,
+    }),
   };
   return {
     ...sdk,

@@ -3,8 +3,20 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parse as parseYaml } from 'yaml';
+import {
+  DEFAULT_REDRIVE_BUDGET_SECONDS,
+  NOTIFY_TIMEOUT_SECONDS,
+  REDRIVE_INTERVAL_MS,
+} from '../../../src/app/redrive-app';
+import { DynamoDbChannelAddresses } from '../../../src/aws/dynamodb-channel-addresses';
+import { DynamoDbClickClaims } from '../../../src/aws/dynamodb-click-claims';
+import { DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
+import { DynamoDbRequestReplays } from '../../../src/aws/dynamodb-request-replays';
 import { FOLLOW_INPUT_TEMPLATE } from '../../../src/aws/notify-input';
+import type { ChannelRef } from '../../../src/core/channels';
+import type { ExecutionState } from '../../../src/core/executions';
 
 /**
  * `serverless package` (osls + serverless-esbuild) runs offline with dummy credentials; this reads
@@ -19,27 +31,50 @@ type Environment = { Variables: Record<string, unknown> };
 
 let outDir: string;
 let template: { Resources: Record<string, Resource>; Outputs: Record<string, unknown> };
+/** `serverless print` of `custom.pipelines` without the parameter, and with `pipelines='*'` given explicitly. */
+let withoutPipelines: Osls;
+let everyPipeline: Osls;
+
+interface Osls {
+  readonly ok: boolean;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The repository's osls, offline with dummy credentials, stage `test` in eu-west-1. */
+async function osls(...args: string[]): Promise<Osls> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'node_modules/osls/bin/serverless.js'), ...args, '--stage', 'test', '--region', 'eu-west-1'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: 'dummy',
+          AWS_SECRET_ACCESS_KEY: 'dummy',
+          SLS_TELEMETRY_DISABLED: '1',
+        },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    return { ok: true, stdout, stderr };
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string };
+    return { ok: false, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
 
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(tmpdir(), 'pipewatch-package-'));
-  await promisify(execFile)(
-    process.execPath,
-    [
-      path.join(root, 'node_modules/osls/bin/serverless.js'),
-      'package',
-      '--stage',
-      'test',
-      '--region',
-      'eu-west-1',
-      '--package',
-      outDir,
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'dummy', AWS_SECRET_ACCESS_KEY: 'dummy', SLS_TELEMETRY_DISABLED: '1' },
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
+  const [packaged, without, every] = await Promise.all([
+    osls('package', '--package', outDir, '--param', 'pipelines=team-a-*'),
+    osls('print', '--path', 'custom.pipelines'),
+    osls('print', '--path', 'custom.pipelines', '--param', 'pipelines=*'),
+  ]);
+  if (!packaged.ok) throw new Error(`serverless package failed: ${packaged.stderr}${packaged.stdout}`);
+  withoutPipelines = without;
+  everyPipeline = every;
   template = JSON.parse(readFileSync(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
 }, 180_000);
 
@@ -68,10 +103,11 @@ const ssmParametersOf = (role: string): string[] =>
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder, not a JS template.
 const BUS_RULES = ':rule/${EventBus}/*';
 
-test('three functions on nodejs22.x arm64; slack behind POST /slack/events, teams behind POST /api/messages', () => {
+test('four functions on nodejs22.x arm64; slack behind POST /slack/events, teams behind POST /api/messages', () => {
   const functions = resourcesOf('AWS::Lambda::Function');
   expect(functions.map(([name]) => name).sort()).toEqual([
     'NotifyLambdaFunction',
+    'RedriveLambdaFunction',
     'SlackLambdaFunction',
     'TeamsLambdaFunction',
   ]);
@@ -188,7 +224,7 @@ test('IAM: no wildcard action; rule management only on the pipewatch bus; CodePi
     expect(text(s.Resource)).toMatch(/:rule\/\$\{EventBus\}\/\*/);
   }
   for (const s of statements.filter((st) => actions(st).some((a) => a.startsWith('codepipeline:')))) {
-    expect(text(s.Resource)).toMatch(/:codepipeline:\$\{AWS::Region\}:\$\{AWS::AccountId\}:\*/);
+    expect(text(s.Resource)).toMatch(/:codepipeline:\$\{AWS::Region\}:\$\{AWS::AccountId\}:/);
   }
   for (const s of statements.filter((st) => actions(st).some((a) => a.startsWith('ssm:')))) {
     expect(text(s.Resource)).toMatch(/parameter\/pipewatch\/test\//);
@@ -282,9 +318,207 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
   ]);
 });
 
+/** The pipeline part of a CodePipeline ARN in the template: what follows the account (a name pattern). */
+const pipelineOf = (resource: unknown): string => {
+  const arn = text(resource);
+  const pipeline = /:codepipeline:\$\{AWS::Region\}:\$\{AWS::AccountId\}:([^"]*)"/.exec(arn)?.[1];
+  if (pipeline === undefined) throw new Error(`not a CodePipeline ARN: ${arn}`);
+  return pipeline;
+};
+const resourcesOfStatement = (s: Statement): unknown[] => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+const ROLES = ['NotifyRole', 'SlackRole', 'TeamsRole'] as const;
+
+test('pipelines: required at deploy, with a clear message; "*" only when given explicitly', () => {
+  expect(withoutPipelines.ok).toBe(false);
+  const refusal = `${withoutPipelines.stderr}${withoutPipelines.stdout}`;
+  expect(refusal).toContain('--param pipelines is required');
+  expect(refusal).toContain("--param pipelines='team-a-*'");
+  expect(refusal).toContain("--param pipelines='*' for every pipeline of the account");
+  // Explicitly every pipeline: allowed, and what the template then names.
+  expect(everyPipeline.ok).toBe(true);
+  expect(everyPipeline.stdout.trim()).toBe("'*'");
+});
+
+test('pipelines: the buttons and notify act on the deploy’s pattern only; "*" names only subscribe’s name checks', () => {
+  // Packaged with --param pipelines=team-a-*.
+  const acting = [
+    'codepipeline:GetPipelineState',
+    'codepipeline:RetryStageExecution',
+    'codepipeline:PutApprovalResult',
+    'codepipeline:GetPipelineExecution',
+    'codepipeline:ListActionExecutions',
+  ];
+  for (const role of ROLES) {
+    const statements = statementsOf(role).filter((s) => actions(s).some((a) => a.startsWith('codepipeline:')));
+    expect([role, statements.length > 0]).toEqual([role, true]);
+    for (const s of statements) {
+      const pipelines = resourcesOfStatement(s).map(pipelineOf);
+      if (actions(s).some((a) => acting.includes(a))) {
+        expect([role, pipelines.every((p) => p === 'team-a-*' || p === 'team-a-*/*')]).toEqual([role, true]);
+      }
+      // Every pipeline of the account: only ListPipelines and GetPipeline, the names and declared
+      // stages `subscribe` checks what people type against (subscriptions are not limited by it).
+      if (pipelines.includes('*')) {
+        expect([role, [...actions(s)].sort()]).toEqual([
+          role,
+          ['codepipeline:GetPipeline', 'codepipeline:ListPipelines'],
+        ]);
+      }
+    }
+  }
+  expect(
+    statementsOf('NotifyRole')
+      .filter((s) => actions(s).some((a) => a.startsWith('codepipeline:')))
+      .flatMap(resourcesOfStatement)
+      .map(pipelineOf),
+  ).toEqual(['team-a-*']);
+});
+
+test('events:PutTargets only with the notify function as the target (events:TargetArn), in both chat roles', () => {
+  for (const role of ['SlackRole', 'TeamsRole']) {
+    const puts = statementsOf(role).filter((s) => actions(s).includes('events:PutTargets'));
+    expect(puts).toHaveLength(1);
+    const [put] = puts as [Statement];
+    expect(actions(put)).toEqual(['events:PutTargets']);
+    expect(text(put.Resource)).toContain(BUS_RULES);
+    expect(put.Condition).toEqual({
+      'ForAllValues:ArnEquals': { 'events:TargetArn': [{ 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] }] },
+      // Without it a request naming no target ARN would pass ForAllValues vacuously.
+      Null: { 'events:TargetArn': 'false' },
+    });
+  }
+  // The ARN the rule store puts as every rule's target is that one: the functions' environment.
+  for (const fn of ['SlackLambdaFunction', 'TeamsLambdaFunction']) {
+    const environment = template.Resources[fn]?.Properties.Environment as Environment;
+    expect(environment.Variables.PIPEWATCH_NOTIFY_FUNCTION_ARN).toEqual({
+      'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'],
+    });
+  }
+});
+
+/** Every DynamoDB call an adapter makes, with the item's key, answered with nothing. */
+function recordingDynamo(): { client: DynamoDBClient; calls: { action: string; key: string }[] } {
+  const calls: { action: string; key: string }[] = [];
+  const client = {
+    async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
+      const item = (command.input.Key ?? command.input.Item) as Record<string, { S?: string }> | undefined;
+      calls.push({ action: `dynamodb:${command.constructor.name.replace(/Command$/, '')}`, key: item?.pk?.S ?? '' });
+      return {};
+    },
+  };
+  return { client: client as unknown as DynamoDBClient, calls };
+}
+
+const SLACK_CHANNEL: ChannelRef = { platform: 'slack', workspace: 'T0001', channel: 'C0001' };
+const TEAMS_CHANNEL: ChannelRef = { platform: 'teams', workspace: 'tenant', channel: '19:abc@thread.tacv2' };
+const CONVERSATION = { channel: SLACK_CHANNEL, pipeline: 'myPipeline', executionId: 'e-1' };
+const STATE = {} as ExecutionState;
+
+/**
+ * What each function does with the table, through the adapters its composition root builds
+ * (src/app/notify/notify-handler.ts, src/app/slack-app.ts, src/app/teams-app.ts, chat-app-deps.ts).
+ */
+const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Promise<unknown>> = {
+  // notifyEvent and notifyFollowers: every ConversationStore method; the Teams poster reads addresses.
+  async NotifyRole(client) {
+    const store = new DynamoDbConversationStore({ client, tableName: 't' });
+    await store.claimEvent('event-1', SLACK_CHANNEL, 60);
+    await store.read(CONVERSATION);
+    await store.writeState(CONVERSATION, STATE, 1);
+    await store.acquireLock(CONVERSATION, 'owner', 1000);
+    await store.saveRendering(CONVERSATION, 'owner', { renderedVersion: 1, replies: [] });
+    await store.releaseLock(CONVERSATION, 'owner');
+    await store.follow({ pipeline: 'myPipeline', executionId: 'e-1' }, { channel: SLACK_CHANNEL, rule: 'r' });
+    await store.followers({ pipeline: 'myPipeline', executionId: 'e-1' });
+    await new DynamoDbChannelAddresses({ client, tableName: 't' }).get(TEAMS_CHANNEL);
+  },
+  // A click's claim, a request's replay guard, a retry's note in the conversation (recordRetry).
+  async SlackRole(client) {
+    await new DynamoDbClickClaims({ client, tableName: 't' }).claimClick('retry:x', 60);
+    await new DynamoDbRequestReplays({ client, tableName: 't', keepSeconds: 360 }).firstUse('v0=abc', 1_700_000_000);
+    const store = new DynamoDbConversationStore({ client, tableName: 't' });
+    await store.read(CONVERSATION);
+    await store.writeState(CONVERSATION, STATE, 1);
+  },
+  // A click's claim, the retry's note, the channel address kept on install and command, forgotten on uninstall.
+  async TeamsRole(client) {
+    await new DynamoDbClickClaims({ client, tableName: 't' }).claimClick('retry:x', 60);
+    const store = new DynamoDbConversationStore({ client, tableName: 't' });
+    await store.read({ ...CONVERSATION, channel: TEAMS_CHANNEL });
+    await store.writeState({ ...CONVERSATION, channel: TEAMS_CHANNEL }, STATE, 1);
+    const addresses = new DynamoDbChannelAddresses({ client, tableName: 't' });
+    await addresses.put(TEAMS_CHANNEL, { serviceUrl: 'https://smba.example/' });
+    await addresses.delete(TEAMS_CHANNEL);
+  },
+};
+
+/** IAM's StringLike: `*` any run of characters, `?` one. */
+const stringLike = (pattern: string, value: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+    's',
+  ).test(value);
+
+/** Whether the role's statements allow a DynamoDB action on the item with this key (Allow only; LeadingKeys). */
+function tableAllows(role: string, action: string, key: string): boolean {
+  return statementsOf(role).some((s) => {
+    if (s.Effect !== 'Allow' || !actions(s).includes(action)) return false;
+    const condition = s.Condition as Record<string, Record<string, string[]>>;
+    const keys = condition['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? [];
+    return keys.some((pattern) => stringLike(pattern, key));
+  });
+}
+
+test('DynamoDB: every grant is per item kind (dynamodb:LeadingKeys), on the table only', () => {
+  for (const role of ROLES) {
+    const grants = statementsOf(role).filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
+    expect([role, grants.length > 0]).toEqual([role, true]);
+    for (const s of grants) {
+      expect(s.Resource).toEqual({ 'Fn::GetAtt': ['StateTable', 'Arn'] });
+      expect(Object.keys(s.Condition as object)).toEqual(['ForAllValues:StringLike']);
+      expect(Object.keys((s.Condition as Record<string, object>)['ForAllValues:StringLike'] ?? {})).toEqual([
+        'dynamodb:LeadingKeys',
+      ]);
+    }
+  }
+});
+
+test('DynamoDB: each role allows what its function’s adapters do, and no item kind beyond', async () => {
+  for (const role of ROLES) {
+    const { client, calls } = recordingDynamo();
+    await TABLE_USES[role](client);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls)
+      expect([role, call, tableAllows(role, call.action, call.key)]).toEqual([role, call, true]);
+  }
+  const kinds = ['event#1#slack:T:C', 'conv#slack:T:C#p#e', 'follow#p#e', 'address#teams:t:c', 'click#k', 'replay#s'];
+  const writable = (role: string) =>
+    kinds.filter((key) => ['dynamodb:PutItem', 'dynamodb:UpdateItem'].some((action) => tableAllows(role, action, key)));
+  const readable = (role: string) => kinds.filter((key) => tableAllows(role, 'dynamodb:GetItem', key));
+  const deletable = (role: string) => kinds.filter((key) => tableAllows(role, 'dynamodb:DeleteItem', key));
+  // notify writes no click items (nor replay guards): the buttons' double-click protection is not its to forge.
+  expect(writable('NotifyRole')).toEqual(['event#1#slack:T:C', 'conv#slack:T:C#p#e', 'follow#p#e']);
+  expect(readable('NotifyRole')).toEqual(['conv#slack:T:C#p#e', 'follow#p#e', 'address#teams:t:c']);
+  // The Slack role writes click claims, replay guards and the retry note; no event claims, followers, addresses.
+  expect(writable('SlackRole')).toEqual(['conv#slack:T:C#p#e', 'click#k', 'replay#s']);
+  expect(readable('SlackRole')).toEqual(['conv#slack:T:C#p#e']);
+  expect(writable('TeamsRole')).toEqual(['conv#slack:T:C#p#e', 'address#teams:t:c', 'click#k']);
+  expect(readable('TeamsRole')).toEqual(['conv#slack:T:C#p#e']);
+  expect(deletable('NotifyRole')).toEqual([]);
+  expect(deletable('SlackRole')).toEqual([]);
+  expect(deletable('TeamsRole')).toEqual(['address#teams:t:c']);
+  // Put and update apart: notify creates event claims (PutItem) and never overwrites a conversation whole.
+  expect(tableAllows('NotifyRole', 'dynamodb:PutItem', 'conv#slack:T:C#p#e')).toBe(false);
+  expect(tableAllows('NotifyRole', 'dynamodb:UpdateItem', 'click#k')).toBe(false);
+  expect(tableAllows('SlackRole', 'dynamodb:PutItem', 'conv#slack:T:C#p#e')).toBe(false);
+});
+
 // Bolt's absence from the notify bundle is checked on the bundle's inputs in test/integration/notify.
 test('one zip per function', () => {
-  for (const fn of ['notify', 'slack', 'teams']) {
+  for (const fn of ['notify', 'slack', 'teams', 'redrive']) {
     expect([fn, statSync(path.join(outDir, `${fn}.zip`)).size > 0]).toEqual([fn, true]);
   }
 });
@@ -302,20 +536,121 @@ test('the Slack manifest asks for the command, interactivity and the scopes pipe
   ]);
 });
 
-test('notify is invoked asynchronously with Lambda’s retries and an on-failure destination: the DLQ, which is alarmed', () => {
-  const [[, invokeConfig]] = resourcesOf('AWS::Lambda::EventInvokeConfig') as [[string, Resource]];
-  expect(invokeConfig.Properties).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600 });
-  expect(text(invokeConfig.Properties.FunctionName)).toContain('NotifyLambdaFunction');
-  expect(text(invokeConfig.Properties.DestinationConfig)).toContain('DeadLetterQueue');
+/** A function's EventInvokeConfig (its asynchronous invocations: retries, event age, destinations). */
+const invokeConfigOf = (fn: string): Record<string, unknown> | undefined =>
+  resourcesOf('AWS::Lambda::EventInvokeConfig')
+    .map(([, r]) => r.Properties)
+    .find((p) => text(p.FunctionName) === text({ Ref: fn }));
+
+test('notify is invoked asynchronously with Lambda’s retries and an on-failure destination: the DLQ', () => {
+  expect(invokeConfigOf('NotifyLambdaFunction')).toMatchObject({
+    MaximumRetryAttempts: 2,
+    MaximumEventAgeInSeconds: 21600,
+    DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } } },
+  });
   const sends = statementsOf('NotifyRole').filter((s) => actions(s).includes('sqs:SendMessage'));
   expect(sends).toHaveLength(1);
   expect(text(sends[0]?.Resource)).toContain('DeadLetterQueue');
-  const [[, alarm]] = resourcesOf('AWS::CloudWatch::Alarm') as [[string, Resource]];
-  expect(alarm.Properties).toMatchObject({
-    Namespace: 'AWS/SQS',
-    MetricName: 'ApproximateNumberOfMessagesVisible',
+  // The redrive waits for notify: its idea of notify's timeout is the template's.
+  expect(template.Resources.NotifyLambdaFunction?.Properties.Timeout).toBe(NOTIFY_TIMEOUT_SECONDS);
+});
+
+test('the redrive function: every five minutes by EventBridge Scheduler (no rule on the default bus), never overlapping, not retried', () => {
+  const schedules = resourcesOf('AWS::Scheduler::Schedule').map(([, r]) => r.Properties);
+  expect(schedules).toEqual([
+    expect.objectContaining({
+      ScheduleExpression: `rate(${REDRIVE_INTERVAL_MS / 60_000} minutes)`,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': ['RedriveLambdaFunction', 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': ['RedriveScheduleRole', 'Arn'] },
+        Input: '{}',
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+      },
+    }),
+  ]);
+  // A run ends before the next one starts.
+  const redrive = template.Resources.RedriveLambdaFunction?.Properties as Record<string, unknown>;
+  expect(redrive.Timeout).toBeLessThan(REDRIVE_INTERVAL_MS / 1000);
+  expect(invokeConfigOf('RedriveLambdaFunction')).toMatchObject({
+    MaximumRetryAttempts: 0,
+    MaximumEventAgeInSeconds: 60,
+  });
+  expect((redrive.Environment as Environment).Variables).toEqual({
+    PIPEWATCH_DLQ_URL: { Ref: 'DeadLetterQueue' },
+    PIPEWATCH_NOTIFY_FUNCTION_ARN: { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] },
+    PIPEWATCH_REDRIVE_BUDGET_SECONDS: String(DEFAULT_REDRIVE_BUDGET_SECONDS),
+  });
+  // The schedule's role may invoke the redrive function and nothing else; only Scheduler, of this account, assumes it.
+  const scheduleRole = template.Resources.RedriveScheduleRole?.Properties as Record<string, unknown>;
+  expect(text(scheduleRole.AssumeRolePolicyDocument)).toContain('"Service":"scheduler.amazonaws.com"');
+  expect(text(scheduleRole.AssumeRolePolicyDocument)).toContain('"aws:SourceAccount":{"Ref":"AWS::AccountId"}');
+  expect(statementsOf('RedriveScheduleRole')).toEqual([
+    { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': ['RedriveLambdaFunction', 'Arn'] } },
+  ]);
+});
+
+test('IAM, the redrive role: its own log group, the DLQ (receive, delete, release), notify to invoke; nothing else', () => {
+  const statements = statementsOf('RedriveRole');
+  expect(statements.map((s) => [[...actions(s)].sort(), s.Resource])).toEqual([
+    [
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      {
+        'Fn::Sub': expect.stringMatching(/:log-group:\/aws\/lambda\/pipewatch-test-redrive:\*$/),
+      },
+    ],
+    [
+      ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'],
+      { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+    ],
+    [['lambda:InvokeFunction'], { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] }],
+  ]);
+  expect(statements.every((s) => s.Effect === 'Allow' && s.Condition === undefined)).toBe(true);
+});
+
+test('the alarm: the DLQ holding something for 15 periods of five minutes in a row; an hour’s outage does not page', () => {
+  const alarms = resourcesOf('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+  expect(alarms).toHaveLength(1);
+  const [alarm] = alarms as [Record<string, unknown>];
+  const metrics = alarm.Metrics as {
+    Id: string;
+    Expression?: string;
+    ReturnData: boolean;
+    MetricStat?: { Metric: Record<string, unknown>; Period: number; Stat: string };
+  }[];
+  const stat = (id: string) => metrics.find((m) => m.Id === id)?.MetricStat;
+  // Visible and hidden (a run replaying it): not ApproximateAgeOfOldestMessage, blind to a message received three times.
+  for (const [id, metric] of [
+    ['visible', 'ApproximateNumberOfMessagesVisible'],
+    ['hidden', 'ApproximateNumberOfMessagesNotVisible'],
+  ] as const) {
+    expect(stat(id)).toEqual({
+      Metric: {
+        Namespace: 'AWS/SQS',
+        MetricName: metric,
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+      },
+      Period: 300,
+      Stat: 'Maximum',
+    });
+  }
+  expect(metrics.filter((m) => m.ReturnData)).toEqual([
+    expect.objectContaining({ Id: 'waiting', Expression: 'FILL(visible, 0) + FILL(hidden, 0)' }),
+  ]);
+  expect(alarm).toMatchObject({
     ComparisonOperator: 'GreaterThanThreshold',
     Threshold: 0,
+    TreatMissingData: 'notBreaching',
   });
-  expect(text(alarm.Properties.Dimensions)).toContain('DeadLetterQueue');
+  const periods = alarm.DatapointsToAlarm as number;
+  expect(alarm.EvaluationPeriods).toBe(periods);
+  // An outage of D minutes keeps the DLQ holding something from its third minute (Lambda's two
+  // retries) to the first run after it: at most D + 2 minutes, touching at most floor(spell / 5) + 2
+  // periods. An hour (62 minutes) must stay under the alarm; 75 minutes must always reach it.
+  const periodMinutes = 300 / 60;
+  const touched = (spell: number) => Math.floor(spell / periodMinutes) + 2;
+  expect(touched(60 + 2)).toBeLessThan(periods);
+  expect(Math.ceil(75 / periodMinutes)).toBeGreaterThanOrEqual(periods);
+  expect(text(alarm.AlarmActions)).toContain('HasAlarmTopic');
 });

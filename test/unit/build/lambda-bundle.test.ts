@@ -48,11 +48,16 @@ async function bundle(
   // reads zod/mini's locales index, hence every locale, and keeps none but English).
   const output = Object.values(result.metafile.outputs)[0];
   const bundled = Object.entries(output?.inputs ?? {}).flatMap(([input, { bytesInOutput }]) =>
-    bytesInOutput > 0 ? [input] : [],
+    bytesInOutput > 0 ? [fromRoot(input)] : [],
   );
-  return { code, inputs: Object.keys(result.metafile.inputs), bundled, metafile: result.metafile };
+  return { code, inputs: Object.keys(result.metafile.inputs).map(fromRoot), bundled, metafile: result.metafile };
 }
 
+/**
+ * A metafile path as if node_modules were the repository's own: in a git worktree whose
+ * node_modules is a link to another checkout's, esbuild names `../main/node_modules/…`.
+ */
+const fromRoot = (input: string) => input.replace(/^(?:\.\.\/)+[^/]+\/(?=node_modules\/)/, '');
 const from = (inputs: string[], fragment: string) => inputs.filter((input) => input.includes(fragment));
 const STUB = `${plugins.STUB_NAMESPACE}:`;
 /** Decimal, as the issue writes its budgets. */
@@ -104,6 +109,41 @@ describe('the notify bundle', () => {
 
   test('fits the budget: at most 400 KB compressed', () => {
     expect(deflateRawSync(built.code).length).toBeLessThanOrEqual(400 * KB);
+  });
+});
+
+describe('the redrive bundle', () => {
+  let built: Awaited<ReturnType<typeof bundle>>;
+  beforeAll(async () => {
+    built = await bundle({ file: 'handlers/redrive.ts' });
+  });
+
+  test('SQS and Lambda through the SDK v3 clients, nothing of chat, the table or secrets; credentials from the environment only', () => {
+    for (const client of ['client-sqs/', 'client-lambda/']) {
+      expect([client, from(built.bundled, `node_modules/@aws-sdk/${client}`).length > 0]).toEqual([client, true]);
+    }
+    // Not even read: no chat code, no notify code.
+    for (const gone of [
+      'node_modules/@slack/',
+      'node_modules/@microsoft/',
+      'node_modules/@aws-sdk/credential-provider-node/',
+      'node_modules/@aws-sdk/nested-clients/',
+      'node_modules/zod/v4/classic/',
+      'src/slack/',
+      'src/teams/',
+      'src/core/notify/',
+    ]) {
+      expect([gone, from(built.inputs, gone)]).toEqual([gone, []]);
+    }
+    // Read through src/aws/clients.ts, and dropped: nothing of them is in the bundle.
+    for (const gone of ['client-dynamodb/', 'client-ssm/', 'client-eventbridge/', 'client-codepipeline/']) {
+      expect([gone, from(built.bundled, `node_modules/@aws-sdk/${gone}`)]).toEqual([gone, []]);
+    }
+    expect(built.inputs).toContain(`${plugins.CREDENTIALS_NAMESPACE}:@aws-sdk/credential-provider-node`);
+  });
+
+  test('is small: at most 150 KB compressed', () => {
+    expect(deflateRawSync(built.code).length).toBeLessThanOrEqual(150 * KB);
   });
 });
 

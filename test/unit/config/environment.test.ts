@@ -1,4 +1,9 @@
-import { ConfigurationError, readEnvironment, requireEnvironment } from '../../../src/config/environment';
+import {
+  ConfigurationError,
+  readEnvironment,
+  readRedriveEnvironment,
+  requireEnvironment,
+} from '../../../src/config/environment';
 
 const base = { PIPEWATCH_TABLE: 'pipewatch-test-state' };
 
@@ -39,5 +44,33 @@ describe('the functions’ environment', () => {
     expect(() => requireEnvironment(['PIPEWATCH_SLACK_SIGNING_SECRET_PARAM'], base)).toThrow(
       'pipewatch is not configured: PIPEWATCH_SLACK_SIGNING_SECRET_PARAM must be set',
     );
+  });
+});
+
+describe('the redrive function’s environment', () => {
+  const redrive = {
+    PIPEWATCH_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/pipewatch-test-dlq',
+    PIPEWATCH_NOTIFY_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:pipewatch-test-notify',
+  };
+
+  test('no table, no chat platform; the budget in whole seconds, empty meaning the default', () => {
+    expect(readRedriveEnvironment(redrive)).toEqual({ ...redrive, PIPEWATCH_LOG_LEVEL: 'info' });
+    expect(
+      readRedriveEnvironment({ ...redrive, PIPEWATCH_REDRIVE_BUDGET_SECONDS: '' }).PIPEWATCH_REDRIVE_BUDGET_SECONDS,
+    ).toBeUndefined();
+    expect(readRedriveEnvironment({ ...redrive, PIPEWATCH_REDRIVE_BUDGET_SECONDS: '3600' })).toMatchObject({
+      PIPEWATCH_REDRIVE_BUDGET_SECONDS: 3600,
+    });
+  });
+
+  test.each([
+    [{ PIPEWATCH_NOTIFY_FUNCTION_ARN: redrive.PIPEWATCH_NOTIFY_FUNCTION_ARN }, /PIPEWATCH_DLQ_URL/],
+    [{ ...redrive, PIPEWATCH_DLQ_URL: 'pipewatch-test-dlq' }, /PIPEWATCH_DLQ_URL/],
+    [{ ...redrive, PIPEWATCH_NOTIFY_FUNCTION_ARN: 'pipewatch-test-notify' }, /PIPEWATCH_NOTIFY_FUNCTION_ARN/],
+    [{ ...redrive, PIPEWATCH_REDRIVE_BUDGET_SECONDS: '6h' }, /PIPEWATCH_REDRIVE_BUDGET_SECONDS: a whole number/],
+    [{ ...redrive, PIPEWATCH_REDRIVE_BUDGET_SECONDS: '0' }, /PIPEWATCH_REDRIVE_BUDGET_SECONDS/],
+  ])('%j is refused at cold start, naming the variable', (env, message) => {
+    expect(() => readRedriveEnvironment(env)).toThrow(ConfigurationError);
+    expect(() => readRedriveEnvironment(env)).toThrow(message);
   });
 });

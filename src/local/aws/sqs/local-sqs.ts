@@ -1,4 +1,4 @@
-// (local AWS) SQS, the part pipewatch uses: the dead-letter queue that failed notify invocations land in, read and emptied by `pipewatch redrive`
+// (local AWS) SQS, the part pipewatch uses: the dead-letter queue that failed notify invocations land in, read and emptied by the redrive
 import { createHash, randomUUID } from 'node:crypto';
 import { AwsServiceError, validationError } from '../aws-error';
 import type { Clock } from '../clock';
@@ -7,6 +7,8 @@ import type { LocalService } from '../service';
 interface StoredMessage {
   readonly messageId: string;
   readonly body: string;
+  /** When the queue got it (clock time, epoch ms): the SentTimestamp attribute. */
+  readonly sentAt: number;
   /** Hidden from ReceiveMessage until then (epoch ms), after a receive. */
   invisibleUntil: number;
   receiptHandle: string | undefined;
@@ -34,8 +36,9 @@ const MAX_MESSAGES = 10;
 /**
  * SQS behind the local AWS endpoint (`X-Amz-Target: AmazonSQS.<Op>`, the JSON protocol the SDK v3
  * client speaks): CreateQueue, GetQueueUrl, GetQueueAttributes, SendMessage, ReceiveMessage,
- * DeleteMessage. A received message is hidden for its visibility timeout (on the clock) and comes
- * back unless deleted, as SQS does; bodies carry their MD5, which the SDK checks.
+ * DeleteMessage, ChangeMessageVisibility. A received message is hidden for its visibility timeout
+ * (on the clock) and comes back unless deleted, as SQS does; bodies carry their MD5, which the SDK
+ * checks; ReceiveMessage answers the SentTimestamp attribute when asked.
  */
 export class LocalSqs implements LocalService {
   readonly targetPrefix = 'AmazonSQS';
@@ -67,6 +70,7 @@ export class LocalSqs implements LocalService {
     queue.messages.push({
       messageId: randomUUID(),
       body,
+      sentAt: this.options.clock.now(),
       invisibleUntil: 0,
       receiptHandle: undefined,
       receiveCount: 0,
@@ -102,6 +106,7 @@ export class LocalSqs implements LocalService {
         const message: StoredMessage = {
           messageId: randomUUID(),
           body,
+          sentAt: this.options.clock.now(),
           invisibleUntil: 0,
           receiptHandle: undefined,
           receiveCount: 0,
@@ -113,12 +118,17 @@ export class LocalSqs implements LocalService {
         return this.receive(input);
       case 'DeleteMessage': {
         const queue = this.byUrl(requireString(input, 'QueueUrl'));
-        const handle = requireString(input, 'ReceiptHandle');
-        const index = queue.messages.findIndex((message) => message.receiptHandle === handle);
-        if (index === -1) {
-          throw new AwsServiceError('ReceiptHandleIsInvalid', `The receipt handle "${handle}" is not valid.`);
+        queue.messages.splice(queue.messages.indexOf(received(queue, requireString(input, 'ReceiptHandle'))), 1);
+        return {};
+      }
+      case 'ChangeMessageVisibility': {
+        const queue = this.byUrl(requireString(input, 'QueueUrl'));
+        const message = received(queue, requireString(input, 'ReceiptHandle'));
+        const timeout = input.VisibilityTimeout;
+        if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0 || timeout > 43_200) {
+          throw validationError('VisibilityTimeout must be a whole number of seconds from 0 to 43200');
         }
-        queue.messages.splice(index, 1);
+        message.invisibleUntil = this.options.clock.now() + timeout * 1000;
         return {};
       }
       default:
@@ -135,6 +145,11 @@ export class LocalSqs implements LocalService {
     const visibility =
       typeof input.VisibilityTimeout === 'number' ? input.VisibilityTimeout : DEFAULT_VISIBILITY_TIMEOUT_S;
     const now = this.options.clock.now();
+    const names = [
+      ...(Array.isArray(input.MessageSystemAttributeNames) ? input.MessageSystemAttributeNames : []),
+      ...(Array.isArray(input.AttributeNames) ? input.AttributeNames : []),
+    ];
+    const sentTimestamp = names.includes('All') || names.includes('SentTimestamp');
     const visible = queue.messages.filter((message) => message.invisibleUntil <= now).slice(0, max);
     for (const message of visible) {
       message.invisibleUntil = now + visibility * 1000;
@@ -147,7 +162,10 @@ export class LocalSqs implements LocalService {
         ReceiptHandle: message.receiptHandle,
         MD5OfBody: md5(message.body),
         Body: message.body,
-        Attributes: { ApproximateReceiveCount: String(message.receiveCount) },
+        Attributes: {
+          ApproximateReceiveCount: String(message.receiveCount),
+          ...(sentTimestamp ? { SentTimestamp: String(message.sentAt) } : {}),
+        },
       })),
     };
   }
@@ -164,6 +182,15 @@ export class LocalSqs implements LocalService {
     if (queue === undefined) throw nonExistentQueue();
     return queue;
   }
+}
+
+/** The message this receipt handle was last received with; SQS's error for any other handle. */
+function received(queue: Queue, handle: string): StoredMessage {
+  const message = queue.messages.find((candidate) => candidate.receiptHandle === handle);
+  if (message === undefined) {
+    throw new AwsServiceError('ReceiptHandleIsInvalid', `The receipt handle "${handle}" is not valid.`);
+  }
+  return message;
 }
 
 function nonExistentQueue(): AwsServiceError {
