@@ -135,6 +135,16 @@ export class SlackChatPoster implements ChatPoster {
    * window: conversations.history / conversations.replies with `include_all_metadata`, a few pages.
    */
   async findPost(channel: ChannelRef, mark: PostMark, window: PostWindow): Promise<{ messageId: string } | undefined> {
+    return this.lookFor(channel, mark, window, this.retries);
+  }
+
+  /** findPost with `retries` of its own calls (none inside a post's retry: that is retried already). */
+  private async lookFor(
+    channel: ChannelRef,
+    mark: PostMark,
+    window: PostWindow,
+    retries: number,
+  ): Promise<{ messageId: string } | undefined> {
     const range = {
       channel: slackChannel(channel),
       oldest: slackTs(window.sinceMs),
@@ -149,9 +159,12 @@ export class SlackChatPoster implements ChatPoster {
       const { parentId } = window;
       const result =
         parentId === undefined
-          ? await this.call('conversations.history', () => this.client.conversations.history(args))
-          : await this.call('conversations.replies', () =>
-              this.client.conversations.replies({ ...args, ts: parentId }),
+          ? await this.call('conversations.history', () => this.client.conversations.history(args), undefined, retries)
+          : await this.call(
+              'conversations.replies',
+              () => this.client.conversations.replies({ ...args, ts: parentId }),
+              undefined,
+              retries,
             );
       const found = (result.messages ?? []).find((message) => isMarked(message, mark));
       if (found?.ts !== undefined) return { messageId: found.ts };
@@ -177,11 +190,12 @@ export class SlackChatPoster implements ChatPoster {
         ? undefined
         : async (): Promise<{ ts?: string } | undefined> => {
             try {
-              const found = await this.findPost(channel, mark, {
+              const window = {
                 sinceMs: began - LOOKUP_SKEW_MS,
                 untilMs: this.now() + LOOKUP_SKEW_MS,
                 ...(parentId === undefined ? {} : { parentId }),
-              });
+              };
+              const found = await this.lookFor(channel, mark, window, 0);
               return found === undefined ? undefined : { ts: found.messageId };
             } catch (error) {
               this.log?.warn('could not look for a post whose answer was lost; posting it again', {
@@ -199,7 +213,12 @@ export class SlackChatPoster implements ChatPoster {
    * failure turned into a ChatDeliveryError. `lookup`, for a post: asked before trying it again,
    * since the post may have been made and only its answer lost; what it finds is the answer.
    */
-  private async call<T>(method: string, send: () => Promise<T>, lookup?: () => Promise<T | undefined>): Promise<T> {
+  private async call<T>(
+    method: string,
+    send: () => Promise<T>,
+    lookup?: () => Promise<T | undefined>,
+    retries = this.retries,
+  ): Promise<T> {
     let rateLimited = 0;
     let failed = 0;
     for (;;) {
@@ -216,7 +235,7 @@ export class SlackChatPoster implements ChatPoster {
           await this.sleep(wait * 1000);
           continue;
         }
-        if (!isLostAnswer(failure) || failed >= this.retries) throw failure;
+        if (!isLostAnswer(failure) || failed >= retries) throw failure;
         failed++;
         await this.sleep(200 * 2 ** (failed - 1) * (0.5 + Math.random()));
         const found = await lookup?.();
@@ -229,9 +248,13 @@ export class SlackChatPoster implements ChatPoster {
 /** How far Slack's clock may be from ours when looking for a post by its ts. */
 const LOOKUP_SKEW_MS = 5_000;
 
-/** A failure after which the request may or may not have been carried out: worth trying again. */
+/**
+ * A failure after which the request may or may not have been carried out (an HTTP 5xx from what is
+ * in front of Slack, a timeout, a reset connection): worth trying again, after looking for a post.
+ * An answer from Slack itself (`ok: false`, even a temporary one) says what happened: not retried here.
+ */
 function isLostAnswer(failure: ChatDeliveryError): boolean {
-  return failure.kind === 'transient' && failure.code !== 'ratelimited';
+  return failure.kind === 'transient' && (failure.code.startsWith('http_') || failure.code === 'request_error');
 }
 
 /** The message metadata that marks a post as pipewatch's post of one conversation. */

@@ -480,7 +480,7 @@ function localClients(aws: LocalAws): LocalClients {
     lambda: new LambdaClient({
       ...awsClientConfig({ region: aws.region, ...REDRIVE_INVOKE_SETTINGS }),
       endpoint: aws.endpoint,
-      credentials,
+      credentials: { ...aws.credentials },
     }),
   };
   return {

@@ -98,7 +98,7 @@ async function startRun(pipeline: string): Promise<string> {
   const client = new CodePipelineClient({
     endpoint: aws.endpoint,
     region: aws.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   try {
     const { pipelineExecutionId } = await client.send(new StartPipelineExecutionCommand({ name: pipeline }));
@@ -239,7 +239,7 @@ test('poison: a body that is no payload, and a payload notify fails on every tim
   const dynamo = new DynamoDBClient({
     endpoint: aws.endpoint,
     region: aws.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   try {
     await dynamo.send(
