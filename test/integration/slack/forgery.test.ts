@@ -3,10 +3,15 @@ import { GetPipelineStateCommand, StartPipelineExecutionCommand } from '@aws-sdk
 import { ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type ButtonValue, encodeButtonValue, type PolicySource } from '../../../src/core/actions';
+import {
+  type ButtonValue,
+  encodeButtonValue,
+  type PolicySource,
+  policyUnreadableText,
+} from '../../../src/core/actions';
 import { blockActionsBody, slashCommandBody, viewSubmissionBody } from '../../../src/local/slack';
 import { ACTION_IDS } from '../../../src/slack';
-import { policyUnreadableText, USER_GROUPS_UNREADABLE } from '../../../src/slack/app/click';
+import { USER_GROUPS_UNREADABLE } from '../../../src/slack/app/click';
 import { OTHER_WORKSPACE } from '../../../src/slack/app/installation';
 import { InMemoryRequestReplays } from '../../../src/slack/app/request-replays';
 import {
