@@ -41,8 +41,10 @@ export interface ChatAppLogger {
 
 /** The core's command and button ports, as every chat platform's app uses them. */
 export type ChatAppDeps = CommandDeps &
-  Omit<ButtonDeps, 'log'> & {
+  Omit<ButtonDeps, 'log' | 'conversations'> & {
     readonly pipelinesIn: (region: string) => PipelineClient;
+    /** The notify path's conversations: where a retry is noted (and, for Teams, which cards are pipewatch's). */
+    readonly conversations: NonNullable<ButtonDeps['conversations']>;
     readonly log: ChatAppLogger;
   };
 
@@ -64,6 +66,8 @@ export interface ChatAdapters {
   /** Where the policy lives, as a refused button names it ("the SSM parameter /pipewatch/prod/authorization"). */
   readonly policyLocation?: string;
   readonly log: ChatAppLogger;
+  /** Milliseconds since the epoch, for click claims and retry notes (tests move it past a claim's TTL). */
+  readonly now?: () => number;
 }
 
 /** The same ports for every chat function (Slack, Teams), deployed, in the local mode and in tests. */
@@ -83,11 +87,16 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
     // Built once per cold start, so its short cache serves every command of a warm container.
     catalog: new CachedPipelineCatalog({ source: pipelines }),
     pipelinesIn: (region) => pipelines.inRegion(region),
-    clicks: new DynamoDbClickClaims({ client: adapters.dynamo, tableName: adapters.tableName }),
+    clicks: new DynamoDbClickClaims({
+      client: adapters.dynamo,
+      tableName: adapters.tableName,
+      ...(adapters.now === undefined ? {} : { now: adapters.now }),
+    }),
     // A retry pressed in chat is noted in the message's conversation, for notify to show who retried.
     conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName }),
     policy: adapters.policy,
     ...(adapters.policyLocation === undefined ? {} : { policyLocation: adapters.policyLocation }),
     log: adapters.log,
+    ...(adapters.now === undefined ? {} : { now: adapters.now }),
   };
 }

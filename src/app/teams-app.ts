@@ -1,10 +1,12 @@
 // (composition root) the Teams function from its environment: AWS clients, the bot's credentials from SSM, the Teams app's ports
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoDbChannelAddresses } from '../aws/dynamodb-channel-addresses';
+import { DynamoDbRequestReplays } from '../aws/dynamodb-request-replays';
 import { authorizationPolicyLocation, loadAuthorizationPolicy, SecretParameters } from '../aws/ssm-secrets';
 import { requireEnvironment } from '../config/environment';
 import type { PolicySource } from '../core/actions';
 import { createLogger } from '../log/logger';
+import { ACTIVITY_REPLAY_KEEP_SECONDS } from '../teams/app/activity-replays';
 import { createTeamsLambdaHandler, type TeamsLambdaHandler } from '../teams/app/create-teams-app';
 import { BotTokenProvider } from '../teams/bot-token';
 import { GraphGroups } from '../teams/graph-groups';
@@ -21,6 +23,8 @@ export interface TeamsAppOverrides {
   /** The authorization policy (the local mode reads local/authorization.json); by default from the environment and SSM. */
   readonly policy?: PolicySource;
   readonly policyLocation?: string;
+  /** Milliseconds since the epoch, for click claims and the replay memory (tests move it on). */
+  readonly now?: () => number;
 }
 
 /** The Teams variables this function cannot work without. */
@@ -82,6 +86,13 @@ export function teamsAppFromEnvironment(
       token: () => tokens.token(),
       allowedTenants: allowedTenants(environment),
       cloud: teamsCloud(environment),
+      // Every accepted activity is remembered in the table while its token is valid: a replay is refused.
+      replays: new DynamoDbRequestReplays({
+        client: clients.dynamo,
+        tableName: environment.PIPEWATCH_TABLE,
+        keepSeconds: ACTIVITY_REPLAY_KEEP_SECONDS,
+        ...(overrides.now === undefined ? {} : { now: overrides.now }),
+      }),
       deps: {
         ...chatAppDepsFor({
           eventBridge: clients.eventBridge,
@@ -95,6 +106,7 @@ export function teamsAppFromEnvironment(
           policy,
           ...(policyLocation === undefined ? {} : { policyLocation }),
           log,
+          ...(overrides.now === undefined ? {} : { now: overrides.now }),
         }),
         addresses: new DynamoDbChannelAddresses({ client: clients.dynamo, tableName: environment.PIPEWATCH_TABLE }),
         ...(graph === undefined ? {} : { groups: graph }),

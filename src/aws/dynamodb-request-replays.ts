@@ -1,4 +1,4 @@
-// (adapter) DynamoDB --> RequestReplays (src/slack/app/request-replays.ts): `replay#<signature>` items, a conditional put with a TTL past the signature window
+// (adapter) DynamoDB --> RequestReplays (Slack's signatures, Teams' activity ids): `replay#<key>` items, a conditional put with a TTL past the window
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { claimItem } from './dynamodb-conversation-store';
 
@@ -19,7 +19,8 @@ export interface DynamoDbRequestReplaysOptions {
  * conditional put), every later one is a replay. The item expires (`expiresAt`, the table's TTL)
  * `keepSeconds` after the request's timestamp, when the signature check itself refuses the
  * request; an expired item DynamoDB has not deleted yet counts as absent, as click claims do.
- * Structurally the Slack adapter's RequestReplays port (src/aws imports no platform code).
+ * Structurally the Slack adapter's RequestReplays port and the Teams app's ActivityReplays (the
+ * activity's key and its token's `exp`; src/aws imports no platform code).
  */
 export class DynamoDbRequestReplays {
   private readonly client: DynamoDBClient;

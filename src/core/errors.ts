@@ -16,7 +16,8 @@ export type PipewatchErrorCode =
   | 'INVALID_BUTTON_VALUE'
   | 'EXECUTION_MISMATCH'
   | 'CONVERSATION_CONTENTION'
-  | 'RENDER_PENDING';
+  | 'RENDER_PENDING'
+  | 'POLICY_UNREADABLE';
 
 export abstract class PipewatchError extends Error {
   /** What went wrong, for code to branch on: a PipewatchErrorCode, or a port error's service or platform code. */

@@ -114,8 +114,15 @@ export function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Listens, rejecting on a bind error (a port in use) instead of emitting it unhandled. */
+/**
+ * Listens, rejecting on a bind error (a port in use) instead of emitting it unhandled. Idle
+ * keep-alive connections stay open until the server stops (its stop closes them): with Node's
+ * 5-second default a client that reuses a pooled socket just as the server closes it gets
+ * ECONNRESET or "socket hang up", which a loaded machine makes common; a local service has no
+ * reason to shed idle clients.
+ */
 export function listen(server: Server, port: number, host: string): Promise<void> {
+  server.keepAliveTimeout = 0;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -38,6 +38,7 @@ export {
   decideApproval,
 } from './decide-approval';
 export { type DecisionRecord, decisionRecorder } from './decision-record';
+export { PolicyUnreadableError, policyUnreadableText, readablePolicy } from './policy-unreadable';
 export {
   ALREADY_HANDLED,
   type ButtonDeps,

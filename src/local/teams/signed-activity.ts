@@ -20,9 +20,17 @@ export interface ActivityParties {
   readonly user: { readonly id: string; readonly aadObjectId: string; readonly name: string };
 }
 
+let sequence = 0;
+
+/** An id as Teams' look (digits), unique in this process: pipewatch refuses an activity id it has seen. */
+function activityId(): string {
+  sequence = (sequence + 1) % 1000;
+  return `${Date.now()}${String(sequence).padStart(3, '0')}`;
+}
+
 function envelope(parties: ActivityParties, conversationId = parties.conversationId): Record<string, unknown> {
   return {
-    id: `${Date.now()}${Math.floor(Math.random() * 1000)}`,
+    id: activityId(),
     timestamp: new Date().toISOString(),
     channelId: 'msteams',
     serviceUrl: parties.serviceUrl,

@@ -7,9 +7,11 @@ import {
   type AuthorizationPolicy,
   type ButtonPress,
   type ButtonValue,
-  currentPolicy,
   type PolicySource,
+  PolicyUnreadableError,
   parseButtonValue,
+  policyUnreadableText,
+  readablePolicy,
 } from '../../core/actions';
 import * as z from '../../core/zod';
 import { type ActionOutcome, outcomeLine, withOutcome, withoutActions } from '../action-outcome';
@@ -137,37 +139,12 @@ export function slackPresser(
   };
 }
 
-/** The policy could not be read (an unparseable SSM parameter, SSM unreachable): nothing can be authorized. */
-export class PolicyUnreadableError extends Error {
-  constructor(cause: unknown) {
-    super(`the authorization policy could not be read: ${describeError(cause).message}`, { cause });
-    this.name = 'PolicyUnreadableError';
-  }
-}
-
 /** Slack could not say which user groups the clicker is in (usergroups.users.list failed). */
 export class UserGroupsUnreadableError extends Error {
   constructor(cause: unknown) {
     super(`the clicker's user groups could not be read: ${describeError(cause).message}`, { cause });
     this.name = 'UserGroupsUnreadableError';
   }
-}
-
-/** The policy source, with a failure to read it as a PolicyUnreadableError. */
-export function readablePolicy(source: PolicySource): () => Promise<AuthorizationPolicy> {
-  return async () => {
-    try {
-      return await currentPolicy(source);
-    } catch (error) {
-      throw new PolicyUnreadableError(error);
-    }
-  };
-}
-
-/** What the clicker is told when the policy could not be read: where an admin fixes it. */
-export function policyUnreadableText(policyLocation: string | undefined): string {
-  const where = policyLocation === undefined ? 'the authorization policy' : policyLocation;
-  return `Nothing was changed: pipewatch could not read its authorization policy (who may retry and approve), so it cannot check whether you may. An admin can fix it in ${where}.`;
 }
 
 export const USER_GROUPS_UNREADABLE =

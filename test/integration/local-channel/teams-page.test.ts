@@ -1,19 +1,10 @@
-import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
-import { chatAppDepsFor } from '../../../src/app/chat-app-deps';
 import { encodeButtonValue } from '../../../src/core/actions';
-import { ManualClock } from '../../../src/local/aws/clock';
-import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { type ChannelPageHandler, createChannelPage, lateFallback } from '../../../src/local/channel/channel-page';
 import type { TeamsPagePort, TeamsPageUser } from '../../../src/local/channel/teams-page-port';
 import { type LocalSlack, startLocalSlack } from '../../../src/local/slack';
-import { type LocalBotConnector, startLocalBotConnector } from '../../../src/local/teams/bot-connector';
-import { type LocalIdentity, startLocalIdentity } from '../../../src/local/teams/identity';
-import { teamsEvent } from '../../../src/local/teams/signed-activity';
-import { createTeamsLambdaHandler } from '../../../src/teams/app/create-teams-app';
-import { InMemoryChannelAddresses } from '../../helpers/in-memory-channel-addresses';
-import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
-import { RecordingLogger } from '../slack/harness';
-import { ALICE, BOB, BUS, CAROL, CHANNEL_ID, NOTIFY_ARN, POLICY, TABLE, TEAM_ID } from '../teams/teams-harness';
+import type { LocalBotConnector } from '../../../src/local/teams/bot-connector';
+import type { LocalIdentity } from '../../../src/local/teams/identity';
+import { ALICE, BOB, CAROL, CHANNEL_ID, startTeamsStack, TEAM_ID, type TeamsStack } from '../teams/teams-harness';
 
 /*
  * The channel page's Teams API (api/teams/state, api/teams/message, api/teams/action) in front of
@@ -30,73 +21,28 @@ const USERS: TeamsPageUser[] = [
   { ...CAROL, title: 'viewer' },
 ];
 
-let local: LocalAwsClients;
+let stack: TeamsStack;
 let identity: LocalIdentity;
 let connector: LocalBotConnector;
 let slack: LocalSlack;
 let page: ChannelPageHandler;
-let log: RecordingLogger;
 /** Every activity the page sent to the Teams function, with its answer. */
 let sent: { activity: Record<string, unknown>; statusCode: number; body: string }[];
 
 beforeEach(async () => {
-  local = await startLocalAwsWithClients({ clock: new ManualClock(), definitionsFile: SAMPLE_PIPELINES_FILE });
-  await local.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
-  identity = await startLocalIdentity({ port: 0 });
-  connector = await startLocalBotConnector({
-    port: 0,
-    identity,
-    teams: [
-      {
-        id: TEAM_ID,
-        name: 'Pipewatch',
-        channels: [
-          { id: GENERAL, name: 'General' },
-          { id: CHANNEL_ID, name: 'deploys' },
-        ],
-      },
-    ],
-  });
-  log = new RecordingLogger();
-  const handler = await createTeamsLambdaHandler({
-    appId: identity.clientId,
-    tenantId: identity.tenantId,
-    token: async () => identity.signAccessToken(),
-    allowedTenants: [],
-    cloud: identity.cloud,
-    deps: {
-      ...chatAppDepsFor({
-        eventBridge: local.eventBridge,
-        codePipeline: local.codePipeline,
-        dynamo: local.dynamo,
-        region: local.aws.region,
-        busName: BUS,
-        notifyFunctionArn: NOTIFY_ARN,
-        tableName: TABLE,
-        policy: POLICY,
-        policyLocation: 'the test policy',
-        log,
-      }),
-      addresses: new InMemoryChannelAddresses(),
-    },
-  });
+  stack = await startTeamsStack();
+  ({ identity, connector } = stack);
   sent = [];
   const port: TeamsPagePort = {
     tenant: connector.tenant,
     users: USERS,
     team: { id: TEAM_ID, name: 'Pipewatch', channels: [{ id: CHANNEL_ID, name: 'deploys' }] },
     parties: (conversationId, user) => ({
-      serviceUrl: connector.serviceUrl,
-      tenantId: identity.tenantId,
+      ...stack.parties({ id: user.id, aadObjectId: user.aadObjectId, name: user.name }),
       conversationId,
-      conversationType: 'channel',
-      teamId: TEAM_ID,
-      bot: { id: `28:${identity.clientId}`, name: 'pipewatch' },
-      user: { id: user.id, aadObjectId: user.aadObjectId, name: user.name },
     }),
     async send(activity) {
-      const token = identity.signActivityToken({ appId: identity.clientId, serviceUrl: connector.serviceUrl });
-      const answer = await handler(teamsEvent(activity, token));
+      const answer = await stack.send(activity);
       const result = { statusCode: answer.statusCode ?? 200, body: typeof answer.body === 'string' ? answer.body : '' };
       sent.push({ activity, ...result });
       return result;
@@ -132,10 +78,8 @@ beforeEach(async () => {
 afterEach(async () => {
   page.close();
   await slack.stop();
-  await connector.stop();
-  await identity.stop();
-  await local.stop();
-  expect(log.lines.filter((line) => line.level === 'error')).toEqual([]);
+  await stack.stop();
+  expect(stack.log.lines.filter((line) => line.level === 'error')).toEqual([]);
 });
 
 const url = (path: string) => `${slack.url}/channel/${path}`;
@@ -175,8 +119,11 @@ async function teamsState(user = BOB.id, conversation = CHANNEL_ID): Promise<Tea
   return (await response.json()) as TeamsState;
 }
 
-/** A card as the bot posts one: an approval with a comment in a ShowCard, and a retry without inputs. */
-function postCard(): string {
+/**
+ * A card as the bot posts one: an approval with a comment in a ShowCard, and a retry without
+ * inputs; recorded as pipewatch's, as the notify path records the cards it posts.
+ */
+async function postCard(): Promise<string> {
   const target = {
     v: 1 as const,
     pipeline: 'myPipeline',
@@ -185,7 +132,8 @@ function postCard(): string {
     account: '000000000000',
   };
   const approve = encodeButtonValue({ ...target, kind: 'approve', stage: 'Approval', action: 'Approval' });
-  const retry = encodeButtonValue({ ...target, kind: 'retry', mode: 'FAILED_ACTIONS', stage: 'Build' });
+  const retryValue = { ...target, kind: 'retry', mode: 'FAILED_ACTIONS', stage: 'Build' } as const;
+  const retry = encodeButtonValue(retryValue);
   const card = {
     type: 'AdaptiveCard',
     version: '1.5',
@@ -232,6 +180,7 @@ function postCard(): string {
     type: 'message',
     attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
   });
+  await stack.recordCard(message.id, retryValue);
   return message.id;
 }
 
@@ -396,7 +345,7 @@ describe('Teams on the channel page: posts', () => {
 
 describe('Teams on the channel page: card actions', () => {
   test('Approve sends an adaptiveCard/action invoke with the verb and the comment from the card’s input; the answer is the clicker’s alone', async () => {
-    const card = postCard();
+    const card = await postCard();
     const refused = await post('teams/action', {
       conversation: CHANNEL_ID,
       user: CAROL.id,
@@ -432,7 +381,7 @@ describe('Teams on the channel page: card actions', () => {
   });
 
   test('a button without inputs (associatedInputs none) sends none; the refusal is noted for the clicker', async () => {
-    const card = postCard();
+    const card = await postCard();
     const { json } = await post('teams/action', {
       conversation: CHANNEL_ID,
       user: CAROL.id,
@@ -449,7 +398,7 @@ describe('Teams on the channel page: card actions', () => {
   });
 
   test('an unknown message or verb is a 404 and nothing is sent; a missing field is a 400', async () => {
-    const card = postCard();
+    const card = await postCard();
     expect(
       await post('teams/action', { conversation: CHANNEL_ID, user: BOB.id, messageId: '1', verb: 'pipewatch.approve' }),
     ).toEqual({ status: 404, json: { ok: false, error: 'no such message' } });
@@ -466,7 +415,7 @@ describe('Teams on the channel page: card actions', () => {
   });
 
   test('a card updated in place (PUT) shows its new revision, and the live stream ticks for Teams', async () => {
-    const card = postCard();
+    const card = await postCard();
     const events = await fetch(url('api/events'));
     const reader = events.body?.getReader();
     if (reader === undefined) throw new Error('no stream');

@@ -3,12 +3,18 @@ import { GetPipelineStateCommand, StartPipelineExecutionCommand } from '@aws-sdk
 import { ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type ButtonValue, encodeButtonValue, type PolicySource } from '../../../src/core/actions';
+import {
+  type ButtonValue,
+  encodeButtonValue,
+  type PolicySource,
+  policyUnreadableText,
+} from '../../../src/core/actions';
 import { blockActionsBody, slashCommandBody, viewSubmissionBody } from '../../../src/local/slack';
 import { ACTION_IDS } from '../../../src/slack';
-import { policyUnreadableText, USER_GROUPS_UNREADABLE } from '../../../src/slack/app/click';
+import { USER_GROUPS_UNREADABLE } from '../../../src/slack/app/click';
 import { OTHER_WORKSPACE } from '../../../src/slack/app/installation';
 import { InMemoryRequestReplays } from '../../../src/slack/app/request-replays';
+import { offsetClock } from '../../helpers/offset-clock';
 import {
   ALICE,
   APPROVERS,
@@ -33,12 +39,8 @@ import {
  */
 
 let stack: Stack | undefined;
-let offsetMs = 0;
 /** The handler's clock: real time moved on by `later()`, so that Bolt's own check (real time) still passes. */
-const now = () => Date.now() + offsetMs;
-const later = (seconds: number) => {
-  offsetMs += seconds * 1000;
-};
+const { now, later, reset } = offsetClock();
 
 async function started(options: StackOptions = {}, policy: PolicySource = POLICY): Promise<Stack> {
   stack = await startStack(policy, { now, ...options });
@@ -46,7 +48,7 @@ async function started(options: StackOptions = {}, policy: PolicySource = POLICY
 }
 
 beforeEach(() => {
-  offsetMs = 0;
+  reset();
 });
 afterEach(async () => {
   await stack?.stop();

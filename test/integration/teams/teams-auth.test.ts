@@ -1,5 +1,6 @@
+import { DynamoDbChannelAddresses } from '../../../src/aws/dynamodb-channel-addresses';
 import { installationActivity, messageActivity } from '../../../src/local/teams/signed-activity';
-import { startTeamsStack, type TeamsStack } from './teams-harness';
+import { startTeamsStack, TABLE, type TeamsStack, teamsChannel } from './teams-harness';
 
 /*
  * Every inbound request is authenticated as the Bot Framework specifies, through the real Teams
@@ -8,12 +9,9 @@ import { startTeamsStack, type TeamsStack } from './teams-harness';
  * request is a 401 that does nothing (no address stored, no rule created) and is logged.
  */
 
-// Nothing answers here: a refused request must not reach the Bot Connector anyway.
-const SERVICE_URL = 'http://127.0.0.1:9/teams/';
-
 let stack: TeamsStack;
 beforeAll(async () => {
-  stack = await startTeamsStack({ serviceUrl: SERVICE_URL });
+  stack = await startTeamsStack();
 });
 afterAll(() => stack.stop());
 
@@ -25,10 +23,10 @@ describe('inbound authentication of Teams activities', () => {
   test('a correctly signed install is accepted and its address kept', async () => {
     const response = await stack.send(installed());
     expect(response.statusCode).toBe(200);
-    expect([...stack.addresses.addresses.values()]).toEqual([
-      expect.objectContaining({ serviceUrl: SERVICE_URL, tenantId: stack.identity.tenantId }),
-    ]);
-    stack.addresses.addresses.clear();
+    expect(await stack.address()).toEqual(
+      expect.objectContaining({ serviceUrl: stack.connector.serviceUrl, tenantId: stack.identity.tenantId }),
+    );
+    await forgetAddress();
   });
 
   const forgeries: [string, () => string | null][] = [
@@ -51,14 +49,14 @@ describe('inbound authentication of Teams activities', () => {
     const before = stack.log.lines.length;
     const response = await stack.send(installed(), token());
     expect(response.statusCode).toBe(401);
-    expect(stack.addresses.addresses.size).toBe(0);
+    expect(await stack.address()).toBeUndefined();
     expect(stack.log.lines.slice(before).some((line) => line.level === 'warn' || line.level === 'error')).toBe(true);
   });
 
   test('another channel than msteams: 401', async () => {
     const response = await stack.send({ ...installed(), channelId: 'webchat' });
     expect(response.statusCode).toBe(401);
-    expect(stack.addresses.addresses.size).toBe(0);
+    expect(await stack.address()).toBeUndefined();
   });
 
   test('a tenant the install does not serve: 401, even correctly signed', async () => {
@@ -69,7 +67,7 @@ describe('inbound authentication of Teams activities', () => {
       channelData: { tenant: { id: 'ffffffff-0000-4000-8000-00000000ffff' } },
     });
     expect(response.statusCode).toBe(401);
-    expect(stack.addresses.addresses.size).toBe(0);
+    expect(await stack.address()).toBeUndefined();
   });
 
   test('a body that is not JSON: 400', async () => {
@@ -82,7 +80,7 @@ describe('inbound authentication of Teams activities', () => {
     stack.identity.rotateKey();
     const response = await stack.send(installed());
     expect(response.statusCode).toBe(200);
-    stack.addresses.addresses.clear();
+    await forgetAddress();
   });
 
   test('a message with a forged token creates no subscription', async () => {
@@ -94,8 +92,13 @@ describe('inbound authentication of Teams activities', () => {
   });
 });
 
-function sign(
-  overrides: Parameters<TeamsStack['identity']['signActivityToken']>[0] extends infer T ? Partial<T> : never,
-) {
-  return stack.identity.signActivityToken({ appId: stack.identity.clientId, serviceUrl: SERVICE_URL, ...overrides });
+function sign(overrides: Parameters<TeamsStack['sign']>[0] = {}) {
+  return stack.sign(overrides);
+}
+
+/** As after an uninstall: the next test starts without the address. */
+async function forgetAddress(): Promise<void> {
+  await new DynamoDbChannelAddresses({ client: stack.local.dynamo, tableName: TABLE }).delete(
+    teamsChannel(stack.identity.tenantId),
+  );
 }

@@ -1,30 +1,17 @@
 import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { chatAppDepsFor } from '../../../src/app/chat-app-deps';
-import { createNotifyHandler, notifyDepsFor } from '../../../src/app/notify/notify-handler';
-import { DynamoDbChannelAddresses } from '../../../src/aws/dynamodb-channel-addresses';
-import { createTableInput } from '../../../src/aws/dynamodb-conversation-store';
-import { FOLLOW_INPUT_TEMPLATE, FOLLOW_RULE_NAME, FOLLOW_RULE_PATTERN } from '../../../src/aws/notify-input';
-import type { AuthorizationPolicy } from '../../../src/core/actions';
-import { ManualClock } from '../../../src/local/aws/clock';
-import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
-import { DEFAULT_TEAM, type LocalBotConnector, startLocalBotConnector } from '../../../src/local/teams/bot-connector';
-import { type LocalIdentity, startLocalIdentity } from '../../../src/local/teams/identity';
-import {
-  type ActivityParties,
-  cardActionActivity,
-  installationActivity,
-  messageActivity,
-  teamsEvent,
-} from '../../../src/local/teams/signed-activity';
+import { cardActionActivity, installationActivity, messageActivity } from '../../../src/local/teams/signed-activity';
 import type { TeamsMessage } from '../../../src/local/teams/types';
-import { createTeamsLambdaHandler, type TeamsLambdaHandler } from '../../../src/teams/app/create-teams-app';
-import { BotTokenProvider } from '../../../src/teams/bot-token';
-import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
-import { MemoryLog } from '../../helpers/memory-log';
-import { RecordingLogger } from '../slack/harness';
-import { ALICE, BOB, CAROL } from './teams-harness';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  CHANNEL_ID,
+  executeActions,
+  startTeamsStack,
+  TEAM_ID,
+  type TeamsStack,
+  type TeamsUser,
+} from './teams-harness';
 
 /*
  * Microsoft Teams end to end on loopback, through the real handlers: the Teams function (Teams SDK,
@@ -33,199 +20,31 @@ import { ALICE, BOB, CAROL } from './teams-harness';
  * to a local Bot Connector that checks the bearer token, the activity, the card and Teams' limits.
  */
 
-const BUS = 'pipewatch';
-const TABLE = 'pipewatch-state';
-const NOTIFY_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-notify';
-const DEPLOYS = DEFAULT_TEAM.channels?.[1]?.id ?? '';
-const POLICY: AuthorizationPolicy = {
-  rules: [{ pipelines: ['myPipeline'], retry: [ALICE.aadObjectId, BOB.aadObjectId], approve: [ALICE.aadObjectId] }],
-};
+const DEPLOYS = CHANNEL_ID;
 
-let clock: ManualClock;
-let local: LocalAwsClients;
-let identity: LocalIdentity;
-let connector: LocalBotConnector;
-let teams: TeamsLambdaHandler;
-let log: RecordingLogger;
-let notifyLog: MemoryLog;
-const notifyErrors: unknown[] = [];
+let stack: TeamsStack;
 
 beforeEach(async () => {
-  clock = new ManualClock();
-  local = await startLocalAwsWithClients({ clock, definitionsFile: SAMPLE_PIPELINES_FILE });
-  identity = await startLocalIdentity({ port: 0 });
-  connector = await startLocalBotConnector({ port: 0, identity });
-  await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
-  await deployBusAndFollowRule();
-  const tokens = new BotTokenProvider({
-    tenantId: identity.tenantId,
-    loginEndpoint: identity.loginEndpoint,
-    credentials: async () => ({ clientId: identity.clientId, clientSecret: identity.clientSecret }),
-  });
-  notifyLog = new MemoryLog();
-  notifyErrors.length = 0;
-  const notify = createNotifyHandler(
-    notifyDepsFor({
-      dynamo: local.dynamo,
-      tableName: TABLE,
-      codePipeline: local.codePipeline,
-      region: local.aws.region,
-      teams: { token: tokens.token },
-      log: notifyLog,
-    }),
-  );
-  local.aws.lambdas.register(NOTIFY_ARN, async (input) => {
-    try {
-      return await notify(input);
-    } catch (error) {
-      notifyErrors.push(error);
-      throw error;
-    }
-  });
-  log = new RecordingLogger();
-  teams = await createTeamsLambdaHandler({
-    appId: identity.clientId,
-    tenantId: identity.tenantId,
-    token: () => tokens.token(),
-    allowedTenants: [],
-    cloud: identity.cloud,
-    deps: {
-      ...chatAppDepsFor({
-        eventBridge: local.eventBridge,
-        codePipeline: local.codePipeline,
-        dynamo: local.dynamo,
-        region: local.aws.region,
-        busName: BUS,
-        notifyFunctionArn: NOTIFY_ARN,
-        tableName: TABLE,
-        policy: POLICY,
-        policyLocation: 'the test policy',
-        log,
-      }),
-      addresses: new DynamoDbChannelAddresses({ client: local.dynamo, tableName: TABLE }),
-    },
-  });
+  stack = await startTeamsStack();
 });
 
-afterEach(async () => {
-  // Deliveries still in flight would write to a stopped DynamoDB.
-  await local.aws.eventBridge.settled();
-  await connector.stop();
-  await identity.stop();
-  await local.stop();
-});
+afterEach(() => stack.stop());
 
-/** What serverless.yml deploys: the bus, the forward rule from the default bus, the follow rule. */
-async function deployBusAndFollowRule(): Promise<void> {
-  const { EventBusArn } = await local.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
-  await local.eventBridge.send(
-    new PutRuleCommand({ Name: 'pipewatch-forward', EventPattern: JSON.stringify({ source: ['aws.codepipeline'] }) }),
-  );
-  await local.eventBridge.send(
-    new PutTargetsCommand({
-      Rule: 'pipewatch-forward',
-      Targets: [{ Id: 'bus', Arn: EventBusArn, RoleArn: 'arn:aws:iam::000000000000:role/pipewatch-forward' }],
-    }),
-  );
-  await local.eventBridge.send(
-    new PutRuleCommand({
-      Name: FOLLOW_RULE_NAME,
-      EventBusName: BUS,
-      EventPattern: JSON.stringify(FOLLOW_RULE_PATTERN),
-    }),
-  );
-  await local.eventBridge.send(
-    new PutTargetsCommand({
-      Rule: FOLLOW_RULE_NAME,
-      EventBusName: BUS,
-      Targets: [{ Id: 'notify', Arn: NOTIFY_ARN, InputTransformer: { InputTemplate: FOLLOW_INPUT_TEMPLATE } }],
-    }),
-  );
-}
-
-function parties(user = BOB): ActivityParties {
-  return {
-    serviceUrl: connector.serviceUrl,
-    tenantId: identity.tenantId,
-    conversationId: DEPLOYS,
-    conversationType: 'channel',
-    teamId: DEFAULT_TEAM.id,
-    bot: { id: `28:${identity.clientId}`, name: 'pipewatch' },
-    user,
-  };
-}
-
-/** A person's post mentioning the bot, as the service stores it and then sends it to the bot. */
-function typed(user: typeof ALICE, command: string): Record<string, unknown> {
-  const post = connector.tenant.postUserMessage(DEPLOYS, user.id, `<at>pipewatch</at> ${command}`);
-  return messageActivity(parties(user), command, { id: post.id });
-}
-
-async function send(activity: Record<string, unknown>) {
-  const token = identity.signActivityToken({ appId: identity.clientId, serviceUrl: connector.serviceUrl });
-  return teams(teamsEvent(activity, token));
-}
-
-async function runFor(ms: number): Promise<void> {
-  const eventBridge = local.aws.eventBridge;
-  for (let t = 0; t < ms; t += 1000) {
-    clock.advance(1000);
-    await eventBridge.settled();
-  }
-  while (eventBridge.pendingRetries > 0) {
-    clock.runAll();
-    await eventBridge.settled();
-  }
-}
-
-/** The bot's root posts in #deploys (cards about executions). */
-function cards(): TeamsMessage[] {
-  return connector.tenant
-    .messages(DEPLOYS)
-    .filter((message) => message.replyToId === undefined && JSON.stringify(message.activity).includes('AdaptiveCard'));
-}
+const parties = (user = BOB) => stack.parties(user);
+const typed = (user: TeamsUser, command: string) => stack.typed(user, command);
+const send = (activity: Record<string, unknown>) => stack.send(activity);
+const runFor = (ms: number) => stack.runFor(ms);
+const cards = () => stack.cards();
+const repliesTo = (message: TeamsMessage | undefined) => stack.repliesTo(message);
 
 function cardText(message: TeamsMessage | undefined): string {
   return JSON.stringify(message?.activity ?? {});
 }
 
-interface ExecuteAction {
-  readonly verb: string;
-  readonly data: Record<string, unknown>;
-}
-
-/** Every Action.Execute of a message's cards, ShowCards included. */
-function executeActions(message: TeamsMessage | undefined): ExecuteAction[] {
-  const found: ExecuteAction[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) for (const item of node) walk(item);
-    else if (typeof node === 'object' && node !== null) {
-      const record = node as Record<string, unknown>;
-      if (record.type === 'Action.Execute' && typeof record.verb === 'string') {
-        found.push({ verb: record.verb, data: (record.data ?? {}) as Record<string, unknown> });
-      }
-      for (const [key, value] of Object.entries(record)) if (key !== 'fallback') walk(value);
-    }
-  };
-  walk(message?.activity.attachments ?? []);
-  return found;
-}
-
-async function press(message: TeamsMessage, verb: string, user: typeof ALICE, comment?: string) {
-  const action = executeActions(message).find((candidate) => candidate.verb === verb);
-  if (action === undefined) throw new Error(`no ${verb} button on message ${message.id}`);
-  const activity = cardActionActivity(
-    parties(user),
-    { activityId: message.id, threadOf: message.replyToId ?? message.id },
-    { verb, data: { ...action.data, ...(comment === undefined ? {} : { comment }) } },
-  );
-  const response = await send(activity);
+async function press(message: TeamsMessage, verb: string, user: TeamsUser, comment?: string) {
+  const response = await send(stack.click(message, verb, user, comment === undefined ? {} : { comment }));
   expect(response.statusCode).toBe(200);
   return JSON.parse(String(response.body)) as { statusCode: number; type: string; value: string };
-}
-
-function repliesTo(message: TeamsMessage | undefined): TeamsMessage[] {
-  return message === undefined ? [] : connector.tenant.threadReplies(DEPLOYS, message.id);
 }
 
 describe('Teams end to end: subscribe by mention, one card per execution, buttons that act', () => {
@@ -235,12 +54,15 @@ describe('Teams end to end: subscribe by mention, one card per execution, button
     // Subscribe by mention; the answer goes to the command's thread.
     const command = typed(BOB, 'subscribe myPipeline FAILED');
     expect((await send(command)).statusCode).toBe(200);
-    const answers = connector.tenant.threadReplies(DEPLOYS, String(command.id));
+    const answers = stack.connector.tenant.threadReplies(DEPLOYS, String(command.id));
     expect(answers.map((answer) => answer.activity.text).join('\n')).toMatch(/Subscribed this channel/);
 
     // Build fails: exactly one card, with Retry, and Source shown as succeeded.
-    local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', { mode: 'once', summary: 'Tests failed' });
-    await local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
+      mode: 'once',
+      summary: 'Tests failed',
+    });
+    await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
     await runFor(70_000);
     expect(cards()).toHaveLength(1);
     let card = cards()[0];
@@ -281,14 +103,17 @@ describe('Teams end to end: subscribe by mention, one card per execution, button
     // No button that would act is left, on the card or in its thread.
     expect(executeActions(card)).toEqual([]);
     for (const reply of repliesTo(card)) expect(executeActions(reply)).toEqual([]);
-    expect(notifyErrors).toEqual([]);
+    expect(stack.notifyErrors).toEqual([]);
   });
 
   test('a double click acts once; a button value that does not match its verb is refused', async () => {
     await send(installationActivity(parties(), 'add'));
     await send(typed(BOB, 'subscribe myPipeline FAILED'));
-    local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', { mode: 'once', summary: 'Tests failed' });
-    await local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
+      mode: 'once',
+      summary: 'Tests failed',
+    });
+    await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
     await runFor(70_000);
     const card = cards()[0];
     if (card === undefined) throw new Error('no card');
@@ -315,7 +140,7 @@ describe('Teams commands', () => {
   async function ask(command: string, user = BOB): Promise<string> {
     const activity = typed(user, command);
     expect((await send(activity)).statusCode).toBe(200);
-    return connector.tenant
+    return stack.connector.tenant
       .threadReplies(DEPLOYS, String(activity.id))
       .map((reply) => String(reply.activity.text))
       .join('\n');
@@ -341,7 +166,7 @@ describe('Teams commands', () => {
       'help',
     );
     expect((await send(activity)).statusCode).toBe(200);
-    const replies = connector.tenant.messages(personal).filter((message) => message.from !== BOB.id);
+    const replies = stack.connector.tenant.messages(personal).filter((message) => message.from !== BOB.id);
     expect(replies.map((reply) => String(reply.activity.text)).join('\n')).toContain('@pipewatch subscribe');
   });
 
@@ -351,18 +176,8 @@ describe('Teams commands', () => {
     await ask('subscribe web-service');
     expect(await ask('list')).toMatch(/web-service/);
     expect((await send(installationActivity(parties(), 'remove'))).statusCode).toBe(200);
-    const addresses = new DynamoDbChannelAddresses({ client: local.dynamo, tableName: TABLE });
-    expect(await addresses.get({ platform: 'teams', workspace: identity.tenantId, channel: DEPLOYS })).toBeUndefined();
-    const rules = await chatAppDepsFor({
-      eventBridge: local.eventBridge,
-      codePipeline: local.codePipeline,
-      dynamo: local.dynamo,
-      busName: BUS,
-      notifyFunctionArn: NOTIFY_ARN,
-      tableName: TABLE,
-      policy: POLICY,
-      log,
-    }).rules.listRules('pw-');
+    expect(await stack.address()).toBeUndefined();
+    const rules = await stack.rules();
     expect(rules).toEqual([]);
   });
 });
@@ -376,28 +191,34 @@ describe('Teams notify path under duplicate, reversed and concurrent delivery', 
     async (order, copies) => {
       await send(installationActivity(parties(), 'add'));
       await send(typed(BOB, 'subscribe myPipeline FAILED'));
-      const eventBridge = local.aws.eventBridge;
+      const eventBridge = stack.local.aws.eventBridge;
       eventBridge.faults.holdDeliveries();
       if (copies > 1) eventBridge.faults.duplicate(copies);
-      local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', { mode: 'once', summary: 'Tests failed' });
-      await local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+      stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
+        mode: 'once',
+        summary: 'Tests failed',
+      });
+      await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
       await runFor(70_000);
       expect(eventBridge.faults.heldCount).toBeGreaterThanOrEqual(10);
       eventBridge.faults.releaseDeliveries({ order, seed: 5 });
       await runFor(1_000);
       expect(cards()).toHaveLength(1);
       expect(cardText(cards()[0])).toMatch(/Source ✓ · Build ✗/);
-      expect(notifyErrors).toEqual([]);
+      expect(stack.notifyErrors).toEqual([]);
     },
   );
 
   test('the Bot Connector answers 429 and 503 once: Retry-After is honoured, still one card', async () => {
     await send(installationActivity(parties(), 'add'));
     await send(typed(BOB, 'subscribe myPipeline FAILED'));
-    connector.faults.rateLimit('post', { times: 1, retryAfterSeconds: 1 });
-    connector.faults.fail('reply', 503);
-    local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', { mode: 'once', summary: 'Tests failed' });
-    await local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+    stack.connector.faults.rateLimit('post', { times: 1, retryAfterSeconds: 1 });
+    stack.connector.faults.fail('reply', 503);
+    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
+      mode: 'once',
+      summary: 'Tests failed',
+    });
+    await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
     await runFor(70_000);
     expect(cards()).toHaveLength(1);
     expect(repliesTo(cards()[0]).length).toBeGreaterThanOrEqual(1);
@@ -406,13 +227,16 @@ describe('Teams notify path under duplicate, reversed and concurrent delivery', 
   test('the bot removed from the conversation (403): logged with the subscription, not retried', async () => {
     await send(installationActivity(parties(), 'add'));
     await send(typed(BOB, 'subscribe myPipeline FAILED'));
-    connector.tenant.setBotInstalled(DEFAULT_TEAM.id, false);
-    local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', { mode: 'once', summary: 'Tests failed' });
-    await local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+    stack.connector.tenant.setBotInstalled(TEAM_ID, false);
+    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
+      mode: 'once',
+      summary: 'Tests failed',
+    });
+    await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
     await runFor(70_000);
     expect(cards()).toEqual([]);
-    expect(notifyErrors).toEqual([]);
-    expect(notifyLog.entries.some((entry) => entry.message.includes('refused the message'))).toBe(true);
+    expect(stack.notifyErrors).toEqual([]);
+    expect(stack.notifyLog.entries.some((entry) => entry.message.includes('refused the message'))).toBe(true);
   });
 });
 
@@ -420,8 +244,11 @@ describe('Teams buttons: reject and stale', () => {
   async function failedRunWaitingForApproval(): Promise<{ card: TeamsMessage; approval: TeamsMessage }> {
     await send(installationActivity(parties(), 'add'));
     await send(typed(BOB, 'subscribe myPipeline FAILED'));
-    local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', { mode: 'once', summary: 'Tests failed' });
-    await local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
+      mode: 'once',
+      summary: 'Tests failed',
+    });
+    await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
     await runFor(70_000);
     const failed = cards()[0];
     if (failed === undefined) throw new Error('no card');
@@ -449,8 +276,11 @@ describe('Teams buttons: reject and stale', () => {
     await send(installationActivity(parties(), 'add'));
     await send(typed(BOB, 'subscribe myPipeline FAILED'));
     for (let run = 0; run < 2; run++) {
-      local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', { mode: 'once', summary: 'Tests failed' });
-      await local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+      stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
+        mode: 'once',
+        summary: 'Tests failed',
+      });
+      await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
       await runFor(70_000);
     }
     expect(cards()).toHaveLength(2);

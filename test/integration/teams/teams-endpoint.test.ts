@@ -7,11 +7,10 @@ import { BOB, startTeamsStack, type TeamsStack } from './teams-harness';
  * dev tunnel forwards to: real HTTP requests in, the function's answers out, its JWT check intact.
  */
 
-const SERVICE_URL = 'http://127.0.0.1:9/teams/';
 let stack: TeamsStack;
 let endpoint: TeamsEndpoint;
 beforeAll(async () => {
-  stack = await startTeamsStack({ serviceUrl: SERVICE_URL });
+  stack = await startTeamsStack();
   endpoint = await serveTeamsMessages(stack.handler, 0);
 });
 afterAll(async () => {
@@ -34,9 +33,8 @@ async function post(body: unknown, token?: string): Promise<number> {
 
 test('a signed activity posted to the endpoint reaches the Teams function; an unsigned one is refused', async () => {
   const activity = installationActivity(stack.parties(BOB), 'add');
-  const token = stack.identity.signActivityToken({ appId: stack.identity.clientId, serviceUrl: SERVICE_URL });
-  expect(await post(activity, token)).toBe(200);
-  expect(stack.addresses.addresses.size).toBe(1);
+  expect(await post(activity, stack.sign())).toBe(200);
+  expect(await stack.address()).toBeDefined();
   expect(await post(activity)).toBe(401);
 });
 

@@ -1,4 +1,4 @@
-// (teams listener) Action.Execute on a card (invoke adaptiveCard/action) --> pressButton (core) --> an answer for the clicker, a reply for everyone
+// (teams listener) Action.Execute on a card (invoke adaptiveCard/action) --> pipewatch's own card? --> pressButton (core) --> an answer for the clicker, a reply for everyone
 import { createHash } from 'node:crypto';
 import type { IActivityContext } from '@microsoft/teams.apps';
 import {
@@ -7,14 +7,20 @@ import {
   type AuthorizedAction,
   type ButtonValue,
   type ChatUser,
+  PolicyUnreadableError,
   parseButtonValue,
+  policyUnreadableText,
   pressButton,
+  readablePolicy,
   UNREADABLE_BUTTON,
 } from '../../../core/actions';
+import type { ChannelRef } from '../../../core/channels';
+import { describeError } from '../../../core/errors';
 import { APPROVAL_COMMENT_INPUT, CARD_VERBS, MAX_APPROVAL_COMMENT_LENGTH } from '../../card-verbs';
 import { GraphGroupsError } from '../../graph-groups';
 import { channelOfActivity, type InboundActivity, TEAMS_PLATFORM_NAME } from '../../teams-context';
 import type { TeamsAppDeps } from '../create-teams-app';
+import { refuseRequest } from '../request-scope';
 import { rememberAddress } from './remember-address';
 
 /** The verbs of pipewatch's Action.Execute buttons, and the button value each accepts. */
@@ -43,32 +49,48 @@ function toClicker(text: string): MessageInvokeResponse {
 }
 
 /**
+ * What the clicker is told when Microsoft Graph could not say which Entra groups they are in (the
+ * policy names groups): as Slack tells of its user groups.
+ */
+export const GRAPH_GROUPS_UNREADABLE =
+  'Nothing was changed: pipewatch could not read your Microsoft Entra groups, which decide whether you may do this. Try again in a moment; if it keeps failing, an admin can check that the app still has the Microsoft Graph permission GroupMember.Read.All (with admin consent).';
+
+/**
  * 1. Read the verb and the button value (pipewatch's own, signed by nothing but checked: a value
  *    whose kind does not match its verb was not written by pipewatch); the approval comment from
  *    the card's Input.Text (≤ 512 characters).
- * 2. pressButton: the clicker is `from.aadObjectId` in the activity's tenant (never the value);
+ * 2. The card must be one pipewatch posted about the value's execution in this conversation (its
+ *    message id, `replyToId`, is in the notify path's record): else HTTP 403, nothing done, logged.
+ * 3. pressButton: the clicker is `from.aadObjectId` in the activity's tenant (never the value);
  *    the same policy as Slack's, with Entra object ids; a double click acts once (the click claim).
- * 3. A refusal or a duplicate is answered to the clicker alone. Done: the clicker is told, and a
+ *    A policy or Entra groups that cannot be read are told to the clicker alone, with where an
+ *    admin fixes it.
+ * 4. A refusal or a duplicate is answered to the clicker alone. Done: the clicker is told, and a
  *    reply in the card's thread tells everyone who did what. The shared card itself is updated by
  *    notify (a PUT) as CodePipeline's events for what the button did arrive.
  */
-export async function onCardAction(context: IActivityContext, deps: TeamsAppDeps): Promise<MessageInvokeResponse> {
+export async function onCardAction(
+  context: IActivityContext,
+  deps: TeamsAppDeps,
+): Promise<MessageInvokeResponse | undefined> {
   const activity = context.activity as CardActionActivity;
   const action = activity.value?.action;
-  return toClicker(await pressCardButton(context, deps, action?.verb ?? '', action?.data ?? {}));
+  const words = await pressCardButton(context, deps, action?.verb ?? '', action?.data ?? {});
+  return words === undefined ? undefined : toClicker(words);
 }
 
 /**
  * A card button: from an Action.Execute invoke, or from its Action.Submit fallback (older
  * clients), which arrives as a message activity whose `value` holds the verb and the data.
- * Returns the words for the clicker.
+ * Returns the words for the clicker alone; none for a card pipewatch did not post (the request
+ * is then answered 403).
  */
 export async function pressCardButton(
   context: IActivityContext,
   deps: TeamsAppDeps,
   verb: string,
   data: Record<string, unknown>,
-): Promise<string> {
+): Promise<string | undefined> {
   const activity = context.activity as CardActionActivity;
   const value = readValue(data.value, VERBS[verb]);
   const clicker = activity.from?.aadObjectId;
@@ -77,7 +99,17 @@ export async function pressCardButton(
     return UNREADABLE_BUTTON;
   }
   const channel = channelOfActivity(activity);
-  if (channel !== undefined) await rememberAddress(activity, channel, deps);
+  const foreign = await foreignCardReason(activity, channel, value, deps);
+  if (foreign !== undefined || channel === undefined) {
+    deps.log.warn("refused a click on a card that is not pipewatch's own message", {
+      reason: foreign ?? 'no conversation',
+      verb: verb.slice(0, 64),
+      user: clicker,
+    });
+    refuseRequest({ status: 403, reason: 'foreign-card' });
+    return undefined;
+  }
+  await rememberAddress(activity, channel, deps);
   const typed = data[APPROVAL_COMMENT_INPUT];
   const comment = typeof typed === 'string' ? typed.trim().slice(0, MAX_APPROVAL_COMMENT_LENGTH) : '';
   const user = async (policy: AuthorizationPolicy, action: AuthorizedAction): Promise<ChatUser> => ({
@@ -92,17 +124,17 @@ export async function pressCardButton(
       {
         value,
         user,
-        clickKey: clickKey(activity.replyToId ?? activity.id ?? '', verb, String(data.value)),
+        clickKey: clickKey(activity.replyToId ?? '', verb, String(data.value)),
         platformName: TEAMS_PLATFORM_NAME,
         ...(comment === '' ? {} : { comment }),
-        ...(channel === undefined ? {} : { channel }),
+        channel,
       },
-      { ...deps, pipelinesIn: deps.pipelinesIn ?? (() => deps.pipelines) },
+      { ...deps, policy: readablePolicy(deps.policy), pipelinesIn: deps.pipelinesIn ?? (() => deps.pipelines) },
     );
   } catch (error) {
-    if (!(error instanceof GraphGroupsError)) throw error;
-    deps.log.warn('could not read the clicker’s groups from Microsoft Graph', { error: error.message });
-    return `${error.message}, so the groups in the authorization policy could not be checked. Nothing was done; an administrator can check pipewatch's Graph permission (GroupMember.Read.All).`;
+    const text = unreadableAnswer(error, deps, { user: clicker, button: value.kind });
+    if (text === undefined) throw error;
+    return text;
   }
   if (outcome.status === 'duplicate') return ALREADY_HANDLED;
   if (outcome.status === 'refused') return outcome.message;
@@ -116,6 +148,54 @@ export async function pressCardButton(
     });
   }
   return outcome.message;
+}
+
+/**
+ * Why the clicked card is not one pipewatch posted about the button's execution in this
+ * conversation (undefined when it is). Teams sends no copy of the card, only its message id
+ * (`replyToId`); the notify path recorded the ids of the card and of its thread replies in the
+ * (channel, execution) conversation. As Slack's check of `bot_id` and the button on the message.
+ */
+async function foreignCardReason(
+  activity: CardActionActivity,
+  channel: ChannelRef | undefined,
+  value: ButtonValue,
+  deps: TeamsAppDeps,
+): Promise<string | undefined> {
+  const cardId = activity.replyToId;
+  if (cardId === undefined || cardId === '') return 'no card named (replyToId)';
+  if (channel === undefined) return 'no conversation';
+  const record = await deps.conversations.read({ channel, pipeline: value.pipeline, executionId: value.executionId });
+  if (record === undefined) return 'pipewatch posted nothing about that execution in this conversation';
+  const ids = [record.messageId, ...record.replies.map((reply) => reply.messageId)];
+  return ids.includes(cardId) ? undefined : 'the card is not one pipewatch posted about that execution';
+}
+
+/**
+ * A press that failed on the policy or the clicker's Entra groups, as a sentence for the clicker
+ * alone (logged here, as Slack logs it); undefined for any other failure, which the caller rethrows.
+ */
+function unreadableAnswer(
+  error: unknown,
+  deps: TeamsAppDeps,
+  context: { readonly user: string; readonly button: string },
+): string | undefined {
+  if (error instanceof PolicyUnreadableError) {
+    deps.log.error('a click was refused: the authorization policy could not be read', {
+      ...context,
+      policyLocation: deps.policyLocation,
+      error: describeError(error.cause),
+    });
+    return policyUnreadableText(deps.policyLocation);
+  }
+  if (error instanceof GraphGroupsError) {
+    deps.log.warn("a click was refused: the clicker's Entra groups could not be read", {
+      ...context,
+      error: describeError(error.cause ?? error),
+    });
+    return GRAPH_GROUPS_UNREADABLE;
+  }
+  return undefined;
 }
 
 function readValue(raw: unknown, accepts: ((value: ButtonValue) => boolean) | undefined): ButtonValue | undefined {

@@ -23,14 +23,15 @@ export async function onMessage(context: IActivityContext, deps: TeamsAppDeps): 
     deps.log.warn('a Teams message without a tenant or conversation; not answered');
     return;
   }
-  await rememberAddress(activity, channel, deps);
   const submitted = (context.activity as { value?: { verb?: unknown; value?: unknown } }).value;
   if (typeof submitted?.verb === 'string') {
     // A card button's Action.Submit fallback (a client without Action.Execute): the same press.
     const words = await pressCardButton(context, deps, submitted.verb, submitted as Record<string, unknown>);
-    await context.send({ type: 'message', text: words, textFormat: 'plain' });
+    // None for a card that is not pipewatch's: the request is answered 403, nothing sent.
+    if (words !== undefined) await context.send({ type: 'message', text: words, textFormat: 'plain' });
     return;
   }
+  await rememberAddress(activity, channel, deps);
   const answer = await runCommand(
     {
       channel,
