@@ -24,6 +24,7 @@ export {
   ownEntry,
   type PipelineRecord,
   type RetryNote,
+  type TransitionNote,
   type SeenEvent,
   type StageRecord,
   type StatusRecord,
@@ -32,7 +33,12 @@ export { type ExecutionIdentity, type ExecutionOfApi, executionStateOfActions } 
 export { executionStateOfEvent } from './execution-state-of-event';
 export { executionToAlertMessage, isExpiry, progressLine } from './execution-to-alert-message';
 export { mergeEvent } from './merge-event';
-export { mergeExecutionStates, withRetryNote } from './merge-execution-states';
+export {
+  hasTransitionNote,
+  mergeExecutionStates,
+  withRetryNote,
+  withTransitionNote,
+} from './merge-execution-states';
 export { compareObservations } from './observation-order';
 export { STAGE_MARKS, stageMark } from './stage-marks';
 export { retriesOf, stageRetries } from './stage-retries';

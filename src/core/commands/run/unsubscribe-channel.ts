@@ -3,9 +3,8 @@ import { nearest } from '../../nearest';
 import {
   channelRulePrefix,
   describeSubscription,
-  ruleNameFor,
   type Subscription,
-  toEventPattern,
+  subscriptionRuleName,
 } from '../../subscriptions';
 import type { UnsubscribeTarget } from '../command';
 import { type ChannelSubscription, channelSubscriptions, subscriptionLine } from './channel-subscriptions';
@@ -98,7 +97,7 @@ function matching(
   mine: readonly ChannelSubscription[],
   subscription: Subscription,
 ): ChannelSubscription[] {
-  const name = ruleNameFor(context.channel, toEventPattern(subscription));
+  const name = subscriptionRuleName(context.channel, subscription);
   // The prefix check is redundant with channelSubscriptions, and kept as the rule this file promises.
   return name.startsWith(channelRulePrefix(context.channel)) ? mine.filter((s) => s.rule.name === name) : [];
 }
