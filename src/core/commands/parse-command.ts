@@ -84,10 +84,14 @@ function parseNamed(name: CommandName, args: readonly string[]): Command {
     }
     case 'snooze': {
       const [pipeline, duration, ...extra] = args;
-      if (pipeline === undefined) throw new InvalidCommandError('`snooze` needs a pipeline and a duration.', USAGE.snooze);
+      if (pipeline === undefined)
+        throw new InvalidCommandError('`snooze` needs a pipeline and a duration.', USAGE.snooze);
       checkPipelineName(pipeline, 'snooze');
       if (duration === undefined) {
-        throw new InvalidCommandError('`snooze` needs a duration, such as `30m`, `2h` or `1d`, or `off`.', USAGE.snooze);
+        throw new InvalidCommandError(
+          '`snooze` needs a duration, such as `30m`, `2h` or `1d`, or `off`.',
+          USAGE.snooze,
+        );
       }
       if (extra.length > 0) throw new InvalidCommandError('`snooze` takes a pipeline and a duration.', USAGE.snooze);
       if (duration.toLowerCase() === 'off') return { kind: 'unsnooze', pipeline };

@@ -24,10 +24,10 @@ export {
   ownEntry,
   type PipelineRecord,
   type RetryNote,
-  type TransitionNote,
   type SeenEvent,
   type StageRecord,
   type StatusRecord,
+  type TransitionNote,
 } from './execution-state';
 export { type ExecutionIdentity, type ExecutionOfApi, executionStateOfActions } from './execution-state-of-actions';
 export { executionStateOfEvent } from './execution-state-of-event';

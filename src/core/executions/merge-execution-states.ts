@@ -8,11 +8,11 @@ import {
   type ExecutionState,
   MAX_RETRY_NOTES,
   MAX_SEEN_EVENTS,
+  MAX_TRANSITION_NOTES,
   ownEntry,
   type RetryNote,
   type SeenEvent,
   type StageRecord,
-  MAX_TRANSITION_NOTES,
   type TransitionNote,
 } from './execution-state';
 import { compareText, earlierTime, epochOf, laterTime, newer, newerStatus } from './observation-order';
@@ -150,7 +150,9 @@ function joinTransitions(
 /** The state with one more transition note (a join: adding the same note twice changes nothing). */
 export function withTransitionNote(state: ExecutionState, note: TransitionNote): ExecutionState {
   const transitions = joinTransitions(state.transitions, [note]);
-  return transitions === state.transitions ? state : { ...state, ...(transitions === undefined ? {} : { transitions }) };
+  return transitions === state.transitions
+    ? state
+    : { ...state, ...(transitions === undefined ? {} : { transitions }) };
 }
 
 /** Whether the state holds the note already. */

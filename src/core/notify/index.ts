@@ -22,6 +22,7 @@ export {
   snoozeGate,
   snoozeSummaryMessage,
 } from './quiet-subscriptions';
+export { replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';
 export {
   compareOutcomes,
   type Flip,
@@ -31,4 +32,3 @@ export {
   type StoredOutcome,
   type TransitionDecision,
 } from './transitions';
-export { replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';

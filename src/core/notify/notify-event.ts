@@ -8,14 +8,14 @@ import {
   type ExecutionOverviewOptions,
   type ExecutionState,
   executionStateOfActions,
-  hasTransitionNote,
-  type TransitionNote,
-  withTransitionNote,
   executionToAlertMessage,
+  hasTransitionNote,
   mergeEvent,
   mergeExecutionStates,
   summariseExecution,
+  type TransitionNote,
   withFetchedFailure,
+  withTransitionNote,
 } from '../executions';
 import type {
   ChatPoster,
@@ -172,7 +172,10 @@ export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Pro
   const started = deps.now();
   const event = parsedOrLogged(request.event, deps.log, { rule: request.rule, channel: channelLabel(request.channel) });
   if (event === undefined) return { status: 'invalid-event' };
-  if ((request.via ?? 'subscription') === 'subscription' && (await snoozeGate(request.channel, event, deps)) === 'snoozed')
+  if (
+    (request.via ?? 'subscription') === 'subscription' &&
+    (await snoozeGate(request.channel, event, deps)) === 'snoozed'
+  )
     return { status: 'snoozed' };
   return notifyParsedEvent(event, request, deps, started);
 }
@@ -221,7 +224,8 @@ export async function notifyParsedEvent(
   ]);
   if (!first) {
     const view = await viewing;
-    const noted = request.transition === undefined || (record !== undefined && hasTransitionNote(record.state, request.transition));
+    const noted =
+      request.transition === undefined || (record !== undefined && hasTransitionNote(record.state, request.transition));
     if (record !== undefined && hasSeen(record.state, event) && noted && !hasPendingWork(record, view)) {
       deps.log.debug('duplicate delivery', context);
       return { status: 'duplicate' };

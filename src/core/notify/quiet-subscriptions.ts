@@ -4,8 +4,14 @@ import { executionConsoleUrl, type PipelineEvent } from '../events';
 import type { TransitionNote } from '../executions';
 import { type AlertMessage, shortExecutionId } from '../messages';
 import type { LogFields, OutcomeKey, Snooze } from '../ports';
-import { type NotifyDeps, type NotifyOutcome, type NotifyRequest, notifyParsedEvent, parsedOrLogged } from './notify-event';
-import { type ObservedOutcome, type StoredOutcome, judgeOutcome } from './transitions';
+import {
+  type NotifyDeps,
+  type NotifyOutcome,
+  type NotifyRequest,
+  notifyParsedEvent,
+  parsedOrLogged,
+} from './notify-event';
+import { judgeOutcome, type ObservedOutcome, type StoredOutcome } from './transitions';
 
 /** Lost conditional writes on one outcome item before giving up (and throwing, so the platform retries). */
 const MAX_OUTCOME_ATTEMPTS = 10;
@@ -31,7 +37,8 @@ export async function notifyTransition(request: NotifyRequest, deps: NotifyDeps)
   if (event === undefined) return { status: 'invalid-event' };
   const observed = outcomeOf(event);
   if (observed === undefined || deps.outcomes === undefined) {
-    if (deps.outcomes === undefined) deps.log.error('a --transitions delivery, but notify has no outcome store', context);
+    if (deps.outcomes === undefined)
+      deps.log.error('a --transitions delivery, but notify has no outcome store', context);
     else deps.log.debug('not an outcome a --transitions subscription judges', { ...context, eventId: event.eventId });
     return { status: 'quiet' };
   }

@@ -73,7 +73,10 @@ export function judgeOutcome(current: StoredOutcome | undefined, observed: Obser
   if (current === undefined) {
     return {
       kind: 'record',
-      stored: observed.state === 'FAILED' ? { ...base, since: observed.time, flip: 'broken' } : { ...base, since: observed.time },
+      stored:
+        observed.state === 'FAILED'
+          ? { ...base, since: observed.time, flip: 'broken' }
+          : { ...base, since: observed.time },
     };
   }
   if (current.state === observed.state) return { kind: 'record', stored: { ...base, since: current.since } };

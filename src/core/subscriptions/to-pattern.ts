@@ -1,9 +1,10 @@
 // (core) a Subscription --> the EventBridge event pattern PutRule receives, refused above the pattern size quota
+
+import type { ChannelRef } from '../channels';
 import { DETAIL_TYPES } from '../events/states';
 import { MAX_EVENT_PATTERN_LENGTH } from '../patterns';
 import { InvalidSubscriptionError } from './errors';
 import { CODEPIPELINE_SOURCE } from './pattern-subscription';
-import type { ChannelRef } from '../channels';
 import { ruleKeyOf, ruleNameFor } from './rule-name';
 import type { FilterSubscription, Subscription } from './subscription';
 

@@ -11,9 +11,9 @@ import {
   subscriptionIdOfRule,
   toCommandArguments,
 } from '../../subscriptions';
+import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
 import { snoozeLines } from './snooze-pipeline';
 import { MODE_TAG } from './subscribe-channel';
-import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
 
 export interface ChannelSubscription {
   readonly id: string;

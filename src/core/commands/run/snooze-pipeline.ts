@@ -23,7 +23,12 @@ export async function snoozePipeline(
   const now = (deps.now ?? Date.now)();
   const until = now + durationMs;
   await deps.snoozes.snooze(context.channel, { pipeline, until, since: now, by: context.userId });
-  deps.log.info('snoozed', { channel: context.channel, pipeline, until: new Date(until).toISOString(), by: context.userId });
+  deps.log.info('snoozed', {
+    channel: context.channel,
+    pipeline,
+    until: new Date(until).toISOString(),
+    by: context.userId,
+  });
   return textAnswer(
     [
       `Snoozed \`${pipeline}\` in this channel for ${formatDuration(durationMs)}, until ${new Date(until).toISOString()}.`,

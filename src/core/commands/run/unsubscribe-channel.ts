@@ -1,11 +1,6 @@
 // (core) unsubscribe <id | same arguments | all> --> RuleStore.deleteRule (RemoveTargets + DeleteRule)
 import { nearest } from '../../nearest';
-import {
-  channelRulePrefix,
-  describeSubscription,
-  type Subscription,
-  subscriptionRuleName,
-} from '../../subscriptions';
+import { channelRulePrefix, describeSubscription, type Subscription, subscriptionRuleName } from '../../subscriptions';
 import type { UnsubscribeTarget } from '../command';
 import { type ChannelSubscription, channelSubscriptions, subscriptionLine } from './channel-subscriptions';
 import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
