@@ -200,7 +200,11 @@ test('IAM: no wildcard action; rule management only on the pipewatch bus; CodePi
       .filter((a) => a.startsWith('events:')),
   ).toEqual([]);
   expect(statementsOf('NotifyRole').flatMap(actions)).not.toContain('codepipeline:PutApprovalResult');
-  expect(statementsOf('NotifyRole').flatMap(actions)).not.toContain('dynamodb:DeleteItem');
+  // DeleteItem alone, and only on snooze items (an ended snooze once its summary is posted).
+  const notifyDeletes = statementsOf('NotifyRole').filter((s) => actions(s).includes('dynamodb:DeleteItem'));
+  expect(notifyDeletes).toHaveLength(1);
+  expect(actions(notifyDeletes[0] as Statement)).toEqual(['dynamodb:DeleteItem']);
+  expect(notifyDeletes[0]?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['snooze#*'] } });
   // Notify posts to Slack and to Teams: it reads the bot token and the three Teams parameters.
   expect(ssmParametersOf('NotifyRole')).toEqual([
     '/pipewatch/test/slack/bot-token',
