@@ -122,14 +122,7 @@ function joinRetries(
   a: readonly RetryNote[] | undefined,
   b: readonly RetryNote[] | undefined,
 ): readonly RetryNote[] | undefined {
-  const byKey = new Map<string, RetryNote>();
-  for (const note of [...(a ?? []), ...(b ?? [])]) byKey.set(canonicalJson(note), note);
-  if (byKey.size === 0) return undefined;
-  const joined = [...byKey.entries()]
-    .sort(([keyX, x], [keyY, y]) => Math.sign(epochOf(x.time) - epochOf(y.time)) || compareText(keyX, keyY))
-    .slice(-MAX_RETRY_NOTES)
-    .map(([, note]) => note);
-  return a !== undefined && joined.length === a.length && joined.every((note, index) => note === a[index]) ? a : joined;
+  return joinNotes(a, b, MAX_RETRY_NOTES);
 }
 
 /** The MAX_TRANSITION_NOTES newest distinct transition notes, oldest first: a function of the set of notes. */
@@ -137,12 +130,21 @@ function joinTransitions(
   a: readonly TransitionNote[] | undefined,
   b: readonly TransitionNote[] | undefined,
 ): readonly TransitionNote[] | undefined {
-  const byKey = new Map<string, TransitionNote>();
+  return joinNotes(a, b, MAX_TRANSITION_NOTES);
+}
+
+/** The `max` newest distinct notes, oldest first (ties by their canonical JSON); `a` itself when `b` adds nothing. */
+function joinNotes<T extends { readonly time: string }>(
+  a: readonly T[] | undefined,
+  b: readonly T[] | undefined,
+  max: number,
+): readonly T[] | undefined {
+  const byKey = new Map<string, T>();
   for (const note of [...(a ?? []), ...(b ?? [])]) byKey.set(canonicalJson(note), note);
   if (byKey.size === 0) return undefined;
   const joined = [...byKey.entries()]
     .sort(([keyX, x], [keyY, y]) => Math.sign(epochOf(x.time) - epochOf(y.time)) || compareText(keyX, keyY))
-    .slice(-MAX_TRANSITION_NOTES)
+    .slice(-max)
     .map(([, note]) => note);
   return a !== undefined && joined.length === a.length && joined.every((note, index) => note === a[index]) ? a : joined;
 }
