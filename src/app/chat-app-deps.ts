@@ -8,6 +8,7 @@ import {
 import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
 import { DynamoDbClickClaims } from '../aws/dynamodb-click-claims';
 import { DynamoDbConversationStore } from '../aws/dynamodb-conversation-store';
+import { DynamoDbQuietStore } from '../aws/dynamodb-quiet-store';
 import { EventBridgeRuleStore } from '../aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../aws/pipeline-catalog';
 import type { ButtonDeps, PolicySource } from '../core/actions';
@@ -66,7 +67,7 @@ export interface ChatAdapters {
   /** Where the policy lives, as a refused button names it ("the SSM parameter /pipewatch/prod/authorization"). */
   readonly policyLocation?: string;
   readonly log: ChatAppLogger;
-  /** Milliseconds since the epoch, for click claims and retry notes (tests move it past a claim's TTL). */
+  /** Milliseconds since the epoch (Date.now by default): click claims, retry notes, snoozes' start and end. */
   readonly now?: () => number;
 }
 
@@ -94,6 +95,8 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
     }),
     // A retry pressed in chat is noted in the message's conversation, for notify to show who retried.
     conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName }),
+    snoozes: new DynamoDbQuietStore({ client: adapters.dynamo, tableName: adapters.tableName }),
+    ...(adapters.now === undefined ? {} : { now: adapters.now }),
     policy: adapters.policy,
     ...(adapters.policyLocation === undefined ? {} : { policyLocation: adapters.policyLocation }),
     log: adapters.log,

@@ -16,6 +16,7 @@ import type {
   ConversationRendering,
   ConversationStore,
   Follower,
+  LockedRecord,
   PipelineExecutionRef,
   PutExecutionResult,
 } from '../core/ports';
@@ -132,7 +133,7 @@ export class DynamoDbConversationStore implements ConversationStore {
     return written ? { ok: true, version } : { ok: false, reason: 'version-conflict' };
   }
 
-  async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<ConversationRecord | undefined> {
+  async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<LockedRecord | undefined> {
     const now = this.now();
     const output = await conditionalOutput(
       this.client.send(
@@ -149,12 +150,18 @@ export class DynamoDbConversationStore implements ConversationStore {
             '#lockExpiresAt': 'lockExpiresAt',
           },
           ExpressionAttributeValues: toAttributes({ ':owner': owner, ':expires': now + leaseMs, ':now': now }),
-          // The record as locked: the holder renders it without reading it again.
-          ReturnValues: 'ALL_NEW',
+          // The item as it was before (only the lock differs): the holder renders it without reading it
+          // again, and sees whether it took the lock over from a holder whose lease ran out.
+          ReturnValues: 'ALL_OLD',
         }),
       ),
     );
-    return output === undefined ? undefined : toRecord(fromAttributes(output.Attributes), key);
+    if (output === undefined) return undefined;
+    const before = fromAttributes(output.Attributes);
+    const record = toRecord(before, key);
+    if (record === undefined) return undefined;
+    const previous = before?.lockOwner;
+    return typeof previous === 'string' && previous !== owner ? { ...record, tookOver: true } : record;
   }
 
   async saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean> {

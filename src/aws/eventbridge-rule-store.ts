@@ -192,7 +192,7 @@ export class EventBridgeRuleStore implements RuleStore {
   }
 
   /** The one target of a subscription rule (public so tests can compare what EventBridge stored). */
-  notifyTarget(rule: Pick<RuleDefinition, 'channel'>): Target {
+  notifyTarget(rule: Pick<RuleDefinition, 'channel' | 'mode'>): Target {
     return {
       Id: NOTIFY_TARGET_ID,
       Arn: this.targetArn,
@@ -201,7 +201,7 @@ export class EventBridgeRuleStore implements RuleStore {
         MaximumEventAgeInSeconds: this.retryPolicy.maximumEventAgeInSeconds,
       },
       ...(this.deadLetterArn === undefined ? {} : { DeadLetterConfig: { Arn: this.deadLetterArn } }),
-      InputTransformer: { InputPathsMap: {}, InputTemplate: notifyInputTemplate(rule.channel) },
+      InputTransformer: { InputPathsMap: {}, InputTemplate: notifyInputTemplate(rule.channel, rule.mode) },
     };
   }
 

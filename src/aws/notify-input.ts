@@ -16,6 +16,8 @@ export const notifyInputSchema = z.object({
     channel: z.string().check(z.minLength(1)),
   }),
   event: z.unknown(),
+  /** `transitions`: a `--transitions` subscription; notify posts only broken and fixed (notifyTransition). */
+  mode: z.optional(z.literal('transitions')),
 });
 
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
@@ -54,7 +56,7 @@ export const MAX_INPUT_TEMPLATE_LENGTH = 8192;
  * be replaced. The two reserved variables sit where JSON values are expected, as the EventBridge
  * User Guide requires ("can only be used as a value for a JSON field").
  */
-export function notifyInputTemplate(channel: ChannelRef): string {
+export function notifyInputTemplate(channel: ChannelRef, mode?: 'transitions'): string {
   // Only the three known fields: a caller's extra properties must not leak into the input.
   const literal = JSON.stringify({
     platform: channel.platform,
@@ -63,7 +65,8 @@ export function notifyInputTemplate(channel: ChannelRef): string {
   })
     .replaceAll('<', '\\u003c')
     .replaceAll('>', '\\u003e');
-  const template = `{"rule": <aws.events.rule-name>, "channel": ${literal}, "event": <aws.events.event.json>}`;
+  const modeField = mode === undefined ? '' : `, "mode": ${JSON.stringify(mode)}`;
+  const template = `{"rule": <aws.events.rule-name>, "channel": ${literal}${modeField}, "event": <aws.events.event.json>}`;
   if (template.length > MAX_INPUT_TEMPLATE_LENGTH) {
     throw new RangeError(
       `The channel reference is too long for an EventBridge input template (${template.length} > ${MAX_INPUT_TEMPLATE_LENGTH} characters)`,

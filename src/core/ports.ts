@@ -11,6 +11,7 @@
 import type { ChannelRef } from './channels';
 import type { ExecutionState } from './executions';
 import type { AlertMessage } from './messages';
+import type { StoredOutcome } from './notify/transitions';
 
 export { PipelineApiError, RuleStoreError, type RuleStoreErrorReason } from './port-errors';
 
@@ -173,6 +174,8 @@ export interface RuleDefinition {
   /** Where matching events are posted: the adapter puts it in the target's input. */
   readonly channel: ChannelRef;
   readonly tags: Readonly<Record<string, string>>;
+  /** `transitions`: the target's input carries `"mode":"transitions"` (post broken/fixed only). */
+  readonly mode?: 'transitions';
 }
 
 export interface StoredRule {
@@ -231,6 +234,15 @@ export interface ConversationRecord {
    * and its record leaves one here, and the next holder looks for the post before posting again.
    */
   readonly pendingPosts?: readonly PendingPost[];
+}
+
+/** The record as the render lock was taken. */
+export interface LockedRecord extends ConversationRecord {
+  /**
+   * The lock was taken from another holder whose lease had run out (it died): what it showed after
+   * its last record is unknown, so nothing on screen can be assumed to match the record.
+   */
+  readonly tookOver?: boolean;
 }
 
 /** A post begun under the render lock whose id is not recorded yet. */
@@ -294,7 +306,7 @@ export interface ConversationStore {
    * on a record with a state only. Returns the record as it was when the lock was taken (one atomic
    * write: no read needed under the lock), undefined when the lock was not taken.
    */
-  acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<ConversationRecord | undefined>;
+  acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<LockedRecord | undefined>;
   /** Records what is on screen, only while `owner` holds the lock: false if the lock was lost. */
   saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean>;
   /**
@@ -373,6 +385,61 @@ export interface PostWindow {
   readonly sinceMs: number;
   readonly untilMs: number;
   readonly parentId?: string;
+}
+
+// ---- Quiet subscriptions (DynamoDB) ----------------------------------------------
+
+/** Whose last outcome a `--transitions` subscription keeps: a channel's view of a pipeline (or one of its stages). */
+export interface OutcomeKey {
+  readonly channel: ChannelRef;
+  readonly pipeline: string;
+  readonly stage?: string;
+}
+
+/** The newest outcome per (channel, pipeline[, stage]), replaced with conditional writes. Reads are strongly consistent. */
+export interface OutcomeStore {
+  readOutcome(key: OutcomeKey): Promise<StoredOutcome | undefined>;
+  /**
+   * Stores `next` if what is stored is still `expected` (undefined: nothing stored yet), one conditional
+   * write; false when another writer came first (read again and judge again).
+   */
+  replaceOutcome(key: OutcomeKey, next: StoredOutcome, expected: StoredOutcome | undefined): Promise<boolean>;
+}
+
+/** A pipeline muted in a channel until a time. Times are milliseconds since the epoch. */
+export interface Snooze {
+  readonly pipeline: string;
+  readonly until: number;
+  /** When it was asked for. */
+  readonly since: number;
+  /** Who asked (the platform's user id). */
+  readonly by: string;
+  /** The executions whose failures were swallowed (a set: a duplicate delivery counts once). */
+  readonly swallowed: readonly string[];
+  /** The end's summary: being posted (claimed at `summaryClaimedAt`). Absent: not yet. */
+  readonly summaryClaimedAt?: number;
+}
+
+/** Snoozes per (channel, pipeline), written by commands and buttons, read and counted by notify. */
+export interface SnoozeStore {
+  /** Mutes the pipeline in the channel until `until`, replacing any snooze there (its count starts again). */
+  snooze(channel: ChannelRef, snooze: Omit<Snooze, 'swallowed'>): Promise<void>;
+  /** Ends the channel's snooze of the pipeline at `now` (its summary then follows); undefined if there was none running. */
+  endSnooze(channel: ChannelRef, pipeline: string, now: number): Promise<Snooze | undefined>;
+  read(channel: ChannelRef, pipeline: string): Promise<Snooze | undefined>;
+  /** The channel's snoozes, running or ended with their summary still to post. */
+  list(channel: ChannelRef): Promise<readonly Snooze[]>;
+  /** Counts a swallowed failure (an atomic ADD to a string set) on the snooze ending at `until`; false if it is gone or replaced. */
+  swallow(channel: ChannelRef, pipeline: string, until: number, executionId: string): Promise<boolean>;
+  /**
+   * Claims the ended snooze's summary: true for one caller (a conditional write), or again after
+   * `leaseMs` if that caller died before `finishSummary`.
+   */
+  claimSummary(channel: ChannelRef, pipeline: string, until: number, now: number, leaseMs: number): Promise<boolean>;
+  /** The summary is posted: the snooze is forgotten (deleted if it still ends at `until`). */
+  finishSummary(channel: ChannelRef, pipeline: string, until: number): Promise<void>;
+  /** The post failed: the claim is given back, for the platform's retry. */
+  releaseSummary(channel: ChannelRef, pipeline: string, until: number): Promise<void>;
 }
 
 // ---- Logging ------------------------------------------------------------------

@@ -5,6 +5,7 @@ import type {
   ConversationRendering,
   ConversationStore,
   Follower,
+  LockedRecord,
   PendingPost,
   PipelineExecutionRef,
   PostedReply,
@@ -105,14 +106,16 @@ export class InMemoryConversationStore implements ConversationStore {
     return { ok: true, version };
   }
 
-  async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<ConversationRecord | undefined> {
+  async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<LockedRecord | undefined> {
     await this.yieldPoint();
     const stored = this.conversations.get(keyOf(key));
     if (stored?.version === undefined) return undefined;
     const lock = stored.lock;
     if (lock !== undefined && lock.owner !== owner && lock.expiresAt > this.now()) return undefined;
     stored.lock = { owner, expiresAt: this.now() + leaseMs };
-    return this.snapshot(key);
+    const record = this.snapshot(key);
+    if (record === undefined || lock === undefined || lock.owner === owner) return record;
+    return { ...record, tookOver: true };
   }
 
   async saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean> {

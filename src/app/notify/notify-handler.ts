@@ -3,6 +3,7 @@ import type { createCodePipelineClient, createDynamoDbClient } from '../../aws/c
 import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
 import { DynamoDbChannelAddresses } from '../../aws/dynamodb-channel-addresses';
 import { DynamoDbConversationStore } from '../../aws/dynamodb-conversation-store';
+import { DynamoDbQuietStore } from '../../aws/dynamodb-quiet-store';
 import { followInputSchema, notifyInputSchema } from '../../aws/notify-input';
 import {
   type FollowOutcome,
@@ -11,6 +12,7 @@ import {
   type NotifyOutcome,
   notifyEvent,
   notifyFollowers,
+  notifyTransition,
 } from '../../core/notify';
 import type { ChatPoster, Log } from '../../core/ports';
 import { SlackChatPoster, type SlackChatPosterOptions } from '../../slack/slack-chat-poster';
@@ -42,7 +44,9 @@ export function createNotifyHandler(deps: NotifyDeps): NotifyHandler {
       });
       return { status: 'invalid-event' };
     }
-    return notifyEvent({ ...parsed.data, via: 'subscription' }, deps);
+    const { mode, ...request } = parsed.data;
+    if (mode === 'transitions') return notifyTransition({ ...request, via: 'subscription' }, deps);
+    return notifyEvent({ ...request, via: 'subscription' }, deps);
   };
 }
 
@@ -86,8 +90,11 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
     client: adapters.codePipeline,
     ...(adapters.region === undefined ? {} : { region: adapters.region }),
   });
+  const quiet = new DynamoDbQuietStore({ client: adapters.dynamo, tableName: adapters.tableName });
   return {
     conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName, now }),
+    outcomes: quiet,
+    snoozes: quiet,
     chat: platformChatPoster({
       ...(adapters.slack === undefined ? {} : { slack: slackChatPoster(adapters.slack, adapters.log) }),
       ...(adapters.teams === undefined

@@ -1,7 +1,7 @@
 // (core) the commands a person can type, as data: subscribe, unsubscribe, list, status, help
 import type { Subscription } from '../subscriptions';
 
-export type CommandName = 'subscribe' | 'unsubscribe' | 'list' | 'status' | 'help';
+export type CommandName = 'subscribe' | 'unsubscribe' | 'list' | 'status' | 'snooze' | 'unsnooze' | 'help';
 
 /**
  * What `unsubscribe` points at. One word of letters and digits is read as an id first; it may
@@ -18,4 +18,8 @@ export type Command =
   | { kind: 'unsubscribe'; target: UnsubscribeTarget }
   | { kind: 'list' }
   | { kind: 'status'; pipeline: string }
+  /** Mute a pipeline in this channel for `durationMs` (`snooze myPipeline 2h`). */
+  | { kind: 'snooze'; pipeline: string; durationMs: number }
+  /** End this channel's snooze of a pipeline (`snooze myPipeline off`, `unsnooze myPipeline`). */
+  | { kind: 'unsnooze'; pipeline: string }
   | { kind: 'help'; topic?: CommandName };

@@ -9,6 +9,7 @@ import {
 } from '../subscriptions';
 import type { Command, CommandName } from './command';
 import { InvalidCommandError } from './errors';
+import { parseSnoozeDuration } from './snooze-duration';
 import { tokenize } from './tokenize';
 import { COMMAND_NAMES, USAGE } from './usage';
 
@@ -81,6 +82,28 @@ function parseNamed(name: CommandName, args: readonly string[]): Command {
       }
       return { kind: 'status', pipeline };
     }
+    case 'snooze': {
+      const [pipeline, duration, ...extra] = args;
+      if (pipeline === undefined)
+        throw new InvalidCommandError('`snooze` needs a pipeline and a duration.', USAGE.snooze);
+      checkPipelineName(pipeline, 'snooze');
+      if (duration === undefined) {
+        throw new InvalidCommandError(
+          '`snooze` needs a duration, such as `30m`, `2h` or `1d`, or `off`.',
+          USAGE.snooze,
+        );
+      }
+      if (extra.length > 0) throw new InvalidCommandError('`snooze` takes a pipeline and a duration.', USAGE.snooze);
+      if (duration.toLowerCase() === 'off') return { kind: 'unsnooze', pipeline };
+      return { kind: 'snooze', pipeline, durationMs: parseSnoozeDuration(duration, USAGE.snooze) };
+    }
+    case 'unsnooze': {
+      const [pipeline, ...extra] = args;
+      if (pipeline === undefined) throw new InvalidCommandError('`unsnooze` needs a pipeline name.', USAGE.unsnooze);
+      if (extra.length > 0) throw new InvalidCommandError('`unsnooze` takes one pipeline name.', USAGE.unsnooze);
+      checkPipelineName(pipeline, 'unsnooze');
+      return { kind: 'unsnooze', pipeline };
+    }
     case 'help': {
       const [topic, ...extra] = args;
       if (topic === undefined) return { kind: 'help' };
@@ -112,6 +135,12 @@ function parseUnsubscribeTarget(args: readonly string[]): Extract<Command, { kin
     }
   }
   return { kind: 'subscription', subscription: parseSubscriptionArguments(args) };
+}
+
+function checkPipelineName(pipeline: string, name: CommandName): void {
+  if (!RESOURCE_NAME.test(pipeline)) {
+    throw new InvalidCommandError(`\`${truncate(pipeline)}\` is not a valid pipeline name.`, USAGE[name]);
+  }
 }
 
 function noArguments(name: CommandName, args: readonly string[]): void {

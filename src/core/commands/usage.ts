@@ -2,13 +2,23 @@
 import { SUBSCRIBE_USAGE } from '../subscriptions';
 import type { CommandName } from './command';
 
-export const COMMAND_NAMES: readonly CommandName[] = ['subscribe', 'unsubscribe', 'list', 'status', 'help'];
+export const COMMAND_NAMES: readonly CommandName[] = [
+  'subscribe',
+  'unsubscribe',
+  'list',
+  'status',
+  'snooze',
+  'unsnooze',
+  'help',
+];
 
 export const USAGE: Readonly<Record<CommandName, string>> = {
   subscribe: SUBSCRIBE_USAGE,
   unsubscribe: 'unsubscribe <id | the same arguments as subscribe | all>',
   list: 'list',
   status: 'status <pipeline>',
+  snooze: 'snooze <pipeline> <30m | 2h | 1d … at most 7d | off>',
+  unsnooze: 'unsnooze <pipeline>',
   help: 'help [command]',
 };
 
@@ -19,11 +29,15 @@ const EXAMPLES: Readonly<Record<CommandName, readonly string[]>> = {
     'subscribe api-* FAILED SUCCEEDED',
     'subscribe myPipeline STARTED --category Approval',
     'subscribe new-service FAILED --allow-missing',
+    'subscribe myPipeline --transitions',
+    'subscribe myPipeline --transitions --stage Build',
     'subscribe --pattern {"source":["aws.codepipeline"],"detail":{"state":["FAILED"]}}',
   ],
   unsubscribe: ['unsubscribe 0k3x9q2m7a', 'unsubscribe myPipeline FAILED --level pipeline', 'unsubscribe all'],
   list: ['list'],
   status: ['status myPipeline'],
+  snooze: ['snooze myPipeline 2h', 'snooze myPipeline 30m', 'snooze myPipeline off'],
+  unsnooze: ['unsnooze myPipeline'],
   help: ['help subscribe'],
 };
 
@@ -32,6 +46,8 @@ const SUMMARY: Readonly<Record<CommandName, string>> = {
   unsubscribe: 'stop one subscription of this channel, or all of them',
   list: "this channel's subscriptions, with their ids",
   status: "a pipeline's current state, stage by stage",
+  snooze: 'mute a pipeline in this channel for a while; its failures are summarised when the snooze ends',
+  unsnooze: "end this channel's snooze of a pipeline",
   help: 'this help',
 };
 
@@ -47,6 +63,7 @@ export function helpText(command: string, topic?: CommandName): string {
         ? [
             'States are case-insensitive: pipelines STARTED SUCCEEDED RESUMED FAILED CANCELED SUPERSEDED STOPPING STOPPED; stages the same but SUPERSEDED; actions STARTED SUCCEEDED FAILED CANCELED ABANDONED.',
             'Without `--level`, states apply to every level where they exist. `--pattern` takes a raw EventBridge pattern restricted to `"source": ["aws.codepipeline"]`.',
+            '`--transitions` posts only when the pipeline (or the `--stage`) goes from success to failure ("broken") and back ("fixed").',
             'Pipeline and stage names are checked against the account: a name that does not exist is refused, with the nearest one. A prefix such as `api-*` that matches nothing yet is accepted with a note; `--allow-missing` subscribes to names that do not exist yet.',
           ]
         : []),

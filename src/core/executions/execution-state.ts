@@ -43,6 +43,11 @@ export interface ExecutionState {
    */
   readonly retries?: readonly RetryNote[];
   /**
+   * What a `--transitions` subscription judged of this execution (broken, fixed): the message says
+   * so. A union, like retries; the newest note is the one shown.
+   */
+  readonly transitions?: readonly TransitionNote[];
+  /**
    * Optimistic-concurrency counter of the stored item. mergeEvent never
    * changes it (a merge is a pure function of the events, the counter is not);
    * the ConversationStore writes `version + 1` on a conditional put that expects `version`.
@@ -139,6 +144,20 @@ export interface RetryNote {
 }
 
 export const MAX_RETRY_NOTES = 20;
+
+/** A `--transitions` subscription found this execution broke (or fixed) the pipeline or a stage. */
+export interface TransitionNote {
+  readonly flip: 'broken' | 'fixed';
+  /** The stage a `--stage` transitions subscription watches; absent for the pipeline. */
+  readonly stage?: string;
+  /** The time of the outcome that flipped (ISO 8601). */
+  readonly time: string;
+  /** The outcome before: its execution, and since when it held. */
+  readonly previousExecutionId?: string;
+  readonly previousSince?: string;
+}
+
+export const MAX_TRANSITION_NOTES = 10;
 
 export interface SeenEvent {
   readonly eventId: string;

@@ -14,7 +14,7 @@ import {
   wellFormed,
 } from '../messages';
 import type { ExecutionOverview, ExecutionOverviewOptions } from './execution-overview';
-import type { ActionRecord, ExecutionState } from './execution-state';
+import type { ActionRecord, ExecutionState, TransitionNote } from './execution-state';
 import { stageRetries } from './stage-retries';
 import { summariseExecution } from './summarise-execution';
 
@@ -36,8 +36,9 @@ export function executionToAlertMessage(state: ExecutionState, options: Executio
   const consoleLink: AlertLink = { kind: 'console', label: 'Execution in the AWS console', url: consoleUrl };
   // Whatever a stored state holds, the message is built: a part that fails to build is left out.
   const overview = orElse(() => summariseExecution(state, options), undefined);
+  const turn = newestTransition(state);
   const title = orElse(
-    () => wellFormed(`${state.pipeline} · execution ${shortExecutionId(state.executionId)}`),
+    () => wellFormed(`${transitionTitle(state.pipeline, turn)} · execution ${shortExecutionId(state.executionId)}`),
     'Pipeline execution',
   );
   const base = {
@@ -80,6 +81,28 @@ export function executionToAlertMessage(state: ExecutionState, options: Executio
   };
 }
 
+/** The newest note of a `--transitions` subscription, if one opened or updated this conversation. */
+function newestTransition(state: ExecutionState): TransitionNote | undefined {
+  const notes = state.transitions ?? [];
+  return notes[notes.length - 1];
+}
+
+/** "myPipeline is broken", "myPipeline stage Build is fixed"; the pipeline's name alone without a note. */
+function transitionTitle(pipeline: string, turn: TransitionNote | undefined): string {
+  if (turn === undefined) return pipeline;
+  const what = turn.stage === undefined ? pipeline : `${pipeline} stage ${turn.stage}`;
+  return `${what} is ${turn.flip}`;
+}
+
+/** "was succeeding since 2024-05-01T10:00:00Z (execution 1a2b3c4d)"; "first failure seen" with nothing before. */
+function transitionLine(turn: TransitionNote): string {
+  if (turn.previousSince === undefined) return turn.flip === 'broken' ? 'the first outcome pipewatch saw' : '';
+  const was = turn.flip === 'broken' ? 'was succeeding' : 'was failing';
+  const execution =
+    turn.previousExecutionId === undefined ? '' : ` (execution ${shortExecutionId(turn.previousExecutionId)})`;
+  return `${was} since ${turn.previousSince}${execution}`;
+}
+
 /** The status of a state that could not be summarised (a stored item of another layout, say). */
 const UNREADABLE_STATUS = { state: 'UNKNOWN', label: 'Unknown state', severity: 'info', known: false } as const;
 
@@ -119,6 +142,8 @@ function factsOf(
   const add = (label: string, value: string | undefined) => {
     if (value !== undefined && value.trim() !== '') facts.push({ label, value });
   };
+  const turn = newestTransition(state);
+  if (turn !== undefined) add(turn.flip === 'broken' ? 'Broken' : 'Fixed', transitionLine(turn));
   add('Progress', progressLine(overview));
   add('Current stage', overview.currentStage);
   add('Waiting for stage', heldLine(overview, options));

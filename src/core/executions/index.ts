@@ -27,12 +27,18 @@ export {
   type SeenEvent,
   type StageRecord,
   type StatusRecord,
+  type TransitionNote,
 } from './execution-state';
 export { type ExecutionIdentity, type ExecutionOfApi, executionStateOfActions } from './execution-state-of-actions';
 export { executionStateOfEvent } from './execution-state-of-event';
 export { executionToAlertMessage, isExpiry, progressLine } from './execution-to-alert-message';
 export { mergeEvent } from './merge-event';
-export { mergeExecutionStates, withRetryNote } from './merge-execution-states';
+export {
+  hasTransitionNote,
+  mergeExecutionStates,
+  withRetryNote,
+  withTransitionNote,
+} from './merge-execution-states';
 export { compareObservations } from './observation-order';
 export { STAGE_MARKS, stageMark } from './stage-marks';
 export { retriesOf, stageRetries } from './stage-retries';

@@ -8,10 +8,12 @@ import {
   type ExecutionState,
   MAX_RETRY_NOTES,
   MAX_SEEN_EVENTS,
+  MAX_TRANSITION_NOTES,
   ownEntry,
   type RetryNote,
   type SeenEvent,
   type StageRecord,
+  type TransitionNote,
 } from './execution-state';
 import { compareText, earlierTime, epochOf, laterTime, newer, newerStatus } from './observation-order';
 
@@ -50,6 +52,7 @@ export function mergeExecutionStates(a: ExecutionState, b: ExecutionState): Exec
     fetchedFailure: newer(a.fetchedFailure, b.fetchedFailure),
     seenEvents: joinSeenEvents(a.seenEvents, b.seenEvents),
     retries: joinRetries(a.retries, b.retries),
+    transitions: joinTransitions(a.transitions, b.transitions),
     version: Math.max(a.version, b.version),
   });
   // Structural sharing: when `b` adds nothing, `a` itself comes back (mergeEvent relies on it).
@@ -119,14 +122,45 @@ function joinRetries(
   a: readonly RetryNote[] | undefined,
   b: readonly RetryNote[] | undefined,
 ): readonly RetryNote[] | undefined {
-  const byKey = new Map<string, RetryNote>();
+  return joinNotes(a, b, MAX_RETRY_NOTES);
+}
+
+/** The MAX_TRANSITION_NOTES newest distinct transition notes, oldest first: a function of the set of notes. */
+function joinTransitions(
+  a: readonly TransitionNote[] | undefined,
+  b: readonly TransitionNote[] | undefined,
+): readonly TransitionNote[] | undefined {
+  return joinNotes(a, b, MAX_TRANSITION_NOTES);
+}
+
+/** The `max` newest distinct notes, oldest first (ties by their canonical JSON); `a` itself when `b` adds nothing. */
+function joinNotes<T extends { readonly time: string }>(
+  a: readonly T[] | undefined,
+  b: readonly T[] | undefined,
+  max: number,
+): readonly T[] | undefined {
+  const byKey = new Map<string, T>();
   for (const note of [...(a ?? []), ...(b ?? [])]) byKey.set(canonicalJson(note), note);
   if (byKey.size === 0) return undefined;
   const joined = [...byKey.entries()]
     .sort(([keyX, x], [keyY, y]) => Math.sign(epochOf(x.time) - epochOf(y.time)) || compareText(keyX, keyY))
-    .slice(-MAX_RETRY_NOTES)
+    .slice(-max)
     .map(([, note]) => note);
   return a !== undefined && joined.length === a.length && joined.every((note, index) => note === a[index]) ? a : joined;
+}
+
+/** The state with one more transition note (a join: adding the same note twice changes nothing). */
+export function withTransitionNote(state: ExecutionState, note: TransitionNote): ExecutionState {
+  const transitions = joinTransitions(state.transitions, [note]);
+  return transitions === state.transitions
+    ? state
+    : { ...state, ...(transitions === undefined ? {} : { transitions }) };
+}
+
+/** Whether the state holds the note already. */
+export function hasTransitionNote(state: ExecutionState, note: TransitionNote): boolean {
+  const key = canonicalJson(note);
+  return (state.transitions ?? []).some((held) => canonicalJson(held) === key);
 }
 
 function compareSeen(a: SeenEvent, b: SeenEvent): number {

@@ -15,4 +15,20 @@ export {
   RenderPendingError,
 } from './notify-event';
 export { type FollowOutcome, type FollowRequest, notifyFollowers } from './notify-followers';
+export {
+  formatDuration,
+  notifyTransition,
+  SUMMARY_LEASE_MS,
+  snoozeGate,
+  snoozeSummaryMessage,
+} from './quiet-subscriptions';
 export { replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';
+export {
+  compareOutcomes,
+  type Flip,
+  judgeOutcome,
+  type ObservedOutcome,
+  type OutcomeState,
+  type StoredOutcome,
+  type TransitionDecision,
+} from './transitions';

@@ -9,10 +9,13 @@ import {
   type ExecutionState,
   executionStateOfActions,
   executionToAlertMessage,
+  hasTransitionNote,
   mergeEvent,
   mergeExecutionStates,
   summariseExecution,
+  type TransitionNote,
   withFetchedFailure,
+  withTransitionNote,
 } from '../executions';
 import type {
   ChatPoster,
@@ -20,15 +23,19 @@ import type {
   ConversationRecord,
   ConversationRendering,
   ConversationStore,
+  LockedRecord,
   Log,
   LogFields,
+  OutcomeStore,
   PendingPost,
   PipelineClient,
   PostedReply,
   PostMark,
+  SnoozeStore,
 } from '../ports';
 import { ChatDeliveryError } from './chat-delivery-error';
 import { errorFields, type FailureDetails, fetchFailureDetails, needsFailureDetails } from './failure-details';
+import { snoozeGate } from './quiet-subscriptions';
 import { replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';
 
 /** What a subscription rule's target delivers (src/aws/notify-input.ts checks the envelope). */
@@ -44,6 +51,8 @@ export interface NotifyRequest {
    * (the follow rule, for a channel that follows the execution already: see notifyFollowers).
    */
   readonly via?: 'subscription' | 'follow';
+  /** A `--transitions` subscription's verdict (broken, fixed): joined into the conversation's state, shown by the message. */
+  readonly transition?: TransitionNote;
 }
 
 export interface NotifyOptions {
@@ -83,6 +92,10 @@ export interface NotifyDeps {
    * Undefined when unknown: the message then orders stages by when they were first seen.
    */
   readonly stageOrder?: (pipeline: string) => Promise<readonly string[] | undefined>;
+  /** The newest outcome per (channel, pipeline[, stage]) of `--transitions` subscriptions (quiet-subscriptions.ts). */
+  readonly outcomes?: OutcomeStore;
+  /** Snoozes per (channel, pipeline): held back new conversations, swallowed failures, the end's summary. */
+  readonly snoozes?: SnoozeStore;
 }
 
 export type NotifyOutcome =
@@ -95,7 +108,11 @@ export type NotifyOutcome =
   /** Merged and on screen (this invocation rendered up to `version`). */
   | { readonly status: 'rendered'; readonly version: number; readonly messageId: string }
   /** The platform refused for good (channel gone, bot removed, token revoked): logged, dropped. */
-  | { readonly status: 'undeliverable'; readonly code: string };
+  | { readonly status: 'undeliverable'; readonly code: string }
+  /** A `--transitions` subscription's event that flips nothing (recorded, or older than the newest outcome). */
+  | { readonly status: 'quiet' }
+  /** The pipeline is snoozed in the channel: no new conversation (a failure is counted for the summary). */
+  | { readonly status: 'snoozed' };
 
 /** Too many concurrent writers: thrown (a transient failure) so that EventBridge delivers the event again. */
 export class ConversationContentionError extends PipewatchError {
@@ -156,6 +173,11 @@ export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Pro
   const started = deps.now();
   const event = parsedOrLogged(request.event, deps.log, { rule: request.rule, channel: channelLabel(request.channel) });
   if (event === undefined) return { status: 'invalid-event' };
+  if (
+    (request.via ?? 'subscription') === 'subscription' &&
+    (await snoozeGate(request.channel, event, deps)) === 'snoozed'
+  )
+    return { status: 'snoozed' };
   return notifyParsedEvent(event, request, deps, started);
 }
 
@@ -203,7 +225,9 @@ export async function notifyParsedEvent(
   ]);
   if (!first) {
     const view = await viewing;
-    if (record !== undefined && hasSeen(record.state, event) && !hasPendingWork(record, view)) {
+    const noted =
+      request.transition === undefined || (record !== undefined && hasTransitionNote(record.state, request.transition));
+    if (record !== undefined && hasSeen(record.state, event) && noted && !hasPendingWork(record, view)) {
       deps.log.debug('duplicate delivery', context);
       return { status: 'duplicate' };
     }
@@ -219,7 +243,7 @@ export async function notifyParsedEvent(
       { channel: request.channel, rule: request.rule },
     );
   }
-  const version = await mergeIntoConversation(key, event, record, deps, options, context);
+  const version = await mergeIntoConversation(key, event, record, deps, options, context, request.transition);
   const outcome = await renderConversation(key, version, deps, options, context, await viewing);
   deps.log.info('notified', { ...context, outcome: outcome.status, version, durationMs: deps.now() - started });
   return outcome;
@@ -234,6 +258,7 @@ async function mergeIntoConversation(
   deps: NotifyDeps,
   options: NotifyOptions,
   context: LogFields,
+  transition?: TransitionNote,
 ): Promise<number> {
   // Fetched at most once per invocation, whatever the number of conflicts.
   let details: FailureDetails | undefined;
@@ -242,6 +267,7 @@ async function mergeIntoConversation(
   for (let attempt = 1; ; attempt++) {
     const record = attempt === 1 ? initial : await deps.conversations.read(key);
     let next = mergeEvent(record?.state, event);
+    if (transition !== undefined) next = withTransitionNote(next, transition);
     if (record === undefined) {
       // The conversation's first state: the event, joined with what CodePipeline says of the
       // execution so far (the stages that ran before the subscription's filter matched).
@@ -425,7 +451,7 @@ interface Rendered {
 async function renderOnce(
   key: ConversationKey,
   owner: string,
-  record: ConversationRecord,
+  record: LockedRecord,
   deps: NotifyDeps,
   context: LogFields,
   view: ExecutionOverviewOptions,
@@ -434,6 +460,13 @@ async function renderOnce(
   const { conversations, chat } = deps;
   let { messageId, renderedVersion, replies, messageFingerprint } = record;
   let pendingPosts = record.pendingPosts ?? [];
+  if (record.tookOver === true) {
+    // The holder before died after its last record: it may have updated the message or a reply
+    // beyond what the record says. Show everything anew rather than trust the fingerprints.
+    deps.log.info('took the render lock over from a holder whose lease ran out; showing everything anew', context);
+    messageFingerprint = undefined;
+    replies = replies.map((reply) => (reply.messageId === undefined ? reply : { ...reply, fingerprint: '' }));
+  }
   let unsaved = false;
   const rendering = (): ConversationRendering => ({
     ...(messageId === undefined ? {} : { messageId }),

@@ -15,6 +15,10 @@ export function describeSubscription(subscription: Subscription): string {
 }
 
 function describeFilter(s: FilterSubscription): string {
+  if (s.transitions === true) {
+    const what = s.stage === undefined ? '' : ` (stage ${s.stage})`;
+    return `transitions only: broken and fixed${what} in ${describePipelines(s.pipelines)}`;
+  }
   const states = s.states.length > 0 ? orList(s.states) : 'all';
   const levels = andList(PROSE_ORDER.filter((l) => s.levels.includes(l)));
   const scope: string[] = [];

@@ -16,6 +16,7 @@ export { CODEPIPELINE_SOURCE, restrictToCodePipeline } from './pattern-subscript
 export {
   channelRulePrefix,
   RULE_NAME,
+  ruleKeyOf,
   ruleNameFor,
   subscriptionIdFor,
   subscriptionIdOfRule,
@@ -23,4 +24,4 @@ export {
 export type { FilterSubscription, PatternSubscription, PipelineSelector, Subscription } from './subscription';
 export { RESOURCE_NAME } from './subscription';
 export { toCommandArguments } from './to-arguments';
-export { eventPatternText, toEventPattern } from './to-pattern';
+export { eventPatternText, subscriptionRuleName, toEventPattern } from './to-pattern';

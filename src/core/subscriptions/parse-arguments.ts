@@ -11,10 +11,10 @@ const LEVEL_ORDER: readonly Level[] = ['pipeline', 'action', 'stage'];
 /** The options that take a value. */
 const OPTIONS: readonly string[] = ['stage', 'action', 'category', 'level', 'pattern'];
 /** The options that take none. */
-const SWITCHES: readonly string[] = ['allow-missing'];
+const SWITCHES: readonly string[] = ['allow-missing', 'transitions'];
 
 export const SUBSCRIBE_USAGE =
-  'subscribe <pipeline>[,<pipeline>…] [STATE …] [--stage NAME] [--action NAME] [--category C[,C…]] [--level pipeline|stage|action[,…]] [--allow-missing] [--pattern JSON]';
+  'subscribe <pipeline>[,<pipeline>…] [STATE …] [--stage NAME] [--action NAME] [--category C[,C…]] [--level pipeline|stage|action[,…]] [--transitions] [--allow-missing] [--pattern JSON]';
 
 /** What `subscribe` was asked: the subscription, and whether names missing from the account are accepted. */
 export interface SubscribeArguments {
@@ -37,6 +37,7 @@ export function parseSubscribeArguments(tokens: readonly string[]): SubscribeArg
   const flags = new Map<string, string>();
   const positional: string[] = [];
   let allowMissing = false;
+  let transitions = false;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
     if (!token.startsWith('--')) {
@@ -47,7 +48,8 @@ export function parseSubscribeArguments(tokens: readonly string[]): SubscribeArg
     const name = (eq === -1 ? token.slice(2) : token.slice(2, eq)).toLowerCase();
     if (SWITCHES.includes(name)) {
       if (eq !== -1) throw new InvalidSubscriptionError(`\`--${name}\` takes no value.`);
-      allowMissing = true;
+      if (name === 'transitions') transitions = true;
+      else allowMissing = true;
       continue;
     }
     if (!OPTIONS.includes(name)) {
@@ -71,7 +73,7 @@ export function parseSubscribeArguments(tokens: readonly string[]): SubscribeArg
 
   const rawPattern = flags.get('pattern');
   if (rawPattern !== undefined) {
-    if (positional.length > 0 || flags.size > 1) {
+    if (positional.length > 0 || flags.size > 1 || transitions) {
       throw new InvalidSubscriptionError('`--pattern` stands alone: give either a pattern or pipelines and filters.');
     }
     return { subscription: restrictToCodePipeline(rawPattern), allowMissing };
@@ -88,6 +90,7 @@ export function parseSubscribeArguments(tokens: readonly string[]): SubscribeArg
     action: flags.get('action'),
     categories: flags.has('category') ? (flags.get('category') as string).split(',').filter((c) => c !== '') : [],
     level: flags.get('level'),
+    transitions,
   });
   return { subscription, allowMissing };
 }
@@ -99,10 +102,13 @@ export interface FilterInput {
   action?: string | undefined;
   categories: string[];
   level?: string | undefined;
+  /** `--transitions`: broken/fixed only (see FilterSubscription.transitions). */
+  transitions?: boolean | undefined;
 }
 
 /** Validates and normalises the parts of a filter subscription, whichever way they were given. */
 export function buildFilterSubscription(input: FilterInput): FilterSubscription {
+  if (input.transitions === true) return buildTransitionsSubscription(input);
   const pipelines = normalisePipelines(input.pipelines);
   const stage = checkName('stage', input.stage);
   const action = checkName('action', input.action);
@@ -165,6 +171,32 @@ export function buildFilterSubscription(input: FilterInput): FilterSubscription 
   };
   if (stage !== undefined) subscription.stage = stage;
   if (action !== undefined) subscription.action = action;
+  return subscription;
+}
+
+/**
+ * `--transitions`: the pipeline's (or with `--stage`, the stage's) SUCCEEDED and FAILED events,
+ * which is all notify needs to judge broken and fixed. States, actions, categories and levels
+ * would change what "broken" means, so they are refused with the reason.
+ */
+function buildTransitionsSubscription(input: FilterInput): FilterSubscription {
+  const refuse = (what: string) =>
+    new InvalidSubscriptionError(
+      `\`--transitions\` watches the pipeline's (or with \`--stage\`, the stage's) SUCCEEDED and FAILED events: leave out ${what}.`,
+    );
+  if (input.states.length > 0) throw refuse('the states');
+  if (input.action !== undefined || input.categories.length > 0) throw refuse('`--action` and `--category`');
+  if (input.level !== undefined) throw refuse('`--level`');
+  const stage = checkName('stage', input.stage);
+  const subscription: FilterSubscription = {
+    kind: 'filter',
+    pipelines: normalisePipelines(input.pipelines),
+    levels: [stage === undefined ? 'pipeline' : 'stage'],
+    states: ['FAILED', 'SUCCEEDED'],
+    categories: [],
+    transitions: true,
+  };
+  if (stage !== undefined) subscription.stage = stage;
   return subscription;
 }
 

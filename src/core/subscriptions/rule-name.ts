@@ -20,6 +20,15 @@ export function ruleNameFor(channel: ChannelRef, pattern: unknown): string {
   return `${channelRulePrefix(channel)}${subscriptionIdFor(channel, pattern)}`;
 }
 
+/**
+ * What names a subscription's rule: its pattern, and for `--transitions` the pattern wrapped as
+ * `{"transitions": pattern}`, so that `subscribe p --transitions` and `subscribe p FAILED SUCCEEDED
+ * --level pipeline` (the same pattern) are two rules with two ids.
+ */
+export function ruleKeyOf(pattern: Record<string, unknown>, transitions: boolean): unknown {
+  return transitions ? { transitions: pattern } : pattern;
+}
+
 export function channelRulePrefix(channel: ChannelRef): string {
   return `${PREFIX}-${hash(`${channel.platform}\u0000${channel.workspace}\u0000${channel.channel}`, CHANNEL_KEY_LENGTH)}-`;
 }

@@ -20,6 +20,12 @@ export interface FilterSubscription {
   action?: string;
   /** Action categories (`type.category`), e.g. Deploy, Build, Approval. */
   categories: string[];
+  /**
+   * `--transitions`: post only when the pipeline (or `stage`) goes from success to failure
+   * ("broken") or back ("fixed"). The pattern is the pipeline's (or stage's) SUCCEEDED and FAILED
+   * events; the rule's target input carries `"mode":"transitions"` and notify decides.
+   */
+  transitions?: true;
 }
 
 /** A power user's raw `--pattern`, validated and restricted to `source: aws.codepipeline`. */

@@ -8,6 +8,11 @@ import type { FilterSubscription, PipelineSelector, Subscription } from './subsc
  */
 export function toCommandArguments(subscription: Subscription): string {
   if (subscription.kind === 'pattern') return `--pattern ${JSON.stringify(subscription.pattern)}`;
+  if (subscription.transitions === true) {
+    const words = [subscription.pipelines.map(selectorText).join(','), '--transitions'];
+    if (subscription.stage !== undefined) words.push('--stage', subscription.stage);
+    return words.join(' ');
+  }
   const words = [subscription.pipelines.map(selectorText).join(','), ...subscription.states];
   if (subscription.stage !== undefined) words.push('--stage', subscription.stage);
   if (subscription.action !== undefined) words.push('--action', subscription.action);

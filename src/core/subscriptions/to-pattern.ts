@@ -1,8 +1,11 @@
 // (core) a Subscription --> the EventBridge event pattern PutRule receives, refused above the pattern size quota
+
+import type { ChannelRef } from '../channels';
 import { DETAIL_TYPES } from '../events/states';
 import { MAX_EVENT_PATTERN_LENGTH } from '../patterns';
 import { InvalidSubscriptionError } from './errors';
 import { CODEPIPELINE_SOURCE } from './pattern-subscription';
+import { ruleKeyOf, ruleNameFor } from './rule-name';
 import type { FilterSubscription, Subscription } from './subscription';
 
 /** The EventBridge event pattern of a subscription, as PutRule receives it. */
@@ -42,4 +45,10 @@ export function eventPatternText(subscription: Subscription, maxLength = MAX_EVE
     );
   }
   return text;
+}
+
+/** The rule of a subscription in a channel: from its pattern, and its mode (see ruleKeyOf). */
+export function subscriptionRuleName(channel: ChannelRef, subscription: Subscription): string {
+  const transitions = subscription.kind === 'filter' && subscription.transitions === true;
+  return ruleNameFor(channel, ruleKeyOf(toEventPattern(subscription), transitions));
 }

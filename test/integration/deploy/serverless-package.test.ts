@@ -13,10 +13,12 @@ import {
 import { DynamoDbChannelAddresses } from '../../../src/aws/dynamodb-channel-addresses';
 import { DynamoDbClickClaims } from '../../../src/aws/dynamodb-click-claims';
 import { DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
+import { DynamoDbQuietStore } from '../../../src/aws/dynamodb-quiet-store';
 import { DynamoDbRequestReplays } from '../../../src/aws/dynamodb-request-replays';
 import { FOLLOW_INPUT_TEMPLATE } from '../../../src/aws/notify-input';
 import type { ChannelRef } from '../../../src/core/channels';
 import type { ExecutionState } from '../../../src/core/executions';
+import type { StoredOutcome } from '../../../src/core/notify/transitions';
 
 /**
  * `serverless package` (osls + serverless-esbuild) runs offline with dummy credentials; this reads
@@ -236,7 +238,11 @@ test('IAM: no wildcard action; rule management only on the pipewatch bus; CodePi
       .filter((a) => a.startsWith('events:')),
   ).toEqual([]);
   expect(statementsOf('NotifyRole').flatMap(actions)).not.toContain('codepipeline:PutApprovalResult');
-  expect(statementsOf('NotifyRole').flatMap(actions)).not.toContain('dynamodb:DeleteItem');
+  // DeleteItem alone, and only on snooze items (an ended snooze once its summary is posted).
+  const notifyDeletes = statementsOf('NotifyRole').filter((s) => actions(s).includes('dynamodb:DeleteItem'));
+  expect(notifyDeletes).toHaveLength(1);
+  expect(actions(notifyDeletes[0] as Statement)).toEqual(['dynamodb:DeleteItem']);
+  expect(notifyDeletes[0]?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['snooze#*'] } });
   // Notify posts to Slack and to Teams: it reads the bot token and the three Teams parameters.
   expect(ssmParametersOf('NotifyRole')).toEqual([
     '/pipewatch/test/slack/bot-token',
@@ -413,6 +419,12 @@ const SLACK_CHANNEL: ChannelRef = { platform: 'slack', workspace: 'T0001', chann
 const TEAMS_CHANNEL: ChannelRef = { platform: 'teams', workspace: 'tenant', channel: '19:abc@thread.tacv2' };
 const CONVERSATION = { channel: SLACK_CHANNEL, pipeline: 'myPipeline', executionId: 'e-1' };
 const STATE = {} as ExecutionState;
+const OUTCOME = {
+  state: 'FAILED',
+  time: '2026-01-01T00:00:00Z',
+  executionId: 'e-1',
+  since: '2026-01-01T00:00:00Z',
+} as StoredOutcome;
 
 /**
  * What each function does with the table, through the adapters its composition root builds
@@ -431,6 +443,15 @@ const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Pro
     await store.follow({ pipeline: 'myPipeline', executionId: 'e-1' }, { channel: SLACK_CHANNEL, rule: 'r' });
     await store.followers({ pipeline: 'myPipeline', executionId: 'e-1' });
     await new DynamoDbChannelAddresses({ client, tableName: 't' }).get(TEAMS_CHANNEL);
+    // Quiet subscriptions: a transition's outcome, a snooze's swallowed failures and its summary.
+    const quiet = new DynamoDbQuietStore({ client, tableName: 't' });
+    await quiet.readOutcome({ channel: SLACK_CHANNEL, pipeline: 'myPipeline' });
+    await quiet.replaceOutcome({ channel: SLACK_CHANNEL, pipeline: 'myPipeline' }, OUTCOME, undefined);
+    await quiet.read(SLACK_CHANNEL, 'myPipeline');
+    await quiet.swallow(SLACK_CHANNEL, 'myPipeline', 2, 'e-1');
+    await quiet.claimSummary(SLACK_CHANNEL, 'myPipeline', 2, 1, 60_000);
+    await quiet.releaseSummary(SLACK_CHANNEL, 'myPipeline', 2);
+    await quiet.finishSummary(SLACK_CHANNEL, 'myPipeline', 2);
   },
   // A click's claim, a request's replay guard, a retry's note in the conversation (recordRetry).
   async SlackRole(client) {
@@ -439,10 +460,14 @@ const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Pro
     const store = new DynamoDbConversationStore({ client, tableName: 't' });
     await store.read(CONVERSATION);
     await store.writeState(CONVERSATION, STATE, 1);
+    await snoozeCommands(client, SLACK_CHANNEL);
   },
-  // A click's claim, the retry's note, the channel address kept on install and command, forgotten on uninstall.
+  // A click's claim, an activity's replay guard, the retry's note, the channel address kept on
+  // install and command, forgotten on uninstall; snoozes.
   async TeamsRole(client) {
     await new DynamoDbClickClaims({ client, tableName: 't' }).claimClick('retry:x', 60);
+    await new DynamoDbRequestReplays({ client, tableName: 't', keepSeconds: 360 }).firstUse('activity', 1_700_000_000);
+    await snoozeCommands(client, TEAMS_CHANNEL);
     const store = new DynamoDbConversationStore({ client, tableName: 't' });
     await store.read({ ...CONVERSATION, channel: TEAMS_CHANNEL });
     await store.writeState({ ...CONVERSATION, channel: TEAMS_CHANNEL }, STATE, 1);
@@ -451,6 +476,14 @@ const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Pro
     await addresses.delete(TEAMS_CHANNEL);
   },
 };
+
+/** `snooze`, `list` and `unsnooze` of a channel. */
+async function snoozeCommands(client: DynamoDBClient, channel: ChannelRef): Promise<void> {
+  const quiet = new DynamoDbQuietStore({ client, tableName: 't' });
+  await quiet.snooze(channel, { pipeline: 'myPipeline', until: 2, since: 1, by: 'U1' });
+  await quiet.list(channel);
+  await quiet.endSnooze(channel, 'myPipeline', 1);
+}
 
 /** IAM's StringLike: `*` any run of characters, `?` one. */
 const stringLike = (pattern: string, value: string): boolean =>
@@ -494,20 +527,44 @@ test('DynamoDB: each role allows what its function’s adapters do, and no item 
     for (const call of calls)
       expect([role, call, tableAllows(role, call.action, call.key)]).toEqual([role, call, true]);
   }
-  const kinds = ['event#1#slack:T:C', 'conv#slack:T:C#p#e', 'follow#p#e', 'address#teams:t:c', 'click#k', 'replay#s'];
+  const kinds = [
+    'event#1#slack:T:C',
+    'conv#slack:T:C#p#e',
+    'follow#p#e',
+    'address#teams:t:c',
+    'click#k',
+    'replay#s',
+    'outcome#slack:T:C#p',
+    'snooze#slack:T:C#p',
+    'snoozes#slack:T:C',
+  ];
   const writable = (role: string) =>
     kinds.filter((key) => ['dynamodb:PutItem', 'dynamodb:UpdateItem'].some((action) => tableAllows(role, action, key)));
   const readable = (role: string) => kinds.filter((key) => tableAllows(role, 'dynamodb:GetItem', key));
   const deletable = (role: string) => kinds.filter((key) => tableAllows(role, 'dynamodb:DeleteItem', key));
   // notify writes no click items (nor replay guards): the buttons' double-click protection is not its to forge.
-  expect(writable('NotifyRole')).toEqual(['event#1#slack:T:C', 'conv#slack:T:C#p#e', 'follow#p#e']);
-  expect(readable('NotifyRole')).toEqual(['conv#slack:T:C#p#e', 'follow#p#e', 'address#teams:t:c']);
-  // The Slack role writes click claims, replay guards and the retry note; no event claims, followers, addresses.
-  expect(writable('SlackRole')).toEqual(['conv#slack:T:C#p#e', 'click#k', 'replay#s']);
-  expect(readable('SlackRole')).toEqual(['conv#slack:T:C#p#e']);
-  expect(writable('TeamsRole')).toEqual(['conv#slack:T:C#p#e', 'address#teams:t:c', 'click#k']);
-  expect(readable('TeamsRole')).toEqual(['conv#slack:T:C#p#e']);
-  expect(deletable('NotifyRole')).toEqual([]);
+  expect(writable('NotifyRole')).toEqual([
+    'event#1#slack:T:C',
+    'conv#slack:T:C#p#e',
+    'follow#p#e',
+    'outcome#slack:T:C#p',
+    'snooze#slack:T:C#p',
+    'snoozes#slack:T:C',
+  ]);
+  expect(readable('NotifyRole')).toEqual([
+    'conv#slack:T:C#p#e',
+    'follow#p#e',
+    'address#teams:t:c',
+    'outcome#slack:T:C#p',
+    'snooze#slack:T:C#p',
+  ]);
+  // The Slack role writes click claims, replay guards, the retry note and snoozes; no event claims, followers, addresses.
+  const snoozes = ['snooze#slack:T:C#p', 'snoozes#slack:T:C'];
+  expect(writable('SlackRole')).toEqual(['conv#slack:T:C#p#e', 'click#k', 'replay#s', ...snoozes]);
+  expect(readable('SlackRole')).toEqual(['conv#slack:T:C#p#e', ...snoozes]);
+  expect(writable('TeamsRole')).toEqual(['conv#slack:T:C#p#e', 'address#teams:t:c', 'click#k', 'replay#s', ...snoozes]);
+  expect(readable('TeamsRole')).toEqual(['conv#slack:T:C#p#e', ...snoozes]);
+  expect(deletable('NotifyRole')).toEqual(['snooze#slack:T:C#p']);
   expect(deletable('SlackRole')).toEqual([]);
   expect(deletable('TeamsRole')).toEqual(['address#teams:t:c']);
   // Put and update apart: notify creates event claims (PutItem) and never overwrites a conversation whole.

@@ -93,7 +93,14 @@ describe('DynamoDbConversationStore against dynalite', () => {
     expect(await store.releaseLock(k, 'b', { messageId: 'y', renderedVersion: 2, replies: [] })).toBeUndefined();
     expect(await store.acquireLock(k, 'b', 30_000)).toBeUndefined();
     now += 30_001;
-    expect(await store.acquireLock(k, 'b', 30_000)).toMatchObject({ version: 2, messageId: '1.2', renderedVersion: 1 });
+    // Taken over from a holder whose lease ran out: said, so that the new holder trusts nothing on screen.
+    expect(await store.acquireLock(k, 'b', 30_000)).toMatchObject({
+      version: 2,
+      messageId: '1.2',
+      renderedVersion: 1,
+      tookOver: true,
+    });
+    expect(await store.acquireLock(k, 'b', 30_000)).not.toHaveProperty('tookOver');
     expect(await store.saveRendering(k, 'a', { renderedVersion: 2, replies: [] })).toBe(false);
     expect(await store.releaseLock(k, 'a', { renderedVersion: 2, replies: [] })).toBeUndefined();
     // Released without a rendering: the record as released, the rendering untouched.

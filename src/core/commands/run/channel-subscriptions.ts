@@ -2,6 +2,7 @@
 import type { ChannelRef } from '../../channels';
 import type { StoredRule } from '../../ports';
 import {
+  buildFilterSubscription,
   channelRulePrefix,
   describeSubscription,
   fromEventPattern,
@@ -11,6 +12,8 @@ import {
   toCommandArguments,
 } from '../../subscriptions';
 import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
+import { snoozeLines } from './snooze-pipeline';
+import { MODE_TAG } from './subscribe-channel';
 
 export interface ChannelSubscription {
   readonly id: string;
@@ -37,7 +40,12 @@ function taggedFor(rule: StoredRule, channel: ChannelRef): boolean {
 
 /** One line per subscription: its id, what it posts, and the arguments that give it back. */
 export function subscriptionLine(subscription: ChannelSubscription, invocation: string): string {
-  const parsed = readBack(subscription.rule);
+  const read = readBack(subscription.rule);
+  // A `--transitions` rule's pattern reads as SUCCEEDED and FAILED events: its tag says what it is.
+  const parsed =
+    read?.kind === 'filter' && subscription.rule.tags[MODE_TAG] === 'transitions'
+      ? buildFilterSubscription({ ...read, states: [], level: undefined, transitions: true })
+      : read;
   const what =
     parsed === undefined ? (subscription.rule.description ?? 'an unreadable rule') : describeSubscription(parsed);
   const args = parsed === undefined ? '' : ` — \`${invocation} subscribe ${toCommandArguments(parsed)}\``;
@@ -57,15 +65,21 @@ function readBack(rule: StoredRule): Subscription | undefined {
 }
 
 export async function listSubscriptions(context: CommandContext, deps: CommandDeps): Promise<CommandAnswer> {
-  const subscriptions = await channelSubscriptions(deps, context.channel);
+  const [subscriptions, snoozed] = await Promise.all([
+    channelSubscriptions(deps, context.channel),
+    snoozeLines(context, deps),
+  ]);
   if (subscriptions.length === 0) {
     return textAnswer(
-      `This channel has no subscriptions. Try \`${context.invocation} subscribe myPipeline FAILED\`, or \`${context.invocation} help\`.`,
+      [
+        `This channel has no subscriptions. Try \`${context.invocation} subscribe myPipeline FAILED\`, or \`${context.invocation} help\`.`,
+        ...snoozed,
+      ].join('\n'),
     );
   }
   const lines = subscriptions
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((subscription) => subscriptionLine(subscription, context.invocation));
   const count = subscriptions.length === 1 ? '1 subscription' : `${subscriptions.length} subscriptions`;
-  return textAnswer([`This channel has ${count}:`, ...lines].join('\n'));
+  return textAnswer([`This channel has ${count}:`, ...lines, ...snoozed].join('\n'));
 }

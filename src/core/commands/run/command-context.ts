@@ -1,6 +1,6 @@
 // (core) what every command use case receives: the channel it was typed in, who typed it, and the ports
 import type { ChannelRef } from '../../channels';
-import type { Log, PipelineCatalog, PipelineClient, PipelineStateView, RuleStore } from '../../ports';
+import type { Log, PipelineCatalog, PipelineClient, PipelineStateView, RuleStore, SnoozeStore } from '../../ports';
 
 /** The ports the commands use. */
 export interface CommandDeps {
@@ -10,6 +10,10 @@ export interface CommandDeps {
   /** The account's pipeline and stage names, against which `subscribe` checks what was typed. */
   readonly catalog: PipelineCatalog;
   readonly log: Pick<Log, 'info' | 'warn' | 'error'>;
+  /** Snoozes per (channel, pipeline): `snooze`, `unsnooze`, and `list`'s snooze lines. Absent: snoozing is not set up. */
+  readonly snoozes?: SnoozeStore;
+  /** Milliseconds since the epoch (Date.now by default): when a snooze starts and ends. */
+  readonly now?: () => number;
 }
 
 export interface CommandContext {

@@ -4,10 +4,9 @@ import type { RuleDefinition } from '../../ports';
 import {
   describeSubscription,
   eventPatternText,
-  ruleNameFor,
   type Subscription,
   subscriptionIdOfRule,
-  toEventPattern,
+  subscriptionRuleName,
 } from '../../subscriptions';
 import { judgeNames, lookUpNames } from './check-names';
 import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
@@ -15,6 +14,9 @@ import { ruleStoreRefusal } from './rule-store-refusal';
 
 /** EventBridge's limit on a rule's description: the rule definition's description never exceeds it. */
 export const MAX_RULE_DESCRIPTION_LENGTH = 512;
+
+/** The tag that marks a `--transitions` rule (its pattern alone reads as SUCCEEDED and FAILED events). */
+export const MODE_TAG = 'pipewatch:mode';
 
 /** The tags every subscription rule carries: who asked for it, for which channel. */
 export function subscriptionTags(context: CommandContext): Record<string, string> {
@@ -51,7 +53,8 @@ export async function subscribeChannel(
     if (!verdict.ok) return textAnswer(verdict.reason);
     notes = verdict.notes;
   }
-  const name = ruleNameFor(context.channel, toEventPattern(subscription));
+  const name = subscriptionRuleName(context.channel, subscription);
+  const transitions = subscription.kind === 'filter' && subscription.transitions === true;
   const id = subscriptionIdOfRule(context.channel, name) ?? name;
   const description = describeSubscription(subscription);
   const rule: RuleDefinition = {
@@ -59,7 +62,8 @@ export async function subscribeChannel(
     description: truncateText(description, MAX_RULE_DESCRIPTION_LENGTH),
     eventPattern,
     channel: context.channel,
-    tags: subscriptionTags(context),
+    tags: transitions ? { ...subscriptionTags(context), [MODE_TAG]: 'transitions' } : subscriptionTags(context),
+    ...(transitions ? { mode: 'transitions' as const } : {}),
   };
   let created: boolean;
   try {

@@ -1,12 +1,6 @@
 // (core) unsubscribe <id | same arguments | all> --> RuleStore.deleteRule (RemoveTargets + DeleteRule)
 import { nearest } from '../../nearest';
-import {
-  channelRulePrefix,
-  describeSubscription,
-  ruleNameFor,
-  type Subscription,
-  toEventPattern,
-} from '../../subscriptions';
+import { channelRulePrefix, describeSubscription, type Subscription, subscriptionRuleName } from '../../subscriptions';
 import type { UnsubscribeTarget } from '../command';
 import { type ChannelSubscription, channelSubscriptions, subscriptionLine } from './channel-subscriptions';
 import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
@@ -98,7 +92,7 @@ function matching(
   mine: readonly ChannelSubscription[],
   subscription: Subscription,
 ): ChannelSubscription[] {
-  const name = ruleNameFor(context.channel, toEventPattern(subscription));
+  const name = subscriptionRuleName(context.channel, subscription);
   // The prefix check is redundant with channelSubscriptions, and kept as the rule this file promises.
   return name.startsWith(channelRulePrefix(context.channel)) ? mine.filter((s) => s.rule.name === name) : [];
 }
