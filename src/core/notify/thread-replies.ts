@@ -65,8 +65,11 @@ function closedReply(state: ExecutionState, view: ExecutionOverviewOptions, key:
   if (failed?.[1] !== undefined) {
     const stage = failed[1];
     const people = [...new Set(retriesOf(state, stage).map((note) => `${note.by} in ${note.platform}`))];
+    // The triage stays: the record of what failed, also once the stage was retried.
+    const triage = ownEntry(state.triage ?? {}, key);
     return {
       ...base,
+      ...(triage === undefined ? {} : { triage }),
       level: 'stage',
       stage,
       title: `Stage ${stage} failed in ${state.pipeline}`,
@@ -113,8 +116,9 @@ function closedReply(state: ExecutionState, view: ExecutionOverviewOptions, key:
  * not of the newest event's id and time, which change with every event and show nothing new.
  */
 export function replyFingerprint(message: AlertMessage): string {
-  const { title, status, summary, facts, links, actions } = message;
-  const shown = canonicalJson({ title, status, summary: summary ?? null, facts, links, actions });
+  const { title, status, summary, facts, links, actions, triage } = message;
+  // `triage` only when there is one (canonicalJson drops undefined): replies without it keep their fingerprints.
+  const shown = canonicalJson({ title, status, summary: summary ?? null, facts, links, actions, triage });
   return createHash('sha256').update(shown).digest('base64url').slice(0, 22);
 }
 
@@ -129,9 +133,12 @@ function replyMessages(
   if (failure?.stage !== undefined) {
     const { stage, action } = failure;
     const rejected = failure.category === 'Approval' && action !== undefined;
+    const key = `failed:${stage}@${failedAttemptOf(state, stage)}`;
+    const triage = rejected ? undefined : ownEntry(state.triage ?? {}, key);
     replies.push({
-      key: `failed:${stage}@${failedAttemptOf(state, stage)}`,
+      key,
       message: {
+        ...(triage === undefined ? {} : { triage }),
         ...base,
         stage,
         ...(action === undefined ? {} : { action }),
@@ -165,6 +172,18 @@ function replyMessages(
     });
   }
   return replies;
+}
+
+/**
+ * The key of the failure reply the state calls for (`failed:<stage>@<attempt>`), when it calls for
+ * one and the failure is not an approval's: what a triage pack is read and kept for.
+ */
+export function failureReplyKey(state: ExecutionState): string | undefined {
+  const failure = summariseExecution(state).failure;
+  if (failure?.stage === undefined || (failure.category === 'Approval' && failure.action !== undefined)) {
+    return undefined;
+  }
+  return `failed:${failure.stage}@${failedAttemptOf(state, failure.stage)}`;
 }
 
 function statusOf(state: string, approval: boolean): AlertMessage['status'] {

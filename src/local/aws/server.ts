@@ -5,10 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { header, listen, readBody, sendJson } from '../http';
 import { AwsServiceError } from './aws-error';
 import { type Clock, RealClock } from './clock';
+import { LocalCodeBuild } from './codebuild/local-codebuild';
 import { LocalCodePipeline } from './codepipeline/local-codepipeline';
 import { startDynamoDb } from './dynamodb';
 import { LocalEventBridge } from './eventbridge/local-eventbridge';
 import { LambdaRegistry } from './lambda-registry';
+import { LocalLogs } from './logs/local-logs';
 import type { LocalService } from './service';
 import { LocalSqs } from './sqs/local-sqs';
 import { LocalSsm } from './ssm/local-ssm';
@@ -44,6 +46,9 @@ export interface LocalAws {
   ssm: LocalSsm;
   /** SQS: the dead-letter queue failed notify invocations land in (`pipewatch redrive` reads it). */
   sqs: LocalSqs;
+  /** CodeBuild (BatchGetBuilds) and CloudWatch Logs (GetLogEvents): the builds of the simulator's CodeBuild actions. */
+  codeBuild: LocalCodeBuild;
+  logs: LocalLogs;
   lambdas: LambdaRegistry;
   stop(): Promise<void>;
 }
@@ -72,6 +77,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     dataDir: options.dataDir,
     rulesPerBus: options.rulesPerBus,
   });
+  const logs = new LocalLogs();
+  const codeBuild = new LocalCodeBuild(logs);
   const codePipeline = new LocalCodePipeline({
     region,
     accountId,
@@ -80,6 +87,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     definitionsFile: options.definitionsFile,
     random: options.random,
     emit: (entries) => eventBridge.putEventsInternal(entries),
+    onBuild: (build) => codeBuild.recordBuild(build),
   });
   const ssm = new LocalSsm({ region, accountId, clock, dataDir: options.dataDir });
   const dynamo = await startDynamoDb(options.dataDir);
@@ -88,7 +96,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   lambdas.destinationSink = (destination, record) => {
     sqs.sendInternal(destination, record);
   };
-  const services: LocalService[] = [eventBridge, codePipeline, ssm, sqs];
+  const services: LocalService[] = [eventBridge, codePipeline, ssm, sqs, codeBuild, logs];
 
   const server = createServer((req, res) => {
     const invocation = LAMBDA_INVOKE_PATH.exec(new URL(req.url ?? '/', 'http://local').pathname);
@@ -116,6 +124,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     codePipeline,
     ssm,
     sqs,
+    codeBuild,
+    logs,
     lambdas,
     async stop() {
       codePipeline.close();

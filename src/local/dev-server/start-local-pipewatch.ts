@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import {
@@ -428,6 +430,9 @@ interface LocalClients {
   codePipeline: CodePipelineClient;
   dynamo: DynamoDBClient;
   ssm: SSMClient;
+  /** The notify function's triage reads (BatchGetBuilds, GetLogEvents) against the local CodeBuild and CloudWatch Logs. */
+  codeBuild: CodeBuildClient;
+  logs: CloudWatchLogsClient;
   destroy(): void;
 }
 
@@ -440,6 +445,8 @@ function localClients(aws: LocalAws): LocalClients {
     codePipeline: new CodePipelineClient(config),
     dynamo: new DynamoDBClient(config),
     ssm: new SSMClient(config),
+    codeBuild: new CodeBuildClient(config),
+    logs: new CloudWatchLogsClient(config),
   };
   return {
     ...sdk,
