@@ -1,3 +1,5 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -10,6 +12,8 @@ export interface LocalAwsClients {
   codePipeline: CodePipelineClient;
   dynamo: DynamoDBClient;
   ssm: SSMClient;
+  codeBuild: CodeBuildClient;
+  logs: CloudWatchLogsClient;
   stop(): Promise<void>;
 }
 
@@ -26,13 +30,19 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
   const codePipeline = new CodePipelineClient(config);
   const dynamo = new DynamoDBClient(config);
   const ssm = new SSMClient(config);
+  const codeBuild = new CodeBuildClient(config);
+  const logs = new CloudWatchLogsClient(config);
   return {
     aws,
     eventBridge,
     codePipeline,
     dynamo,
     ssm,
+    codeBuild,
+    logs,
     async stop() {
+      codeBuild.destroy();
+      logs.destroy();
       eventBridge.destroy();
       ssm.destroy();
       codePipeline.destroy();
