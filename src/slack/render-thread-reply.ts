@@ -5,8 +5,8 @@ import { alertButtons } from './alert-buttons';
 import { actionsBlock, sectionBlock } from './blocks';
 import { escapeMrkdwn, oneLine, truncate } from './escape';
 import { FALLBACK_TEXT_MAX } from './render-block-kit';
-import { SLACK_LIMITS } from './slack-limits';
 import { triageBlocks } from './render-triage';
+import { SLACK_LIMITS } from './slack-limits';
 import type { SlackMessage } from './slack-message';
 
 /**

@@ -38,7 +38,11 @@ export function triageElements(triage: AlertTriage | undefined, room: TriageRoom
     facts.push(
       new Fact(
         'Changes since the last success',
-        text(changes.fromId === changes.toId ? `none: execution ${since} ran the same revision ${from}` : `${from} → ${to} (execution ${since})`),
+        text(
+          changes.fromId === changes.toId
+            ? `none: execution ${since} ran the same revision ${from}`
+            : `${from} → ${to} (execution ${since})`,
+        ),
       ),
     );
   }

@@ -12,6 +12,7 @@ import {
   summariseExecution,
 } from '../executions';
 import { type AlertMessage, presentState } from '../messages';
+import { withTriggerAuthor } from '../triage';
 
 /** A thread reply the execution's state calls for, with the key that makes it posted once. */
 export interface ThreadReply {
@@ -66,7 +67,8 @@ function closedReply(state: ExecutionState, view: ExecutionOverviewOptions, key:
     const stage = failed[1];
     const people = [...new Set(retriesOf(state, stage).map((note) => `${note.by} in ${note.platform}`))];
     // The triage stays: the record of what failed, also once the stage was retried.
-    const triage = ownEntry(state.triage ?? {}, key);
+    const pack = ownEntry(state.triage ?? {}, key);
+    const triage = pack === undefined ? undefined : withTriggerAuthor(pack, state.trigger);
     return {
       ...base,
       ...(triage === undefined ? {} : { triage }),
@@ -134,7 +136,8 @@ function replyMessages(
     const { stage, action } = failure;
     const rejected = failure.category === 'Approval' && action !== undefined;
     const key = `failed:${stage}@${failedAttemptOf(state, stage)}`;
-    const triage = rejected ? undefined : ownEntry(state.triage ?? {}, key);
+    const pack = rejected ? undefined : ownEntry(state.triage ?? {}, key);
+    const triage = pack === undefined ? undefined : withTriggerAuthor(pack, state.trigger);
     replies.push({
       key,
       message: {

@@ -1,4 +1,5 @@
 // (core) a failure reply's key --> GetPipelineExecution, ListActionExecutions, ListPipelineExecutions, BatchGetBuilds, GetLogEvents --> its triage pack, best effort
+import type { Trigger } from '../events';
 import type { ExecutionState } from '../executions';
 import {
   type AlertTriage,
@@ -266,6 +267,29 @@ export function cloudWatchLogUrl(region: string, group: string, stream: string):
 function timeOf(view: ActionExecutionView): number {
   const time = Date.parse(view.lastUpdateTime ?? view.startTime ?? '');
   return Number.isNaN(time) ? 0 : time;
+}
+
+/**
+ * The pack with its commit's author (and message) from the execution's trigger when the pack has
+ * none: the trigger (a pipeline event's `execution-trigger`) may be merged after the pack was read
+ * (a FAILED-only subscription opens on the action's event), so this join is made when the reply is
+ * built. Only a trigger about the same commit (or naming none) says who wrote it.
+ */
+export function withTriggerAuthor(triage: AlertTriage, trigger: Trigger | undefined): AlertTriage {
+  const commit = triage.commit;
+  const from = trigger?.commit;
+  if (commit === undefined || from === undefined || (from.id !== undefined && from.id !== commit.id)) return triage;
+  const author = commit.author ?? from.authorName ?? from.authorId;
+  const message = commit.message ?? (from.message === undefined ? undefined : firstLine(from.message));
+  if (author === commit.author && message === commit.message) return triage;
+  return {
+    ...triage,
+    commit: {
+      ...commit,
+      ...(author === undefined || author.trim() === '' ? {} : { author }),
+      ...(message === undefined || message === '' ? {} : { message }),
+    },
+  };
 }
 
 /** The state with the triage pack of reply `key` (a join: the richer pack wins, in any order). */

@@ -1,5 +1,5 @@
 // (core) public API of the triage pack: reading it for a failure reply, its links and log tail
-export { cloudWatchLogUrl, fetchTriage, type TriageDeps, withTriage } from './fetch-triage';
+export { cloudWatchLogUrl, fetchTriage, type TriageDeps, withTriage, withTriggerAuthor } from './fetch-triage';
 export { logTail, MAX_LOG_LINE, tailWithin } from './log-tail';
 export {
   commitMessageOf,

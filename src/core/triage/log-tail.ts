@@ -16,7 +16,8 @@ export function logTail(messages: readonly string[], count: number = TRIAGE_LOG_
     if (parts.length > 1 && parts.at(-1) === '') parts.pop();
     lines.push(...parts);
   }
-  return lines.slice(-Math.max(0, count)).map(cleanLine);
+  // slice(-0) would be every line.
+  return count <= 0 ? [] : lines.slice(-count).map(cleanLine);
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point here.
