@@ -1,4 +1,5 @@
 // (core) a source revision (revisionUrl, CodeStar FullRepositoryId, the trigger's repository) --> its repository --> commit and compare links (GitHub, Bitbucket, GitLab, CodeCommit)
+import { parseExecutionSummary } from '../events';
 import { webUrl } from '../messages';
 
 /** The source hosts whose commit and compare pages have a known address. */
@@ -155,26 +156,13 @@ function codeCommitBase(repo: SourceRepository): string {
  * (`{"ProviderType":"GitHub","CommitMessage":"…"}`), CodeCommit and GitHub (version 1) the message itself.
  */
 export function commitMessageOf(summary: string | undefined): string | undefined {
-  const json = summaryJson(summary);
-  if (json !== undefined) return typeof json.CommitMessage === 'string' ? json.CommitMessage : undefined;
-  return summary === undefined || summary.trim() === '' ? undefined : summary;
+  if (summary === undefined || summary.trim() === '') return undefined;
+  const parsed = parseExecutionSummary(summary);
+  return parsed.fields === undefined ? summary : parsed.commitMessage;
 }
 
 function providerTypeOf(summary: string | undefined): string | undefined {
-  const type = summaryJson(summary)?.ProviderType;
-  return typeof type === 'string' ? type : undefined;
-}
-
-function summaryJson(summary: string | undefined): Record<string, unknown> | undefined {
-  if (summary === undefined || !summary.trimStart().startsWith('{')) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(summary);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  return summary === undefined ? undefined : parseExecutionSummary(summary).providerType;
 }
 
 function safeDecode(part: string): string {

@@ -226,17 +226,20 @@ test('IAM, the notify role’s triage reads: executions of the pipelines, builds
   // Scoped like notify's other CodePipeline reads: the same statement, on the configured pipelines.
   expect(actions(history)).toEqual(expect.arrayContaining(['codepipeline:GetPipelineExecution']));
   expect(text(history.Resource)).toBe(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
     text({ 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:*' }),
   );
   const builds = grantOf('codebuild:BatchGetBuilds');
   expect(actions(builds)).toEqual(['codebuild:BatchGetBuilds']);
   // `codebuildProjects` defaults to the `pipelines` pattern (every project of the account here).
   expect(text(builds.Resource)).toBe(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
     text({ 'Fn::Sub': 'arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/*' }),
   );
   const logs = grantOf('logs:GetLogEvents');
   expect(actions(logs)).toEqual(['logs:GetLogEvents']);
   expect(text(logs.Resource)).toBe(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
     text({ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/*:*' }),
   );
   for (const s of statements) expect(text(s.Resource)).not.toContain('"*"');

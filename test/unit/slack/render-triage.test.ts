@@ -1,12 +1,9 @@
-import { parsePipelineEvent } from '../../../src/core/events';
-import { type AlertMessage, type AlertTriage, buildAlertMessage } from '../../../src/core/messages';
+import type { AlertMessage, AlertTriage } from '../../../src/core/messages';
 import { renderThreadReply } from '../../../src/slack';
 import { checkBlockKitLimits } from '../../helpers/check-block-kit-limits';
-import { loadFixture } from '../../helpers/fixtures';
+import { failedBuildWith, SHA_NEW, SHA_OLD, triagePack } from '../../helpers/triage-fixtures';
 import { unescapedIn } from './payload-texts';
 
-const SHA_OLD = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
-const SHA_NEW = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 const HOSTILE = [
   '<!channel> deploy now',
   'ping <@U0123ABCD> & <!here>',
@@ -15,36 +12,20 @@ const HOSTILE = [
   '<https://evil|x>',
 ];
 
-function failure(triage: AlertTriage): AlertMessage {
-  const base = buildAlertMessage(parsePipelineEvent(loadFixture('codepipeline/action-failed-codebuild-captured.json')));
-  return { ...base, triage };
-}
-
 function triage(logLines: readonly string[]): AlertTriage {
-  return {
+  return triagePack({
     commit: {
       id: SHA_NEW,
       message: 'Fix <rounding> & *totals*',
       author: 'Mary <!channel> Major',
       url: `https://github.com/octo/shop/commit/${SHA_NEW}`,
     },
-    changes: {
-      sinceExecutionId: '12345678-aaaa-bbbb-cccc-000000000000',
-      fromId: SHA_OLD,
-      toId: SHA_NEW,
-      compareUrl: `https://github.com/octo/shop/compare/${SHA_OLD}...${SHA_NEW}`,
-    },
-    build: {
-      action: 'Build',
-      buildId: 'shop:1',
-      phase: 'BUILD',
-      phaseStatus: 'FAILED',
-      phaseMessage: 'COMMAND_EXECUTION_ERROR: Error while executing command: npm test. Reason: exit status 1',
-      logLines,
-      logUrl:
-        'https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#logEvent:group=/aws/codebuild/shop;stream=1|x',
-    },
-  };
+    sinceExecutionId: '12345678-aaaa-bbbb-cccc-000000000000',
+    phaseMessage: 'COMMAND_EXECUTION_ERROR: Error while executing command: npm test. Reason: exit status 1',
+    logLines,
+    logUrl:
+      'https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#logEvent:group=/aws/codebuild/shop;stream=1|x',
+  });
 }
 
 function sections(message: AlertMessage): string[] {
@@ -59,7 +40,7 @@ function sections(message: AlertMessage): string[] {
 
 describe('the failure reply’s triage in Block Kit', () => {
   test('commit, changes and phase with their links; every text from the pack escaped', () => {
-    const [, , head] = sections(failure(triage(['ok'])));
+    const [, , head] = sections(failedBuildWith(triage(['ok'])));
     expect(head).toBe(
       [
         `*Commit* <https://github.com/octo/shop/commit/${SHA_NEW}|bbbbbbb> Fix &lt;rounding&gt; &amp; *totals* by Mary &lt;!channel&gt; Major`,
@@ -71,7 +52,7 @@ describe('the failure reply’s triage in Block Kit', () => {
   });
 
   test('log lines in a code block: nothing mentions, links or closes the block early', () => {
-    const code = sections(failure(triage(HOSTILE))).find((text) => text.startsWith('```')) ?? '';
+    const code = sections(failedBuildWith(triage(HOSTILE))).find((text) => text.startsWith('```')) ?? '';
     expect(unescapedIn(code)).toEqual([]);
     expect(code.match(/```/g)).toHaveLength(2);
     expect(code.split('\n')).toEqual([
@@ -87,16 +68,16 @@ describe('the failure reply’s triage in Block Kit', () => {
 
   test('20 long lines: the newest that fit in one section (3,000 characters), the others counted', () => {
     const lines = Array.from({ length: 20 }, (_, i) => `${String(i).padStart(2, '0')} ${'<'.repeat(496)}`);
-    const code = sections(failure(triage(lines))).find((text) => text.includes('```')) ?? '';
+    const code = sections(failedBuildWith(triage(lines))).find((text) => text.includes('```')) ?? '';
     expect(code.length).toBeLessThanOrEqual(3000);
     // Each `<` is 4 characters escaped: a line is about 2,000, so one fits.
     expect(code).toMatch(/^_19 earlier lines not shown_\n```\n19 (&lt;)+…?\n```$/);
   });
 
   test('no pack, or a pack without a build: no code block', () => {
-    expect(sections({ ...failure({}), triage: undefined }).some((text) => text.includes('```'))).toBe(false);
+    expect(sections({ ...failedBuildWith({}), triage: undefined }).some((text) => text.includes('```'))).toBe(false);
     const { build: _build, ...rest } = triage([]);
-    const texts = sections(failure(rest));
+    const texts = sections(failedBuildWith(rest));
     expect(texts.some((text) => text.includes('```'))).toBe(false);
     expect(texts.some((text) => text.includes('*Commit*'))).toBe(true);
   });
@@ -104,7 +85,7 @@ describe('the failure reply’s triage in Block Kit', () => {
   test('the same revision as the last success: no compare link, said in words', () => {
     const pack = triage([]);
     const same = { ...pack, changes: { sinceExecutionId: 'ffffffff-1', fromId: SHA_NEW, toId: SHA_NEW } };
-    expect(sections(failure(same)).join('\n')).toContain(
+    expect(sections(failedBuildWith(same)).join('\n')).toContain(
       '*Changes since the last success* none: execution ffffffff ran the same revision bbbbbbb',
     );
   });

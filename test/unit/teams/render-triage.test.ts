@@ -1,48 +1,28 @@
-import { parsePipelineEvent } from '../../../src/core/events';
-import { type AlertMessage, type AlertTriage, buildAlertMessage } from '../../../src/core/messages';
+import type { AlertTriage } from '../../../src/core/messages';
 import {
   activityBytes,
   activityOf,
   MAX_ACTIVITY_BYTES,
   renderAdaptiveCard,
 } from '../../../src/teams/render-adaptive-card';
-import { loadFixture } from '../../helpers/fixtures';
+import { failedBuildWith, SHA_NEW, SHA_OLD, triagePack } from '../../helpers/triage-fixtures';
 import { factsOf, ofType, shownTexts, text } from './card-helpers';
 import { markdownProblems } from './markdown-oracle';
 
-const SHA_OLD = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
-const SHA_NEW = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
-
-function failure(triage: AlertTriage): AlertMessage {
-  const base = buildAlertMessage(parsePipelineEvent(loadFixture('codepipeline/action-failed-codebuild-captured.json')));
-  return { ...base, triage };
-}
-
 function pack(logLines: readonly string[]): AlertTriage {
-  return {
+  return triagePack({
     commit: {
       id: SHA_NEW,
       message: 'Fix [totals](https://evil)',
       author: 'Mary <at>Major</at>',
       url: 'https://github.com/octo/shop/commit/b',
     },
-    changes: {
-      sinceExecutionId: '12345678-aaaa',
-      fromId: SHA_OLD,
-      toId: SHA_NEW,
-      compareUrl: `https://github.com/octo/shop/compare/${SHA_OLD}...${SHA_NEW}`,
-    },
-    build: {
-      action: 'Build',
-      buildId: 'shop:1',
-      phase: 'BUILD',
-      phaseStatus: 'FAILED',
-      phaseMessage: 'COMMAND_EXECUTION_ERROR: exit status 1',
-      logLines,
-      logUrl:
-        'https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#logEvent:group=/aws/codebuild/shop;stream=1',
-    },
-  };
+    sinceExecutionId: '12345678-aaaa',
+    phaseMessage: 'COMMAND_EXECUTION_ERROR: exit status 1',
+    logLines,
+    logUrl:
+      'https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#logEvent:group=/aws/codebuild/shop;stream=1',
+  });
 }
 
 const LOG = [
@@ -55,7 +35,7 @@ const LOG = [
 
 describe('the failure reply’s triage in an Adaptive Card', () => {
   test('facts, the 20 log lines in monospace one per block, links as Action.OpenUrl; all escaped', () => {
-    const card = renderAdaptiveCard(failure(pack(LOG)), { as: 'reply' });
+    const card = renderAdaptiveCard(failedBuildWith(pack(LOG)), { as: 'reply' });
     const facts = ofType(card, 'FactSet').flatMap(factsOf);
     expect(facts).toEqual(
       expect.arrayContaining([
@@ -87,13 +67,13 @@ describe('the failure reply’s triage in an Adaptive Card', () => {
   });
 
   test('the alert itself (not the reply) shows no triage', () => {
-    const card = renderAdaptiveCard(failure(pack(LOG)));
+    const card = renderAdaptiveCard(failedBuildWith(pack(LOG)));
     expect(ofType(card, 'TextBlock').filter((block) => block.fontType === 'Monospace')).toEqual([]);
   });
 
   test('a huge pack stays under the activity size limit', () => {
     const huge = pack(Array.from({ length: 20 }, () => '<'.repeat(50_000)));
-    const activity = activityOf(failure({ ...huge, commit: { id: SHA_NEW, message: '*'.repeat(100_000) } }), {
+    const activity = activityOf(failedBuildWith({ ...huge, commit: { id: SHA_NEW, message: '*'.repeat(100_000) } }), {
       as: 'reply',
     });
     expect(activityBytes(activity)).toBeLessThanOrEqual(MAX_ACTIVITY_BYTES);
