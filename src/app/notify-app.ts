@@ -1,5 +1,11 @@
 // (composition root) the notify function from its environment: AWS clients, secrets, one chat poster per platform
-import { createCodePipelineClient, createDynamoDbClient, createSsmClient } from '../aws/clients';
+import {
+  createCloudWatchLogsClient,
+  createCodeBuildClient,
+  createCodePipelineClient,
+  createDynamoDbClient,
+  createSsmClient,
+} from '../aws/clients';
 import { SecretParameters } from '../aws/ssm-secrets';
 import { ConfigurationError, type Environment, readEnvironment } from '../config/environment';
 import type { NotifyOptions } from '../core/notify';
@@ -24,6 +30,9 @@ export interface NotifyAppOverrides {
     readonly dynamo: ReturnType<typeof createDynamoDbClient>;
     readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
     readonly ssm: ReturnType<typeof createSsmClient>;
+    /** With both, failure replies carry their triage pack (built from the environment when `clients` is not given). */
+    readonly codeBuild?: ReturnType<typeof createCodeBuildClient>;
+    readonly logs?: ReturnType<typeof createCloudWatchLogsClient>;
   };
   readonly log?: Log;
   readonly now?: () => number;
@@ -57,6 +66,8 @@ export function notifyAppFromEnvironment(
     dynamo: createDynamoDbClient(),
     codePipeline: createCodePipelineClient(),
     ssm: createSsmClient(),
+    codeBuild: createCodeBuildClient(),
+    logs: createCloudWatchLogsClient(),
   };
   const secrets = new SecretParameters({ client: clients.ssm });
   // Asked at each chat call through the secrets' cache; the Slack client is rebuilt when the token changes.
@@ -68,6 +79,8 @@ export function notifyAppFromEnvironment(
       dynamo: clients.dynamo,
       tableName,
       codePipeline: clients.codePipeline,
+      ...(clients.codeBuild === undefined ? {} : { codeBuild: clients.codeBuild }),
+      ...(clients.logs === undefined ? {} : { logs: clients.logs }),
       ...(region === undefined || region === '' ? {} : { region }),
       ...(slackToken === undefined
         ? {}

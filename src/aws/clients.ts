@@ -1,4 +1,6 @@
 // (adapter wiring) the one place that builds the AWS SDK v3 clients of the composition roots
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -56,4 +58,14 @@ export function createSqsClient(settings?: AwsClientSettings): SQSClient {
 
 export function createLambdaClient(settings?: AwsClientSettings): LambdaClient {
   return new LambdaClient(awsClientConfig(settings));
+}
+
+/** CodeBuild (BatchGetBuilds): a failed build's phases for the failure reply's triage. */
+export function createCodeBuildClient(settings?: AwsClientSettings): CodeBuildClient {
+  return new CodeBuildClient(awsClientConfig(settings));
+}
+
+/** CloudWatch Logs (GetLogEvents): the end of a failed build's log. */
+export function createCloudWatchLogsClient(settings?: AwsClientSettings): CloudWatchLogsClient {
+  return new CloudWatchLogsClient(awsClientConfig(settings));
 }

@@ -9,6 +9,7 @@ import {
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
   ListActionExecutionsCommand,
+  ListPipelineExecutionsCommand,
   ListPipelinesCommand,
   PutApprovalResultCommand,
   RetryStageExecutionCommand,
@@ -23,10 +24,13 @@ import {
   type PipelineClient,
   type PipelineExecutionRef,
   type PipelineExecutionStatus,
+  type PipelineExecutionSummaryView,
   type PipelineExecutionView,
+  type PipelineHistory,
   type PipelineStateView,
   type PutApprovalResultInput,
   type RetryStageExecutionInput,
+  type SourceRevisionView,
   type StageExecutionStatus,
   type StageStateView,
 } from '../core/ports';
@@ -82,7 +86,7 @@ export interface CodePipelinePipelineClientOptions {
  * CodePipeline through the SDK's client, mapped to the core's views: Date timestamps become ISO
  * 8601 strings, nested optional structures become plain optional fields.
  */
-export class CodePipelinePipelineClient implements PipelineClient {
+export class CodePipelinePipelineClient implements PipelineClient, PipelineHistory {
   private readonly client: CodePipelineClient;
   private readonly region: string | undefined;
   private readonly clientFor: (region: string) => CodePipelineClient;
@@ -199,7 +203,39 @@ export class CodePipelinePipelineClient implements PipelineClient {
       status: status as PipelineExecutionStatus,
       ...(execution?.statusSummary === undefined ? {} : { statusSummary: execution.statusSummary }),
       ...(execution?.executionMode === undefined ? {} : { executionMode: execution.executionMode }),
+      sourceRevisions: (execution?.artifactRevisions ?? []).flatMap((revision) =>
+        revisionView({ ...revision, actionName: revision.name }),
+      ),
     };
+  }
+
+  /** One page of the pipeline's executions, newest first (ListPipelineExecutions). */
+  async listPipelineExecutions(
+    pipeline: string,
+    page: { readonly maxResults?: number; readonly nextToken?: string } = {},
+  ): Promise<{ readonly executions: readonly PipelineExecutionSummaryView[]; readonly nextToken?: string }> {
+    const output = await answer(
+      this.client.send(
+        new ListPipelineExecutionsCommand({
+          pipelineName: pipeline,
+          maxResults: page.maxResults ?? this.pageSize,
+          ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
+        }),
+      ),
+    );
+    const executions = (output.pipelineExecutionSummaries ?? []).flatMap((summary) =>
+      summary.pipelineExecutionId === undefined
+        ? []
+        : [
+            {
+              pipelineExecutionId: summary.pipelineExecutionId,
+              ...(summary.status === undefined ? {} : { status: summary.status }),
+              ...(summary.startTime === undefined ? {} : { startTime: summary.startTime.toISOString() }),
+              sourceRevisions: (summary.sourceRevisions ?? []).flatMap(revisionView),
+            },
+          ],
+    );
+    return { executions, ...(output.nextToken === undefined ? {} : { nextToken: output.nextToken }) };
   }
 
   async listActionExecutions(ref: PipelineExecutionRef): Promise<readonly ActionExecutionView[]> {
@@ -304,6 +340,8 @@ function actionExecutionView(detail: ActionExecutionDetail): ActionExecutionView
   const errorDetails = errorDetailsView(result?.errorDetails);
   const status = actionStatus(detail.status);
   const category = detail.input?.actionTypeId?.category;
+  const provider = detail.input?.actionTypeId?.provider;
+  const region = detail.input?.region;
   return {
     stageName: detail.stageName,
     actionName: detail.actionName,
@@ -316,7 +354,27 @@ function actionExecutionView(detail: ActionExecutionDetail): ActionExecutionView
     ...(result?.externalExecutionId === undefined ? {} : { externalExecutionId: result.externalExecutionId }),
     ...(result?.externalExecutionUrl === undefined ? {} : { externalExecutionUrl: result.externalExecutionUrl }),
     ...(errorDetails === undefined ? {} : { errorDetails }),
+    ...(provider === undefined ? {} : { provider }),
+    ...(region === undefined ? {} : { region }),
   };
+}
+
+/** An artifact or source revision, without those that name no revision. */
+function revisionView(revision: {
+  readonly actionName?: string | undefined;
+  readonly revisionId?: string | undefined;
+  readonly revisionSummary?: string | undefined;
+  readonly revisionUrl?: string | undefined;
+}): SourceRevisionView[] {
+  if (revision.revisionId === undefined || revision.revisionId === '') return [];
+  return [
+    {
+      ...(revision.actionName === undefined ? {} : { name: revision.actionName }),
+      revisionId: revision.revisionId,
+      ...(revision.revisionSummary === undefined ? {} : { revisionSummary: revision.revisionSummary }),
+      ...(revision.revisionUrl === undefined ? {} : { revisionUrl: revision.revisionUrl }),
+    },
+  ];
 }
 
 function actionStatus(status: string | undefined): ActionExecutionStatus | undefined {

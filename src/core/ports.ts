@@ -84,6 +84,36 @@ export interface PipelineExecutionView {
   readonly statusSummary?: string;
   /** QUEUED | SUPERSEDED | PARALLEL (V2 pipelines). */
   readonly executionMode?: string;
+  /** artifactRevisions: the source revisions the execution runs (a commit per source action). */
+  readonly sourceRevisions?: readonly SourceRevisionView[];
+}
+
+/** One source revision (GetPipelineExecution's artifactRevisions, ListPipelineExecutions' sourceRevisions). */
+export interface SourceRevisionView {
+  /** The artifact's name (artifactRevisions) or the source action's (sourceRevisions). */
+  readonly name?: string;
+  readonly revisionId: string;
+  /** CodeCommit: the commit message; CodeStar connections: `{"ProviderType":"GitHub","CommitMessage":"…"}`. */
+  readonly revisionSummary?: string;
+  readonly revisionUrl?: string;
+}
+
+/** One entry of ListPipelineExecutions. */
+export interface PipelineExecutionSummaryView {
+  readonly pipelineExecutionId: string;
+  /** PipelineExecutionStatus verbatim (a new status is kept as it is, not refused). */
+  readonly status?: string;
+  /** ISO 8601. */
+  readonly startTime?: string;
+  readonly sourceRevisions: readonly SourceRevisionView[];
+}
+
+/** A pipeline's execution history (ListPipelineExecutions), newest first: what "changes since the last success" reads. */
+export interface PipelineHistory {
+  listPipelineExecutions(
+    pipeline: string,
+    page?: { readonly maxResults?: number; readonly nextToken?: string },
+  ): Promise<{ readonly executions: readonly PipelineExecutionSummaryView[]; readonly nextToken?: string }>;
 }
 
 /** One entry of ListActionExecutions, flattened. */
@@ -101,6 +131,10 @@ export interface ActionExecutionView {
   readonly externalExecutionId?: string;
   readonly externalExecutionUrl?: string;
   readonly errorDetails?: ErrorDetailsView;
+  /** input.actionTypeId.provider, e.g. CodeBuild. */
+  readonly provider?: string;
+  /** input.region: where the action ran. */
+  readonly region?: string;
 }
 
 export interface RetryStageExecutionInput {
@@ -148,6 +182,40 @@ export interface PipelineCatalog {
   pipelineNames(): Promise<readonly string[]>;
   /** The pipeline's declared stage names (GetPipeline); PipelineApiError `PipelineNotFoundException` if none. */
   stageNames(pipeline: string): Promise<readonly string[]>;
+}
+
+// ---- Builds (CodeBuild, CloudWatch Logs) --------------------------------------
+
+/** The part of a CodeBuild build (BatchGetBuilds) a failure's triage reads. */
+export interface BuildView {
+  readonly id: string;
+  /** SUCCEEDED | FAILED | FAULT | TIMED_OUT | IN_PROGRESS | STOPPED. */
+  readonly status?: string;
+  /** In the order they ran. */
+  readonly phases: readonly BuildPhaseView[];
+  readonly logs?: {
+    readonly groupName?: string;
+    readonly streamName?: string;
+    /** The console's page of the full log. */
+    readonly deepLink?: string;
+  };
+}
+
+export interface BuildPhaseView {
+  /** SUBMITTED, QUEUED, PROVISIONING, DOWNLOAD_SOURCE, INSTALL, PRE_BUILD, BUILD, POST_BUILD, … */
+  readonly type: string;
+  /** SUCCEEDED | FAILED | FAULT | TIMED_OUT | IN_PROGRESS | STOPPED. */
+  readonly status?: string;
+  /** The phase's contexts, as `statusCode: message`. */
+  readonly messages: readonly string[];
+}
+
+/** CodeBuild's builds and their CloudWatch Logs, read for a failure's thread reply (best effort). */
+export interface BuildLogs {
+  /** The build (BatchGetBuilds); undefined when CodeBuild does not know it. */
+  getBuild(buildId: string): Promise<BuildView | undefined>;
+  /** The messages of the newest `limit` events of a log stream, oldest first (GetLogEvents, startFromHead false). */
+  tailLog(groupName: string, streamName: string, limit: number): Promise<readonly string[]>;
 }
 
 // ---- Clicks (DynamoDB) ------------------------------------------------------

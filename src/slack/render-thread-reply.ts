@@ -5,6 +5,7 @@ import { alertButtons } from './alert-buttons';
 import { actionsBlock, sectionBlock } from './blocks';
 import { escapeMrkdwn, oneLine, truncate } from './escape';
 import { FALLBACK_TEXT_MAX } from './render-block-kit';
+import { triageBlocks } from './render-triage';
 import { SLACK_LIMITS } from './slack-limits';
 import type { SlackMessage } from './slack-message';
 
@@ -31,6 +32,8 @@ function reply(headline: string, message: AlertMessage, buttons: 'all' | 'links'
   if (message.summary !== undefined && message.summary.trim() !== '') {
     blocks.push(sectionBlock(escapeMrkdwn(message.summary)));
   }
+  // A failure's triage pack: the commit, changes since the last success, the failed phase and the log's end.
+  if (buttons === 'links') blocks.push(...triageBlocks(message.triage));
   const actions = actionsBlock(alertButtons(message, buttons));
   if (actions !== undefined) blocks.push(actions);
   return { text: truncate(escapeMrkdwn(oneLine(message.title)), FALLBACK_TEXT_MAX), blocks };

@@ -128,7 +128,7 @@ function execute(
 }
 
 /** An Action.OpenUrl for a web link (http or https, not too long), else undefined. */
-function openUrl(title: string, url: string): OpenUrlAction | undefined {
+export function openUrl(title: string, url: string): OpenUrlAction | undefined {
   if (url.length > MAX_URL_LENGTH || !isWebUrl(url)) return undefined;
   return new OpenUrlAction(url, { title });
 }

@@ -6,6 +6,7 @@ import { ADAPTIVE_CARD_SCHEMA, ADAPTIVE_CARD_VERSION, type AdaptiveCardJson, toC
 import { activityBytes, MAX_ACTIVITY_BYTES } from './card-size';
 import { statusColor, statusEmoji } from './card-status';
 import { cutText, ELLIPSIS, escapeTeamsMarkdownWithin, oneLine } from './escape';
+import { triageElements } from './render-triage';
 
 export { type AdaptiveCardJson, activityBytes, MAX_ACTIVITY_BYTES };
 
@@ -221,6 +222,8 @@ function replyBody(message: AlertMessage, room: Room): CardElementArray {
   }
   const summary = room.summary ? summaryBlock(message, room) : undefined;
   if (summary !== undefined) body.push(summary);
+  // A failure's triage pack; its log lines go with the summary when the size limit needs room.
+  if (failed && room.facts > 0) body.push(...triageElements(message.triage, { text: room.text, log: room.summary }));
   const actions = room.actions ? alertActionSet(message, waiting ? 'all' : 'links') : undefined;
   if (actions !== undefined) body.push(actions);
   return body;

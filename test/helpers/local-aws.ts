@@ -1,3 +1,5 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -15,6 +17,8 @@ export interface LocalAwsClients {
   /** The DLQ (SQS) and Lambda Invoke of the functions registered in `aws.lambdas`, as the redrive uses them. */
   sqs: SQSClient;
   lambda: LambdaClient;
+  codeBuild: CodeBuildClient;
+  logs: CloudWatchLogsClient;
   stop(): Promise<void>;
 }
 
@@ -33,6 +37,8 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
   const ssm = new SSMClient(config);
   const sqs = new SQSClient(config);
   const lambda = new LambdaClient(config);
+  const codeBuild = new CodeBuildClient(config);
+  const logs = new CloudWatchLogsClient(config);
   return {
     aws,
     eventBridge,
@@ -41,7 +47,11 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
     ssm,
     sqs,
     lambda,
+    codeBuild,
+    logs,
     async stop() {
+      codeBuild.destroy();
+      logs.destroy();
       eventBridge.destroy();
       ssm.destroy();
       sqs.destroy();

@@ -1,5 +1,11 @@
 // (composition) notify input --> notifyEvent with the adapters: used by src/app/notify-app.ts, the local mode and tests
-import type { createCodePipelineClient, createDynamoDbClient } from '../../aws/clients';
+import type {
+  createCloudWatchLogsClient,
+  createCodeBuildClient,
+  createCodePipelineClient,
+  createDynamoDbClient,
+} from '../../aws/clients';
+import { CodeBuildLogs } from '../../aws/codebuild-logs';
 import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
 import { DynamoDbChannelAddresses } from '../../aws/dynamodb-channel-addresses';
 import { DynamoDbConversationStore } from '../../aws/dynamodb-conversation-store';
@@ -59,6 +65,13 @@ export interface NotifyAdapters {
   /** The CodePipeline client's region. */
   readonly region?: string;
   /**
+   * CodeBuild and CloudWatch Logs clients (createCodeBuildClient, createCloudWatchLogsClient): with
+   * both, a failure's thread reply carries its triage pack (commit, failed phase, log tail, changes
+   * since the last success). Without them, replies go out without it.
+   */
+  readonly codeBuild?: ReturnType<typeof createCodeBuildClient>;
+  readonly logs?: ReturnType<typeof createCloudWatchLogsClient>;
+  /**
    * Slack, when this install posts to Slack: the bot token and, locally, the Web API URL; see
    * SlackChatPosterOptions. The token may be a source asked at each chat call (a cached secret):
    * then it is awaited only when first needed. Absent: Slack channels are undeliverable.
@@ -110,6 +123,15 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
     }),
     pipelines,
     stageOrder: cachedStageOrder(pipelines, { now }),
+    ...(adapters.codeBuild === undefined || adapters.logs === undefined
+      ? {}
+      : {
+          triage: {
+            history: pipelines,
+            builds: new CodeBuildLogs({ codeBuild: adapters.codeBuild, logs: adapters.logs }),
+            ...(adapters.region === undefined ? {} : { region: adapters.region }),
+          },
+        }),
     log: adapters.log,
     now,
     ...(adapters.options === undefined ? {} : { options: adapters.options }),

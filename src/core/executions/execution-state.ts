@@ -1,5 +1,6 @@
 // (core) ExecutionState: what pipewatch knows of one execution, merged from its events; one DynamoDB item as plain JSON
 import type { Trigger } from '../events';
+import type { AlertTriage } from '../messages';
 
 /**
  * What pipewatch knows about one pipeline execution, merged from its events
@@ -35,6 +36,11 @@ export interface ExecutionState {
   readonly reportedFailure?: FailureRecord;
   /** Failure details read later from the CodePipeline API (see withFetchedFailure). */
   readonly fetchedFailure?: FailureRecord;
+  /**
+   * The triage pack of each failure reply (keyed like it: `failed:<stage>@<attempt>`), read once from
+   * CodePipeline, CodeBuild and CloudWatch Logs when the failure was first merged (see core/triage).
+   */
+  readonly triage?: Readonly<Record<string, AlertTriage>>;
   /** The newest events merged, newest first, at most MAX_SEEN_EVENTS. */
   readonly seenEvents: readonly SeenEvent[];
   /**

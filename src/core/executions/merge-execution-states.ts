@@ -2,6 +2,7 @@
 import { canonicalJson } from '../canonical-json';
 import type { Trigger } from '../events';
 import { dropUndefined } from '../events/schema-helpers';
+import type { AlertTriage } from '../messages';
 import { ExecutionMismatchError } from './execution-mismatch-error';
 import {
   type ActionRecord,
@@ -53,6 +54,12 @@ export function mergeExecutionStates(a: ExecutionState, b: ExecutionState): Exec
     seenEvents: joinSeenEvents(a.seenEvents, b.seenEvents),
     retries: joinRetries(a.retries, b.retries),
     transitions: joinTransitions(a.transitions, b.transitions),
+    triage:
+      a.triage === undefined
+        ? b.triage
+        : b.triage === undefined
+          ? a.triage
+          : joinMaps(a.triage, b.triage, richerTriage),
     version: Math.max(a.version, b.version),
   });
   // Structural sharing: when `b` adds nothing, `a` itself comes back (mergeEvent relies on it).
@@ -186,6 +193,15 @@ function richerTrigger(a: Trigger | undefined, b: Trigger | undefined): Trigger 
   if (a === undefined) return b;
   if (b === undefined) return a;
   const size = (trigger: Trigger) => Object.keys(trigger).length + Object.keys(trigger.commit ?? {}).length;
+  return (Math.sign(size(a) - size(b)) || compareText(canonicalJson(a), canonicalJson(b))) >= 0 ? a : b;
+}
+
+/** The triage pack that says more (more parts, more log lines), then a fixed order: one read may have failed where another did not. */
+function richerTriage(a: AlertTriage, b: AlertTriage): AlertTriage {
+  const size = (triage: AlertTriage) =>
+    Object.keys(triage).length * 1000 +
+    Object.keys(triage.build ?? {}).length * 100 +
+    (triage.build?.logLines.length ?? 0);
   return (Math.sign(size(a) - size(b)) || compareText(canonicalJson(a), canonicalJson(b))) >= 0 ? a : b;
 }
 

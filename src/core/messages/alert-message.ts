@@ -1,5 +1,6 @@
 // (core) AlertMessage: the neutral alert any chat platform renders (title, status, facts, links, buttons), raw text
 import type { Level } from '../events';
+import type { AlertTriage } from './alert-triage';
 
 /**
  * The neutral alert: what any chat platform shows about one CodePipeline
@@ -25,6 +26,8 @@ export interface AlertMessage {
   readonly links: readonly AlertLink[];
   /** Buttons, in display order. */
   readonly actions: readonly AlertAction[];
+  /** A failure's thread reply only: the commit, the failed build's log tail, changes since the last success. */
+  readonly triage?: AlertTriage;
 }
 
 export type Severity = 'info' | 'success' | 'warning' | 'error';

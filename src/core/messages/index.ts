@@ -14,15 +14,24 @@ export type {
   RetryMode,
   Severity,
 } from './alert-message';
+export {
+  type AlertTriage,
+  TRIAGE_LOG_LINES,
+  type TriageBuild,
+  type TriageChanges,
+  type TriageCommit,
+} from './alert-triage';
 export { buildAlertMessage } from './build-alert-message';
 export { orElse } from './drop-broken-part';
 export { renderAlertText } from './render-alert-text';
 export { describeState, presentState } from './state-presentation';
 export {
+  firstLine,
   graphemeBoundaryAtOrBefore,
   isWebUrl,
   oneLine,
   shortExecutionId,
+  shortRevisionId,
   truncateText,
   webUrl,
   wellFormed,

@@ -17,6 +17,7 @@ import {
   withFetchedFailure,
   withTransitionNote,
 } from '../executions';
+import type { AlertTriage } from '../messages';
 import type {
   ChatPoster,
   ConversationKey,
@@ -33,10 +34,11 @@ import type {
   PostMark,
   SnoozeStore,
 } from '../ports';
+import { fetchTriage, type TriageDeps, withTriage } from '../triage';
 import { ChatDeliveryError } from './chat-delivery-error';
 import { errorFields, type FailureDetails, fetchFailureDetails, needsFailureDetails } from './failure-details';
 import { snoozeGate } from './quiet-subscriptions';
-import { replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';
+import { failureReplyKey, replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';
 
 /** What a subscription rule's target delivers (src/aws/notify-input.ts checks the envelope). */
 export interface NotifyRequest {
@@ -96,6 +98,12 @@ export interface NotifyDeps {
   readonly outcomes?: OutcomeStore;
   /** Snoozes per (channel, pipeline): held back new conversations, swallowed failures, the end's summary. */
   readonly snoozes?: SnoozeStore;
+  /**
+   * The triage pack of failure replies (the commit, the failed build's phase and log tail, changes
+   * since the last success), read once per failed stage attempt when the failure is first merged.
+   * Absent: replies go out without it.
+   */
+  readonly triage?: TriageDeps;
 }
 
 export type NotifyOutcome =
@@ -264,6 +272,7 @@ async function mergeIntoConversation(
   let details: FailureDetails | undefined;
   let fetched = false;
   let opening: ExecutionState | undefined | null = null;
+  let triaged: { readonly key: string; readonly pack: AlertTriage } | undefined;
   for (let attempt = 1; ; attempt++) {
     const record = attempt === 1 ? initial : await deps.conversations.read(key);
     let next = mergeEvent(record?.state, event);
@@ -286,6 +295,14 @@ async function mergeIntoConversation(
           ...(event.executionAttempt === undefined ? {} : { attempt: event.executionAttempt }),
         });
       }
+    }
+    const replyKey = deps.triage === undefined ? undefined : failureReplyKey(next);
+    if (deps.triage !== undefined && replyKey !== undefined && !Object.hasOwn(next.triage ?? {}, replyKey)) {
+      // Read once per invocation and failed stage attempt, whatever the number of conflicts.
+      if (triaged?.key !== replyKey) {
+        triaged = { key: replyKey, pack: await fetchTriage(next, replyKey, deps.pipelines, deps.triage, deps.log) };
+      }
+      next = withTriage(next, replyKey, triaged.pack);
     }
     if (record !== undefined && next === record.state) return record.version;
     const result = await deps.conversations.writeState(key, next, record?.version);

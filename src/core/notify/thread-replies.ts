@@ -12,6 +12,7 @@ import {
   summariseExecution,
 } from '../executions';
 import { type AlertMessage, presentState } from '../messages';
+import { withTriggerAuthor } from '../triage';
 
 /** A thread reply the execution's state calls for, with the key that makes it posted once. */
 export interface ThreadReply {
@@ -65,8 +66,12 @@ function closedReply(state: ExecutionState, view: ExecutionOverviewOptions, key:
   if (failed?.[1] !== undefined) {
     const stage = failed[1];
     const people = [...new Set(retriesOf(state, stage).map((note) => `${note.by} in ${note.platform}`))];
+    // The triage stays: the record of what failed, also once the stage was retried.
+    const pack = ownEntry(state.triage ?? {}, key);
+    const triage = pack === undefined ? undefined : withTriggerAuthor(pack, state.trigger);
     return {
       ...base,
+      ...(triage === undefined ? {} : { triage }),
       level: 'stage',
       stage,
       title: `Stage ${stage} failed in ${state.pipeline}`,
@@ -113,8 +118,9 @@ function closedReply(state: ExecutionState, view: ExecutionOverviewOptions, key:
  * not of the newest event's id and time, which change with every event and show nothing new.
  */
 export function replyFingerprint(message: AlertMessage): string {
-  const { title, status, summary, facts, links, actions } = message;
-  const shown = canonicalJson({ title, status, summary: summary ?? null, facts, links, actions });
+  const { title, status, summary, facts, links, actions, triage } = message;
+  // `triage` only when there is one (canonicalJson drops undefined): replies without it keep their fingerprints.
+  const shown = canonicalJson({ title, status, summary: summary ?? null, facts, links, actions, triage });
   return createHash('sha256').update(shown).digest('base64url').slice(0, 22);
 }
 
@@ -129,9 +135,13 @@ function replyMessages(
   if (failure?.stage !== undefined) {
     const { stage, action } = failure;
     const rejected = failure.category === 'Approval' && action !== undefined;
+    const key = `failed:${stage}@${failedAttemptOf(state, stage)}`;
+    const pack = rejected ? undefined : ownEntry(state.triage ?? {}, key);
+    const triage = pack === undefined ? undefined : withTriggerAuthor(pack, state.trigger);
     replies.push({
-      key: `failed:${stage}@${failedAttemptOf(state, stage)}`,
+      key,
       message: {
+        ...(triage === undefined ? {} : { triage }),
         ...base,
         stage,
         ...(action === undefined ? {} : { action }),
@@ -165,6 +175,18 @@ function replyMessages(
     });
   }
   return replies;
+}
+
+/**
+ * The key of the failure reply the state calls for (`failed:<stage>@<attempt>`), when it calls for
+ * one and the failure is not an approval's: what a triage pack is read and kept for.
+ */
+export function failureReplyKey(state: ExecutionState): string | undefined {
+  const failure = summariseExecution(state).failure;
+  if (failure?.stage === undefined || (failure.category === 'Approval' && failure.action !== undefined)) {
+    return undefined;
+  }
+  return `failed:${failure.stage}@${failedAttemptOf(state, failure.stage)}`;
 }
 
 function statusOf(state: string, approval: boolean): AlertMessage['status'] {

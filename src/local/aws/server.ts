@@ -6,10 +6,12 @@ import { Readable } from 'node:stream';
 import { createLoopbackServer, header, listen, readBodyBytes, sendJson } from '../http';
 import { AwsServiceError } from './aws-error';
 import { type Clock, RealClock } from './clock';
+import { LocalCodeBuild } from './codebuild/local-codebuild';
 import { LocalCodePipeline } from './codepipeline/local-codepipeline';
 import { type LocalDynamoDb, startDynamoDb } from './dynamodb';
 import { LocalEventBridge } from './eventbridge/local-eventbridge';
 import { LambdaRegistry } from './lambda-registry';
+import { LocalLogs } from './logs/local-logs';
 import type { LocalService } from './service';
 import { type AwsCredentials, LOCAL_AWS_CREDENTIALS, verifySigV4 } from './sigv4';
 import { LocalSqs } from './sqs/local-sqs';
@@ -50,6 +52,9 @@ export interface LocalAws {
   ssm: LocalSsm;
   /** SQS: the dead-letter queue failed notify invocations land in (`pipewatch redrive` reads it). */
   sqs: LocalSqs;
+  /** CodeBuild (BatchGetBuilds) and CloudWatch Logs (GetLogEvents): the builds of the simulator's CodeBuild actions. */
+  codeBuild: LocalCodeBuild;
+  logs: LocalLogs;
   lambdas: LambdaRegistry;
   /** The local AWS's time: the given clock, or its own real one (what schedules run on). */
   clock: Clock;
@@ -89,6 +94,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     dataDir: options.dataDir,
     rulesPerBus: options.rulesPerBus,
   });
+  const logs = new LocalLogs();
+  const codeBuild = new LocalCodeBuild(logs);
   const codePipeline = new LocalCodePipeline({
     region,
     accountId,
@@ -97,6 +104,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     definitionsFile: options.definitionsFile,
     random: options.random,
     emit: (entries) => eventBridge.putEventsInternal(entries),
+    onBuild: (build) => codeBuild.recordBuild(build),
   });
   const ssm = new LocalSsm({ region, accountId, clock, dataDir: options.dataDir });
   const dynamo = await startDynamoDb(options.dataDir);
@@ -105,7 +113,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   lambdas.destinationSink = (destination, record) => {
     sqs.sendInternal(destination, record);
   };
-  const services: LocalService[] = [eventBridge, codePipeline, ssm, sqs];
+  const services: LocalService[] = [eventBridge, codePipeline, ssm, sqs, codeBuild, logs];
 
   const server = createLoopbackServer('local-aws', bindHost, (req, res) => {
     const invocation = LAMBDA_INVOKE_PATH.exec(new URL(req.url ?? '/', 'http://local').pathname);
@@ -134,6 +142,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     codePipeline,
     ssm,
     sqs,
+    codeBuild,
+    logs,
     lambdas,
     clock,
     async stop() {

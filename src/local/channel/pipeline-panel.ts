@@ -91,7 +91,10 @@ export interface PipelinePanelPort {
 /** A CodePipeline call in its JSON 1.1 shape: the simulator's `handle`, or a wrapper over an SDK client. */
 export type CodePipelineCall = (operation: string, input: Record<string, unknown>) => Promise<unknown>;
 
-type Simulator = Pick<LocalCodePipeline, 'handle' | 'injectFailure' | 'startExecution' | 'onTransition'>;
+type Simulator = Pick<LocalCodePipeline, 'handle' | 'injectFailure' | 'startExecution' | 'pushCommit' | 'onTransition'>;
+
+/** Source providers the simulator keeps commits for: a run of their pipeline is a push (a new commit). */
+const GIT_SOURCES = ['CodeCommit', 'CodeStarSourceConnection', 'GitHub'];
 
 export interface LocalPipelinePanelOptions {
   /** Read calls go here; default `simulator.handle` (the same code path as the AWS endpoint). */
@@ -190,7 +193,12 @@ export function localPipelinePanel(simulator: Simulator, options: LocalPipelineP
         }
         simulator.injectFailure(name, fail.stage, fail.action, { mode: 'once' });
       }
-      return simulator.startExecution(name);
+      // A run from the panel is a developer's push: a new commit, so each alert has its own and
+      // a failure's reply can show the changes since the last success.
+      const git = known.stages.some((stage) =>
+        stage.actions.some((action) => action.category === 'Source' && GIT_SOURCES.includes(action.provider)),
+      );
+      return git ? simulator.pushCommit(name) : simulator.startExecution(name);
     },
 
     onChange(listener) {

@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import {
@@ -460,6 +462,9 @@ interface LocalClients {
   /** The redrive's: the DLQ, and notify invoked through the local AWS's Lambda Invoke. */
   sqs: SQSClient;
   lambda: LambdaClient;
+  /** The notify function's triage reads (BatchGetBuilds, GetLogEvents) against the local CodeBuild and CloudWatch Logs. */
+  codeBuild: CodeBuildClient;
+  logs: CloudWatchLogsClient;
   destroy(): void;
 }
 
@@ -482,6 +487,8 @@ function localClients(aws: LocalAws): LocalClients {
       endpoint: aws.endpoint,
       credentials: { ...aws.credentials },
     }),
+    codeBuild: new CodeBuildClient(config),
+    logs: new CloudWatchLogsClient(config),
   };
   return {
     ...sdk,

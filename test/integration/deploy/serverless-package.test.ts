@@ -257,6 +257,39 @@ test('IAM: no wildcard action; rule management only on the pipewatch bus; CodePi
   ]);
 });
 
+test('IAM, the notify role’s triage reads: executions of the pipelines, builds of the projects, their /aws/codebuild logs; no "*"', () => {
+  const statements = statementsOf('NotifyRole');
+  const grantOf = (action: string) => {
+    const found = statements.filter((s) => actions(s).includes(action));
+    expect(found).toHaveLength(1);
+    return found[0] as Statement;
+  };
+  const history = grantOf('codepipeline:ListPipelineExecutions');
+  // Scoped like notify's other CodePipeline reads: the same statement, on the configured pipelines.
+  expect(actions(history)).toEqual(expect.arrayContaining(['codepipeline:GetPipelineExecution']));
+  expect(text(history.Resource)).toBe(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
+    text({ 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:*' }),
+  );
+  const builds = grantOf('codebuild:BatchGetBuilds');
+  expect(actions(builds)).toEqual(['codebuild:BatchGetBuilds']);
+  // `codebuildProjects` defaults to the `pipelines` pattern (every project of the account here).
+  expect(text(builds.Resource)).toBe(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
+    text({ 'Fn::Sub': 'arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/*' }),
+  );
+  const logs = grantOf('logs:GetLogEvents');
+  expect(actions(logs)).toEqual(['logs:GetLogEvents']);
+  expect(text(logs.Resource)).toBe(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
+    text({ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/*:*' }),
+  );
+  for (const s of statements) expect(text(s.Resource)).not.toContain('"*"');
+  // Reads only: notify starts, stops and retries nothing, in CodeBuild or in CodePipeline.
+  expect(statements.flatMap(actions).filter((a) => a.startsWith('codebuild:'))).toEqual(['codebuild:BatchGetBuilds']);
+  expect(statements.flatMap(actions).filter((a) => /^codepipeline:(Start|Stop|Retry|Put)/.test(a))).toEqual([]);
+});
+
 test('IAM, the teams role: its own log group, rules on the bus only, the Teams parameters only, no "*" but ListRules', () => {
   const statements = statementsOf('TeamsRole');
   expect(statements.length).toBeGreaterThan(0);

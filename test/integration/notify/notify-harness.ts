@@ -74,6 +74,8 @@ export async function startNotifyStack(options: NotifyStackOptions = {}): Promis
     dynamo: local.dynamo,
     tableName: TABLE,
     codePipeline: local.codePipeline,
+    codeBuild: local.codeBuild,
+    logs: local.logs,
     region: local.aws.region,
     // No retries within a call: a 5xx reaches the handler, and Lambda's retry is what is tested.
     slack: { token: slack.botToken, slackApiUrl: slack.apiUrl, retries: 0 },

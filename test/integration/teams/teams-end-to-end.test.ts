@@ -106,6 +106,38 @@ describe('Teams end to end: subscribe by mention, one card per execution, button
     expect(stack.notifyErrors).toEqual([]);
   });
 
+  test('a failing Build: the reply card shows the commit, the failed phase, 20 log lines and links, escaped', async () => {
+    expect((await send(installationActivity(parties(), 'add'))).statusCode).toBe(200);
+    expect((await send(typed(BOB, 'subscribe myPipeline FAILED'))).statusCode).toBe(200);
+    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
+      mode: 'once',
+      log: ['FAIL test/notify.test.ts', '  ● pings <at>everyone</at> and [click](https://evil.example)'],
+    });
+    const executionId = stack.local.aws.codePipeline.pushCommit('myPipeline', {
+      message: 'Fix totals',
+      author: 'Mary Major',
+    });
+    await runFor(70_000);
+    const card = cards().find((candidate) => cardText(candidate).includes(executionId));
+    const replies = repliesTo(card);
+    expect(replies).toHaveLength(1);
+    const reply = cardText(replies[0]);
+    expect(reply).toMatch(/"title":"Commit","value":"[0-9a-f]{7} Fix totals by Mary Major"/);
+    expect(reply).toContain(
+      '"title":"Failed phase","value":"BUILD: COMMAND_EXECUTION_ERROR: Error while executing command: npm test',
+    );
+    expect(reply.match(/"fontType":"Monospace"/g)).toHaveLength(20);
+    expect(reply).toContain('pings &lt;at&gt;everyone&lt;/at&gt; and \\\\[click\\\\]\\\\(https://evil.example)');
+    expect(reply).not.toContain('<at>');
+    expect(reply).toMatch(
+      /"title":"Commit","url":"https:\/\/us-east-1\.console\.aws\.amazon\.com\/codesuite\/codecommit\/repositories\/my-repo\/commit\/[0-9a-f]{40}\?region=us-east-1"/,
+    );
+    expect(reply).toContain(
+      '"title":"Full log","url":"https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#logEvent:group=/aws/codebuild/my-build;stream=',
+    );
+    expect(stack.notifyErrors).toEqual([]);
+  });
+
   test('a double click acts once; a button value that does not match its verb is refused', async () => {
     await send(installationActivity(parties(), 'add'));
     await send(typed(BOB, 'subscribe myPipeline FAILED'));

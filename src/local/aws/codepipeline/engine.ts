@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '../aws-error';
 import type { Clock } from '../clock';
+import type { LocalBuildSpec } from '../codebuild/local-codebuild';
 import type { PipelineDefinition } from './definitions';
 import { actionTransition, type EventContext, pipelineTransition, stageTransition, type Transition } from './events';
 import type { FailureInjector } from './failure-injection';
@@ -9,12 +10,14 @@ import type {
   ActionDefinition,
   ActionRun,
   ExecutionRecord,
+  ExecutionTrigger,
   PipelineRecord,
   PlannedOutcome,
   SimulatorState,
   StageRun,
 } from './model';
 import { artifactKey, defaultFailureSummary, durationMs, failureResult, successResult } from './providers';
+import { gitTriggerFields, isGitSource, type LocalCommit, newCommit } from './source-commits';
 
 export const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
 
@@ -27,6 +30,8 @@ export interface EngineOptions {
   approvalExpiryMs: number;
   /** Receives every transition, in order. */
   emit: (transition: Transition) => void;
+  /** Receives each build a CodeBuild action ran, when it ends (before the action's event): the local CodeBuild. */
+  onBuild?: ((build: LocalBuildSpec) => void) | undefined;
 }
 
 /**
@@ -112,12 +117,9 @@ export class ExecutionEngine {
 
   // ---- start / stop / retry / approve --------------------------------------------------------
 
-  start(
-    pipeline: PipelineRecord,
-    trigger: { triggerType: string; triggerDetail: string },
-    clientRequestToken?: string,
-  ): ExecutionRecord {
+  start(pipeline: PipelineRecord, trigger: ExecutionTrigger, clientRequestToken?: string): ExecutionRecord {
     const now = this.now();
+    const sources = this.sourcesOf(pipeline);
     const execution: ExecutionRecord = {
       pipelineExecutionId: randomUUID(),
       pipelineName: pipeline.name,
@@ -131,12 +133,46 @@ export class ExecutionEngine {
       stages: [],
       actions: [],
       artifacts: {},
+      ...(sources.length === 0 ? {} : { sources }),
       ...(clientRequestToken === undefined ? {} : { clientRequestToken }),
     };
     this.executions.set(execution.pipelineExecutionId, execution);
     this.emitPipeline(execution, 'STARTED');
     this.tryEnter(execution, 0);
     return execution;
+  }
+
+  /**
+   * A push to the branch of the pipeline's first git source action: a new head commit, and an
+   * execution it triggers (trigger type WebhookV2 for a connection, CloudWatchEvent for CodeCommit,
+   * and the commit in the events' `execution-trigger`). Undefined when the pipeline has no git source.
+   */
+  push(pipeline: PipelineRecord, commit: { message?: string; author?: string } = {}): ExecutionRecord | undefined {
+    const source = pipeline.stages.flatMap((stage) => stage.actions).find(isGitSource);
+    if (source === undefined) return undefined;
+    const head = newCommit(this.now(), commit);
+    pipeline.sourceHeads = { ...(pipeline.sourceHeads ?? {}), [source.name]: head };
+    const connection = source.actionTypeId.provider === 'CodeStarSourceConnection';
+    return this.start(pipeline, {
+      triggerType: connection ? 'WebhookV2' : 'CloudWatchEvent',
+      triggerDetail: connection
+        ? (source.configuration.ConnectionArn ??
+          `arn:aws:codeconnections:${this.options.region}:${this.options.accountId}:connection/local`)
+        : `arn:aws:events:${this.options.region}:${this.options.accountId}:rule/codepipeline-${pipeline.name}`,
+      git: gitTriggerFields(source, pipeline.name, head),
+    });
+  }
+
+  /** The head commit of each git source action, a first one made for a source that has none yet. */
+  private sourcesOf(pipeline: PipelineRecord): { action: string; commit: LocalCommit }[] {
+    const sources = pipeline.stages.flatMap((stage) => stage.actions).filter(isGitSource);
+    const heads = { ...(pipeline.sourceHeads ?? {}) };
+    const result = sources.map((action) => {
+      heads[action.name] ??= newCommit(this.now());
+      return { action: action.name, commit: heads[action.name] as LocalCommit };
+    });
+    if (sources.length > 0) pipeline.sourceHeads = heads;
+    return result;
   }
 
   stop(execution: ExecutionRecord, abandon: boolean, reason: string | undefined): void {
@@ -369,6 +405,7 @@ export class ExecutionEngine {
             errorCode: failure.errorCode,
             summary:
               failure.summary ?? defaultFailureSummary(action) ?? `${action.actionTypeId.provider} action failed`,
+            ...(failure.log === undefined ? {} : { log: failure.log }),
           };
     const bucket = pipeline.artifactStore.location;
     const run: ActionRun = {
@@ -416,15 +453,29 @@ export class ExecutionEngine {
       this.endAction(execution, run, 'Failed');
       return;
     }
-    const context = { pipeline: execution.pipelineName, region: action.region, action };
-    if (run.planned.kind === 'succeed') {
+    const commit = execution.sources?.find((source) => source.action === action.name)?.commit;
+    const context = { pipeline: execution.pipelineName, region: action.region, action, commit };
+    const planned = run.planned;
+    if (planned.kind === 'succeed') {
       Object.assign(run, successResult(context));
-      this.endAction(execution, run, 'Succeeded');
     } else {
-      Object.assign(run, failureResult(context, run.planned.summary));
-      run.errorDetails = { code: run.planned.errorCode, message: run.summary ?? run.planned.summary };
-      this.endAction(execution, run, 'Failed');
+      Object.assign(run, failureResult(context, planned.summary));
+      run.errorDetails = { code: planned.errorCode, message: run.summary ?? planned.summary };
     }
+    if (action.actionTypeId.provider === 'CodeBuild' && run.externalExecutionId !== undefined) {
+      this.options.onBuild?.({
+        id: run.externalExecutionId,
+        region: action.region,
+        accountId: this.options.accountId,
+        startTime: run.startTime,
+        endTime: this.now(),
+        succeeded: planned.kind === 'succeed',
+        ...(planned.kind === 'fail' && planned.log !== undefined ? { failureLog: planned.log } : {}),
+        ...(execution.sources?.[0] === undefined ? {} : { sourceVersion: execution.sources[0].commit.id }),
+        initiator: `codepipeline/${execution.pipelineName}`,
+      });
+    }
+    this.endAction(execution, run, planned.kind === 'succeed' ? 'Succeeded' : 'Failed');
   }
 
   /** Ends a run (timer, approval, stop) and moves its stage on. */

@@ -73,6 +73,8 @@ export function pipelineTransition(
     'execution-trigger': {
       'trigger-type': execution.trigger.triggerType,
       'trigger-detail': execution.trigger.triggerDetail,
+      // A push's commit (author, id, message, branch, repository), as V2 pipelines' git triggers report it.
+      ...(execution.trigger.git ?? {}),
     },
     state,
     version: execution.pipelineVersion,

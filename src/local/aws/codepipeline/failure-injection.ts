@@ -26,11 +26,14 @@ export interface FailureSpec {
   errorCode?: string;
   /** `external-execution-summary` and errorDetails.message; default: the provider's usual text. */
   summary?: string;
+  /** CodeBuild actions: the failing command's output in the build log; default: a failing test run. */
+  log?: string[];
 }
 
 export interface InjectedFailure {
   errorCode: string;
   summary?: string;
+  log?: string[];
 }
 
 export class FailureInjector {
@@ -68,6 +71,7 @@ export class FailureInjector {
     return {
       errorCode: rule.errorCode ?? 'JobFailed',
       ...(rule.summary === undefined ? {} : { summary: rule.summary }),
+      ...(rule.log === undefined ? {} : { log: [...rule.log] }),
     };
   }
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { AwsServiceError } from '../aws-error';
 import type { Clock } from '../clock';
+import type { LocalBuildSpec } from '../codebuild/local-codebuild';
 import type { LocalService } from '../service';
 import { type PipelineDefinition, parseDefinitions, readDefinitionsFile } from './definitions';
 import { ExecutionEngine, SEVEN_DAYS_MS } from './engine';
@@ -31,6 +32,8 @@ export interface LocalCodePipelineOptions {
   approvalExpiryMs?: number | undefined;
   /** `execution-trigger.trigger-detail` of executions started through the API (the caller's ARN). */
   callerArn?: string | undefined;
+  /** Receives each build a CodeBuild action ran, as it ends (the local CodeBuild's recordBuild). */
+  onBuild?: ((build: LocalBuildSpec) => void) | undefined;
 }
 
 /**
@@ -74,6 +77,7 @@ export class LocalCodePipeline implements LocalService {
       failures: this.failures,
       approvalExpiryMs: options.approvalExpiryMs ?? SEVEN_DAYS_MS,
       emit: (transition) => this.dispatch(transition),
+      onBuild: options.onBuild,
     });
     const restored = this.snapshot.load();
     if (restored !== undefined) this.engine.resume(restored);
@@ -134,6 +138,21 @@ export class LocalCodePipeline implements LocalService {
     const record = this.engine.pipelines.get(pipeline);
     if (record === undefined) throw new Error(`No pipeline named ${pipeline}`);
     const execution = this.engine.start(record, trigger);
+    this.save();
+    return execution.pipelineExecutionId;
+  }
+
+  /**
+   * A push to the pipeline's (first git) source: a new commit (`message` and `author`, or a sample
+   * one) that starts an execution as a source change does, its commit in the events'
+   * `execution-trigger`. Returns the execution id; throws for a pipeline without a git source.
+   */
+  pushCommit(pipeline: string, commit: { message?: string; author?: string } = {}): string {
+    const record = this.engine.pipelines.get(pipeline);
+    if (record === undefined) throw new Error(`No pipeline named ${pipeline}`);
+    const execution = this.engine.push(record, commit);
+    if (execution === undefined)
+      throw new Error(`${pipeline} has no CodeCommit, GitHub or connection source to push to`);
     this.save();
     return execution.pipelineExecutionId;
   }

@@ -6,6 +6,7 @@
  */
 
 import type { ActionExecutionStatus, PipelineExecutionStatus, StageExecutionStatus } from '../../../core/ports';
+import type { LocalCommit } from './source-commits';
 
 export interface ActionTypeId {
   category: string;
@@ -57,6 +58,8 @@ export interface PipelineRecord {
    * RetryStageExecution accepts only that one (NotLatestPipelineExecutionException otherwise).
    */
   stageLatest: Record<string, string>;
+  /** Per git source action, the head commit of its branch: what the next execution runs (see source-commits.ts). */
+  sourceHeads?: Record<string, LocalCommit>;
 }
 
 // CodePipeline's own status enums, as the core's port declares them (one definition).
@@ -65,7 +68,10 @@ export type StageStatus = StageExecutionStatus;
 export type ActionStatus = ActionExecutionStatus;
 
 /** How an action will end when its timer fires; decided when it starts (failure injection). */
-export type PlannedOutcome = { kind: 'succeed' } | { kind: 'fail'; errorCode: string; summary: string };
+export type PlannedOutcome =
+  | { kind: 'succeed' }
+  /** `log`: the failing command's output in a CodeBuild action's log (a failing test run by default). */
+  | { kind: 'fail'; errorCode: string; summary: string; log?: string[] };
 
 /** One run of one action; a retry adds a new run with a new actionExecutionId. */
 export interface ActionRun {
@@ -114,8 +120,10 @@ export interface ExecutionRecord {
   statusSummary?: string;
   startTime: number;
   lastUpdateTime: number;
-  trigger: { triggerType: string; triggerDetail: string };
+  trigger: ExecutionTrigger;
   clientRequestToken?: string;
+  /** The commit each git source action runs (artifactRevisions, sourceRevisions). */
+  sources?: { action: string; commit: LocalCommit }[];
   /** `pipeline-execution-attempt`: 1, plus one per RetryStageExecution. */
   attempt: number;
   /**
@@ -130,6 +138,13 @@ export interface ExecutionRecord {
   artifacts: Record<string, { bucket: string; key: string }>;
   stopTrigger?: { reason: string };
   stopAbandon?: boolean;
+}
+
+export interface ExecutionTrigger {
+  triggerType: string;
+  triggerDetail: string;
+  /** Set when a push started the execution: the git fields of the events' `execution-trigger` (see gitTriggerFields). */
+  git?: Record<string, string>;
 }
 
 export interface SimulatorState {

@@ -4,6 +4,7 @@ import { normalizePipeline, structureProblem } from './definitions';
 import type { ExecutionEngine } from './engine';
 import { type OperationInput, type OperationName, parseInput } from './inputs';
 import type { ActionRun, ExecutionRecord, PipelineRecord, StageRun } from './model';
+import { revisionOf } from './source-commits';
 
 /**
  * The CodePipeline operations of the simulator, in the JSON 1.1 shapes the SDK reads.
@@ -205,6 +206,15 @@ const stopPipelineExecution: Handler<'StopPipelineExecution'> = (ctx, input) => 
   return { pipelineExecutionId: execution.pipelineExecutionId };
 };
 
+/** The execution's git sources as CodePipeline reports their revisions (artifact name or action name, id, summary, URL). */
+function revisions(pipeline: PipelineRecord, execution: ExecutionRecord) {
+  return (execution.sources ?? []).flatMap(({ action: name, commit }) => {
+    const action = pipeline.stages.flatMap((stage) => stage.actions).find((candidate) => candidate.name === name);
+    if (action === undefined) return [];
+    return [{ action, commit, revision: revisionOf(action, pipeline.name, action.region, commit) }];
+  });
+}
+
 function trigger(execution: ExecutionRecord) {
   return { triggerType: execution.trigger.triggerType, triggerDetail: execution.trigger.triggerDetail };
 }
@@ -219,7 +229,11 @@ const getPipelineExecution: Handler<'GetPipelineExecution'> = (ctx, input) => {
       pipelineExecutionId: execution.pipelineExecutionId,
       status: execution.status,
       ...(execution.statusSummary === undefined ? {} : { statusSummary: execution.statusSummary }),
-      artifactRevisions: [],
+      artifactRevisions: revisions(pipeline, execution).map(({ action, commit, revision }) => ({
+        name: action.outputArtifacts[0]?.name ?? action.name,
+        ...revision,
+        created: seconds(commit.time),
+      })),
       trigger: trigger(execution),
       executionMode: pipeline.executionMode,
       executionType: 'STANDARD',
@@ -241,7 +255,7 @@ const listPipelineExecutions: Handler<'ListPipelineExecutions'> = (ctx, input) =
       ...(e.statusSummary === undefined ? {} : { statusSummary: e.statusSummary }),
       startTime: seconds(e.startTime),
       lastUpdateTime: seconds(e.lastUpdateTime),
-      sourceRevisions: [],
+      sourceRevisions: revisions(pipeline, e).map(({ action, revision }) => ({ actionName: action.name, ...revision })),
       trigger: trigger(e),
       ...(e.stopTrigger === undefined ? {} : { stopTrigger: e.stopTrigger }),
       executionMode: pipeline.executionMode,

@@ -1,6 +1,7 @@
 // (local AWS) what a simulated action's provider reports (CodeCommit, CodeBuild, CodeDeploy ids, links, summaries), and durations
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ActionDefinition } from './model';
+import { isGitSource, type LocalCommit, revisionOf } from './source-commits';
 
 /**
  * What an action's provider reports (external id, console link, summary), shaped like the real
@@ -31,12 +32,22 @@ export interface ResultContext {
   pipeline: string;
   region: string;
   action: ActionDefinition;
+  /** A git source action's commit (the execution's revision of it). */
+  commit?: LocalCommit | undefined;
 }
 
 /** The result of a run that succeeds. */
-export function successResult({ pipeline, region, action }: ResultContext): ProviderResult {
+export function successResult({ pipeline, region, action, commit }: ResultContext): ProviderResult {
   const { provider } = action.actionTypeId;
   const config = action.configuration;
+  if (commit !== undefined && isGitSource(action)) {
+    const revision = revisionOf(action, pipeline, region, commit);
+    return {
+      externalExecutionId: revision.revisionId,
+      externalExecutionUrl: revision.revisionUrl,
+      summary: revision.revisionSummary,
+    };
+  }
   switch (provider) {
     case 'CodeCommit': {
       const commit = randomBytes(20).toString('hex');
