@@ -269,20 +269,22 @@ test('IAM, the notify role’s triage reads: executions of the pipelines, builds
   expect(actions(history)).toEqual(expect.arrayContaining(['codepipeline:GetPipelineExecution']));
   expect(text(history.Resource)).toBe(
     // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
-    text({ 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:*' }),
+    text({ 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:team-a-*' }),
   );
   const builds = grantOf('codebuild:BatchGetBuilds');
   expect(actions(builds)).toEqual(['codebuild:BatchGetBuilds']);
-  // `codebuildProjects` defaults to the `pipelines` pattern (every project of the account here).
+  // `codebuildProjects` defaults to the `pipelines` pattern (`team-a-*` in this package).
   expect(text(builds.Resource)).toBe(
     // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
-    text({ 'Fn::Sub': 'arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/*' }),
+    text({ 'Fn::Sub': 'arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/team-a-*' }),
   );
   const logs = grantOf('logs:GetLogEvents');
   expect(actions(logs)).toEqual(['logs:GetLogEvents']);
   expect(text(logs.Resource)).toBe(
     // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
-    text({ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/*:*' }),
+    text({
+      'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/team-a-*:*',
+    }),
   );
   for (const s of statements) expect(text(s.Resource)).not.toContain('"*"');
   // Reads only: notify starts, stops and retries nothing, in CodeBuild or in CodePipeline.
