@@ -2,6 +2,7 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import {
   type AwsClientSettings,
@@ -46,4 +47,8 @@ export function createDynamoDbClient(settings?: AwsClientSettings): DynamoDBClie
 
 export function createSsmClient(settings?: AwsClientSettings): SSMClient {
   return new SSMClient(awsClientConfig(settings));
+}
+
+export function createSchedulerClient(settings?: AwsClientSettings): SchedulerClient {
+  return new SchedulerClient(awsClientConfig(settings));
 }

@@ -1,6 +1,7 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../../src/local/aws';
 
@@ -10,6 +11,7 @@ export interface LocalAwsClients {
   codePipeline: CodePipelineClient;
   dynamo: DynamoDBClient;
   ssm: SSMClient;
+  scheduler: SchedulerClient;
   stop(): Promise<void>;
 }
 
@@ -26,13 +28,16 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
   const codePipeline = new CodePipelineClient(config);
   const dynamo = new DynamoDBClient(config);
   const ssm = new SSMClient(config);
+  const scheduler = new SchedulerClient(config);
   return {
     aws,
     eventBridge,
     codePipeline,
     dynamo,
     ssm,
+    scheduler,
     async stop() {
+      scheduler.destroy();
       eventBridge.destroy();
       ssm.destroy();
       codePipeline.destroy();

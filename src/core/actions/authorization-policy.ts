@@ -36,6 +36,12 @@ export const authorizationRuleSchema = z.strictObject({
   retry: z._default(z.array(principalId), []),
   /** Who may approve or reject a manual approval (reject uses this list too). */
   approve: z._default(z.array(principalId), []),
+  /**
+   * Whether the person whose change started the run may approve it (true by default, as before).
+   * `false`: an approve click by the run's author is refused (matched as selfApprovalCheck says);
+   * any rule for a pipeline that says false forbids it for that pipeline. Rejecting is always allowed.
+   */
+  selfApproval: z.optional(z.boolean()),
 });
 
 /**
@@ -48,7 +54,14 @@ export const authorizationRuleSchema = z.strictObject({
  *   { "pipelines": ["*"], "retry": ["S0ONCALL"] }
  * ] }
  */
-export const authorizationPolicySchema = z.strictObject({ rules: z.array(authorizationRuleSchema) });
+export const authorizationPolicySchema = z.strictObject({
+  rules: z.array(authorizationRuleSchema),
+  /**
+   * Names for the ids above, e.g. `{"aaaaaaaa-…": "Alice Example"}`: where a platform cannot show a
+   * person from an id alone (Teams), the waiting approval's list of approvers shows these names.
+   */
+  people: z.optional(z.record(principalId, z.string().check(z.minLength(1), z.maxLength(100)))),
+});
 
 export type AuthorizationRule = z.output<typeof authorizationRuleSchema>;
 export type AuthorizationPolicy = z.output<typeof authorizationPolicySchema>;

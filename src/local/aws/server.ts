@@ -9,6 +9,7 @@ import { LocalCodePipeline } from './codepipeline/local-codepipeline';
 import { startDynamoDb } from './dynamodb';
 import { LocalEventBridge } from './eventbridge/local-eventbridge';
 import { LambdaRegistry } from './lambda-registry';
+import { LocalScheduler } from './scheduler/local-scheduler';
 import type { LocalService } from './service';
 import { LocalSqs } from './sqs/local-sqs';
 import { LocalSsm } from './ssm/local-ssm';
@@ -44,6 +45,8 @@ export interface LocalAws {
   ssm: LocalSsm;
   /** SQS: the dead-letter queue failed notify invocations land in (`pipewatch redrive` reads it). */
   sqs: LocalSqs;
+  /** EventBridge Scheduler (REST-JSON on `/schedules/…`): approval reminders. */
+  scheduler: LocalScheduler;
   lambdas: LambdaRegistry;
   stop(): Promise<void>;
 }
@@ -89,11 +92,17 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     sqs.sendInternal(destination, record);
   };
   const services: LocalService[] = [eventBridge, codePipeline, ssm, sqs];
+  const scheduler = new LocalScheduler({ region, accountId, clock, lambdas });
 
   const server = createServer((req, res) => {
-    const invocation = LAMBDA_INVOKE_PATH.exec(new URL(req.url ?? '/', 'http://local').pathname);
+    const pathname = new URL(req.url ?? '/', 'http://local').pathname;
+    const invocation = LAMBDA_INVOKE_PATH.exec(pathname);
     if (invocation !== null && req.method === 'POST') {
       void invokeFunction(lambdas, decodeURIComponent(invocation[1] ?? ''), req, res);
+      return;
+    }
+    if (scheduler.handles(pathname)) {
+      void scheduler.handleHttp(req, res);
       return;
     }
     const target = header(req, 'x-amz-target');
@@ -116,9 +125,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     codePipeline,
     ssm,
     sqs,
+    scheduler,
     lambdas,
     async stop() {
       codePipeline.close();
+      scheduler.close();
       await eventBridge.close();
       ownClock?.dispose();
       server.closeAllConnections();

@@ -1,6 +1,7 @@
 import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import { createNotifyHandler, type NotifyHandler, notifyDepsFor } from '../../../src/app/notify/notify-handler';
 import { createTableInput } from '../../../src/aws/dynamodb-conversation-store';
 import {
@@ -9,7 +10,9 @@ import {
   FOLLOW_RULE_PATTERN,
   notifyInputTemplate,
 } from '../../../src/aws/notify-input';
-import type { NotifyDeps } from '../../../src/core/notify';
+import { SchedulerReminderSchedules } from '../../../src/aws/scheduler-reminders';
+import type { AuthorizationPolicy } from '../../../src/core/actions';
+import { DEFAULT_REMINDER_LEAD_MINUTES, type NotifyDeps } from '../../../src/core/notify';
 import type { ChannelRef } from '../../../src/core/subscriptions';
 import { ManualClock } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
@@ -50,7 +53,15 @@ export interface NotifyStackOptions {
   readonly oneClock?: boolean;
   /** The function's on-failure destination: the local SQS queue `DLQ_NAME` (as serverless.yml's DeadLetterQueue). */
   readonly dlq?: boolean;
+  /**
+   * Waiting approvals show their expiry and approvers (this policy) and get a reminder `leadMinutes`
+   * before the expiry, scheduled in the local Scheduler's group `REMINDER_GROUP` with notify as target.
+   */
+  readonly approvals?: { readonly policy: AuthorizationPolicy; readonly leadMinutes?: number };
 }
+
+export const REMINDER_GROUP = 'pipewatch-test';
+export const REMINDER_ROLE_ARN = 'arn:aws:iam::000000000000:role/pipewatch-test-reminders';
 
 export const DLQ_NAME = 'pipewatch-notify-dlq';
 
@@ -69,6 +80,9 @@ export async function startNotifyStack(options: NotifyStackOptions = {}): Promis
     ],
   });
   await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
+  if (options.approvals !== undefined) {
+    await local.scheduler.send(new CreateScheduleGroupCommand({ Name: REMINDER_GROUP }));
+  }
   const log = new MemoryLog();
   const deps = notifyDepsFor({
     dynamo: local.dynamo,
@@ -79,6 +93,20 @@ export async function startNotifyStack(options: NotifyStackOptions = {}): Promis
     slack: { token: slack.botToken, slackApiUrl: slack.apiUrl, retries: 0 },
     log,
     ...(now === undefined ? {} : { now }),
+    ...(options.approvals === undefined
+      ? {}
+      : {
+          approvals: {
+            policy: options.approvals.policy,
+            reminderLeadMinutes: options.approvals.leadMinutes ?? DEFAULT_REMINDER_LEAD_MINUTES,
+            reminders: new SchedulerReminderSchedules({
+              client: local.scheduler,
+              groupName: REMINDER_GROUP,
+              targetArn: FUNCTION_ARN,
+              roleArn: REMINDER_ROLE_ARN,
+            }),
+          },
+        }),
   });
   const handler = createNotifyHandler(deps);
   const invocations: NotifyStack['invocations'] = [];
