@@ -201,8 +201,10 @@ test('IAM: no wildcard action; rule management only on the pipewatch bus; CodePi
   ).toEqual([]);
   expect(statementsOf('NotifyRole').flatMap(actions)).not.toContain('codepipeline:PutApprovalResult');
   expect(statementsOf('NotifyRole').flatMap(actions)).not.toContain('dynamodb:DeleteItem');
-  // Notify posts to Slack and to Teams: it reads the bot token and the three Teams parameters.
+  // Notify posts to Slack and to Teams: it reads the bot token and the three Teams parameters,
+  // and the policy (a waiting approval names who may approve).
   expect(ssmParametersOf('NotifyRole')).toEqual([
+    '/pipewatch/test/authorization',
     '/pipewatch/test/slack/bot-token',
     '/pipewatch/test/teams/app-id',
     '/pipewatch/test/teams/client-secret',
@@ -283,6 +285,47 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
 });
 
 // Bolt's absence from the notify bundle is checked on the bundle's inputs in test/integration/notify.
+test('approval reminders: a schedule group, notify schedules only in it and passes only the reminder role, which may only invoke notify', () => {
+  const [groups] = [resourcesOf('AWS::Scheduler::ScheduleGroup')];
+  expect(groups.map(([name, r]) => [name, r.Properties.Name])).toEqual([['ReminderScheduleGroup', 'pipewatch-test']]);
+  const notify = statementsOf('NotifyRole');
+  const scheduling = notify.filter((s) => actions(s).some((a) => a.startsWith('scheduler:')));
+  expect(scheduling.flatMap(actions).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
+  for (const s of scheduling)
+    expect(text(s.Resource)).toMatch(/:scheduler:\$\{AWS::Region\}:\$\{AWS::AccountId\}:schedule\/pipewatch-test\/\*"/);
+  const passing = notify.filter((s) => actions(s).includes('iam:PassRole'));
+  expect(passing).toEqual([
+    {
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: { 'Fn::GetAtt': ['ReminderRole', 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    },
+  ]);
+  const role = template.Resources.ReminderRole?.Properties as {
+    AssumeRolePolicyDocument: { Statement: { Principal: unknown; Condition: unknown }[] };
+  };
+  expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+    expect.objectContaining({
+      Principal: { Service: 'scheduler.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    }),
+  ]);
+  const reminder = statementsOf('ReminderRole');
+  expect(reminder.flatMap(actions)).toEqual(['lambda:InvokeFunction']);
+  expect(text(reminder[0]?.Resource)).toMatch(/:function:pipewatch-test-notify"/);
+  expect(text(reminder[0]?.Resource)).not.toMatch(/\*/);
+  // notify knows its group, the role to pass, its own ARN (as the target) and the reminder's lead.
+  const variables = (template.Resources.NotifyLambdaFunction?.Properties.Environment as Environment).Variables;
+  expect(variables).toMatchObject({
+    PIPEWATCH_REMINDER_SCHEDULE_GROUP: { Ref: 'ReminderScheduleGroup' },
+    PIPEWATCH_REMINDER_ROLE_ARN: { 'Fn::GetAtt': ['ReminderRole', 'Arn'] },
+    PIPEWATCH_APPROVAL_REMINDER_MINUTES: '60',
+    PIPEWATCH_AUTHORIZATION_PARAM: '/pipewatch/test/authorization',
+  });
+  expect(text(variables.PIPEWATCH_NOTIFY_FUNCTION_ARN)).toMatch(/:function:pipewatch-test-notify"/);
+});
+
 test('one zip per function', () => {
   for (const fn of ['notify', 'slack', 'teams']) {
     expect([fn, statSync(path.join(outDir, `${fn}.zip`)).size > 0]).toEqual([fn, true]);
