@@ -316,14 +316,15 @@ test('approval reminders: a schedule group, notify schedules only in it and pass
   expect(text(reminder[0]?.Resource)).toMatch(/:function:pipewatch-test-notify"/);
   expect(text(reminder[0]?.Resource)).not.toMatch(/\*/);
   // notify knows its group, the role to pass, its own ARN (as the target) and the reminder's lead.
-  const variables = (template.Resources.NotifyLambdaFunction?.Properties.Environment as Environment).Variables;
+  const variables = (template.Resources.NotifyLambdaFunction?.Properties.Environment as Environment | undefined)
+    ?.Variables;
   expect(variables).toMatchObject({
     PIPEWATCH_REMINDER_SCHEDULE_GROUP: { Ref: 'ReminderScheduleGroup' },
     PIPEWATCH_REMINDER_ROLE_ARN: { 'Fn::GetAtt': ['ReminderRole', 'Arn'] },
     PIPEWATCH_APPROVAL_REMINDER_MINUTES: '60',
     PIPEWATCH_AUTHORIZATION_PARAM: '/pipewatch/test/authorization',
   });
-  expect(text(variables.PIPEWATCH_NOTIFY_FUNCTION_ARN)).toMatch(/:function:pipewatch-test-notify"/);
+  expect(text(variables?.PIPEWATCH_NOTIFY_FUNCTION_ARN)).toMatch(/:function:pipewatch-test-notify"/);
 });
 
 test('one zip per function', () => {
