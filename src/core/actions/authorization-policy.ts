@@ -36,12 +36,6 @@ export const authorizationRuleSchema = z.strictObject({
   retry: z._default(z.array(principalId), []),
   /** Who may approve or reject a manual approval (reject uses this list too). */
   approve: z._default(z.array(principalId), []),
-  /**
-   * Whether the person whose change started the run may approve it (true by default, as before).
-   * `false`: an approve click by the run's author is refused (matched as selfApprovalCheck says);
-   * any rule for a pipeline that says false forbids it for that pipeline. Rejecting is always allowed.
-   */
-  selfApproval: z.optional(z.boolean()),
 });
 
 /**

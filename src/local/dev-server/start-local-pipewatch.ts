@@ -10,6 +10,7 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
+import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { chatAppDepsFor } from '../../app/chat-app-deps';
@@ -56,6 +57,8 @@ export const LOCAL_AUTHORIZATION_FILE = path.join(LOCAL_DIR, 'authorization.json
 /** `pipewatch-${stage}` as serverless.yml names things, with the stage `local`. */
 export const LOCAL_STAGE = 'local';
 export const BUS_NAME = `pipewatch-${LOCAL_STAGE}`;
+/** The approval reminders' schedule group (serverless.yml: pipewatch-<stage>). */
+const REMINDER_GROUP = `pipewatch-${LOCAL_STAGE}`;
 export const FORWARD_RULE_NAME = `${BUS_NAME}-forward`;
 export const TABLE_NAME = `${BUS_NAME}-state`;
 export const SSM_PREFIX = `/pipewatch/${LOCAL_STAGE}`;
@@ -200,6 +203,8 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     cleanups.push(() => clients.destroy());
     const notifyArn = notifyFunctionArn(aws);
     await createDeployedResources(clients, aws, notifyArn);
+    // Approval reminders' schedule group, as serverless.yml's ReminderScheduleGroup.
+    await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: REMINDER_GROUP }));
     log.info('local AWS ready', { endpoint: aws.endpoint, region: aws.region, bus: BUS_NAME, table: TABLE_NAME });
 
     // --- Slack secrets: in the local SSM, as deployed (generated per run locally; never printed) ----
@@ -249,6 +254,8 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       PIPEWATCH_TABLE: TABLE_NAME,
       PIPEWATCH_EVENT_BUS: BUS_NAME,
       PIPEWATCH_NOTIFY_FUNCTION_ARN: notifyArn,
+      PIPEWATCH_REMINDER_SCHEDULE_GROUP: REMINDER_GROUP,
+      PIPEWATCH_REMINDER_ROLE_ARN: `arn:aws:iam::${aws.accountId}:role/pipewatch-local-reminders`,
       PIPEWATCH_SLACK_SIGNING_SECRET_PARAM: SIGNING_SECRET_PARAM,
       PIPEWATCH_SLACK_BOT_TOKEN_PARAM: BOT_TOKEN_PARAM,
       ...(slackApiUrl === undefined ? {} : { PIPEWATCH_SLACK_API_URL: slackApiUrl }),
@@ -264,7 +271,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       ...(teams === undefined ? {} : teamsEnvironment(teams.identity)),
       ...(realTeams === undefined ? {} : teamsParameters()),
     };
-    const notify = notifyAppFromEnvironment(environment, { clients, log: log.child({ function: 'notify' }) });
+    const notify = notifyAppFromEnvironment(environment, { clients, log: log.child({ function: 'notify' }), policy });
     // As serverless.yml configures it: Lambda's two retries, six hours, then the DLQ (`pipewatch redrive`).
     const deadLetters = aws.sqs.createQueue(`${BUS_NAME}-dlq`);
     aws.lambdas.register(
@@ -428,6 +435,7 @@ interface LocalClients {
   codePipeline: CodePipelineClient;
   dynamo: DynamoDBClient;
   ssm: SSMClient;
+  scheduler: SchedulerClient;
   destroy(): void;
 }
 
@@ -440,6 +448,7 @@ function localClients(aws: LocalAws): LocalClients {
     codePipeline: new CodePipelineClient(config),
     dynamo: new DynamoDBClient(config),
     ssm: new SSMClient(config),
+    scheduler: new SchedulerClient(config),
   };
   return {
     ...sdk,

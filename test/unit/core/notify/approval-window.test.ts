@@ -87,16 +87,16 @@ describe('reminderScheduleName', () => {
   });
 });
 
-describe('the policy: approvers, people, selfApproval', () => {
+describe('the policy: approvers and their names (people)', () => {
   const parsed = parseAuthorizationPolicy({
     rules: [
-      { pipelines: ['api-*'], approve: ['U1', 'S1'], selfApproval: false },
+      { pipelines: ['api-*'], approve: ['U1', 'S1'] },
       { pipelines: ['*'], approve: ['U1', 'aaaaaaaa-0000-4000-8000-00000000a11c'] },
       { pipelines: ['web'], approve: ['U9'] },
     ],
     people: { 'aaaaaaaa-0000-4000-8000-00000000a11c': 'Alice Example' },
   });
-  it('parses selfApproval per rule and names per id', () => {
+  it('parses names per id', () => {
     expect(parsed.ok).toBe(true);
   });
   it('lists the approve ids of the pipeline’s rules once each, in order, named where the policy names them', () => {
@@ -108,9 +108,7 @@ describe('the policy: approvers, people, selfApproval', () => {
     ]);
     expect(approversFor({ rules: [] }, 'api-orders')).toEqual([]);
   });
-  it('refuses a selfApproval that is not a boolean and people that are not names', () => {
-    const bad = parseAuthorizationPolicy({ rules: [{ pipelines: ['*'], approve: ['U1'], selfApproval: 'no' }] });
-    expect(bad).toMatchObject({ ok: false, message: expect.stringContaining('rules.0.selfApproval') });
+  it('refuses people that are not names', () => {
     expect(parseAuthorizationPolicy({ rules: [], people: { U1: '' } })).toMatchObject({ ok: false });
   });
 });
