@@ -215,7 +215,10 @@ export async function notifyParsedEvent(
     deps.conversations.read(key),
   ]);
   if (!first) {
-    const view = record === undefined ? await viewing : await renderView(await viewing, record.state, deps, context);
+    // As the last render saw it, but for the held stage (not shown in replies): a duplicate costs
+    // no CodePipeline read unless an approval waits (its window is in its reply).
+    const view =
+      record === undefined ? await viewing : await withApprovalView(await viewing, record.state, deps, context);
     if (record !== undefined && hasSeen(record.state, event) && !hasPendingWork(record, view)) {
       deps.log.debug('duplicate delivery', context);
       return { status: 'duplicate' };
@@ -717,9 +720,18 @@ async function renderView(
   deps: NotifyDeps,
   context: LogFields,
 ): Promise<ReplyView> {
-  const held = await withHeldStage(view, state, deps, context);
-  const approval = await approvalWindow(held, state, deps, context);
-  return { ...held, ...(approval === undefined ? {} : { approval }), now: deps.now() };
+  return withApprovalView(await withHeldStage(view, state, deps, context), state, deps, context);
+}
+
+/** The view with the waiting approval's window, if any, and the time of the render. */
+async function withApprovalView(
+  view: ExecutionOverviewOptions,
+  state: ExecutionState,
+  deps: NotifyDeps,
+  context: LogFields,
+): Promise<ReplyView> {
+  const approval = await approvalWindow(view, state, deps, context);
+  return { ...view, ...(approval === undefined ? {} : { approval }), now: deps.now() };
 }
 
 /**

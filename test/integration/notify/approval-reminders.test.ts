@@ -1,14 +1,11 @@
-import {
-  GetPipelineStateCommand,
-  PutApprovalResultCommand,
-  StartPipelineExecutionCommand,
-} from '@aws-sdk/client-codepipeline';
+import { GetPipelineStateCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { GetScheduleCommand, ResourceNotFoundException } from '@aws-sdk/client-scheduler';
 import { reminderScheduleName } from '../../../src/core/notify';
 import { ACTION_IDS } from '../../../src/slack/action-ids';
 import {
   CHANNEL,
   channelRef,
+  decideInConsole,
   messagesAbout,
   type NotifyStack,
   REMINDER_GROUP,
@@ -51,7 +48,7 @@ async function approvalState() {
     ?.find((stage) => stage.stageName === 'Approval')
     ?.actionStates?.find((entry) => entry.actionName === 'Approval')?.latestExecution;
   if (action?.lastStatusChange === undefined || action.token === undefined) throw new Error('no waiting approval');
-  return { startedAt: action.lastStatusChange.getTime(), token: action.token };
+  return { startedAt: action.lastStatusChange.getTime() };
 }
 
 function conversation(executionId: string) {
@@ -148,16 +145,7 @@ describe('approvals that nobody forgets (local AWS, local Slack, manual clock)',
     expect(JSON.stringify(before.message.blocks)).toContain(ACTION_IDS.approve);
 
     // "The console": PutApprovalResult with the token GetPipelineState shows, as a person there does.
-    const { token } = await approvalState();
-    await stack.local.codePipeline.send(
-      new PutApprovalResultCommand({
-        pipelineName: 'myPipeline',
-        stageName: 'Approval',
-        actionName: 'Approval',
-        token,
-        result: { status: 'Approved', summary: 'Checked the staging dashboards <ok>' },
-      }),
-    );
+    await decideInConsole(stack, 'Approved', 'Checked the staging dashboards <ok>');
     await runFor(stack, 5_000);
 
     await expect(schedule(executionId)).rejects.toBeInstanceOf(ResourceNotFoundException);

@@ -1,4 +1,8 @@
-import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import {
+  GetPipelineStateCommand,
+  PutApprovalResultCommand,
+  StartPipelineExecutionCommand,
+} from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
@@ -237,6 +241,30 @@ export async function addFollowRule(stack: NotifyStack): Promise<void> {
     new PutTargetsCommand({
       Rule: FOLLOW_RULE_NAME,
       Targets: [{ Id: 'notify', Arn: FUNCTION_ARN, InputTransformer: { InputTemplate: FOLLOW_INPUT_TEMPLATE } }],
+    }),
+  );
+}
+
+/**
+ * myPipeline's waiting approval answered as "the console" does: PutApprovalResult with the token
+ * GetPipelineState shows.
+ */
+export async function decideInConsole(
+  stack: NotifyStack,
+  status: 'Approved' | 'Rejected',
+  summary: string,
+): Promise<void> {
+  const state = await stack.local.codePipeline.send(new GetPipelineStateCommand({ name: 'myPipeline' }));
+  const approval = state.stageStates?.find((stage) => stage.stageName === 'Approval');
+  const token = approval?.actionStates?.[0]?.latestExecution?.token;
+  if (token === undefined) throw new Error('the approval is not waiting');
+  await stack.local.codePipeline.send(
+    new PutApprovalResultCommand({
+      pipelineName: 'myPipeline',
+      stageName: 'Approval',
+      actionName: 'Approval',
+      token,
+      result: { status, summary },
     }),
   );
 }

@@ -2,25 +2,17 @@ import { executionToAlertMessage } from '../../../src/core/executions';
 import type { AlertMessage } from '../../../src/core/messages';
 import { threadReplies } from '../../../src/core/notify';
 import { renderThreadReply } from '../../../src/slack';
+import { approvalWindow } from '../../helpers/approval-window';
 import { checkBlockKitLimits } from '../../helpers/check-block-kit-limits';
 import { STAGE_ORDER } from '../core/executions/execution-events';
 import { stateUntil } from '../teams/card-helpers';
 
-const WINDOW = {
-  stage: 'Approval',
-  action: 'ManualApproval',
-  startedAt: '2026-01-01T10:00:00.000Z',
-  expiresAt: '2026-01-08T10:00:00.000Z',
-  remindAt: '2026-01-08T09:00:00.000Z',
-  leadMinutes: 60,
-  confirmed: true,
-  approvers: [
-    { id: 'U00000ALICE' },
-    { id: 'S0APPROVERS' },
-    { id: 'aaaaaaaa-0000-4000-8000-00000000a11c', name: 'Carol <!channel>' },
-    { id: 'bbbbbbbb-0000-4000-8000-000000000b0b' },
-  ],
-};
+const WINDOW = approvalWindow([
+  { id: 'U00000ALICE' },
+  { id: 'S0APPROVERS' },
+  { id: 'aaaaaaaa-0000-4000-8000-00000000a11c', name: 'Carol <!channel>' },
+  { id: 'bbbbbbbb-0000-4000-8000-000000000b0b' },
+]);
 
 function replies(now: number, posted: string[] = []): AlertMessage[] {
   return threadReplies(stateUntil('ev-017'), { stageOrder: STAGE_ORDER, approval: WINDOW, now }, posted).map(

@@ -13,6 +13,7 @@ import {
   MAX_ACTIVITY_BYTES,
   renderAdaptiveCard,
 } from '../../../src/teams/render-adaptive-card';
+import { approvalWindow } from '../../helpers/approval-window';
 import { listFixtures, loadFixture } from '../../helpers/fixtures';
 import { STAGE_ORDER } from '../core/executions/execution-events';
 import {
@@ -326,20 +327,11 @@ describe('renderAdaptiveCard: every captured and hand-made fixture', () => {
 });
 
 describe('renderAdaptiveCard: a waiting approval’s expiry, approvers and reminder', () => {
-  const window = {
-    stage: 'Approval',
-    action: 'ManualApproval',
-    startedAt: '2026-01-01T10:00:00.000Z',
-    expiresAt: '2026-01-08T10:00:00.000Z',
-    remindAt: '2026-01-08T09:00:00.000Z',
-    leadMinutes: 60,
-    confirmed: true,
-    approvers: [
-      { id: 'U00000ALICE' },
-      { id: 'aaaaaaaa-0000-4000-8000-00000000a11c', name: 'Alice **Example**' },
-      { id: 'bbbbbbbb-0000-4000-8000-000000000b0b' },
-    ],
-  };
+  const window = approvalWindow([
+    { id: 'U00000ALICE' },
+    { id: 'aaaaaaaa-0000-4000-8000-00000000a11c', name: 'Alice **Example**' },
+    { id: 'bbbbbbbb-0000-4000-8000-000000000b0b' },
+  ]);
   const view = { stageOrder: STAGE_ORDER, approval: window };
   const state = stateUntil('ev-017');
 

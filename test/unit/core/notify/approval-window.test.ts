@@ -10,6 +10,7 @@ import {
   reminderTime,
   threadReplies,
 } from '../../../../src/core/notify';
+import { approvalWindow } from '../../../helpers/approval-window';
 import { stateUntil } from '../../teams/card-helpers';
 import { STAGE_ORDER } from '../executions/execution-events';
 
@@ -115,16 +116,7 @@ describe('the policy: approvers and their names (people)', () => {
 
 describe('threadReplies with the approval’s window', () => {
   const state = stateUntil('ev-017');
-  const window: ApprovalWindow = {
-    stage: 'Approval',
-    action: 'ManualApproval',
-    startedAt: '2026-01-01T10:00:00.000Z',
-    expiresAt: '2026-01-08T10:00:00.000Z',
-    remindAt: '2026-01-08T09:00:00.000Z',
-    leadMinutes: 60,
-    confirmed: true,
-    approvers: [{ id: 'U1' }],
-  };
+  const window = approvalWindow([{ id: 'U1' }]);
   const view = { stageOrder: STAGE_ORDER, approval: window };
   it('the waiting approval’s reply carries its expiry and approvers', () => {
     const [reply] = threadReplies(state, { ...view, now: Date.parse('2026-01-02T00:00:00Z') });
