@@ -4,10 +4,13 @@ import {
   createCodeBuildClient,
   createCodePipelineClient,
   createDynamoDbClient,
+  createSchedulerClient,
   createSsmClient,
 } from '../aws/clients';
-import { SecretParameters } from '../aws/ssm-secrets';
+import { SchedulerReminderSchedules } from '../aws/scheduler-reminders';
+import { loadAuthorizationPolicy, SecretParameters } from '../aws/ssm-secrets';
 import { ConfigurationError, type Environment, readEnvironment } from '../config/environment';
+import type { PolicySource } from '../core/actions';
 import type { NotifyOptions } from '../core/notify';
 import type { Log } from '../core/ports';
 import { createLogger } from '../log/logger';
@@ -33,10 +36,13 @@ export interface NotifyAppOverrides {
     /** With both, failure replies carry their triage pack (built from the environment when `clients` is not given). */
     readonly codeBuild?: ReturnType<typeof createCodeBuildClient>;
     readonly logs?: ReturnType<typeof createCloudWatchLogsClient>;
+    readonly scheduler?: ReturnType<typeof createSchedulerClient>;
   };
   readonly log?: Log;
   readonly now?: () => number;
   readonly options?: Partial<NotifyOptions>;
+  /** The authorization policy (the local mode reads local/authorization.json); by default from the environment and SSM. */
+  readonly policy?: PolicySource;
 }
 
 /**
@@ -74,6 +80,20 @@ export function notifyAppFromEnvironment(
   const slackToken = slackTokenParam === undefined ? undefined : () => secrets.get(slackTokenParam);
   const teams = teamsConfigured ? teamsTokens(environment, secrets) : undefined;
   const region = env.AWS_REGION;
+  // The approvers a waiting approval names, read through the secrets' cache like the chat functions'.
+  const policy = overrides.policy ?? (() => loadAuthorizationPolicy(environment, secrets));
+  const group = environment.PIPEWATCH_REMINDER_SCHEDULE_GROUP;
+  const role = environment.PIPEWATCH_REMINDER_ROLE_ARN;
+  const self = environment.PIPEWATCH_NOTIFY_FUNCTION_ARN;
+  const reminders =
+    group === undefined || role === undefined || self === undefined
+      ? undefined
+      : new SchedulerReminderSchedules({
+          client: clients.scheduler ?? createSchedulerClient(),
+          groupName: group,
+          targetArn: self,
+          roleArn: role,
+        });
   const handler = createNotifyHandler(
     notifyDepsFor({
       dynamo: clients.dynamo,
@@ -96,6 +116,11 @@ export function notifyAppFromEnvironment(
       log,
       ...(overrides.now === undefined ? {} : { now: overrides.now }),
       ...(overrides.options === undefined ? {} : { options: overrides.options }),
+      approvals: {
+        policy,
+        reminderLeadMinutes: environment.PIPEWATCH_APPROVAL_REMINDER_MINUTES,
+        ...(reminders === undefined ? {} : { reminders }),
+      },
     }),
   );
   return {

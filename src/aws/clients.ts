@@ -5,6 +5,7 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import {
@@ -68,4 +69,8 @@ export function createCodeBuildClient(settings?: AwsClientSettings): CodeBuildCl
 /** CloudWatch Logs (GetLogEvents): the end of a failed build's log. */
 export function createCloudWatchLogsClient(settings?: AwsClientSettings): CloudWatchLogsClient {
   return new CloudWatchLogsClient(awsClientConfig(settings));
+}
+
+export function createSchedulerClient(settings?: AwsClientSettings): SchedulerClient {
+  return new SchedulerClient(awsClientConfig(settings));
 }

@@ -164,6 +164,22 @@ export class CodePipelinePipelineClient implements PipelineClient, PipelineHisto
     return (output.pipeline?.stages ?? []).flatMap((stage) => (stage.name === undefined ? [] : [stage.name]));
   }
 
+  /**
+   * The `timeoutInMinutes` of the pipeline's approval actions (GetPipeline), by `<stage>/<action>`:
+   * only those that declare one (the others wait CodePipeline's default of 7 days).
+   */
+  async getApprovalTimeouts(pipeline: string): Promise<ReadonlyMap<string, number>> {
+    const output = await answer(this.client.send(new GetPipelineCommand({ name: pipeline })));
+    const timeouts = new Map<string, number>();
+    for (const stage of output.pipeline?.stages ?? []) {
+      for (const action of stage.actions ?? []) {
+        if (action.actionTypeId?.category !== 'Approval' || action.timeoutInMinutes === undefined) continue;
+        timeouts.set(`${stage.name}/${action.name}`, action.timeoutInMinutes);
+      }
+    }
+    return timeouts;
+  }
+
   /** Every pipeline's name in this region (ListPipelines, all pages): what `subscribe` checks names against. */
   async listPipelineNames(): Promise<readonly string[]> {
     const names: string[] = [];

@@ -23,6 +23,26 @@ export const notifyInputSchema = z.object({
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
 
 /**
+ * The input of an approval reminder's schedule (EventBridge Scheduler, one per waiting approval,
+ * created by notify): `{"reminder": {"channel": {…}, "pipeline", "executionId", "approval": <the
+ * approval reply's key>}}`. Strict: nothing else travels in a schedule's input.
+ */
+export const reminderInputSchema = z.strictObject({
+  reminder: z.strictObject({
+    channel: z.strictObject({
+      platform: z.enum(CHAT_PLATFORMS),
+      workspace: z.string().check(z.minLength(1)),
+      channel: z.string().check(z.minLength(1)),
+    }),
+    pipeline: z.string().check(z.regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'expected a pipeline name')),
+    executionId: z.string().check(z.minLength(1), z.maxLength(200)),
+    approval: z.string().check(z.regex(/^approval:[A-Za-z0-9.@\-_]{1,100}\/[A-Za-z0-9.@\-_]{1,100}@\d+$/)),
+  }),
+});
+
+export type ReminderInput = z.infer<typeof reminderInputSchema>;
+
+/**
  * The input of the follow rule's target: `{"rule": <rule name>, "follow": true, "event": <the
  * whole event>}`. The follow rule matches every CodePipeline event on the bus; notify updates the
  * conversations of the channels that follow the event's execution (see notifyFollowers).

@@ -32,6 +32,17 @@ const environmentSchema = z.object({
   PIPEWATCH_AUTHORIZATION_PARAM: z.optional(z.string().check(z.startsWith('/'))),
   /** The Slack Web API base URL; only the local mode and tests change it. */
   PIPEWATCH_SLACK_API_URL: z.optional(z.url()),
+  /** Minutes before a waiting approval expires that its thread gets a reminder (0: none). */
+  PIPEWATCH_APPROVAL_REMINDER_MINUTES: z._default(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,5}$/, 'a whole number of minutes, e.g. 60 (0: no reminders)')),
+      z.transform(Number),
+    ),
+    60,
+  ),
+  /** The EventBridge Scheduler group of the reminders and the role Scheduler invokes notify with. */
+  PIPEWATCH_REMINDER_SCHEDULE_GROUP: emptyAsUnset(z.string().check(z.regex(/^[0-9a-zA-Z\-_.]{1,64}$/))),
+  PIPEWATCH_REMINDER_ROLE_ARN: emptyAsUnset(z.string().check(z.startsWith('arn:'))),
   /**
    * Slack bot user and bot ids, so Bolt makes no auth.test call at a cold start. serverless.yml
    * sets them from `--param` and leaves them empty when not given: empty means unset.

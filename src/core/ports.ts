@@ -510,6 +510,19 @@ export interface SnoozeStore {
   releaseSummary(channel: ChannelRef, pipeline: string, until: number): Promise<void>;
 }
 
+// ---- Approval reminders (EventBridge Scheduler) -------------------------------
+
+/** One-time schedules that call the notify function back when a waiting approval's reminder is due. */
+export interface ReminderSchedules {
+  /**
+   * Creates the schedule `name`, due at `at` (ISO 8601), whose call hands notify `payload`.
+   * One that exists already (the same name: created by an earlier render) is left as it is.
+   */
+  create(name: string, at: string, payload: unknown): Promise<void>;
+  /** Deletes it; a missing one (it fired and deleted itself, or was deleted) is not an error. */
+  delete(name: string): Promise<void>;
+}
+
 // ---- Logging ------------------------------------------------------------------
 
 export type LogFields = Readonly<Record<string, unknown>>;

@@ -2,6 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { AlertMessage } from '../core/messages';
 import { alertButtons } from './alert-buttons';
+import { approvalLine } from './approval-line';
 import { actionsBlock, sectionBlock } from './blocks';
 import { escapeMrkdwn, oneLine, truncate } from './escape';
 import { FALLBACK_TEXT_MAX } from './render-block-kit';
@@ -18,6 +19,9 @@ import type { SlackMessage } from './slack-message';
 export function renderThreadReply(message: AlertMessage): SlackMessage | undefined {
   const waiting = message.actions.some((action) => action.kind === 'approve');
   if (waiting) return reply(`:raised_hand: *${escapeMrkdwn(oneLine(message.title))}*`, message, 'all');
+  if (message.approval?.reminderLeadMinutes !== undefined) {
+    return reply(`:alarm_clock: *${escapeMrkdwn(oneLine(message.title))}*`, message, 'links');
+  }
   if (message.status.known && message.status.severity === 'error') {
     const error = message.facts.find((fact) => fact.label === 'Error');
     const code = error === undefined ? '' : `\n*Error* ${escapeMrkdwn(oneLine(error.value))}`;
@@ -34,6 +38,7 @@ function reply(headline: string, message: AlertMessage, buttons: 'all' | 'links'
   }
   // A failure's triage pack: the commit, changes since the last success, the failed phase and the log's end.
   if (buttons === 'links') blocks.push(...triageBlocks(message.triage));
+  if (message.approval !== undefined) blocks.push(sectionBlock(approvalLine(message.approval)));
   const actions = actionsBlock(alertButtons(message, buttons));
   if (actions !== undefined) blocks.push(actions);
   return { text: truncate(escapeMrkdwn(oneLine(message.title)), FALLBACK_TEXT_MAX), blocks };

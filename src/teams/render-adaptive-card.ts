@@ -1,6 +1,6 @@
 // (teams) AlertMessage --> renderAdaptiveCard / activityOf --> Adaptive Card 1.5 JSON in a Bot Connector activity; escaped, under the size limit
 import { AdaptiveCard, type CardElementArray, Fact, FactSet, TextBlock } from '@microsoft/teams.cards';
-import type { AlertFact, AlertMessage } from '../core/messages';
+import type { AlertApproval, AlertFact, AlertMessage } from '../core/messages';
 import { alertActionSet } from './card-actions';
 import { ADAPTIVE_CARD_SCHEMA, ADAPTIVE_CARD_VERSION, type AdaptiveCardJson, toCardJson } from './card-json';
 import { activityBytes, MAX_ACTIVITY_BYTES } from './card-size';
@@ -224,9 +224,29 @@ function replyBody(message: AlertMessage, room: Room): CardElementArray {
   if (summary !== undefined) body.push(summary);
   // A failure's triage pack; its log lines go with the summary when the size limit needs room.
   if (failed && room.facts > 0) body.push(...triageElements(message.triage, { text: room.text, log: room.summary }));
+  if (message.approval !== undefined && room.facts > 0) body.push(approvalFacts(message.approval, room));
   const actions = room.actions ? alertActionSet(message, waiting ? 'all' : 'links') : undefined;
   if (actions !== undefined) body.push(actions);
   return body;
+}
+
+/** Slack's user, user group and bot ids: another platform's people, not listed on Teams. */
+const SLACK_ID = /^[UWSB][A-Z0-9]{2,}$/;
+
+/**
+ * A waiting approval's "Expires" (UTC, as the card's other times) and "Who may approve": the
+ * policy's names for its ids (`people`), else the ids themselves (Entra object ids); Slack's ids
+ * are left out. No approvers at all says so: the policy lists nobody.
+ */
+function approvalFacts(approval: AlertApproval, room: Room): FactSet {
+  const max = Math.min(FACT_VALUE_MAX, room.text);
+  const names = approval.approvers.flatMap((approver) =>
+    SLACK_ID.test(approver.id) && approver.name === undefined ? [] : [approver.name ?? approver.id],
+  );
+  const who = approval.approvers.length === 0 ? 'nobody: the policy lists no approvers' : names.join(', ');
+  const facts = [new Fact('Expires', timeText(approval.expiresAt) ?? PLACEHOLDER)];
+  if (who !== '') facts.push(new Fact('Who may approve', inline(who, max)));
+  return new FactSet(...facts);
 }
 
 /** The summary's lines as paragraphs (a TextBlock joins lines separated by a single line break). */

@@ -4,6 +4,7 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../../src/local/aws';
@@ -19,6 +20,7 @@ export interface LocalAwsClients {
   lambda: LambdaClient;
   codeBuild: CodeBuildClient;
   logs: CloudWatchLogsClient;
+  scheduler: SchedulerClient;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
   const lambda = new LambdaClient(config);
   const codeBuild = new CodeBuildClient(config);
   const logs = new CloudWatchLogsClient(config);
+  const scheduler = new SchedulerClient(config);
   return {
     aws,
     eventBridge,
@@ -49,9 +52,11 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
     lambda,
     codeBuild,
     logs,
+    scheduler,
     async stop() {
       codeBuild.destroy();
       logs.destroy();
+      scheduler.destroy();
       eventBridge.destroy();
       ssm.destroy();
       sqs.destroy();

@@ -10,7 +10,7 @@ import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
 import { DynamoDbChannelAddresses } from '../../aws/dynamodb-channel-addresses';
 import { DynamoDbConversationStore } from '../../aws/dynamodb-conversation-store';
 import { DynamoDbQuietStore } from '../../aws/dynamodb-quiet-store';
-import { followInputSchema, notifyInputSchema } from '../../aws/notify-input';
+import { followInputSchema, notifyInputSchema, reminderInputSchema } from '../../aws/notify-input';
 import {
   type FollowOutcome,
   type NotifyDeps,
@@ -19,11 +19,13 @@ import {
   notifyEvent,
   notifyFollowers,
   notifyTransition,
+  remindApproval,
 } from '../../core/notify';
 import type { ChatPoster, Log } from '../../core/ports';
 import { SlackChatPoster, type SlackChatPosterOptions } from '../../slack/slack-chat-poster';
 import { activityOf } from '../../teams/render-adaptive-card';
 import { TeamsChatPoster } from '../../teams/teams-chat-poster';
+import { type ApprovalSettingsOptions, approvalSettings } from './approval-settings';
 import { platformChatPoster } from './platform-chat-poster';
 import { cachedStageOrder } from './stage-order-cache';
 import { tokenChatPoster } from './token-chat-poster';
@@ -42,6 +44,14 @@ export function createNotifyHandler(deps: NotifyDeps): NotifyHandler {
   return async (input) => {
     const follow = followInputSchema.safeParse(input);
     if (follow.success) return notifyFollowers(follow.data, deps);
+    if (typeof input === 'object' && input !== null && 'reminder' in input) {
+      const reminder = reminderInputSchema.safeParse(input);
+      if (reminder.success) return remindApproval(reminder.data.reminder, deps);
+      deps.log.error('dropped a reminder input that no reminder schedule sends', {
+        issues: reminder.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+      });
+      return { status: 'invalid-event' };
+    }
     const parsed = notifyInputSchema.safeParse(input);
     if (!parsed.success) {
       deps.log.error('dropped a notify input that no subscription rule sends', {
@@ -86,6 +96,11 @@ export interface NotifyAdapters {
   readonly log: Log;
   readonly now?: () => number;
   readonly options?: Partial<NotifyOptions>;
+  /**
+   * Waiting approvals: the policy (approvers), the reminder's lead and where reminders are
+   * scheduled. Absent: the approval's reply shows no expiry or approvers and no reminder comes.
+   */
+  readonly approvals?: Omit<ApprovalSettingsOptions, 'pipelines' | 'now'>;
 }
 
 export interface TeamsPosterSettings {
@@ -132,6 +147,9 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
             ...(adapters.region === undefined ? {} : { region: adapters.region }),
           },
         }),
+    ...(adapters.approvals === undefined
+      ? {}
+      : { approvals: approvalSettings({ ...adapters.approvals, pipelines, now }) }),
     log: adapters.log,
     now,
     ...(adapters.options === undefined ? {} : { options: adapters.options }),

@@ -48,7 +48,14 @@ export const authorizationRuleSchema = z.strictObject({
  *   { "pipelines": ["*"], "retry": ["S0ONCALL"] }
  * ] }
  */
-export const authorizationPolicySchema = z.strictObject({ rules: z.array(authorizationRuleSchema) });
+export const authorizationPolicySchema = z.strictObject({
+  rules: z.array(authorizationRuleSchema),
+  /**
+   * Names for the ids above, e.g. `{"aaaaaaaa-…": "Alice Example"}`: where a platform cannot show a
+   * person from an id alone (Teams), the waiting approval's list of approvers shows these names.
+   */
+  people: z.optional(z.record(principalId, z.string().check(z.minLength(1), z.maxLength(100)))),
+});
 
 export type AuthorizationRule = z.output<typeof authorizationRuleSchema>;
 export type AuthorizationPolicy = z.output<typeof authorizationPolicySchema>;

@@ -28,6 +28,18 @@ export interface AlertMessage {
   readonly actions: readonly AlertAction[];
   /** A failure's thread reply only: the commit, the failed build's log tail, changes since the last success. */
   readonly triage?: AlertTriage;
+  /** On a waiting approval's reply and its reminder: when it expires and who may approve. */
+  readonly approval?: AlertApproval;
+}
+
+/** A waiting approval's expiry and approvers, as the thread reply (and its reminder) shows them. */
+export interface AlertApproval {
+  /** ISO 8601. */
+  readonly expiresAt: string;
+  /** The policy's user and group ids that may approve, with their names where the policy gives them. */
+  readonly approvers: readonly { readonly id: string; readonly name?: string }[];
+  /** On the reminder: how long before the expiry it was sent, in minutes. */
+  readonly reminderLeadMinutes?: number;
 }
 
 export type Severity = 'info' | 'success' | 'warning' | 'error';

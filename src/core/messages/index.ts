@@ -6,6 +6,7 @@ export { alertLinks, externalLinkLabel } from './alert-links';
 export type {
   ActionTarget,
   AlertAction,
+  AlertApproval,
   AlertEnrichment,
   AlertFact,
   AlertLink,

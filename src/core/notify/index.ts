@@ -1,5 +1,20 @@
 // (core) public API of the notify path's use case: an event in, one chat message per (channel, execution) out
 /** Public API of the notify path's use case: an event in, one chat message per (channel, execution) out. */
+export {
+  type ApprovalSettings,
+  type ApprovalWindow,
+  type Approver,
+  approvalExpiry,
+  approversFor,
+  atExpression,
+  DEFAULT_APPROVAL_TIMEOUT_MINUTES,
+  DEFAULT_REMINDER_LEAD_MINUTES,
+  leadPhrase,
+  type ReminderRequest,
+  reminderDue,
+  reminderScheduleName,
+  reminderTime,
+} from './approval-window';
 export { ChatDeliveryError, type ChatDeliveryErrorKind, isChatDeliveryError } from './chat-delivery-error';
 export { type FailureDetails, fetchFailureDetails, needsFailureDetails } from './failure-details';
 export {
@@ -13,6 +28,7 @@ export {
   notifyEvent,
   notifyParsedEvent,
   RenderPendingError,
+  remindApproval,
 } from './notify-event';
 export { type FollowOutcome, type FollowRequest, notifyFollowers } from './notify-followers';
 export {
@@ -22,7 +38,7 @@ export {
   snoozeGate,
   snoozeSummaryMessage,
 } from './quiet-subscriptions';
-export { replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';
+export { type ReplyView, replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';
 export {
   compareOutcomes,
   type Flip,

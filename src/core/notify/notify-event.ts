@@ -35,10 +35,18 @@ import type {
   SnoozeStore,
 } from '../ports';
 import { fetchTriage, type TriageDeps, withTriage } from '../triage';
+import {
+  type ApprovalSettings,
+  type ApprovalWindow,
+  approvalExpiry,
+  type ReminderRequest,
+  reminderScheduleName,
+  reminderTime,
+} from './approval-window';
 import { ChatDeliveryError } from './chat-delivery-error';
 import { errorFields, type FailureDetails, fetchFailureDetails, needsFailureDetails } from './failure-details';
 import { snoozeGate } from './quiet-subscriptions';
-import { failureReplyKey, replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';
+import { failureReplyKey, type ReplyView, replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';
 
 /** What a subscription rule's target delivers (src/aws/notify-input.ts checks the envelope). */
 export interface NotifyRequest {
@@ -104,6 +112,11 @@ export interface NotifyDeps {
    * Absent: replies go out without it.
    */
   readonly triage?: TriageDeps;
+  /**
+   * A waiting approval's expiry, approvers and reminder (the policy, GetPipeline's timeouts,
+   * EventBridge Scheduler). Absent: the approval's reply shows neither, and no reminder comes.
+   */
+  readonly approvals?: ApprovalSettings;
 }
 
 export type NotifyOutcome =
@@ -232,7 +245,10 @@ export async function notifyParsedEvent(
     deps.conversations.read(key),
   ]);
   if (!first) {
-    const view = await viewing;
+    // As the last render saw it, but for the held stage (not shown in replies): a duplicate costs
+    // no CodePipeline read unless an approval waits (its window is in its reply).
+    const view =
+      record === undefined ? await viewing : await withApprovalView(await viewing, record.state, deps, context);
     const noted =
       request.transition === undefined || (record !== undefined && hasTransitionNote(record.state, request.transition));
     if (record !== undefined && hasSeen(record.state, event) && noted && !hasPendingWork(record, view)) {
@@ -379,7 +395,7 @@ async function renderConversation(
       if (deferred === 'shown') return { status: 'deferred', version: merged };
       continue;
     }
-    const shown = await withHeldStage(view, record.state, deps, context);
+    const shown = await renderView(view, record.state, deps, context);
     let rendered: Rendered;
     try {
       rendered = await renderOnce(key, owner, record, deps, context, shown, options.leaseMs);
@@ -471,7 +487,7 @@ async function renderOnce(
   record: LockedRecord,
   deps: NotifyDeps,
   context: LogFields,
-  view: ExecutionOverviewOptions,
+  view: ReplyView,
   leaseMs: number,
 ): Promise<Rendered> {
   const { conversations, chat } = deps;
@@ -599,6 +615,7 @@ async function renderOnce(
     let shown: PostedReply;
     if (posted === undefined) {
       if (!(await save())) return lost();
+      await scheduleReminder(key, reply, view, deps, context);
       const replied = await postOnce(reply.key, () =>
         chat.reply(key.channel, parentId, reply.message, markOf(reply.key)),
       );
@@ -606,6 +623,7 @@ async function renderOnce(
       shown = { key: reply.key, messageId: replied, fingerprint: reply.fingerprint };
     } else if (isOutdated(posted, reply)) {
       if (!(await save())) return lost();
+      if (!reply.open) await cancelReminder(key, reply, deps, context);
       shown = { ...posted, fingerprint: reply.fingerprint };
       try {
         await chat.updateReply(key.channel, posted.messageId, reply.message);
@@ -688,7 +706,7 @@ async function findBegunPost(
 }
 
 /** Not on screen yet: no message, an older version shown, a reply the state calls for not posted or outdated. */
-export function hasPendingWork(record: ConversationRecord, view: ExecutionOverviewOptions = {}): boolean {
+export function hasPendingWork(record: ConversationRecord, view: ReplyView = {}): boolean {
   if (record.messageId === undefined || record.renderedVersion < record.version) return true;
   return threadReplies(
     record.state,
@@ -709,6 +727,172 @@ function isOutdated(
   reply: ThreadReply,
 ): posted is PostedReply & { readonly messageId: string; readonly fingerprint: string } {
   return posted.messageId !== undefined && posted.fingerprint !== undefined && posted.fingerprint !== reply.fingerprint;
+}
+
+/**
+ * (schedule) --> the notify function, `{"reminder": …}` --> remindApproval --> one render
+ *
+ * The reminder of a waiting approval, when its schedule calls: a render of the conversation as it
+ * stands, which posts the reminder reply if the approval still waits (CodePipeline says so) and its
+ * time has come. Posted once: the reply's key is recorded like any other, so a second call (Scheduler
+ * and Lambda deliver at least once) finds nothing to do. No conversation: logged and dropped.
+ */
+export async function remindApproval(request: ReminderRequest, deps: NotifyDeps): Promise<NotifyOutcome> {
+  const key: ConversationKey = {
+    channel: request.channel,
+    pipeline: request.pipeline,
+    executionId: request.executionId,
+  };
+  const context: LogFields = {
+    channel: channelLabel(request.channel),
+    pipeline: request.pipeline,
+    executionId: request.executionId,
+    reminder: request.approval,
+  };
+  const options = { ...DEFAULT_NOTIFY_OPTIONS, ...deps.options };
+  const [record, view] = await Promise.all([
+    deps.conversations.read(key),
+    overviewOptions(request.pipeline, deps, context),
+  ]);
+  if (record === undefined) {
+    deps.log.warn('a reminder for a conversation that does not exist; dropped', context);
+    return { status: 'invalid-event' };
+  }
+  const outcome = await renderConversation(key, record.version, deps, options, context, view);
+  deps.log.info('reminder rendered', { ...context, outcome: outcome.status });
+  return outcome;
+}
+
+/** What a render shows beyond the state: the held stage, a waiting approval's window, the time. */
+async function renderView(
+  view: ExecutionOverviewOptions,
+  state: ExecutionState,
+  deps: NotifyDeps,
+  context: LogFields,
+): Promise<ReplyView> {
+  return withApprovalView(await withHeldStage(view, state, deps, context), state, deps, context);
+}
+
+/** The view with the waiting approval's window, if any, and the time of the render. */
+async function withApprovalView(
+  view: ExecutionOverviewOptions,
+  state: ExecutionState,
+  deps: NotifyDeps,
+  context: LogFields,
+): Promise<ReplyView> {
+  const approval = await approvalWindow(view, state, deps, context);
+  return { ...view, ...(approval === undefined ? {} : { approval }), now: deps.now() };
+}
+
+/**
+ * The waiting approval's window: started when GetPipelineState says the action went InProgress in
+ * this execution (else when its STARTED event says), expiring after the action's timeout, with the
+ * policy's approvers. Undefined when nothing waits or approvals are not configured; a failure to
+ * read something costs that part (logged), never the render.
+ */
+async function approvalWindow(
+  view: ExecutionOverviewOptions,
+  state: ExecutionState,
+  deps: NotifyDeps,
+  context: LogFields,
+): Promise<ApprovalWindow | undefined> {
+  const settings = deps.approvals;
+  const waiting = summariseExecution(state, view).waitingApproval;
+  if (settings === undefined || waiting === undefined) return undefined;
+  const { stage, action } = waiting;
+  const record = Object.values(state.actions).find((entry) => entry.stage === stage && entry.action === action);
+  const quietly = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      deps.log.warn(`could not read the waiting approval's ${what}`, { ...context, error: errorFields(error) });
+      return undefined;
+    }
+  };
+  const [pipelineState, timeout, approvers] = await Promise.all([
+    quietly('state (GetPipelineState)', () => deps.pipelines.getPipelineState(state.pipeline)),
+    quietly('timeout (GetPipeline)', () => settings.timeoutMinutes(state.pipeline, stage, action)),
+    quietly('approvers (the authorization policy)', () => settings.approvers(state.pipeline)),
+  ]);
+  const stageState = pipelineState?.stages.find((entry) => entry.stageName === stage);
+  const latest =
+    stageState?.latestExecution?.pipelineExecutionId === state.executionId
+      ? stageState.actions.find((entry) => entry.actionName === action)?.latestExecution
+      : undefined;
+  const confirmed = latest?.status === 'InProgress' && latest.lastStatusChange !== undefined;
+  const startedAt = confirmed ? latest.lastStatusChange : record?.time;
+  if (startedAt === undefined || !Number.isFinite(Date.parse(startedAt))) return undefined;
+  const expiresAt = approvalExpiry(startedAt, timeout);
+  const remindAt = reminderTime(startedAt, expiresAt, settings.reminderLeadMinutes);
+  return {
+    stage,
+    action,
+    startedAt: new Date(Math.floor(Date.parse(startedAt) / 1000) * 1000).toISOString(),
+    expiresAt,
+    ...(remindAt === undefined ? {} : { remindAt }),
+    leadMinutes: settings.reminderLeadMinutes,
+    confirmed,
+    approvers: approvers ?? [],
+  };
+}
+
+/** The reminder request of an approval reply's key (`approval:…`); undefined for other replies. */
+function reminderOf(key: ConversationKey, reply: ThreadReply): ReminderRequest | undefined {
+  if (!reply.key.startsWith('approval:')) return undefined;
+  return { channel: key.channel, pipeline: key.pipeline, executionId: key.executionId, approval: reply.key };
+}
+
+/**
+ * Before the waiting approval's reply is posted: its reminder's one-time schedule, calling notify
+ * back at the reminder's time. Created before the post, so a render that dies after it leaves no
+ * approval without its reminder (a second create finds it there). A failure is logged, never
+ * holds the reply back: a render after the reminder's time posts the reminder anyway.
+ */
+async function scheduleReminder(
+  key: ConversationKey,
+  reply: ThreadReply,
+  view: ReplyView,
+  deps: NotifyDeps,
+  context: LogFields,
+): Promise<void> {
+  const reminders = deps.approvals?.reminders;
+  const request = reminderOf(key, reply);
+  const remindAt = view.approval?.remindAt;
+  if (reminders === undefined || request === undefined || remindAt === undefined || !view.approval?.confirmed) return;
+  if (Date.parse(remindAt) <= deps.now()) return;
+  const name = reminderScheduleName(request);
+  try {
+    await reminders.create(name, remindAt, { reminder: request });
+    deps.log.info('approval reminder scheduled', { ...context, schedule: name, remindAt });
+  } catch (error) {
+    deps.log.error('could not schedule the approval reminder', {
+      ...context,
+      schedule: name,
+      error: errorFields(error),
+    });
+  }
+}
+
+/**
+ * When the approval's reply closes (decided, expired, superseded): its schedule deleted. A failure
+ * is logged: the schedule then fires, finds nothing waiting, posts nothing, and deletes itself.
+ */
+async function cancelReminder(
+  key: ConversationKey,
+  reply: ThreadReply,
+  deps: NotifyDeps,
+  context: LogFields,
+): Promise<void> {
+  const reminders = deps.approvals?.reminders;
+  const request = reminderOf(key, reply);
+  if (reminders === undefined || request === undefined) return;
+  const name = reminderScheduleName(request);
+  try {
+    await reminders.delete(name);
+    deps.log.info('approval reminder deleted', { ...context, schedule: name });
+  } catch (error) {
+    deps.log.warn('could not delete the approval reminder', { ...context, schedule: name, error: errorFields(error) });
+  }
 }
 
 /**

@@ -13,11 +13,24 @@ import {
 } from '../executions';
 import { type AlertMessage, presentState } from '../messages';
 import { withTriggerAuthor } from '../triage';
+import { type ApprovalWindow, leadPhrase, reminderDue } from './approval-window';
+
+/**
+ * What a render knows beyond the state: the stage order and held stage, and, while an approval
+ * waits, its window (expiry, reminder time, approvers) and the time of the render.
+ */
+export interface ReplyView extends ExecutionOverviewOptions {
+  readonly approval?: ApprovalWindow;
+  /** Milliseconds since the epoch: whether the reminder is due. */
+  readonly now?: number;
+}
 
 /** A thread reply the execution's state calls for, with the key that makes it posted once. */
 export interface ThreadReply {
-  /** `failed:<stage>@<attempt>` or `approval:<stage>/<action>@<attempt>`. */
+  /** `failed:<stage>@<attempt>`, `approval:<stage>/<action>@<attempt>` or `reminder:<stage>/<action>@<attempt>`. */
   readonly key: string;
+  /** False for a posted reply whose moment has passed (shown closed, without buttons). */
+  readonly open: boolean;
   readonly message: AlertMessage;
   /** replyFingerprint(message): a posted reply whose fingerprint differs is updated in place. */
   readonly fingerprint: string;
@@ -39,18 +52,21 @@ export interface ThreadReply {
  */
 export function threadReplies(
   state: ExecutionState,
-  view: ExecutionOverviewOptions = {},
+  view: ReplyView = {},
   /** The keys of the replies already posted: those the state no longer calls for are closed. */
   posted: readonly string[] = [],
 ): ThreadReply[] {
-  const open = replyMessages(state, view);
+  const open = replyMessages(state, view, posted);
   const closed = posted
     .filter((key) => !open.some((reply) => reply.key === key))
     .flatMap((key) => {
       const message = closedReply(state, view, key);
       return message === undefined ? [] : [{ key, message }];
     });
-  return [...open, ...closed].map(({ key, message }) => ({ key, message, fingerprint: replyFingerprint(message) }));
+  return [
+    ...open.map((reply) => ({ ...reply, open: true })),
+    ...closed.map((reply) => ({ ...reply, open: false })),
+  ].map(({ key, open, message }) => ({ key, open, message, fingerprint: replyFingerprint(message) }));
 }
 
 /**
@@ -118,15 +134,26 @@ function closedReply(state: ExecutionState, view: ExecutionOverviewOptions, key:
  * not of the newest event's id and time, which change with every event and show nothing new.
  */
 export function replyFingerprint(message: AlertMessage): string {
-  const { title, status, summary, facts, links, actions, triage } = message;
-  // `triage` only when there is one (canonicalJson drops undefined): replies without it keep their fingerprints.
-  const shown = canonicalJson({ title, status, summary: summary ?? null, facts, links, actions, triage });
+  const { title, status, summary, facts, links, actions, triage, approval } = message;
+  const shown = canonicalJson({
+    title,
+    status,
+    summary: summary ?? null,
+    facts,
+    links,
+    actions,
+    // `triage` and `approval` only where there is one (canonicalJson drops undefined), so that
+    // replies posted before they existed keep their fingerprints.
+    triage,
+    ...(approval === undefined ? {} : { approval }),
+  });
   return createHash('sha256').update(shown).digest('base64url').slice(0, 22);
 }
 
 function replyMessages(
   state: ExecutionState,
-  view: ExecutionOverviewOptions,
+  view: ReplyView,
+  posted: readonly string[],
 ): { key: string; message: AlertMessage }[] {
   const overview = summariseExecution(state, view);
   const base = executionToAlertMessage(state, view);
@@ -160,8 +187,13 @@ function replyMessages(
   const waiting = overview.waitingApproval;
   if (waiting !== undefined) {
     const { stage, action } = waiting;
+    const attempt = attemptOf(state, stage, action);
+    const approvalKey = `approval:${stage}/${action}@${attempt}`;
+    const window = view.approval?.stage === stage && view.approval.action === action ? view.approval : undefined;
+    const shown =
+      window === undefined ? {} : { approval: { expiresAt: window.expiresAt, approvers: window.approvers } };
     replies.push({
-      key: `approval:${stage}/${action}@${attemptOf(state, stage, action)}`,
+      key: approvalKey,
       message: {
         ...base,
         level: 'action',
@@ -171,8 +203,33 @@ function replyMessages(
         status: statusOf('STARTED', true),
         summary: `Waiting for approval: ${action} in stage ${stage}`,
         actions: base.actions.filter((entry) => entry.kind !== 'retry'),
+        ...shown,
       },
     });
+    // The reminder: once the approval's reply is up (posting both at once would be one notification
+    // too many), CodePipeline still shows it waiting, and its time has come (the schedule's call, or
+    // any render after it). Its buttons are the approval's reply's, just above.
+    if (window !== undefined && posted.includes(approvalKey) && reminderDue(window, view.now ?? 0)) {
+      replies.push({
+        key: `reminder:${stage}/${action}@${attempt}`,
+        message: {
+          ...base,
+          level: 'action',
+          stage,
+          action,
+          title: `Reminder: approval ${action} in ${state.pipeline} / ${stage} expires in ${leadPhrase(window.leadMinutes)}`,
+          status: statusOf('STARTED', true),
+          summary: `Nobody has approved or rejected it yet. Approve or reject it with the buttons above, or it fails when it expires.`,
+          facts: [],
+          actions: base.actions.filter((entry) => entry.kind === 'open-console'),
+          approval: {
+            expiresAt: window.expiresAt,
+            approvers: window.approvers,
+            reminderLeadMinutes: window.leadMinutes,
+          },
+        },
+      });
+    }
   }
   return replies;
 }

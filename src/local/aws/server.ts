@@ -12,6 +12,7 @@ import { type LocalDynamoDb, startDynamoDb } from './dynamodb';
 import { LocalEventBridge } from './eventbridge/local-eventbridge';
 import { LambdaRegistry } from './lambda-registry';
 import { LocalLogs } from './logs/local-logs';
+import { LocalScheduler } from './scheduler/local-scheduler';
 import type { LocalService } from './service';
 import { type AwsCredentials, LOCAL_AWS_CREDENTIALS, verifySigV4 } from './sigv4';
 import { LocalSqs } from './sqs/local-sqs';
@@ -55,6 +56,8 @@ export interface LocalAws {
   /** CodeBuild (BatchGetBuilds) and CloudWatch Logs (GetLogEvents): the builds of the simulator's CodeBuild actions. */
   codeBuild: LocalCodeBuild;
   logs: LocalLogs;
+  /** EventBridge Scheduler (REST-JSON on `/schedules/…`): approval reminders. */
+  scheduler: LocalScheduler;
   lambdas: LambdaRegistry;
   /** The local AWS's time: the given clock, or its own real one (what schedules run on). */
   clock: Clock;
@@ -114,11 +117,17 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     sqs.sendInternal(destination, record);
   };
   const services: LocalService[] = [eventBridge, codePipeline, ssm, sqs, codeBuild, logs];
+  const scheduler = new LocalScheduler({ region, accountId, clock, lambdas });
 
   const server = createLoopbackServer('local-aws', bindHost, (req, res) => {
-    const invocation = LAMBDA_INVOKE_PATH.exec(new URL(req.url ?? '/', 'http://local').pathname);
+    const pathname = new URL(req.url ?? '/', 'http://local').pathname;
+    const invocation = LAMBDA_INVOKE_PATH.exec(pathname);
     if (invocation !== null && req.method === 'POST') {
       void invokeFunction(lambdas, decodeURIComponent(invocation[1] ?? ''), req, res, authenticate);
+      return;
+    }
+    if (scheduler.handles(pathname)) {
+      void handleSchedulerRequest(scheduler, req, res, authenticate);
       return;
     }
     const target = header(req, 'x-amz-target');
@@ -144,10 +153,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     sqs,
     codeBuild,
     logs,
+    scheduler,
     lambdas,
     clock,
     async stop() {
       codePipeline.close();
+      scheduler.close();
       await eventBridge.close();
       ownClock?.dispose();
       server.closeAllConnections();
@@ -272,6 +283,21 @@ function send(res: ServerResponse, status: number, requestId: string, body: unkn
  * function and answers its result, or `X-Amz-Function-Error: Unhandled` with the error, as Lambda
  * does; `Event` answers 202 and runs it after. `pipewatch redrive` invokes notify this way.
  */
+/** EventBridge Scheduler's REST-JSON requests, signed like every other (the error's type in a header). */
+async function handleSchedulerRequest(
+  scheduler: LocalScheduler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  authenticate: Authenticate,
+): Promise<void> {
+  const raw = await signedBody(req, 'scheduler', authenticate, (error) => {
+    res.setHeader('x-amzn-errortype', error.type);
+    sendJson(res, error.status, { Message: error.message });
+  });
+  if (raw === undefined) return;
+  await scheduler.handleHttp(req, res, raw.toString('utf8'));
+}
+
 async function invokeFunction(
   lambdas: LambdaRegistry,
   name: string,

@@ -13,6 +13,7 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
@@ -62,6 +63,8 @@ export const LOCAL_AUTHORIZATION_FILE = path.join(LOCAL_DIR, 'authorization.json
 /** `pipewatch-${stage}` as serverless.yml names things, with the stage `local`. */
 export const LOCAL_STAGE = 'local';
 export const BUS_NAME = `pipewatch-${LOCAL_STAGE}`;
+/** The approval reminders' schedule group (serverless.yml: pipewatch-<stage>). */
+const REMINDER_GROUP = `pipewatch-${LOCAL_STAGE}`;
 export const FORWARD_RULE_NAME = `${BUS_NAME}-forward`;
 export const TABLE_NAME = `${BUS_NAME}-state`;
 export const SSM_PREFIX = `/pipewatch/${LOCAL_STAGE}`;
@@ -208,6 +211,8 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     cleanups.push(() => clients.destroy());
     const notifyArn = notifyFunctionArn(aws);
     await createDeployedResources(clients, aws, notifyArn);
+    // Approval reminders' schedule group, as serverless.yml's ReminderScheduleGroup.
+    await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: REMINDER_GROUP }));
     log.info('local AWS ready', { endpoint: aws.endpoint, region: aws.region, bus: BUS_NAME, table: TABLE_NAME });
 
     // --- Slack secrets: in the local SSM, as deployed (generated per run locally; never printed) ----
@@ -257,6 +262,8 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       PIPEWATCH_TABLE: TABLE_NAME,
       PIPEWATCH_EVENT_BUS: BUS_NAME,
       PIPEWATCH_NOTIFY_FUNCTION_ARN: notifyArn,
+      PIPEWATCH_REMINDER_SCHEDULE_GROUP: REMINDER_GROUP,
+      PIPEWATCH_REMINDER_ROLE_ARN: `arn:aws:iam::${aws.accountId}:role/pipewatch-local-reminders`,
       PIPEWATCH_SLACK_SIGNING_SECRET_PARAM: SIGNING_SECRET_PARAM,
       PIPEWATCH_SLACK_BOT_TOKEN_PARAM: BOT_TOKEN_PARAM,
       ...(slackApiUrl === undefined ? {} : { PIPEWATCH_SLACK_API_URL: slackApiUrl }),
@@ -272,7 +279,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       ...(teams === undefined ? {} : teamsEnvironment(teams.identity)),
       ...(realTeams === undefined ? {} : teamsParameters()),
     };
-    const notify = notifyAppFromEnvironment(environment, { clients, log: log.child({ function: 'notify' }) });
+    const notify = notifyAppFromEnvironment(environment, { clients, log: log.child({ function: 'notify' }), policy });
     // As serverless.yml configures it: Lambda's two retries, six hours, then the DLQ (`pipewatch redrive`).
     const deadLetters = aws.sqs.createQueue(`${BUS_NAME}-dlq`);
     aws.lambdas.register(
@@ -465,6 +472,7 @@ interface LocalClients {
   /** The notify function's triage reads (BatchGetBuilds, GetLogEvents) against the local CodeBuild and CloudWatch Logs. */
   codeBuild: CodeBuildClient;
   logs: CloudWatchLogsClient;
+  scheduler: SchedulerClient;
   destroy(): void;
 }
 
@@ -489,6 +497,7 @@ function localClients(aws: LocalAws): LocalClients {
     }),
     codeBuild: new CodeBuildClient(config),
     logs: new CloudWatchLogsClient(config),
+    scheduler: new SchedulerClient(config),
   };
   return {
     ...sdk,

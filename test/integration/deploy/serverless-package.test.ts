@@ -243,8 +243,10 @@ test('IAM: no wildcard action; rule management only on the pipewatch bus; CodePi
   expect(notifyDeletes).toHaveLength(1);
   expect(actions(notifyDeletes[0] as Statement)).toEqual(['dynamodb:DeleteItem']);
   expect(notifyDeletes[0]?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['snooze#*'] } });
-  // Notify posts to Slack and to Teams: it reads the bot token and the three Teams parameters.
+  // Notify posts to Slack and to Teams: it reads the bot token and the three Teams parameters,
+  // and the policy (a waiting approval names who may approve).
   expect(ssmParametersOf('NotifyRole')).toEqual([
+    '/pipewatch/test/authorization',
     '/pipewatch/test/slack/bot-token',
     '/pipewatch/test/teams/app-id',
     '/pipewatch/test/teams/client-secret',
@@ -281,8 +283,8 @@ test('IAM, the notify role’s triage reads: executions of the pipelines, builds
   const logs = grantOf('logs:GetLogEvents');
   expect(actions(logs)).toEqual(['logs:GetLogEvents']);
   expect(text(logs.Resource)).toBe(
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
     text({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
       'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/team-a-*:*',
     }),
   );
@@ -609,6 +611,48 @@ test('DynamoDB: each role allows what its function’s adapters do, and no item 
 });
 
 // Bolt's absence from the notify bundle is checked on the bundle's inputs in test/integration/notify.
+test('approval reminders: a schedule group, notify schedules only in it and passes only the reminder role, which may only invoke notify', () => {
+  const [groups] = [resourcesOf('AWS::Scheduler::ScheduleGroup')];
+  expect(groups.map(([name, r]) => [name, r.Properties.Name])).toEqual([['ReminderScheduleGroup', 'pipewatch-test']]);
+  const notify = statementsOf('NotifyRole');
+  const scheduling = notify.filter((s) => actions(s).some((a) => a.startsWith('scheduler:')));
+  expect(scheduling.flatMap(actions).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
+  for (const s of scheduling)
+    expect(text(s.Resource)).toMatch(/:scheduler:\$\{AWS::Region\}:\$\{AWS::AccountId\}:schedule\/pipewatch-test\/\*"/);
+  const passing = notify.filter((s) => actions(s).includes('iam:PassRole'));
+  expect(passing).toEqual([
+    {
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: { 'Fn::GetAtt': ['ReminderRole', 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    },
+  ]);
+  const role = template.Resources.ReminderRole?.Properties as {
+    AssumeRolePolicyDocument: { Statement: { Principal: unknown; Condition: unknown }[] };
+  };
+  expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+    expect.objectContaining({
+      Principal: { Service: 'scheduler.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    }),
+  ]);
+  const reminder = statementsOf('ReminderRole');
+  expect(reminder.flatMap(actions)).toEqual(['lambda:InvokeFunction']);
+  expect(text(reminder[0]?.Resource)).toMatch(/:function:pipewatch-test-notify"/);
+  expect(text(reminder[0]?.Resource)).not.toMatch(/\*/);
+  // notify knows its group, the role to pass, its own ARN (as the target) and the reminder's lead.
+  const variables = (template.Resources.NotifyLambdaFunction?.Properties.Environment as Environment | undefined)
+    ?.Variables;
+  expect(variables).toMatchObject({
+    PIPEWATCH_REMINDER_SCHEDULE_GROUP: { Ref: 'ReminderScheduleGroup' },
+    PIPEWATCH_REMINDER_ROLE_ARN: { 'Fn::GetAtt': ['ReminderRole', 'Arn'] },
+    PIPEWATCH_APPROVAL_REMINDER_MINUTES: '60',
+    PIPEWATCH_AUTHORIZATION_PARAM: '/pipewatch/test/authorization',
+  });
+  expect(text(variables?.PIPEWATCH_NOTIFY_FUNCTION_ARN)).toMatch(/:function:pipewatch-test-notify"/);
+});
+
 test('one zip per function', () => {
   for (const fn of ['notify', 'slack', 'teams', 'redrive']) {
     expect([fn, statSync(path.join(outDir, `${fn}.zip`)).size > 0]).toEqual([fn, true]);

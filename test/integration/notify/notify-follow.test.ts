@@ -1,7 +1,5 @@
 import {
   GetPipelineExecutionCommand,
-  GetPipelineStateCommand,
-  PutApprovalResultCommand,
   RetryStageExecutionCommand,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
@@ -10,6 +8,7 @@ import {
   addFollowRule,
   buttonsOf,
   CHANNEL,
+  decideInConsole,
   drain,
   messagesAbout,
   type NotifyStack,
@@ -55,20 +54,8 @@ async function retryBuild(executionId: string): Promise<void> {
   );
 }
 
-async function decide(status: 'Approved' | 'Rejected', summary: string): Promise<void> {
-  const state = await stack.local.codePipeline.send(new GetPipelineStateCommand({ name: 'myPipeline' }));
-  const approval = state.stageStates?.find((stage) => stage.stageName === 'Approval');
-  const token = approval?.actionStates?.[0]?.latestExecution?.token;
-  if (token === undefined) throw new Error('the approval is not waiting');
-  await stack.local.codePipeline.send(
-    new PutApprovalResultCommand({
-      pipelineName: 'myPipeline',
-      stageName: 'Approval',
-      actionName: 'Approval',
-      token,
-      result: { status, summary },
-    }),
-  );
+function decide(status: 'Approved' | 'Rejected', summary: string): Promise<void> {
+  return decideInConsole(stack, status, summary);
 }
 
 async function executionStatus(executionId: string): Promise<string | undefined> {

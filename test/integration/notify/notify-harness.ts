@@ -1,6 +1,11 @@
-import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import {
+  GetPipelineStateCommand,
+  PutApprovalResultCommand,
+  StartPipelineExecutionCommand,
+} from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import { createNotifyHandler, type NotifyHandler, notifyDepsFor } from '../../../src/app/notify/notify-handler';
 import { createTableInput } from '../../../src/aws/dynamodb-conversation-store';
 import {
@@ -9,7 +14,9 @@ import {
   FOLLOW_RULE_PATTERN,
   notifyInputTemplate,
 } from '../../../src/aws/notify-input';
-import type { NotifyDeps } from '../../../src/core/notify';
+import { SchedulerReminderSchedules } from '../../../src/aws/scheduler-reminders';
+import type { AuthorizationPolicy } from '../../../src/core/actions';
+import { DEFAULT_REMINDER_LEAD_MINUTES, type NotifyDeps } from '../../../src/core/notify';
 import type { ChannelRef } from '../../../src/core/subscriptions';
 import { ManualClock } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
@@ -50,7 +57,15 @@ export interface NotifyStackOptions {
   readonly oneClock?: boolean;
   /** The function's on-failure destination: the local SQS queue `DLQ_NAME` (as serverless.yml's DeadLetterQueue). */
   readonly dlq?: boolean;
+  /**
+   * Waiting approvals show their expiry and approvers (this policy) and get a reminder `leadMinutes`
+   * before the expiry, scheduled in the local Scheduler's group `REMINDER_GROUP` with notify as target.
+   */
+  readonly approvals?: { readonly policy: AuthorizationPolicy; readonly leadMinutes?: number };
 }
+
+export const REMINDER_GROUP = 'pipewatch-test';
+export const REMINDER_ROLE_ARN = 'arn:aws:iam::000000000000:role/pipewatch-test-reminders';
 
 export const DLQ_NAME = 'pipewatch-notify-dlq';
 
@@ -69,6 +84,9 @@ export async function startNotifyStack(options: NotifyStackOptions = {}): Promis
     ],
   });
   await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
+  if (options.approvals !== undefined) {
+    await local.scheduler.send(new CreateScheduleGroupCommand({ Name: REMINDER_GROUP }));
+  }
   const log = new MemoryLog();
   const deps = notifyDepsFor({
     dynamo: local.dynamo,
@@ -81,6 +99,20 @@ export async function startNotifyStack(options: NotifyStackOptions = {}): Promis
     slack: { token: slack.botToken, slackApiUrl: slack.apiUrl, retries: 0 },
     log,
     ...(now === undefined ? {} : { now }),
+    ...(options.approvals === undefined
+      ? {}
+      : {
+          approvals: {
+            policy: options.approvals.policy,
+            reminderLeadMinutes: options.approvals.leadMinutes ?? DEFAULT_REMINDER_LEAD_MINUTES,
+            reminders: new SchedulerReminderSchedules({
+              client: local.scheduler,
+              groupName: REMINDER_GROUP,
+              targetArn: FUNCTION_ARN,
+              roleArn: REMINDER_ROLE_ARN,
+            }),
+          },
+        }),
   });
   const handler = createNotifyHandler(deps);
   const invocations: NotifyStack['invocations'] = [];
@@ -211,6 +243,30 @@ export async function addFollowRule(stack: NotifyStack): Promise<void> {
     new PutTargetsCommand({
       Rule: FOLLOW_RULE_NAME,
       Targets: [{ Id: 'notify', Arn: FUNCTION_ARN, InputTransformer: { InputTemplate: FOLLOW_INPUT_TEMPLATE } }],
+    }),
+  );
+}
+
+/**
+ * myPipeline's waiting approval answered as "the console" does: PutApprovalResult with the token
+ * GetPipelineState shows.
+ */
+export async function decideInConsole(
+  stack: NotifyStack,
+  status: 'Approved' | 'Rejected',
+  summary: string,
+): Promise<void> {
+  const state = await stack.local.codePipeline.send(new GetPipelineStateCommand({ name: 'myPipeline' }));
+  const approval = state.stageStates?.find((stage) => stage.stageName === 'Approval');
+  const token = approval?.actionStates?.[0]?.latestExecution?.token;
+  if (token === undefined) throw new Error('the approval is not waiting');
+  await stack.local.codePipeline.send(
+    new PutApprovalResultCommand({
+      pipelineName: 'myPipeline',
+      stageName: 'Approval',
+      actionName: 'Approval',
+      token,
+      result: { status, summary },
     }),
   );
 }

@@ -2,6 +2,7 @@ import { parseButtonValue } from '../../../src/core/actions';
 import { parsePipelineEvent } from '../../../src/core/events';
 import { executionToAlertMessage } from '../../../src/core/executions';
 import { type AlertMessage, buildAlertMessage, isWebUrl } from '../../../src/core/messages';
+import { threadReplies } from '../../../src/core/notify';
 import { APPROVAL_COMMENT_INPUT, CARD_VERBS, MAX_APPROVAL_COMMENT_LENGTH } from '../../../src/teams/card-verbs';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
@@ -12,6 +13,7 @@ import {
   MAX_ACTIVITY_BYTES,
   renderAdaptiveCard,
 } from '../../../src/teams/render-adaptive-card';
+import { approvalWindow } from '../../helpers/approval-window';
 import { listFixtures, loadFixture } from '../../helpers/fixtures';
 import { STAGE_ORDER } from '../core/executions/execution-events';
 import {
@@ -321,5 +323,37 @@ describe('renderAdaptiveCard: every captured and hand-made fixture', () => {
       expectReadableButtons(activity);
       for (const link of ofType(activity, 'Action.OpenUrl')) expect(isWebUrl(text(link, 'url'))).toBe(true);
     }
+  });
+});
+
+describe('renderAdaptiveCard: a waiting approval’s expiry, approvers and reminder', () => {
+  const window = approvalWindow([
+    { id: 'U00000ALICE' },
+    { id: 'aaaaaaaa-0000-4000-8000-00000000a11c', name: 'Alice **Example**' },
+    { id: 'bbbbbbbb-0000-4000-8000-000000000b0b' },
+  ]);
+  const view = { stageOrder: STAGE_ORDER, approval: window };
+  const state = stateUntil('ev-017');
+
+  it('the reply lists when it expires (UTC) and who may approve: names, else Entra ids; Slack ids left out; escaped', () => {
+    const [approval] = threadReplies(state, { ...view, now: Date.parse('2026-01-02T00:00:00Z') });
+    const card = renderAdaptiveCard(approval?.message as AlertMessage, { as: 'reply' });
+    expect(ofType(card, 'FactSet').flatMap((node) => factsOf(node))).toEqual([
+      { title: 'Expires', value: '2026-01-08 10:00 UTC' },
+      { title: 'Who may approve', value: 'Alice \\*\\*Example\\*\\*, bbbbbbbb-0000-4000-8000-000000000b0b' },
+    ]);
+    expect(verbsOf(card)).toEqual([CARD_VERBS.approve, CARD_VERBS.reject]);
+  });
+
+  it('the reminder: its title with the lead, the same facts, links only', () => {
+    const key = threadReplies(state, view)[0]?.key ?? '';
+    const reminder = threadReplies(state, { ...view, now: Date.parse('2026-01-08T09:00:00Z') }, [key])[1];
+    const card = renderAdaptiveCard(reminder?.message as AlertMessage, { as: 'reply' });
+    expect(text(bodyOf(card)[0])).toMatch(/Reminder: approval ManualApproval in .* expires in 1 hour/);
+    expect(ofType(card, 'FactSet').flatMap((node) => factsOf(node))[0]).toEqual({
+      title: 'Expires',
+      value: '2026-01-08 10:00 UTC',
+    });
+    expect(verbsOf(card)).toEqual([]);
   });
 });
