@@ -12,7 +12,9 @@ import {
   ListPipelinesCommand,
   PutApprovalResultCommand,
   RetryStageExecutionCommand,
+  StartPipelineExecutionCommand,
   type StageState,
+  StopPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
 import {
   type ActionExecutionStatus,
@@ -29,6 +31,7 @@ import {
   type RetryStageExecutionInput,
   type StageExecutionStatus,
   type StageStateView,
+  type StopPipelineExecutionInput,
 } from '../core/ports';
 
 /** ListActionExecutions' page size maximum. */
@@ -153,6 +156,33 @@ export class CodePipelinePipelineClient implements PipelineClient {
       ),
     );
     return output.approvedAt === undefined ? {} : { approvedAt: output.approvedAt.toISOString() };
+  }
+
+  async stopPipelineExecution(input: StopPipelineExecutionInput): Promise<{ readonly pipelineExecutionId: string }> {
+    const output = await answer(
+      this.client.send(
+        new StopPipelineExecutionCommand({
+          pipelineName: input.pipeline,
+          pipelineExecutionId: input.executionId,
+          abandon: input.abandon,
+          reason: input.reason,
+        }),
+      ),
+    );
+    return { pipelineExecutionId: output.pipelineExecutionId ?? input.executionId };
+  }
+
+  async startPipelineExecution(
+    pipeline: string,
+  ): Promise<{ readonly pipelineExecutionId: string; readonly region?: string }> {
+    const output = await answer(this.client.send(new StartPipelineExecutionCommand({ name: pipeline })));
+    if (output.pipelineExecutionId === undefined) {
+      throw new PipelineApiError('InvalidResponse', 'StartPipelineExecution answered without an execution id');
+    }
+    return {
+      pipelineExecutionId: output.pipelineExecutionId,
+      ...(this.region === undefined ? {} : { region: this.region }),
+    };
   }
 
   async getPipelineStageNames(pipeline: string): Promise<readonly string[]> {

@@ -24,6 +24,7 @@ export {
   ownEntry,
   type PipelineRecord,
   type RetryNote,
+  type StopNote,
   type SeenEvent,
   type StageRecord,
   type StatusRecord,

@@ -50,6 +50,7 @@ export function mergeExecutionStates(a: ExecutionState, b: ExecutionState): Exec
     fetchedFailure: newer(a.fetchedFailure, b.fetchedFailure),
     seenEvents: joinSeenEvents(a.seenEvents, b.seenEvents),
     retries: joinRetries(a.retries, b.retries),
+    stopNote: newer(a.stopNote, b.stopNote),
     version: Math.max(a.version, b.version),
   });
   // Structural sharing: when `b` adds nothing, `a` itself comes back (mergeEvent relies on it).
