@@ -12,8 +12,8 @@ import {
   ListPipelinesCommand,
   PutApprovalResultCommand,
   RetryStageExecutionCommand,
-  StartPipelineExecutionCommand,
   type StageState,
+  StartPipelineExecutionCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
 import {

@@ -196,7 +196,8 @@ export class InMemoryPipelineClient implements PipelineClient {
         `Unable to stop pipeline execution ${input.executionId}: it is not in progress`,
       );
     }
-    for (const stage of running) stage.latest = { executionId: input.executionId, status: input.abandon ? 'Stopped' : 'Stopping' };
+    for (const stage of running)
+      stage.latest = { executionId: input.executionId, status: input.abandon ? 'Stopped' : 'Stopping' };
     return { pipelineExecutionId: input.executionId };
   }
 

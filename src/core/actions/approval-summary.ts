@@ -25,7 +25,13 @@ export function approvalSummary({ decision, approver, platformName, comment }: A
  * "<Done> by <who> in <platform>[: <comment>]", at most `max` UTF-16 code units: what CodePipeline
  * records of a decision made in chat (an approval's summary, a stop's reason).
  */
-export function decisionNote(done: string, who: string, platformName: string, comment: string | undefined, max: number): string {
+export function decisionNote(
+  done: string,
+  who: string,
+  platformName: string,
+  comment: string | undefined,
+  max: number,
+): string {
   const head = `${done} by ${who} in ${platformName}`;
   const note = comment?.trim();
   return truncateText(wellFormed(note ? `${head}: ${note}` : head), max);

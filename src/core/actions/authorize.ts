@@ -75,7 +75,8 @@ export function authorize({ policy, action, pipeline, user, policyLocation }: Au
   const granting = policy.rules
     .map((rule, index) => ({ rule, index }))
     .filter(
-      ({ rule }) => rule.pipelines.some((selector) => selectorMatches(selector, pipeline)) && idsIn(rule, list).length > 0,
+      ({ rule }) =>
+        rule.pipelines.some((selector) => selectorMatches(selector, pipeline)) && idsIn(rule, list).length > 0,
     );
 
   if (granting.length === 0) {

@@ -24,10 +24,10 @@ export {
   ownEntry,
   type PipelineRecord,
   type RetryNote,
-  type StopNote,
   type SeenEvent,
   type StageRecord,
   type StatusRecord,
+  type StopNote,
 } from './execution-state';
 export { type ExecutionIdentity, type ExecutionOfApi, executionStateOfActions } from './execution-state-of-actions';
 export { executionStateOfEvent } from './execution-state-of-event';
