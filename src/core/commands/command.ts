@@ -1,7 +1,7 @@
-// (core) the commands a person can type, as data: subscribe, unsubscribe, list, status, help
+// (core) the commands a person can type, as data: subscribe, unsubscribe, list, status, run, help
 import type { Subscription } from '../subscriptions';
 
-export type CommandName = 'subscribe' | 'unsubscribe' | 'list' | 'status' | 'help';
+export type CommandName = 'subscribe' | 'unsubscribe' | 'list' | 'status' | 'run' | 'help';
 
 /**
  * What `unsubscribe` points at. One word of letters and digits is read as an id first; it may
@@ -18,4 +18,5 @@ export type Command =
   | { kind: 'unsubscribe'; target: UnsubscribeTarget }
   | { kind: 'list' }
   | { kind: 'status'; pipeline: string }
+  | { kind: 'run'; pipeline: string }
   | { kind: 'help'; topic?: CommandName };

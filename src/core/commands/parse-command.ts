@@ -72,15 +72,9 @@ function parseNamed(name: CommandName, args: readonly string[]): Command {
     case 'list':
       noArguments('list', args);
       return { kind: 'list' };
-    case 'status': {
-      const [pipeline, ...extra] = args;
-      if (pipeline === undefined) throw new InvalidCommandError('`status` needs a pipeline name.', USAGE.status);
-      if (extra.length > 0) throw new InvalidCommandError('`status` takes one pipeline name.', USAGE.status);
-      if (!RESOURCE_NAME.test(pipeline)) {
-        throw new InvalidCommandError(`\`${truncate(pipeline)}\` is not a valid pipeline name.`, USAGE.status);
-      }
-      return { kind: 'status', pipeline };
-    }
+    case 'status':
+    case 'run':
+      return { kind: name, pipeline: onePipeline(name, args) };
     case 'help': {
       const [topic, ...extra] = args;
       if (topic === undefined) return { kind: 'help' };
@@ -112,6 +106,17 @@ function parseUnsubscribeTarget(args: readonly string[]): Extract<Command, { kin
     }
   }
   return { kind: 'subscription', subscription: parseSubscriptionArguments(args) };
+}
+
+/** The one pipeline name `status` and `run` take. */
+function onePipeline(name: 'status' | 'run', args: readonly string[]): string {
+  const [pipeline, ...extra] = args;
+  if (pipeline === undefined) throw new InvalidCommandError(`\`${name}\` needs a pipeline name.`, USAGE[name]);
+  if (extra.length > 0) throw new InvalidCommandError(`\`${name}\` takes one pipeline name.`, USAGE[name]);
+  if (!RESOURCE_NAME.test(pipeline)) {
+    throw new InvalidCommandError(`\`${truncate(pipeline)}\` is not a valid pipeline name.`, USAGE[name]);
+  }
+  return pipeline;
 }
 
 function noArguments(name: CommandName, args: readonly string[]): void {

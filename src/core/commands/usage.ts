@@ -2,13 +2,14 @@
 import { SUBSCRIBE_USAGE } from '../subscriptions';
 import type { CommandName } from './command';
 
-export const COMMAND_NAMES: readonly CommandName[] = ['subscribe', 'unsubscribe', 'list', 'status', 'help'];
+export const COMMAND_NAMES: readonly CommandName[] = ['subscribe', 'unsubscribe', 'list', 'status', 'run', 'help'];
 
 export const USAGE: Readonly<Record<CommandName, string>> = {
   subscribe: SUBSCRIBE_USAGE,
   unsubscribe: 'unsubscribe <id | the same arguments as subscribe | all>',
   list: 'list',
   status: 'status <pipeline>',
+  run: 'run <pipeline>',
   help: 'help [command]',
 };
 
@@ -24,6 +25,7 @@ const EXAMPLES: Readonly<Record<CommandName, readonly string[]>> = {
   unsubscribe: ['unsubscribe 0k3x9q2m7a', 'unsubscribe myPipeline FAILED --level pipeline', 'unsubscribe all'],
   list: ['list'],
   status: ['status myPipeline'],
+  run: ['run myPipeline'],
   help: ['help subscribe'],
 };
 
@@ -32,6 +34,7 @@ const SUMMARY: Readonly<Record<CommandName, string>> = {
   unsubscribe: 'stop one subscription of this channel, or all of them',
   list: "this channel's subscriptions, with their ids",
   status: "a pipeline's current state, stage by stage",
+  run: 'start an execution of a pipeline (for those the policy lists under "run"); its message follows here',
   help: 'this help',
 };
 

@@ -22,7 +22,7 @@ export interface TeamsAppLogger {
 }
 
 /** The core's command and button ports, and what only Teams needs. */
-export interface TeamsAppDeps extends CommandDeps, Omit<ButtonDeps, 'pipelinesIn' | 'log'> {
+export interface TeamsAppDeps extends Omit<CommandDeps, 'policy'>, Omit<ButtonDeps, 'pipelinesIn' | 'log'> {
   /** The client for a pipeline in another region (a button names its pipeline's region). */
   readonly pipelinesIn?: (region: string) => PipelineClient;
   /** Where the notify function will find each channel's service URL and conversation. */

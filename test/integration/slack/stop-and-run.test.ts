@@ -16,8 +16,10 @@ import {
   CAROL,
   click,
   clickPayload,
+  command,
   DEPLOYS,
   ephemeralTexts,
+  OTHER,
   postButtons,
   type Stack,
   send,
@@ -209,5 +211,67 @@ describe('Stop', () => {
     expect(stack.slack.workspace.views()).toHaveLength(0);
     expect(ephemeralTexts(stack, ALICE)).toEqual([]);
     expect(stack.log.lines.some((line) => line.message.includes('not on pipewatch'))).toBe(true);
+  });
+});
+
+describe('/pipewatch run', () => {
+  const executions = async () =>
+    (await stack.local.codePipeline.send(new ListPipelineExecutionsCommand({ pipelineName: 'myPipeline' })))
+      .pipelineExecutionSummaries ?? [];
+
+  test('Alice starts myPipeline: the execution id, the console link, and that no subscription will post it here', async () => {
+    const { status, answer } = await command(stack, 'run myPipeline');
+    expect(status).toBe(200);
+    const [started] = await executions();
+    expect(started?.pipelineExecutionId).toBeDefined();
+    const id = started?.pipelineExecutionId ?? '';
+    expect(answer).toContain(`Started \`myPipeline\`: execution \`${id.slice(0, 8)}\``);
+    expect(answer).toContain(`/codesuite/codepipeline/pipelines/myPipeline/executions/${id}/timeline`);
+    expect(answer).toContain('No subscription of this channel covers `myPipeline`');
+    expect(answer).toContain('`/pipewatch subscribe myPipeline`');
+    expect(stack.log.lines).toContainEqual(
+      expect.objectContaining({
+        message: 'pipewatch run',
+        fields: expect.objectContaining({ user: ALICE, allowed: true, outcome: 'ok', executionId: id }),
+      }),
+    );
+  });
+
+  test('with a subscription: its message follows here as it runs, or once a filtered one matches', async () => {
+    await command(stack, 'subscribe myPipeline');
+    expect((await command(stack, 'run myPipeline')).answer).toContain('Its message follows here as it runs');
+    const quiet = await command(stack, 'subscribe myPipeline FAILED', { channel: OTHER });
+    expect(quiet.answer).toContain('Subscribed');
+    const { answer } = await command(stack, 'run myPipeline', { channel: OTHER });
+    expect(answer).toMatch(/Subscription `\w+` \(.*FAILED.*\) posts its message here once one of its events matches/);
+  });
+
+  test('Bob is refused, with where an admin fixes it; nothing starts', async () => {
+    const { answer } = await command(stack, 'run myPipeline', { user: BOB });
+    expect(answer).toContain('You are not allowed to start executions in pipeline myPipeline');
+    expect(answer).toContain('"run"');
+    expect(await executions()).toEqual([]);
+  });
+
+  test('a pipeline nobody may run says how to allow it', async () => {
+    const { answer } = await command(stack, 'run web-service');
+    expect(answer).toContain('Nobody may start executions in pipeline web-service');
+    expect(answer).toContain('{"pipelines": ["web-service"], "run": ["&lt;user or group id&gt;"]}');
+  });
+
+  test('a typo: did you mean, nothing started, even for someone who may not run it', async () => {
+    for (const user of [ALICE, BOB]) {
+      const { answer } = await command(stack, 'run myPipelin', { user });
+      expect(answer).toContain(
+        'There is no pipeline `myPipelin` in this account and region: did you mean `myPipeline`?',
+      );
+    }
+    expect(await executions()).toEqual([]);
+  });
+
+  test('usage: run needs one pipeline name', async () => {
+    expect((await command(stack, 'run')).answer).toContain('`run` needs a pipeline name.');
+    expect((await command(stack, 'run a b')).answer).toContain('`run` takes one pipeline name.');
+    expect((await command(stack, 'help')).answer).toContain('/pipewatch run &lt;pipeline&gt;');
   });
 });

@@ -8,6 +8,7 @@ import { helpText } from '../usage';
 import { listSubscriptions } from './channel-subscriptions';
 import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
 import { pipelineStatus } from './pipeline-status';
+import { runPipeline } from './run-pipeline';
 import { subscribeChannel } from './subscribe-channel';
 import { unsubscribeChannel } from './unsubscribe-channel';
 
@@ -51,6 +52,8 @@ function run(context: CommandContext, deps: CommandDeps, command: Command): Prom
       return listSubscriptions(context, deps);
     case 'status':
       return pipelineStatus(deps, command.pipeline);
+    case 'run':
+      return runPipeline(context, deps, command.pipeline);
     case 'help':
       return textAnswer(helpText(context.invocation, command.topic));
   }

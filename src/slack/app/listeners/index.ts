@@ -26,7 +26,7 @@ export function registerListeners(
   groups: UserGroupResolver,
   installation: Pick<SlackInstallationConfig, 'appId'> = {},
 ): void {
-  app.command(/.*/, pipewatchCommand(deps));
+  app.command(/.*/, pipewatchCommand(deps, groups));
 
   const retry = retryAction(deps, groups, installation);
   app.action<ButtonClick>({ type: 'block_actions', action_id: ACTION_IDS.retryFailed }, retry);
