@@ -230,6 +230,8 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
       'codepipeline:ListPipelines',
       'codepipeline:PutApprovalResult',
       'codepipeline:RetryStageExecution',
+      'codepipeline:StartPipelineExecution',
+      'codepipeline:StopPipelineExecution',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
@@ -254,6 +256,20 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
       .filter((s) => actions(s).some((a) => a.startsWith('events:') || a.startsWith('codepipeline:')))
       .map((s) => text(s));
   expect(slackLike('TeamsRole')).toEqual(slackLike('SlackRole'));
+  // Stop and run act on the pipelines the stack is scoped to, as retry and approve do; notify never acts.
+  for (const role of ['SlackRole', 'TeamsRole']) {
+    const acting = statementsOf(role).filter((s) => actions(s).includes('codepipeline:StopPipelineExecution'));
+    expect(acting).toHaveLength(1);
+    expect(actions(acting[0])).toEqual(
+      expect.arrayContaining(['codepipeline:StartPipelineExecution', 'codepipeline:RetryStageExecution']),
+    );
+    // The packaged stack's `pipelines` parameter (here every pipeline: `*`), in this region and account.
+    expect(text(acting[0]?.Resource)).toMatch(/:codepipeline:\$\{AWS::Region\}:\$\{AWS::AccountId\}:\*/);
+    expect(text(acting[0]?.Resource)).not.toContain('"*"');
+  }
+  for (const action of ['codepipeline:StopPipelineExecution', 'codepipeline:StartPipelineExecution']) {
+    expect(statementsOf('NotifyRole').flatMap(actions)).not.toContain(action);
+  }
   // "*" only where AWS offers no resource to name: ListRules (filtered by the bus in the request).
   for (const s of statements.filter((st) => text(st.Resource).includes('"*"'))) {
     expect(actions(s)).toEqual(['events:ListRules']);
