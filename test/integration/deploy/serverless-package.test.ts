@@ -260,12 +260,14 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
   for (const role of ['SlackRole', 'TeamsRole']) {
     const acting = statementsOf(role).filter((s) => actions(s).includes('codepipeline:StopPipelineExecution'));
     expect(acting).toHaveLength(1);
-    expect(actions(acting[0])).toEqual(
+    const [statement] = acting;
+    if (statement === undefined) throw new Error(`${role}: no statement grants StopPipelineExecution`);
+    expect(actions(statement)).toEqual(
       expect.arrayContaining(['codepipeline:StartPipelineExecution', 'codepipeline:RetryStageExecution']),
     );
     // The packaged stack's `pipelines` parameter (here every pipeline: `*`), in this region and account.
-    expect(text(acting[0]?.Resource)).toMatch(/:codepipeline:\$\{AWS::Region\}:\$\{AWS::AccountId\}:\*/);
-    expect(text(acting[0]?.Resource)).not.toContain('"*"');
+    expect(text(statement.Resource)).toMatch(/:codepipeline:\$\{AWS::Region\}:\$\{AWS::AccountId\}:\*/);
+    expect(text(statement.Resource)).not.toContain('"*"');
   }
   for (const action of ['codepipeline:StopPipelineExecution', 'codepipeline:StartPipelineExecution']) {
     expect(statementsOf('NotifyRole').flatMap(actions)).not.toContain(action);
