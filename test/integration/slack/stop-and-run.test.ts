@@ -4,7 +4,6 @@ import {
   ListPipelineExecutionsCommand,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
-import type { ViewSubmitAction } from '@slack/bolt';
 import { type AuthorizationPolicy, type ButtonValue, encodeButtonValue } from '../../../src/core/actions';
 import type { OpenedView, SlackMessage } from '../../../src/local/slack';
 import { blockActionsBody, viewSubmissionBody } from '../../../src/local/slack';
@@ -24,7 +23,7 @@ import {
   type Stack,
   send,
   startStack,
-  TEAM,
+  viewSubmissionPayload,
 } from './harness';
 
 /*
@@ -87,29 +86,12 @@ async function stopButton(executionId: string): Promise<SlackMessage> {
 
 /** Submits the stop modal as Slack sends it: the radio button chosen, the reason typed. */
 async function submitStop(opened: OpenedView, user: string, mode: 'wait' | 'abandon', reason: string | null) {
-  const payload = {
-    type: 'view_submission',
-    team: { id: TEAM, domain: 'local' },
-    user: { id: user, name: stack.slack.workspace.user(user)?.name ?? user, team_id: TEAM },
-    api_app_id: stack.slack.workspace.appId,
-    token: 'deprecated',
-    trigger_id: stack.slack.workspace.createTriggerId(user),
-    view: {
-      ...opened.view,
-      id: opened.id,
-      team_id: TEAM,
-      hash: opened.hash,
-      state: {
-        values: {
-          'pipewatch.stop.mode': {
-            mode: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: mode }, value: mode } },
-          },
-          'pipewatch.stop.reason': { reason: { type: 'plain_text_input', value: reason } },
-        },
-      },
+  const payload = viewSubmissionPayload(stack, opened, user, {
+    'pipewatch.stop.mode': {
+      mode: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: mode }, value: mode } },
     },
-    response_urls: [],
-  } as unknown as ViewSubmitAction;
+    'pipewatch.stop.reason': { reason: { type: 'plain_text_input', value: reason } },
+  });
   const response = await send(stack, viewSubmissionBody(payload));
   return response.statusCode;
 }

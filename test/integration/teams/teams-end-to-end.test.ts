@@ -219,13 +219,20 @@ function executeActions(message: TeamsMessage | undefined): ExecuteAction[] {
   return found;
 }
 
-async function press(message: TeamsMessage, verb: string, user: typeof ALICE, comment?: string) {
+/** Presses an Action.Execute of the message, with `comment` (or other inputs) typed in the card. */
+async function press(
+  message: TeamsMessage,
+  verb: string,
+  user: typeof ALICE,
+  comment?: string,
+  inputs: Record<string, string> = {},
+) {
   const action = executeActions(message).find((candidate) => candidate.verb === verb);
   if (action === undefined) throw new Error(`no ${verb} button on message ${message.id}`);
   const activity = cardActionActivity(
     parties(user),
     { activityId: message.id, threadOf: message.replyToId ?? message.id },
-    { verb, data: { ...action.data, ...(comment === undefined ? {} : { comment }) } },
+    { verb, data: { ...action.data, ...(comment === undefined ? {} : { comment }), ...inputs } },
   );
   const response = await send(activity);
   expect(response.statusCode).toBe(200);
@@ -480,19 +487,9 @@ describe('Teams: stop and run from chat', () => {
       .join('\n');
   }
 
-  /** Presses a stop button of the card's "Stop…" ShowCard with the reason typed in its input. */
-  async function pressStop(card: TeamsMessage, verb: string, user: typeof ALICE, reason?: string) {
-    const action = executeActions(card).find((candidate) => candidate.verb === verb);
-    if (action === undefined) throw new Error(`no ${verb} button`);
-    const activity = cardActionActivity(
-      parties(user),
-      { activityId: card.id, threadOf: card.id },
-      { verb, data: { ...action.data, ...(reason === undefined ? {} : { stopReason: reason }) } },
-    );
-    const response = await send(activity);
-    expect(response.statusCode).toBe(200);
-    return (JSON.parse(String(response.body)) as { value: string }).value;
-  }
+  /** Presses a stop button of the card's "Stop…" section with the reason typed in its input. */
+  const pressStop = async (card: TeamsMessage, verb: string, user: typeof ALICE, reason: string) =>
+    (await press(card, verb, user, undefined, { stopReason: reason })).value;
 
   test('Alice runs myPipeline by mention; its card offers Stop; Bob is refused; Alice stops and abandons with a reason; the card reads Stopped, by whom and why', async () => {
     await send(installationActivity(parties(), 'add'));
