@@ -14,6 +14,8 @@ import {
   PutApprovalResultCommand,
   RetryStageExecutionCommand,
   type StageState,
+  StartPipelineExecutionCommand,
+  StopPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
 import {
   type ActionExecutionStatus,
@@ -33,6 +35,7 @@ import {
   type SourceRevisionView,
   type StageExecutionStatus,
   type StageStateView,
+  type StopPipelineExecutionInput,
 } from '../core/ports';
 
 /** ListActionExecutions' page size maximum. */
@@ -157,6 +160,33 @@ export class CodePipelinePipelineClient implements PipelineClient, PipelineHisto
       ),
     );
     return output.approvedAt === undefined ? {} : { approvedAt: output.approvedAt.toISOString() };
+  }
+
+  async stopPipelineExecution(input: StopPipelineExecutionInput): Promise<{ readonly pipelineExecutionId: string }> {
+    const output = await answer(
+      this.client.send(
+        new StopPipelineExecutionCommand({
+          pipelineName: input.pipeline,
+          pipelineExecutionId: input.executionId,
+          abandon: input.abandon,
+          reason: input.reason,
+        }),
+      ),
+    );
+    return { pipelineExecutionId: output.pipelineExecutionId ?? input.executionId };
+  }
+
+  async startPipelineExecution(
+    pipeline: string,
+  ): Promise<{ readonly pipelineExecutionId: string; readonly region?: string }> {
+    const output = await answer(this.client.send(new StartPipelineExecutionCommand({ name: pipeline })));
+    if (output.pipelineExecutionId === undefined) {
+      throw new PipelineApiError('InvalidResponse', 'StartPipelineExecution answered without an execution id');
+    }
+    return {
+      pipelineExecutionId: output.pipelineExecutionId,
+      ...(this.region === undefined ? {} : { region: this.region }),
+    };
   }
 
   async getPipelineStageNames(pipeline: string): Promise<readonly string[]> {

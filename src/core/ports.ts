@@ -159,6 +159,13 @@ export interface PipelineExecutionRef {
   readonly executionId: string;
 }
 
+export interface StopPipelineExecutionInput extends PipelineExecutionRef {
+  /** True: "stop and abandon" (in-progress actions are abandoned); false: "stop and wait" (they finish). */
+  readonly abandon: boolean;
+  /** At most 200 characters (the API's limit): who stopped it and why. */
+  readonly reason: string;
+}
+
 /** CodePipeline, as far as the buttons and failure details need it. */
 export interface PipelineClient {
   getPipelineState(pipeline: string): Promise<PipelineStateView>;
@@ -170,6 +177,10 @@ export interface PipelineClient {
   listActionExecutions(ref: PipelineExecutionRef): Promise<readonly ActionExecutionView[]>;
   /** The pipeline's stage names in its declared order (GetPipeline), to show progress in order. */
   getPipelineStageNames(pipeline: string): Promise<readonly string[]>;
+  /** StopPipelineExecution (the stop button). */
+  stopPipelineExecution(input: StopPipelineExecutionInput): Promise<{ readonly pipelineExecutionId: string }>;
+  /** StartPipelineExecution (`run`): the new execution's id, and the region it runs in when the client knows it. */
+  startPipelineExecution(pipeline: string): Promise<{ readonly pipelineExecutionId: string; readonly region?: string }>;
 }
 
 /**

@@ -9,6 +9,7 @@ export const ACTION_IDS = {
   retryAll: 'pipewatch.retry.all',
   approve: 'pipewatch.approve',
   reject: 'pipewatch.reject',
+  stop: 'pipewatch.stop',
   openConsole: 'pipewatch.open-console',
   viewLogs: 'pipewatch.view-logs',
 } as const;
@@ -21,4 +22,5 @@ export const INTERACTIVE_ACTION_IDS: ReadonlySet<string> = new Set<PipewatchActi
   ACTION_IDS.retryAll,
   ACTION_IDS.approve,
   ACTION_IDS.reject,
+  ACTION_IDS.stop,
 ]);

@@ -1,4 +1,4 @@
-// (slack) the AlertMessage's actions and links --> Block Kit buttons (retry, approve, reject, console, logs) with encoded values
+// (slack) the AlertMessage's actions and links --> Block Kit buttons (retry, approve, reject, stop, console, logs) with encoded values
 import type { Button } from '@slack/types';
 import { buttonValueOf, encodeButtonValue } from '../core/actions';
 import type { AlertAction, AlertMessage } from '../core/messages';
@@ -38,6 +38,8 @@ function specOf(action: AlertAction): ButtonSpec {
       return { actionId: ACTION_IDS.approve, text: 'Approve', value: encoded, style: 'primary' };
     case 'reject':
       return { actionId: ACTION_IDS.reject, text: 'Reject', value: encoded, style: 'danger' };
+    case 'stop':
+      return { actionId: ACTION_IDS.stop, text: 'Stop…', value: encoded };
     case 'open-console':
       return { actionId: ACTION_IDS.openConsole, text: 'Open in console', url: action.url };
   }

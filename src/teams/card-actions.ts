@@ -1,4 +1,4 @@
-// (teams) the AlertMessage's actions and links --> an ActionSet: Action.Execute (retry), a ShowCard with a comment (approve/reject), Action.OpenUrl
+// (teams) the AlertMessage's actions and links --> an ActionSet: Action.Execute (retry), a ShowCard with a comment (approve/reject), a ShowCard with a reason (stop), Action.OpenUrl
 import {
   ActionSet,
   AdaptiveCard,
@@ -13,7 +13,13 @@ import {
 } from '@microsoft/teams.cards';
 import { buttonValueOf, encodeButtonValue } from '../core/actions';
 import { type AlertAction, type AlertMessage, isWebUrl } from '../core/messages';
-import { APPROVAL_COMMENT_INPUT, CARD_VERBS, MAX_APPROVAL_COMMENT_LENGTH } from './card-verbs';
+import {
+  APPROVAL_COMMENT_INPUT,
+  CARD_VERBS,
+  MAX_APPROVAL_COMMENT_LENGTH,
+  MAX_STOP_REASON_LENGTH,
+  STOP_REASON_INPUT,
+} from './card-verbs';
 
 /** A verb of CARD_VERBS (the contract with the invoke handler and with cards already posted). */
 type CardVerb = (typeof CARD_VERBS)[keyof typeof CARD_VERBS];
@@ -65,6 +71,9 @@ export function alertActionSet(message: AlertMessage, selection: ButtonSelection
       const title = action.mode === 'FAILED_ACTIONS' ? 'Retry failed actions' : 'Retry all actions';
       const button = execute(title, verb, action, 'none');
       if (button !== undefined) actions.push(button);
+    } else if (action.kind === 'stop') {
+      const stop = stopCard(action);
+      if (stop !== undefined) actions.push(stop);
     } else if (action === decisions[0]) {
       const decide = decisionCard(decisions);
       if (decide !== undefined) actions.push(decide);
@@ -100,6 +109,23 @@ function decisionCard(decisions: readonly AlertAction[]): ShowCardAction | undef
     maxLength: MAX_APPROVAL_COMMENT_LENGTH,
   });
   return new ShowCardAction({ title, card: new AdaptiveCard(comment, new ActionSet(...buttons)) });
+}
+
+/**
+ * "Stop…": a ShowCard with the optional reason and the two ways to stop, each an Action.Execute
+ * that sends the reason with it: "Stop and wait" (actions in progress finish) and "Stop and abandon".
+ */
+function stopCard(action: AlertAction): ShowCardAction | undefined {
+  const wait = execute('Stop and wait', CARD_VERBS.stopWait, action, 'auto');
+  const abandon = execute('Stop and abandon', CARD_VERBS.stopAbandon, action, 'auto', 'destructive');
+  if (wait === undefined || abandon === undefined) return undefined;
+  const reason = new TextInput({
+    id: STOP_REASON_INPUT,
+    label: 'Reason (optional)',
+    placeholder: 'Recorded in CodePipeline with your name',
+    maxLength: MAX_STOP_REASON_LENGTH,
+  });
+  return new ShowCardAction({ title: 'Stop…', card: new AdaptiveCard(reason, new ActionSet(wait, abandon)) });
 }
 
 /**

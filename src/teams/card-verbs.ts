@@ -6,6 +6,8 @@ export const CARD_VERBS = {
   retryAll: 'pipewatch.retry.all',
   approve: 'pipewatch.approve',
   reject: 'pipewatch.reject',
+  stopWait: 'pipewatch.stop.wait',
+  stopAbandon: 'pipewatch.stop.abandon',
 } as const;
 
 /** The approval card's Input.Text id; the invoke merges it into `action.data`. */
@@ -13,3 +15,9 @@ export const APPROVAL_COMMENT_INPUT = 'comment';
 
 /** PutApprovalResult's summary holds at most 512 characters, the approver's words included. */
 export const MAX_APPROVAL_COMMENT_LENGTH = 512;
+
+/** The stop card's Input.Text id (apart from the approval's: input ids are unique in a card). */
+export const STOP_REASON_INPUT = 'stopReason';
+
+/** Leaves room in StopPipelineExecution's 200-character reason for "Stopped by <name> in Teams: ". */
+export const MAX_STOP_REASON_LENGTH = 150;

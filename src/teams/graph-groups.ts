@@ -2,7 +2,7 @@
 
 import { TtlCache } from '../aws/ttl-cache';
 import type { AuthorizationPolicy, AuthorizedAction } from '../core/actions';
-import { selectorMatches } from '../core/actions';
+import { idsIn, permissionOf, selectorMatches } from '../core/actions';
 import { nodeHttpFetch } from '../http/node-http-fetch';
 
 /** Entra object ids (users and groups alike) are GUIDs. */
@@ -98,12 +98,12 @@ export function groupCandidates(
   pipeline: string,
   userObjectId: string,
 ): string[] {
-  const list = action === 'retry' ? 'retry' : 'approve';
+  const list = permissionOf(action);
   return [
     ...new Set(
       policy.rules
         .filter((rule) => rule.pipelines.some((selector) => selectorMatches(selector, pipeline)))
-        .flatMap((rule) => rule[list])
+        .flatMap((rule) => idsIn(rule, list))
         .filter((id) => OBJECT_ID.test(id) && id.toLowerCase() !== userObjectId.toLowerCase()),
     ),
   ].sort();

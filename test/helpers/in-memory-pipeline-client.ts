@@ -10,6 +10,7 @@ import type {
   PutApprovalResultInput,
   RetryStageExecutionInput,
   StageExecutionStatus,
+  StopPipelineExecutionInput,
 } from '../../src/core/ports';
 
 interface ActionModel {
@@ -180,6 +181,31 @@ export class InMemoryPipelineClient implements PipelineClient {
       summary: input.summary,
     };
     return { approvedAt: '2024-05-01T10:00:00.000Z' };
+  }
+
+  /** Stops the execution in the stages it holds (abandon: Stopped at once; wait: Stopping). */
+  async stopPipelineExecution(input: StopPipelineExecutionInput): Promise<{ pipelineExecutionId: string }> {
+    this.enter('stopPipelineExecution', input);
+    if (input.reason.length > 200) throw new PipelineApiError('ValidationException', 'reason longer than 200');
+    const running = this.stagesOf(input.pipeline).filter(
+      (stage) => stage.latest?.executionId === input.executionId && stage.latest.status === 'InProgress',
+    );
+    if (running.length === 0) {
+      throw new PipelineApiError(
+        'PipelineExecutionNotStoppableException',
+        `Unable to stop pipeline execution ${input.executionId}: it is not in progress`,
+      );
+    }
+    for (const stage of running)
+      stage.latest = { executionId: input.executionId, status: input.abandon ? 'Stopped' : 'Stopping' };
+    return { pipelineExecutionId: input.executionId };
+  }
+
+  /** A new execution, in no stage yet. */
+  async startPipelineExecution(pipeline: string): Promise<{ pipelineExecutionId: string }> {
+    this.enter('startPipelineExecution', pipeline);
+    this.stagesOf(pipeline);
+    return { pipelineExecutionId: randomUUID() };
   }
 
   async getPipelineStageNames(pipeline: string): Promise<readonly string[]> {

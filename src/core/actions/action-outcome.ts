@@ -13,6 +13,9 @@ export type ActionFailureCode =
   | 'concurrency-limit'
   | 'approval-not-pending'
   | 'approval-already-completed'
+  | 'execution-not-found'
+  | 'execution-not-stoppable'
+  | 'already-stopping'
   | 'invalid-request'
   | 'access-denied'
   | 'aws-error';
@@ -80,6 +83,18 @@ export function failureOfError(
       return failure('approval-not-pending', 'This approval was already decided or has expired.');
     case 'ApprovalAlreadyCompletedException':
       return failure('approval-already-completed', 'This approval has already been approved or rejected.');
+    case 'PipelineExecutionNotFoundException':
+      return failure('execution-not-found', `This execution of ${where.pipeline} was not found.`);
+    case 'PipelineExecutionNotStoppableException':
+      return failure(
+        'execution-not-stoppable',
+        `This execution of ${where.pipeline} cannot be stopped: it has already ended${detail}.`,
+      );
+    case 'DuplicatedStopRequestException':
+      return failure(
+        'already-stopping',
+        `This execution of ${where.pipeline} is already being stopped (a stop that waits can still be turned into one that abandons).`,
+      );
     case 'ValidationException':
       return failure('invalid-request', `CodePipeline refused the request${detail}.`);
     case 'AccessDeniedException':

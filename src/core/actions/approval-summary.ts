@@ -1,4 +1,4 @@
-// (core) decision + approver + platform + comment --> PutApprovalResult's summary: "Approved by Mary in Slack: …", ≤ 512 units
+// (core) decision + approver + platform + comment --> PutApprovalResult's summary: "Approved by Mary in Slack: …", ≤ 512 units; the same form for a stop's reason
 import { truncateText, wellFormed } from '../messages/text-helpers';
 import type { ApprovalStatus } from '../ports';
 
@@ -18,7 +18,21 @@ export interface ApprovalSummaryInput {
  * either way). It records in CodePipeline who decided, from where.
  */
 export function approvalSummary({ decision, approver, platformName, comment }: ApprovalSummaryInput): string {
-  const head = `${decision} by ${approver} in ${platformName}`;
+  return decisionNote(decision, approver, platformName, comment, MAX_APPROVAL_SUMMARY_LENGTH);
+}
+
+/**
+ * "<Done> by <who> in <platform>[: <comment>]", at most `max` UTF-16 code units: what CodePipeline
+ * records of a decision made in chat (an approval's summary, a stop's reason).
+ */
+export function decisionNote(
+  done: string,
+  who: string,
+  platformName: string,
+  comment: string | undefined,
+  max: number,
+): string {
+  const head = `${done} by ${who} in ${platformName}`;
   const note = comment?.trim();
-  return truncateText(wellFormed(note ? `${head}: ${note}` : head), MAX_APPROVAL_SUMMARY_LENGTH);
+  return truncateText(wellFormed(note ? `${head}: ${note}` : head), max);
 }

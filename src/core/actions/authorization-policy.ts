@@ -1,4 +1,4 @@
-// (core) the PIPEWATCH_AUTHORIZATION setting's JSON --> an AuthorizationPolicy: per pipeline, who may retry, who may approve
+// (core) the PIPEWATCH_AUTHORIZATION setting's JSON --> an AuthorizationPolicy: per pipeline, who may retry, approve, stop, run
 import { RESOURCE_NAME } from '../subscriptions';
 import * as z from '../zod';
 
@@ -28,7 +28,7 @@ const principalId = z.string().check(
 
 /**
  * @example
- * { "pipelines": ["api-*"], "retry": ["U0123ABCD", "S0DEVS"], "approve": ["S0APPROVERS"] }
+ * { "pipelines": ["api-*"], "retry": ["U0123ABCD", "S0DEVS"], "approve": ["S0APPROVERS"], "stop": ["S0DEVS"], "run": ["U0123ABCD"] }
  */
 export const authorizationRuleSchema = z.strictObject({
   pipelines: z.array(pipelineSelector).check(z.minLength(1, { error: 'name at least one pipeline (or "*")' })),
@@ -36,6 +36,13 @@ export const authorizationRuleSchema = z.strictObject({
   retry: z._default(z.array(principalId), []),
   /** Who may approve or reject a manual approval (reject uses this list too). */
   approve: z._default(z.array(principalId), []),
+  /**
+   * Who may stop a running execution (StopPipelineExecution, "stop and wait" or "stop and abandon").
+   * Optional in the output too (read through `idsIn`), so policies written before it stay valid as they are.
+   */
+  stop: z.optional(z.array(principalId)),
+  /** Who may start an execution (`run`: StartPipelineExecution). */
+  run: z.optional(z.array(principalId)),
 });
 
 /**

@@ -2,7 +2,20 @@
 import type { AuthorizationPolicy, AuthorizationRule } from './authorization-policy';
 import type { ChatUser } from './chat-user';
 
-export type AuthorizedAction = 'retry' | 'approve' | 'reject';
+export type AuthorizedAction = 'retry' | 'approve' | 'reject' | 'stop' | 'run';
+
+/** The policy's lists: who may retry, approve (and reject), stop, run. */
+export type PolicyList = 'retry' | 'approve' | 'stop' | 'run';
+
+/** The list of the policy that grants an action: rejecting is deciding an approval, so `approve`. */
+export function permissionOf(action: AuthorizedAction): PolicyList {
+  return action === 'reject' ? 'approve' : action;
+}
+
+/** The ids a rule lists for a permission (none when the rule does not name it). */
+export function idsIn(rule: AuthorizationRule, list: PolicyList): readonly string[] {
+  return rule[list] ?? [];
+}
 
 export interface MatchedRule {
   /** Position of the rule in the policy, for the log. */
@@ -32,31 +45,45 @@ export interface AuthorizeInput {
   readonly policyLocation?: string | undefined;
 }
 
-const VERB: Readonly<Record<AuthorizedAction, string>> = { retry: 'retry', approve: 'approve', reject: 'reject' };
+const VERB: Readonly<Record<AuthorizedAction, string>> = {
+  retry: 'retry',
+  approve: 'approve',
+  reject: 'reject',
+  stop: 'stop executions',
+  run: 'start executions',
+};
+
+/** What nobody may do when no rule lists ids for it. */
+const NOBODY_MAY: Readonly<Record<PolicyList, string>> = {
+  retry: 'retry failed stages',
+  approve: 'approve or reject',
+  stop: 'stop executions',
+  run: 'start executions',
+};
 
 /**
  * Allow-list: the user may act when a rule for the pipeline lists the user's
- * id or one of the user's groups under `retry` (retry) or `approve` (approve
- * and reject: rejecting is deciding an approval too). Rules add up; nothing
+ * id or one of the user's groups under `retry` (retry), `approve` (approve
+ * and reject: rejecting is deciding an approval too), `stop` or `run`. Rules add up; nothing
  * is allowed by default, so an empty or absent policy allows nothing, for
  * retries as for approvals: a button in a shared channel is not permission.
  */
 export function authorize({ policy, action, pipeline, user, policyLocation }: AuthorizeInput): AuthorizationDecision {
-  const list = action === 'retry' ? 'retry' : 'approve';
+  const list = permissionOf(action);
   const where =
     policyLocation === undefined ? 'the authorization policy' : `the authorization policy (${policyLocation})`;
   const granting = policy.rules
     .map((rule, index) => ({ rule, index }))
     .filter(
-      ({ rule }) => rule.pipelines.some((selector) => selectorMatches(selector, pipeline)) && rule[list].length > 0,
+      ({ rule }) =>
+        rule.pipelines.some((selector) => selectorMatches(selector, pipeline)) && idsIn(rule, list).length > 0,
     );
 
   if (granting.length === 0) {
-    const who = list === 'retry' ? 'retry failed stages' : 'approve or reject';
     return {
       allowed: false,
       reason:
-        `Nobody may ${who} in pipeline ${pipeline}: no rule of ${where} lists ` +
+        `Nobody may ${NOBODY_MAY[list]} in pipeline ${pipeline}: no rule of ${where} lists ` +
         `"${list}" ids for it. Add one, e.g. {"pipelines": ["${pipeline}"], "${list}": ["<user or group id>"]}.`,
     };
   }
@@ -82,10 +109,10 @@ export function authorize({ policy, action, pipeline, user, policyLocation }: Au
 
 function matchIn(
   rule: AuthorizationRule,
-  list: 'retry' | 'approve',
+  list: PolicyList,
   user: ChatUser,
 ): { id: string; via: 'user' | 'group' } | undefined {
-  const ids = new Set(rule[list]);
+  const ids = new Set(idsIn(rule, list));
   // An empty id identifies nobody; the schema refuses empty ids, this guards users built elsewhere.
   if (user.id !== '' && ids.has(user.id)) return { id: user.id, via: 'user' };
   const group = user.groups.find((id) => id !== '' && ids.has(id));

@@ -9,18 +9,19 @@ const VALUE_VERSION = 1;
 
 const identifier = z.string().check(z.minLength(1));
 
-const target = {
+const execution = {
   v: z.literal(VALUE_VERSION),
   pipeline: identifier,
   executionId: identifier,
   // The region picks the CodePipeline endpoint the click calls: a region code, nothing else.
   region: z.string().check(z.regex(REGION_CODE)),
   account: identifier,
-  stage: identifier,
 };
 
+const target = { ...execution, stage: identifier };
+
 /**
- * What a retry, approve or reject button (a Slack button's `value`, a Teams card action's `data`)
+ * What a retry, approve, reject or stop button (a Slack button's `value`, a Teams card action's `data`)
  * carries back to the click handler:
  * identifiers only, never a token (the approval token is read from
  * GetPipelineState when the button is pressed). Strict, so a value with any
@@ -29,10 +30,12 @@ const target = {
  * @example
  * {"v":1,"kind":"retry","mode":"FAILED_ACTIONS","pipeline":"meerkat","executionId":"94fb261b-…",
  *  "region":"us-east-1","account":"123456789012","stage":"Build"}
+ * A stop names the execution only: whether to wait or abandon is chosen after the press.
  */
 export const buttonValueSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...target, kind: z.literal('retry'), mode: z.enum(['FAILED_ACTIONS', 'ALL_ACTIONS']) }),
   z.strictObject({ ...target, kind: z.enum(['approve', 'reject']), action: identifier }),
+  z.strictObject({ ...execution, kind: z.literal('stop') }),
 ]);
 
 export type ButtonValue = z.infer<typeof buttonValueSchema>;
@@ -60,6 +63,8 @@ export function buttonValueOf(action: AlertAction): ButtonValue | undefined {
     case 'approve':
     case 'reject':
       return { ...common, kind: action.kind, stage: action.stage, action: action.action };
+    case 'stop':
+      return { ...common, kind: 'stop' };
     case 'open-console':
       return undefined;
   }

@@ -4,15 +4,18 @@ import type { ActionFailureCode } from './action-outcome';
 import type { AuthorizationDecision, AuthorizedAction } from './authorize';
 import type { ChatUser } from './chat-user';
 
-/** What was pressed: a retry names its mode, an approval its action. */
+/** What was pressed: a retry names its mode, an approval its action, a stop whether it waits. */
 export interface DecisionSubject {
   readonly action: AuthorizedAction;
   readonly pipeline: string;
   readonly executionId: string;
-  readonly stage: string;
+  /** The stage a retry or an approval is in; a stop acts on the whole execution. */
+  readonly stage?: string;
   /** The approval action's name (approve / reject). */
   readonly actionName?: string;
   readonly mode?: StageRetryMode;
+  /** A stop's choice: wait for the actions in progress, or abandon them. */
+  readonly stopMode?: 'wait' | 'abandon';
 }
 
 /**
@@ -44,7 +47,8 @@ export function decisionRecorder(
     action: subject.action,
     pipeline: subject.pipeline,
     executionId: subject.executionId,
-    stage: subject.stage,
+    ...(subject.stage === undefined ? {} : { stage: subject.stage }),
+    ...(subject.stopMode === undefined ? {} : { stopMode: subject.stopMode }),
     ...(subject.actionName === undefined ? {} : { actionName: subject.actionName }),
     ...(subject.mode === undefined ? {} : { mode: subject.mode }),
     user: { id: user.id, groups: [...user.groups], ...(user.displayName ? { displayName: user.displayName } : {}) },

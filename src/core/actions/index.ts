@@ -1,9 +1,9 @@
 // (core) public API of the button use cases (retry, approve, reject), their authorization and button values
-/** Public API of the button use cases (retry, approve, reject) and their authorization. */
+/** Public API of the button use cases (retry, approve, reject, stop) and their authorization. */
 
 export { PipelineApiError } from '../port-errors';
 export { type ActionFailure, type ActionFailureCode, failureOfError } from './action-outcome';
-export { approvalSummary, MAX_APPROVAL_SUMMARY_LENGTH } from './approval-summary';
+export { approvalSummary, decisionNote, MAX_APPROVAL_SUMMARY_LENGTH } from './approval-summary';
 export {
   AUTHORIZATION_SETTING,
   type AuthorizationPolicy,
@@ -19,7 +19,10 @@ export {
   type AuthorizedAction,
   type AuthorizeInput,
   authorize,
+  idsIn,
   type MatchedRule,
+  type PolicyList,
+  permissionOf,
   selectorMatches,
 } from './authorize';
 export {
@@ -52,3 +55,12 @@ export {
   UNREADABLE_BUTTON,
 } from './press-button';
 export { type RetryStageInput, type RetryStageResult, type RetryTarget, retryStage } from './retry-stage';
+export {
+  MAX_STOP_REASON_LENGTH,
+  type StopExecutionInput,
+  type StopExecutionResult,
+  type StopMode,
+  type StopTarget,
+  stopExecution,
+  stopReason,
+} from './stop-execution';

@@ -1,4 +1,4 @@
-// (core) a retry / approve / reject button pressed on any platform --> authorize --> claim --> use case --> one logged decision
+// (core) a retry / approve / reject / stop button pressed on any platform --> authorize --> claim --> use case --> one logged decision
 import type { ChannelRef } from '../channels';
 import type { ClickClaims, ConversationStore, Log, PipelineClient } from '../ports';
 import type { AuthorizationPolicy } from './authorization-policy';
@@ -9,6 +9,7 @@ import { decideApproval } from './decide-approval';
 import { type DecisionRecord, decisionRecorder } from './decision-record';
 import { recordRetry } from './record-retry';
 import { retryStage } from './retry-stage';
+import { type StopMode, stopExecution } from './stop-execution';
 
 /** The policy, or a getter for one (read from SSM through a cache, or a local file on every click). */
 export type PolicySource = AuthorizationPolicy | (() => AuthorizationPolicy | Promise<AuthorizationPolicy>);
@@ -41,8 +42,10 @@ export interface ButtonPress {
   readonly clickKey: string;
   /** Recorded in the decision and in CodePipeline's approval summary ("Slack", "Teams"). */
   readonly platformName: string;
-  /** The approver's comment (approve / reject). */
+  /** The approver's comment (approve / reject), the reason of a stop. */
   readonly comment?: string;
+  /** A stop's choice, made after the press (a modal, a card's buttons); absent: "stop and wait", the gentler. */
+  readonly stopMode?: StopMode;
   /** The channel of the message the button is on: a retry is noted in its conversation. */
   readonly channel?: ChannelRef;
 }
@@ -68,8 +71,9 @@ export const UNREADABLE_BUTTON =
  * 1. The policy, then the user (with the groups the policy names), then authorize.
  * 2. Allowed: claim the click, so a double click (or two people at once) acts once. A refused
  *    click claims nothing, so it cannot block an allowed person's.
- * 3. The use case: retryStage (RetryStageExecution) or decideApproval (GetPipelineState for the
- *    token, PutApprovalResult); a refusal is answered without calling CodePipeline.
+ * 3. The use case: retryStage (RetryStageExecution), decideApproval (GetPipelineState for the
+ *    token, PutApprovalResult) or stopExecution (StopPipelineExecution with who and why); a
+ *    refusal is answered without calling CodePipeline.
  * 4. One decision record, logged whatever the outcome.
  */
 export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise<PressOutcome> {
@@ -84,31 +88,32 @@ export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise
     }
   }
   const client = deps.pipelinesIn(value.region);
+  const common = { client, policy, policyLocation, user, platformName: press.platformName };
+  const comment = press.comment ? { comment: press.comment } : {};
   const result =
     value.kind === 'retry'
       ? await retryStage({
-          client,
-          policy,
-          policyLocation,
-          user,
+          ...common,
           target: { pipeline: value.pipeline, stage: value.stage, executionId: value.executionId, mode: value.mode },
-          platformName: press.platformName,
         })
-      : await decideApproval({
-          client,
-          policy,
-          policyLocation,
-          user,
-          target: {
-            pipeline: value.pipeline,
-            stage: value.stage,
-            action: value.action,
-            executionId: value.executionId,
-          },
-          decision: value.kind === 'approve' ? 'Approved' : 'Rejected',
-          ...(press.comment ? { comment: press.comment } : {}),
-          platformName: press.platformName,
-        });
+      : value.kind === 'stop'
+        ? await stopExecution({
+            ...common,
+            target: { pipeline: value.pipeline, executionId: value.executionId },
+            mode: press.stopMode ?? 'wait',
+            ...comment,
+          })
+        : await decideApproval({
+            ...common,
+            target: {
+              pipeline: value.pipeline,
+              stage: value.stage,
+              action: value.action,
+              executionId: value.executionId,
+            },
+            decision: value.kind === 'approve' ? 'Approved' : 'Rejected',
+            ...comment,
+          });
   logDecision(deps.log, result.decision);
   if (result.ok && value.kind === 'retry') await noteRetry(press, deps, user, value);
   return { status: result.ok ? 'done' : 'refused', user, message: result.message };
@@ -140,8 +145,8 @@ export async function mayPress(
     action: value.kind,
     pipeline: value.pipeline,
     executionId: value.executionId,
-    stage: value.stage,
-    ...(value.kind === 'retry' ? { mode: value.mode } : { actionName: value.action }),
+    ...(value.kind === 'retry' ? { stage: value.stage, mode: value.mode } : {}),
+    ...(value.kind === 'approve' || value.kind === 'reject' ? { stage: value.stage, actionName: value.action } : {}),
   };
   logDecision(deps.log, decisionRecorder(subject, user, authorization, press.platformName)('forbidden'));
   return { allowed: false, message: authorization.reason };

@@ -1,7 +1,7 @@
-// (core) the commands a person can type, as data: subscribe, unsubscribe, list, status, help
+// (core) the commands a person can type, as data: subscribe, unsubscribe, list, status, run, help
 import type { Subscription } from '../subscriptions';
 
-export type CommandName = 'subscribe' | 'unsubscribe' | 'list' | 'status' | 'snooze' | 'unsnooze' | 'help';
+export type CommandName = 'subscribe' | 'unsubscribe' | 'list' | 'status' | 'run' | 'snooze' | 'unsnooze' | 'help';
 
 /**
  * What `unsubscribe` points at. One word of letters and digits is read as an id first; it may
@@ -22,4 +22,5 @@ export type Command =
   | { kind: 'snooze'; pipeline: string; durationMs: number }
   /** End this channel's snooze of a pipeline (`snooze myPipeline off`, `unsnooze myPipeline`). */
   | { kind: 'unsnooze'; pipeline: string }
+  | { kind: 'run'; pipeline: string }
   | { kind: 'help'; topic?: CommandName };

@@ -73,15 +73,9 @@ function parseNamed(name: CommandName, args: readonly string[]): Command {
     case 'list':
       noArguments('list', args);
       return { kind: 'list' };
-    case 'status': {
-      const [pipeline, ...extra] = args;
-      if (pipeline === undefined) throw new InvalidCommandError('`status` needs a pipeline name.', USAGE.status);
-      if (extra.length > 0) throw new InvalidCommandError('`status` takes one pipeline name.', USAGE.status);
-      if (!RESOURCE_NAME.test(pipeline)) {
-        throw new InvalidCommandError(`\`${truncate(pipeline)}\` is not a valid pipeline name.`, USAGE.status);
-      }
-      return { kind: 'status', pipeline };
-    }
+    case 'status':
+    case 'run':
+      return { kind: name, pipeline: onePipeline(name, args) };
     case 'snooze': {
       const [pipeline, duration, ...extra] = args;
       if (pipeline === undefined)
@@ -141,6 +135,17 @@ function checkPipelineName(pipeline: string, name: CommandName): void {
   if (!RESOURCE_NAME.test(pipeline)) {
     throw new InvalidCommandError(`\`${truncate(pipeline)}\` is not a valid pipeline name.`, USAGE[name]);
   }
+}
+
+/** The one pipeline name `status` and `run` take. */
+function onePipeline(name: 'status' | 'run', args: readonly string[]): string {
+  const [pipeline, ...extra] = args;
+  if (pipeline === undefined) throw new InvalidCommandError(`\`${name}\` needs a pipeline name.`, USAGE[name]);
+  if (extra.length > 0) throw new InvalidCommandError(`\`${name}\` takes one pipeline name.`, USAGE[name]);
+  if (!RESOURCE_NAME.test(pipeline)) {
+    throw new InvalidCommandError(`\`${truncate(pipeline)}\` is not a valid pipeline name.`, USAGE[name]);
+  }
+  return pipeline;
 }
 
 function noArguments(name: CommandName, args: readonly string[]): void {

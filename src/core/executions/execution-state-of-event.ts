@@ -47,9 +47,17 @@ export function executionStateOfEvent(event: PipelineEvent): ExecutionState {
         : {},
     actions: event.level === 'action' ? { [actionKey(event.stage, event.action)]: actionRecordOf(event, status) } : {},
     reportedFailure: reportedFailureOf(event),
+    stopNote:
+      event.level === 'pipeline' && event.stopExecutionComments?.trim()
+        ? { ...observationOf(status), comments: event.stopExecutionComments }
+        : undefined,
     seenEvents: [{ eventId: event.eventId, time: event.time }],
     version: 0,
   });
+}
+
+function observationOf({ time, eventId, attempt }: StatusRecord) {
+  return dropUndefined({ time, eventId, attempt });
 }
 
 function actionRecordOf(event: ActionLevelEvent, status: StatusRecord): ActionRecord {

@@ -54,6 +54,12 @@ export interface ExecutionState {
    */
   readonly transitions?: readonly TransitionNote[];
   /**
+   * Why the execution was stopped (`stop-execution-comments`, e.g. "Stopped by alice in Slack: …"): the
+   * newest pipeline event that carried it. Kept apart from `pipelineStatus`, since the STOPPED event
+   * that follows a STOPPING one may carry none, and the newest status must not lose the reason.
+   */
+  readonly stopNote?: StopNote;
+  /**
    * Optimistic-concurrency counter of the stored item. mergeEvent never
    * changes it (a merge is a pure function of the events, the counter is not);
    * the ConversationStore writes `version + 1` on a conditional put that expects `version`.
@@ -164,6 +170,11 @@ export interface TransitionNote {
 }
 
 export const MAX_TRANSITION_NOTES = 10;
+
+/** A stop's comments, with the event that said them. */
+export interface StopNote extends Observation {
+  readonly comments: string;
+}
 
 export interface SeenEvent {
   readonly eventId: string;

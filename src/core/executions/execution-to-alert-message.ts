@@ -65,7 +65,7 @@ export function executionToAlertMessage(state: ExecutionState, options: Executio
   const focus = overview.failure?.stage
     ? { stage: overview.failure.stage, action: overview.failure.action }
     : (overview.waitingApproval ?? (overview.currentStage ? { stage: overview.currentStage } : {}));
-  const summary = orElse(() => summaryOf(overview, options), undefined);
+  const summary = orElse(() => summaryOf(state, overview, options), undefined);
   return {
     ...base,
     // The newest event the message reflects: renderers show it as "updated at".
@@ -115,13 +115,31 @@ export function progressLine(overview: ExecutionOverview): string {
   return overview.stages.map((stage) => `${stage.name} ${stage.mark}`).join(' · ');
 }
 
-function summaryOf(overview: ExecutionOverview, options: ExecutionOverviewOptions): string | undefined {
+function summaryOf(
+  state: ExecutionState,
+  overview: ExecutionOverview,
+  options: ExecutionOverviewOptions,
+): string | undefined {
   const { failure, waitingApproval } = overview;
+  const stopped = stopReasonOf(state);
+  if (stopped !== undefined) return stopped;
   if (failure?.summary !== undefined && failure.summary.trim() !== '') return failure.summary;
   if (waitingApproval) return `Waiting for approval: ${waitingApproval.action} in stage ${waitingApproval.stage}`;
   const held = heldLine(overview, options);
   if (held !== undefined) return `Waiting for stage ${held}`;
   return undefined;
+}
+
+/**
+ * Why a stopping or stopped execution is stopped ("Stopped by alice in Slack: a bad commit"): the
+ * stop's comments of the same attempt; a later retry (RESUMED) or a run that ended otherwise shows none.
+ */
+function stopReasonOf(state: ExecutionState): string | undefined {
+  const status = state.pipelineStatus;
+  const note = state.stopNote;
+  if (status === undefined || note === undefined) return undefined;
+  if (status.state !== 'STOPPING' && status.state !== 'STOPPED') return undefined;
+  return note.attempt === status.attempt ? note.comments : undefined;
 }
 
 /** "Approval, held by execution 79064ea3" while the execution waits at a stage another one holds. */
@@ -157,7 +175,6 @@ function factsOf(
     add('Approved', approved.result?.summary ?? `${approved.stage} / ${approved.action}`);
   add('Retried', stageRetries(state).join('; '));
   for (const fact of state.trigger ? triggerFacts(state.trigger) : []) add(fact.label, fact.value);
-  add('Comment', state.pipelineStatus?.stopComments);
   if (overview.attempt !== undefined && overview.attempt > 1) add('Attempt', String(overview.attempt));
   return facts;
 }
@@ -191,13 +208,27 @@ function linksOf(overview: ExecutionOverview, consoleLink: AlertLink): AlertLink
   return links;
 }
 
-/** Approve/reject on a waiting approval, retry on the failed stage, and always the console. */
+/** Approve/reject on a waiting approval, retry on the failed stage, stop while it runs, and always the console. */
 function actionsOf(state: ExecutionState, overview: ExecutionOverview, consoleUrl: string): AlertAction[] {
   const failedStage = overview.failure?.stage;
   return alertButtons({
     target: targetOf(state),
     ...(overview.waitingApproval ? { waitingApproval: overview.waitingApproval } : {}),
     ...(failedStage === undefined ? {} : { failedStage }),
+    running: isRunning(overview),
     consoleUrl,
   });
+}
+
+/**
+ * Whether the execution can be stopped: it started or resumed and has neither failed nor begun
+ * stopping. Without a pipeline-level event, only a stage seen in progress says it runs (a
+ * subscription's partial view says nothing of the end). Once it stops or ends, the next render
+ * drops the button, as it drops approve and retry.
+ */
+export function isRunning(overview: ExecutionOverview): boolean {
+  const { headline } = overview;
+  if (overview.failure !== undefined || !headline.known) return false;
+  if (headline.state !== 'STARTED' && headline.state !== 'RESUMED') return false;
+  return !headline.derived || overview.currentStage !== undefined || overview.waitingApproval !== undefined;
 }

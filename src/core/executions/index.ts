@@ -27,6 +27,7 @@ export {
   type SeenEvent,
   type StageRecord,
   type StatusRecord,
+  type StopNote,
   type TransitionNote,
 } from './execution-state';
 export { type ExecutionIdentity, type ExecutionOfApi, executionStateOfActions } from './execution-state-of-actions';

@@ -60,6 +60,7 @@ export function mergeExecutionStates(a: ExecutionState, b: ExecutionState): Exec
         : b.triage === undefined
           ? a.triage
           : joinMaps(a.triage, b.triage, richerTriage),
+    stopNote: newer(a.stopNote, b.stopNote),
     version: Math.max(a.version, b.version),
   });
   // Structural sharing: when `b` adds nothing, `a` itself comes back (mergeEvent relies on it).

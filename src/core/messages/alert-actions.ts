@@ -1,4 +1,4 @@
-// (core) an event or an execution's situation --> the alert's buttons: approve/reject, retry (two modes), console link
+// (core) an event or an execution's situation --> the alert's buttons: approve/reject, retry (two modes), stop, console link
 import type { PipelineEvent } from '../events';
 import { consoleUrlOf } from './alert-links';
 import type { ActionTarget, AlertAction, AlertEnrichment } from './alert-message';
@@ -30,15 +30,17 @@ export function alertActions(event: PipelineEvent, enrichment: AlertEnrichment =
 /**
  * The buttons for an execution's situation, whether it comes from one event or from a merged
  * execution state: approve/reject on the waiting approval, both retries on the failed stage,
- * always the console.
+ * stop while the execution runs, always the console.
  */
 export function alertButtons(situation: {
   target: ActionTarget;
   waitingApproval?: { stage: string; action: string };
   failedStage?: string;
+  /** The execution is in progress (not stopping, not ended): it can be stopped. */
+  running?: boolean;
   consoleUrl: string;
 }): AlertAction[] {
-  const { target, waitingApproval, failedStage, consoleUrl } = situation;
+  const { target, waitingApproval, failedStage, running, consoleUrl } = situation;
   const actions: AlertAction[] = [];
   if (waitingApproval !== undefined) {
     const where = { ...target, stage: waitingApproval.stage, action: waitingApproval.action };
@@ -50,6 +52,7 @@ export function alertButtons(situation: {
       { kind: 'retry', mode: 'ALL_ACTIONS', label: 'Retry all actions in stage', ...target, stage: failedStage },
     );
   }
+  if (running === true) actions.push({ kind: 'stop', label: 'Stop', ...target });
   actions.push({ kind: 'open-console', label: 'Open in the AWS console', ...target, url: consoleUrl });
   return actions;
 }

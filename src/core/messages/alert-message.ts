@@ -93,6 +93,8 @@ export type AlertAction =
       readonly stage: string;
       readonly action: string;
     })
+  /** Stop the running execution; "stop and wait" or "stop and abandon" is chosen after the press. */
+  | (ActionTarget & { readonly kind: 'stop'; readonly label: string })
   | (ActionTarget & { readonly kind: 'open-console'; readonly label: string; readonly url: string });
 
 /** What is learnt about an event after it arrived, e.g. a failure summary read from GetPipelineState. */

@@ -45,6 +45,8 @@ function describeAction(action: AlertAction): string {
     case 'approve':
     case 'reject':
       return `${oneLine(action.label)} (stage ${oneLine(action.stage)}, action ${oneLine(action.action)})`;
+    case 'stop':
+      return `${oneLine(action.label)} (execution ${oneLine(action.executionId)})`;
     case 'open-console':
       return `${oneLine(action.label)}: ${oneLine(action.url)}`;
   }

@@ -202,7 +202,8 @@ function replyMessages(
         title: `Approval needed: ${action} in ${state.pipeline} / ${stage}`,
         status: statusOf('STARTED', true),
         summary: `Waiting for approval: ${action} in stage ${stage}`,
-        actions: base.actions.filter((entry) => entry.kind !== 'retry'),
+        // Stop stays on the execution's own message: the reply is about the approval.
+        actions: base.actions.filter((entry) => entry.kind !== 'retry' && entry.kind !== 'stop'),
         ...shown,
       },
     });

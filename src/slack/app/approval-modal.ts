@@ -39,18 +39,24 @@ export function parseApprovalMetadata(text: string): ApprovalMetadata | undefine
   }
 }
 
-/** The modal for an approve or reject button; the comment is optional. */
-export function approvalModal(
-  value: Extract<ButtonValue, { kind: 'approve' | 'reject' }>,
-  metadata: ApprovalMetadata,
-): ModalView {
-  const approving = value.kind === 'approve';
+/** The metadata as a modal carries it; a RangeError beyond Slack's limit. */
+export function privateMetadataOf(metadata: ApprovalMetadata): string {
   const privateMetadata = JSON.stringify(metadata);
   if (privateMetadata.length > MAX_PRIVATE_METADATA) {
     throw new RangeError(
       `private_metadata would be ${privateMetadata.length} characters (Slack allows ${MAX_PRIVATE_METADATA})`,
     );
   }
+  return privateMetadata;
+}
+
+/** The modal for an approve or reject button; the comment is optional. */
+export function approvalModal(
+  value: Extract<ButtonValue, { kind: 'approve' | 'reject' }>,
+  metadata: ApprovalMetadata,
+): ModalView {
+  const approving = value.kind === 'approve';
+  const privateMetadata = privateMetadataOf(metadata);
   const what = `${escapeMrkdwn(value.action)} in *${escapeMrkdwn(value.pipeline)}* / ${escapeMrkdwn(value.stage)}`;
   const blocks: KnownBlock[] = [
     {

@@ -14,7 +14,7 @@ export interface SlackAppLogger {
 }
 
 /** The core's command and button ports, and what only Slack needs. */
-export interface SlackAppDeps extends CommandDeps, Omit<ButtonDeps, 'pipelinesIn'> {
+export interface SlackAppDeps extends Omit<CommandDeps, 'policy'>, Omit<ButtonDeps, 'pipelinesIn'> {
   /**
    * The client for a pipeline in another region: a button names its pipeline's region (a
    * multi-region bus forwards events from several). Absent: `pipelines` serves every button.

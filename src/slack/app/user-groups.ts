@@ -1,7 +1,7 @@
 // (Slack adapter) who is in which Slack user group, for the authorization policy
 import type { WebClient } from '@slack/web-api';
 import type { AuthorizationPolicy, AuthorizedAction, ChatUser } from '../../core/actions';
-import { selectorMatches } from '../../core/actions';
+import { idsIn, permissionOf, selectorMatches } from '../../core/actions';
 import { slackErrorCode } from './slack-errors';
 
 /** Slack user-group ids start with S; users are U… or W…, which need no lookup. */
@@ -33,11 +33,11 @@ export class UserGroupResolver {
     pipeline: string,
     user: { readonly id: string; readonly name?: string | undefined },
   ): Promise<ChatUser> {
-    const list = action === 'retry' ? 'retry' : 'approve';
+    const list = permissionOf(action);
     const groupIds = new Set(
       policy.rules
         .filter((rule) => rule.pipelines.some((selector) => selectorMatches(selector, pipeline)))
-        .flatMap((rule) => rule[list])
+        .flatMap((rule) => idsIn(rule, list))
         .filter((id) => USER_GROUP_ID.test(id) && id !== user.id),
     );
     const groups: string[] = [];

@@ -24,7 +24,9 @@ export interface TeamsAppLogger {
 }
 
 /** The core's command and button ports, and what only Teams needs. */
-export interface TeamsAppDeps extends CommandDeps, Omit<ButtonDeps, 'pipelinesIn' | 'log' | 'conversations'> {
+export interface TeamsAppDeps
+  extends Omit<CommandDeps, 'policy'>,
+    Omit<ButtonDeps, 'pipelinesIn' | 'log' | 'conversations'> {
   /** The client for a pipeline in another region (a button names its pipeline's region). */
   readonly pipelinesIn?: (region: string) => PipelineClient;
   /**

@@ -268,6 +268,8 @@ describe('CodePipelinePipelineClient', () => {
       getPipelineExecution: (ref) => pipelines.getPipelineExecution(ref),
       listActionExecutions: async (ref) => [...(await pipelines.listActionExecutions(ref))].reverse(),
       getPipelineStageNames: (pipeline) => pipelines.getPipelineStageNames(pipeline),
+      stopPipelineExecution: (input) => pipelines.stopPipelineExecution(input),
+      startPipelineExecution: (pipeline) => pipelines.startPipelineExecution(pipeline),
     };
     for (const list of [pipelines, reversed]) {
       const event = parsePipelineEvent({

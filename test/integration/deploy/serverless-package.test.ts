@@ -309,6 +309,8 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
       'codepipeline:ListPipelines',
       'codepipeline:PutApprovalResult',
       'codepipeline:RetryStageExecution',
+      'codepipeline:StartPipelineExecution',
+      'codepipeline:StopPipelineExecution',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
@@ -333,6 +335,22 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
       .filter((s) => actions(s).some((a) => a.startsWith('events:') || a.startsWith('codepipeline:')))
       .map((s) => text(s));
   expect(slackLike('TeamsRole')).toEqual(slackLike('SlackRole'));
+  // Stop and run act on the pipelines the stack is scoped to, as retry and approve do; notify never acts.
+  for (const role of ['SlackRole', 'TeamsRole']) {
+    const acting = statementsOf(role).filter((s) => actions(s).includes('codepipeline:StopPipelineExecution'));
+    expect(acting).toHaveLength(1);
+    const [statement] = acting;
+    if (statement === undefined) throw new Error(`${role}: no statement grants StopPipelineExecution`);
+    expect(actions(statement)).toEqual(
+      expect.arrayContaining(['codepipeline:StartPipelineExecution', 'codepipeline:RetryStageExecution']),
+    );
+    // The packaged stack's `pipelines` parameter (here `team-a-*`), in this region and account.
+    expect(text(statement.Resource)).toMatch(/:codepipeline:\$\{AWS::Region\}:\$\{AWS::AccountId\}:team-a-\*/);
+    expect(text(statement.Resource)).not.toContain('"*"');
+  }
+  for (const action of ['codepipeline:StopPipelineExecution', 'codepipeline:StartPipelineExecution']) {
+    expect(statementsOf('NotifyRole').flatMap(actions)).not.toContain(action);
+  }
   // "*" only where AWS offers no resource to name: ListRules (filtered by the bus in the request).
   for (const s of statements.filter((st) => text(st.Resource).includes('"*"'))) {
     expect(actions(s)).toEqual(['events:ListRules']);

@@ -367,7 +367,9 @@ describe('typos in the command itself', () => {
   test('an unknown subcommand suggests the nearest one', async () => {
     const { answer } = await command(stack, 'subscrib myPipeline FAILED');
     expect(answer).toContain('Unknown command `subscrib`: did you mean `subscribe`?');
-    expect(answer).toContain('Usage: `/pipewatch subscribe | unsubscribe | list | status | snooze | unsnooze | help`');
+    expect(answer).toContain(
+      'Usage: `/pipewatch subscribe | unsubscribe | list | status | run | snooze | unsnooze | help`',
+    );
     expect(await rulesOnBus()).toHaveLength(0);
   });
 

@@ -297,6 +297,18 @@ export function submissionPayload(
   user: string,
   comment: string | null,
 ): ViewSubmitAction {
+  return viewSubmissionPayload(stack, opened, user, {
+    'pipewatch.approval.comment': { comment: { type: 'plain_text_input', value: comment } },
+  });
+}
+
+/** The view_submission payload Slack sends for the opened modal with its inputs' `state.values`. */
+export function viewSubmissionPayload(
+  stack: Stack,
+  opened: OpenedView,
+  user: string,
+  values: Record<string, Record<string, unknown>>,
+): ViewSubmitAction {
   return {
     type: 'view_submission',
     team: { id: TEAM, domain: 'local' },
@@ -304,15 +316,7 @@ export function submissionPayload(
     api_app_id: stack.slack.workspace.appId,
     token: 'deprecated',
     trigger_id: stack.slack.workspace.createTriggerId(user),
-    view: {
-      ...opened.view,
-      id: opened.id,
-      team_id: TEAM,
-      hash: opened.hash,
-      state: {
-        values: { 'pipewatch.approval.comment': { comment: { type: 'plain_text_input', value: comment } } },
-      },
-    },
+    view: { ...opened.view, id: opened.id, team_id: TEAM, hash: opened.hash, state: { values } },
     response_urls: [],
   } as unknown as ViewSubmitAction;
 }

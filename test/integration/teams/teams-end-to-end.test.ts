@@ -1,4 +1,4 @@
-import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { cardActionActivity, installationActivity, messageActivity } from '../../../src/local/teams/signed-activity';
 import type { TeamsMessage } from '../../../src/local/teams/types';
 import {
@@ -320,5 +320,59 @@ describe('Teams buttons: reject and stale', () => {
     if (older === undefined) throw new Error('no card');
     const stale = await press(older, 'pipewatch.retry.failed', BOB);
     expect(stale.value).toMatch(/not the latest execution/);
+  });
+});
+
+describe('Teams: stop and run from chat', () => {
+  /** The answer in the command's thread. */
+  async function ask(user: TeamsUser, text: string): Promise<string> {
+    const command = typed(user, text);
+    expect((await send(command)).statusCode).toBe(200);
+    return stack.connector.tenant
+      .threadReplies(DEPLOYS, String(command.id))
+      .map((answer) => String(answer.activity.text))
+      .join('\n');
+  }
+
+  /** Presses a stop button of the card's "Stop…" section with the reason typed in its input. */
+  async function pressStop(card: TeamsMessage, verb: string, user: TeamsUser, reason: string): Promise<string> {
+    const response = await send(stack.click(card, verb, user, { stopReason: reason }));
+    expect(response.statusCode).toBe(200);
+    return (JSON.parse(String(response.body)) as { value: string }).value;
+  }
+
+  test('Alice runs myPipeline by mention; its card offers Stop; Bob is refused; Alice stops and abandons with a reason; the card reads Stopped, by whom and why', async () => {
+    await send(installationActivity(parties(), 'add'));
+    expect(await ask(ALICE, 'subscribe myPipeline')).toMatch(/Subscribed this channel/);
+    expect(await ask(BOB, 'run myPipeline')).toMatch(/not allowed to start executions in pipeline myPipeline/);
+    expect(await ask(ALICE, 'run myPipelin')).toMatch(/did you mean .myPipeline.\?/);
+    const started = await ask(ALICE, 'run myPipeline');
+    expect(started).toMatch(/Started .myPipeline.: execution/);
+    expect(started).toContain('Its message follows here as it runs');
+    const id = /\(`?([0-9a-f-]{36})`?\)/.exec(started)?.[1] ?? '';
+
+    await runFor(10_000);
+    expect(cards()).toHaveLength(1);
+    let card = cards()[0];
+    if (card === undefined) throw new Error('no card');
+    expect(executeActions(card).map((action) => action.verb)).toEqual([
+      'pipewatch.stop.wait',
+      'pipewatch.stop.abandon',
+    ]);
+
+    expect(await pressStop(card, 'pipewatch.stop.abandon', BOB, 'no')).toMatch(/not allowed to stop executions/);
+    expect(await pressStop(card, 'pipewatch.stop.abandon', ALICE, 'a bad commit')).toMatch(/Stopping execution/);
+    const { pipelineExecution } = await stack.local.codePipeline.send(
+      new GetPipelineExecutionCommand({ pipelineName: 'myPipeline', pipelineExecutionId: id }),
+    );
+    expect(pipelineExecution?.status).toBe('Stopped');
+
+    await runFor(5_000);
+    card = cards()[0];
+    expect(cards()).toHaveLength(1);
+    expect(cardText(card)).toContain('Stopped');
+    expect(cardText(card)).toContain('Stopped by Alice in Teams: a bad commit');
+    expect(executeActions(card)).toEqual([]);
+    expect(stack.notifyErrors).toEqual([]);
   });
 });

@@ -40,7 +40,15 @@ export const TEAM_ID = DEFAULT_TEAM.id;
 export const CHANNEL_ID = DEFAULT_TEAM.channels?.[1]?.id ?? '';
 
 export const POLICY: AuthorizationPolicy = {
-  rules: [{ pipelines: ['myPipeline'], retry: [ALICE.aadObjectId, BOB.aadObjectId], approve: [ALICE.aadObjectId] }],
+  rules: [
+    {
+      pipelines: ['myPipeline'],
+      retry: [ALICE.aadObjectId, BOB.aadObjectId],
+      approve: [ALICE.aadObjectId],
+      stop: [ALICE.aadObjectId],
+      run: [ALICE.aadObjectId],
+    },
+  ],
 };
 
 const APP_ID_PARAM = '/pipewatch/test/teams/app-id';

@@ -105,9 +105,14 @@ describe('renderAdaptiveCard: huge events stay under the limit, with the title a
 
   it('a waiting approval with a huge summary keeps its ShowCard, comment and decisions', () => {
     const message: AlertMessage = { ...waiting(), summary: '👨‍👩‍👧'.repeat(200_000) };
-    expectWithinLimitWithTitleAndButtons(message, [CARD_VERBS.approve, CARD_VERBS.reject]);
+    expectWithinLimitWithTitleAndButtons(message, [
+      CARD_VERBS.approve,
+      CARD_VERBS.reject,
+      CARD_VERBS.stopWait,
+      CARD_VERBS.stopAbandon,
+    ]);
     const card = renderAdaptiveCard(message);
-    expect(ofType(card, 'Input.Text')).toHaveLength(1);
+    expect(ofType(card, 'Input.Text').map((input) => input.id)).toEqual(['comment', 'stopReason']);
     // Cut between graphemes, never inside the family emoji.
     expect(summaryOf(card).slice(0, -1).split('👨‍👩‍👧').join('')).toBe('');
   });

@@ -188,8 +188,10 @@ describe('renderAdaptiveCard: a waiting approval', () => {
     expect(decisions.map((action) => (action.fallback as CardNode).associatedInputs)).toEqual(['auto', 'auto']);
   });
 
-  it('has exactly one input in the whole card (input ids must be unique)', () => {
-    expect(nodesOf(card).filter((node) => String(node.type).startsWith('Input.'))).toHaveLength(1);
+  it('has one input per ShowCard, each with its own id (input ids must be unique in a card)', () => {
+    // The approval's comment, and the reason of the Stop… section (the execution still runs).
+    const inputs = nodesOf(card).filter((node) => String(node.type).startsWith('Input.'));
+    expect(inputs.map((node) => node.id)).toEqual(['comment', 'stopReason']);
   });
 
   it('wraps every Action.Execute in an ActionSet, as Teams recommends for fallbacks to work', () => {
@@ -268,8 +270,9 @@ describe('renderAdaptiveCard: as a thread reply', () => {
   it('a waiting approval: the approval buttons with the comment', () => {
     const card = renderAdaptiveCard(executionMessage('ev-017'), { as: 'reply' });
     expect(text(bodyOf(card)[0])).toBe('✋ myPipeline · execution 1a2b3c4d');
-    expect(verbsOf(card)).toEqual([CARD_VERBS.approve, CARD_VERBS.reject]);
-    expect(ofType(card, 'Input.Text')).toHaveLength(1);
+    // The execution's own message as a reply: its Stop… section too (notify's approval replies drop Stop).
+    expect(verbsOf(card)).toEqual([CARD_VERBS.approve, CARD_VERBS.reject, CARD_VERBS.stopWait, CARD_VERBS.stopAbandon]);
+    expect(ofType(card, 'Input.Text').map((input) => input.id)).toEqual(['comment', 'stopReason']);
   });
 
   it('is compact: no full fact list, no context line', () => {

@@ -54,7 +54,7 @@ export function subscriptionLine(subscription: ChannelSubscription, invocation: 
 }
 
 /** The rule's subscription, or undefined for a rule pipewatch cannot read back (edited elsewhere): listed by description. */
-function readBack(rule: StoredRule): Subscription | undefined {
+export function readBack(rule: StoredRule): Subscription | undefined {
   if (rule.eventPattern === undefined) return undefined;
   try {
     return fromEventPattern(rule.eventPattern);

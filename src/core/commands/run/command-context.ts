@@ -1,4 +1,5 @@
 // (core) what every command use case receives: the channel it was typed in, who typed it, and the ports
+import type { AuthorizationPolicy, AuthorizedAction, ChatUser, PolicySource } from '../../actions';
 import type { ChannelRef } from '../../channels';
 import type { Log, PipelineCatalog, PipelineClient, PipelineStateView, RuleStore, SnoozeStore } from '../../ports';
 
@@ -14,6 +15,10 @@ export interface CommandDeps {
   readonly snoozes?: SnoozeStore;
   /** Milliseconds since the epoch (Date.now by default): when a snooze starts and ends. */
   readonly now?: () => number;
+  /** Who may `run` a pipeline (the buttons' policy); absent: nobody may. */
+  readonly policy?: PolicySource;
+  /** Where the policy lives, named by a refusal. */
+  readonly policyLocation?: string | undefined;
 }
 
 export interface CommandContext {
@@ -23,6 +28,13 @@ export interface CommandContext {
   readonly userId: string;
   /** How people invoke pipewatch on this platform (`/pipewatch`, `@pipewatch`), for the examples in answers. */
   readonly invocation: string;
+  /**
+   * The person with the groups the policy can grant through (as a button's presser), for the
+   * commands that act on a pipeline (`run`); absent: the user id alone, no groups.
+   */
+  readonly user?: (policy: AuthorizationPolicy, action: AuthorizedAction, pipeline: string) => Promise<ChatUser>;
+  /** "Slack", "Teams": recorded with what a command does. */
+  readonly platformName?: string;
 }
 
 /**

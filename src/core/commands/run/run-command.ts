@@ -8,6 +8,7 @@ import { helpText } from '../usage';
 import { listSubscriptions } from './channel-subscriptions';
 import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
 import { pipelineStatus } from './pipeline-status';
+import { runPipeline } from './run-pipeline';
 import { snoozePipeline, unsnoozePipeline } from './snooze-pipeline';
 import { subscribeChannel } from './subscribe-channel';
 import { unsubscribeChannel } from './unsubscribe-channel';
@@ -56,6 +57,8 @@ function run(context: CommandContext, deps: CommandDeps, command: Command): Prom
       return snoozePipeline(context, deps, command.pipeline, command.durationMs);
     case 'unsnooze':
       return unsnoozePipeline(context, deps, command.pipeline);
+    case 'run':
+      return runPipeline(context, deps, command.pipeline);
     case 'help':
       return textAnswer(helpText(context.invocation, command.topic));
   }

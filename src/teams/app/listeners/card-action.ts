@@ -16,7 +16,13 @@ import {
 } from '../../../core/actions';
 import type { ChannelRef } from '../../../core/channels';
 import { describeError } from '../../../core/errors';
-import { APPROVAL_COMMENT_INPUT, CARD_VERBS, MAX_APPROVAL_COMMENT_LENGTH } from '../../card-verbs';
+import {
+  APPROVAL_COMMENT_INPUT,
+  CARD_VERBS,
+  MAX_APPROVAL_COMMENT_LENGTH,
+  MAX_STOP_REASON_LENGTH,
+  STOP_REASON_INPUT,
+} from '../../card-verbs';
 import { GraphGroupsError } from '../../graph-groups';
 import { channelOfActivity, type InboundActivity, TEAMS_PLATFORM_NAME } from '../../teams-context';
 import type { TeamsAppDeps } from '../create-teams-app';
@@ -29,6 +35,8 @@ const VERBS: Readonly<Record<string, (value: ButtonValue) => boolean>> = {
   [CARD_VERBS.retryAll]: (value) => value.kind === 'retry' && value.mode === 'ALL_ACTIONS',
   [CARD_VERBS.approve]: (value) => value.kind === 'approve',
   [CARD_VERBS.reject]: (value) => value.kind === 'reject',
+  [CARD_VERBS.stopWait]: (value) => value.kind === 'stop',
+  [CARD_VERBS.stopAbandon]: (value) => value.kind === 'stop',
 };
 
 interface CardActionActivity extends InboundActivity {
@@ -110,8 +118,11 @@ export async function pressCardButton(
     return undefined;
   }
   await rememberAddress(activity, channel, deps);
-  const typed = data[APPROVAL_COMMENT_INPUT];
-  const comment = typeof typed === 'string' ? typed.trim().slice(0, MAX_APPROVAL_COMMENT_LENGTH) : '';
+  // A stop's reason comes from its own input; the verb says whether to wait or abandon.
+  const stopping = value.kind === 'stop';
+  const typed = data[stopping ? STOP_REASON_INPUT : APPROVAL_COMMENT_INPUT];
+  const max = stopping ? MAX_STOP_REASON_LENGTH : MAX_APPROVAL_COMMENT_LENGTH;
+  const comment = typeof typed === 'string' ? typed.trim().slice(0, max) : '';
   const user = async (policy: AuthorizationPolicy, action: AuthorizedAction): Promise<ChatUser> => ({
     id: clicker,
     // Entra groups only where Graph is enabled (optional, see the README); user ids otherwise.
@@ -127,6 +138,7 @@ export async function pressCardButton(
         clickKey: clickKey(activity.replyToId ?? '', verb, String(data.value)),
         platformName: TEAMS_PLATFORM_NAME,
         ...(comment === '' ? {} : { comment }),
+        ...(stopping ? { stopMode: verb === CARD_VERBS.stopAbandon ? 'abandon' : 'wait' } : {}),
         channel,
       },
       { ...deps, policy: readablePolicy(deps.policy), pipelinesIn: deps.pipelinesIn ?? (() => deps.pipelines) },

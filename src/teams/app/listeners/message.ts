@@ -2,7 +2,13 @@
 import type { IActivityContext } from '@microsoft/teams.apps';
 import { runCommand } from '../../../core/commands';
 import { renderTeamsCommandAnswer } from '../../render-command-answer';
-import { channelOfActivity, commandText, type InboundActivity, TEAMS_INVOCATION } from '../../teams-context';
+import {
+  channelOfActivity,
+  commandText,
+  type InboundActivity,
+  TEAMS_INVOCATION,
+  TEAMS_PLATFORM_NAME,
+} from '../../teams-context';
 import type { TeamsAppDeps } from '../create-teams-app';
 import { pressCardButton } from './card-action';
 import { rememberAddress } from './remember-address';
@@ -32,11 +38,19 @@ export async function onMessage(context: IActivityContext, deps: TeamsAppDeps): 
     return;
   }
   await rememberAddress(activity, channel, deps);
+  const userId = activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown';
   const answer = await runCommand(
     {
       channel,
-      userId: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown',
+      userId,
       invocation: TEAMS_INVOCATION,
+      // `run` is authorized as a card button is: the Entra object id, and its groups where Graph is enabled.
+      user: async (policy, action, pipeline) => ({
+        id: userId,
+        groups: deps.groups === undefined ? [] : await deps.groups.memberGroups(policy, action, pipeline, userId),
+        ...(activity.from?.name ? { displayName: activity.from.name } : {}),
+      }),
+      platformName: TEAMS_PLATFORM_NAME,
     },
     deps,
     commandText(activity),

@@ -52,6 +52,63 @@ describe('parseAuthorizationPolicy', () => {
   });
 });
 
+describe('stop and run permissions', () => {
+  const policy = policyOf(
+    JSON.stringify({
+      rules: [
+        { pipelines: ['myPipeline'], retry: ['U1'], approve: ['U1'], stop: ['U2', 'S0ONCALL'], run: ['U3'] },
+        { pipelines: ['api-*'], run: ['U1'] },
+      ],
+    }),
+  );
+  const user = (id: string, groups: string[] = []) => ({ id, groups });
+
+  it('reads `stop` and `run`; a policy without them stays valid and grants neither', () => {
+    expect(policy.rules[0]).toMatchObject({ stop: ['U2', 'S0ONCALL'], run: ['U3'] });
+    const old = policyOf(JSON.stringify({ rules: [{ pipelines: ['*'], retry: ['U1'], approve: ['U1'] }] }));
+    expect(old.rules[0]?.stop).toBeUndefined();
+    for (const action of ['stop', 'run'] as const) {
+      const decision = authorize({ policy: old, action, pipeline: 'myPipeline', user: user('U1') });
+      expect(decision.allowed).toBe(false);
+      expect(decision.reason).toContain(`"${action}" ids for it`);
+    }
+  });
+
+  it('each list grants its own action only: retry or approve grants no stop or run, and the reverse', () => {
+    const may = (action: 'retry' | 'approve' | 'stop' | 'run', who: ReturnType<typeof user>, pipeline = 'myPipeline') =>
+      authorize({ policy, action, pipeline, user: who }).allowed;
+    expect([may('stop', user('U1')), may('run', user('U1'))]).toEqual([false, false]);
+    expect([may('stop', user('U2')), may('retry', user('U2')), may('run', user('U2'))]).toEqual([true, false, false]);
+    expect(may('stop', user('U9', ['S0ONCALL']))).toBe(true);
+    expect([may('run', user('U3')), may('stop', user('U3'))]).toEqual([true, false]);
+    expect([may('run', user('U1'), 'api-orders'), may('run', user('U3'), 'api-orders')]).toEqual([true, false]);
+  });
+
+  it('a refusal says what is denied and where an admin fixes it', () => {
+    const denied = authorize({
+      policy,
+      action: 'run',
+      pipeline: 'myPipeline',
+      user: user('U1'),
+      policyLocation: 'local/authorization.json',
+    });
+    expect(denied.reason).toBe(
+      'You are not allowed to start executions in pipeline myPipeline: ask an admin to add your user id or one of your groups to "run" of a rule for it in the authorization policy (local/authorization.json).',
+    );
+    const nobody = authorize({ policy, action: 'stop', pipeline: 'web', user: user('U2') });
+    expect(nobody.reason).toMatch(/^Nobody may stop executions in pipeline web: .*"stop": \["<user or group id>"\]/);
+  });
+
+  it.each([
+    ['everyone may stop', { rules: [{ pipelines: ['*'], stop: ['*'] }] }, /rules\.0\.stop\.0: "\*" \(everyone\)/],
+    ['a misspelt run', { rules: [{ pipelines: ['*'], runs: ['U1'] }] }, /rules\.0: .*runs/],
+  ])('refuses %s', (_name, input, message) => {
+    const result = parseAuthorizationPolicy(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(message);
+  });
+});
+
 describe('authorize', () => {
   const policy = policyOf(POLICY_JSON);
 

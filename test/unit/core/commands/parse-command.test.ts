@@ -63,6 +63,9 @@ describe('parseCommand', () => {
     expect(parseCommand('LIST')).toEqual({ kind: 'list' });
     expect(parseCommand('ls')).toEqual({ kind: 'list' });
     expect(parseCommand('status myPipeline')).toEqual({ kind: 'status', pipeline: 'myPipeline' });
+    expect(parseCommand('run myPipeline')).toEqual({ kind: 'run', pipeline: 'myPipeline' });
+    expect(parseCommand('RUN api-service')).toEqual({ kind: 'run', pipeline: 'api-service' });
+    expect(parseCommand('help run')).toEqual({ kind: 'help', topic: 'run' });
     expect(parseCommand('')).toEqual({ kind: 'help' });
     expect(parseCommand('help sub')).toEqual({ kind: 'help', topic: 'subscribe' });
   });
@@ -76,6 +79,10 @@ describe('parseCommand', () => {
     ['status', /needs a pipeline name/, /Usage: status <pipeline>/],
     ['status a b', /takes one pipeline name/, /Usage: status/],
     ['status no/slashes', /not a valid pipeline name/, /Usage: status/],
+    ['run', /`run` needs a pipeline name/, /Usage: run <pipeline>/],
+    ['run a b', /`run` takes one pipeline name/, /Usage: run <pipeline>/],
+    ['run no/slashes', /not a valid pipeline name/, /Usage: run/],
+    ['run *', /not a valid pipeline name/, /Usage: run/],
     ['help me', /There is no command `me`/, /Usage: help/],
   ])('`%s` is refused with the reason and the usage', (text, reason, usage) => {
     let error: unknown;
@@ -95,6 +102,7 @@ describe('parseCommand', () => {
       'unsubscribe',
       'list',
       'status',
+      'run',
       'help',
       'all',
       '*',
@@ -163,6 +171,7 @@ describe('suggestions for a typo', () => {
     ['unsubscirbe all', 'Unknown command `unsubscirbe`: did you mean `unsubscribe`?'],
     ['lst', 'Unknown command `lst`: did you mean `list`?'],
     ['STAUTS myPipeline', 'Unknown command `STAUTS`: did you mean `status`?'],
+    ['rnu myPipeline', 'Unknown command `rnu`: did you mean `run`?'],
     ['frobnicate', 'Unknown command `frobnicate`.'],
     ['help subscibe', 'There is no command `subscibe`: did you mean `subscribe`?'],
     ['help me', 'There is no command `me`.'],

@@ -48,7 +48,7 @@ describe('executionToAlertMessage', () => {
     expect(kinds(message.actions)).toEqual(['retry:FAILED_ACTIONS:Build', 'retry:ALL_ACTIONS:Build', 'open-console']);
   });
 
-  it('shows a waiting approval with approve and reject buttons, after a retry', () => {
+  it('shows a waiting approval with approve and reject buttons, after a retry, and Stop while it runs', () => {
     const message = executionToAlertMessage(stateUntil('ev-017'), { stageOrder: STAGE_ORDER });
 
     expect(message.status).toMatchObject({ state: 'RESUMED', label: 'Waiting for approval', severity: 'warning' });
@@ -59,7 +59,7 @@ describe('executionToAlertMessage', () => {
       'Waiting for approval': 'Approval / ManualApproval',
       Attempt: '2',
     });
-    expect(kinds(message.actions)).toEqual(['approve', 'reject', 'open-console']);
+    expect(kinds(message.actions)).toEqual(['approve', 'reject', 'stop', 'open-console']);
     expect(message.actions[0]).toMatchObject({ stage: 'Approval', action: 'ManualApproval', region: 'us-west-2' });
   });
 

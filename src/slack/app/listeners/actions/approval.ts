@@ -1,8 +1,10 @@
-// (Slack listener) Approve / Reject button --> mayPress (core) --> views.open (a modal for an optional comment)
+// (Slack listener) Approve / Reject button --> mayPress (core) --> views.open (a modal for an optional comment); the same for any button that asks first
+
+import type { ModalView } from '@slack/types';
 import { type ButtonValue, mayPress, UNREADABLE_BUTTON } from '../../../../core/actions';
 import { ACTION_IDS } from '../../../action-ids';
 import { escapeMrkdwn } from '../../../escape';
-import { approvalModal } from '../../approval-modal';
+import { type ApprovalMetadata, approvalModal } from '../../approval-modal';
 import { pressTellingUnreadable, readButtonValue, refusedForeignClick, slackPresser } from '../../click';
 import type { SlackAppDeps } from '../../deps';
 import type { SlackInstallationConfig } from '../../installation';
@@ -25,16 +27,38 @@ export function approvalAction(
   groups: UserGroupResolver,
   installation: Pick<SlackInstallationConfig, 'appId'> = {},
 ) {
+  return modalButtonAction(deps, groups, installation, {
+    what: 'approval',
+    read: (raw, actionId) => readApprovalValue(raw, actionId === ACTION_IDS.reject ? 'reject' : 'approve'),
+    modal: approvalModal,
+  });
+}
+
+/**
+ * A button that asks something before it acts (approve/reject: a comment; stop: wait or abandon,
+ * and why): the button's own-message check, mayPress, then the modal with the click's metadata.
+ */
+export function modalButtonAction<T extends ButtonValue>(
+  deps: SlackAppDeps,
+  groups: UserGroupResolver,
+  installation: Pick<SlackInstallationConfig, 'appId'>,
+  button: {
+    /** Named in the log line of an unreadable button. */
+    readonly what: string;
+    readonly read: (raw: string | undefined, actionId: string) => T | undefined;
+    readonly modal: (value: T, metadata: ApprovalMetadata) => ModalView;
+  },
+) {
   return async ({ ack, body, action, client, respond, context }: ButtonClickArgs): Promise<void> => {
     await ack();
     const tell = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(text) });
     const own = { botId: context.botId, appId: installation.appId };
     if (refusedForeignClick(body.message, action, own, deps.log, body.user.id)) return;
-    const value = readApprovalValue(action.value, action.action_id === ACTION_IDS.reject ? 'reject' : 'approve');
+    const value = button.read(action.value, action.action_id);
     const messageTs = body.message?.ts ?? String(body.container.message_ts ?? '');
     if (value === undefined || body.channel === undefined || messageTs === '') {
-      deps.log.warn('unreadable approval button', { actionId: action.action_id, user: body.user.id });
+      deps.log.warn(`unreadable ${button.what} button`, { actionId: action.action_id, user: body.user.id });
       await tell(UNREADABLE_BUTTON);
       return;
     }
@@ -55,7 +79,7 @@ export function approvalAction(
     }
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: approvalModal(value, {
+      view: button.modal(value, {
         v: 1,
         actionId: action.action_id,
         value: action.value ?? '',
