@@ -84,16 +84,7 @@ export class SlackChatPoster implements ChatPoster {
   }
 
   async post(channel: ChannelRef, message: AlertMessage, mark?: PostMark): Promise<{ messageId: string }> {
-    const rendered = renderBlockKit(message);
-    return this.postMarked(channel, mark, undefined, () =>
-      this.client.chat.postMessage({
-        channel: slackChannel(channel),
-        ...content(rendered),
-        unfurl_links: false,
-        unfurl_media: false,
-        ...(mark === undefined ? {} : { metadata: postMetadata(mark) }),
-      }),
-    );
+    return this.postMarked(channel, mark, undefined, renderBlockKit(message));
   }
 
   async update(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<void> {
@@ -109,17 +100,7 @@ export class SlackChatPoster implements ChatPoster {
     message: AlertMessage,
     mark?: PostMark,
   ): Promise<{ messageId: string }> {
-    const rendered = renderThreadReply(message) ?? renderBlockKit(message);
-    return this.postMarked(channel, mark, messageId, () =>
-      this.client.chat.postMessage({
-        channel: slackChannel(channel),
-        thread_ts: messageId,
-        ...content(rendered),
-        unfurl_links: false,
-        unfurl_media: false,
-        ...(mark === undefined ? {} : { metadata: postMetadata(mark) }),
-      }),
-    );
+    return this.postMarked(channel, mark, messageId, renderThreadReply(message) ?? renderBlockKit(message));
   }
 
   /** chat.update of a thread reply, with the reply's rendering (as `reply` posted it). */
@@ -175,15 +156,25 @@ export class SlackChatPoster implements ChatPoster {
   }
 
   /**
-   * chat.postMessage of a marked post: when its answer is lost (5xx, timeout, connection reset) the
-   * post may still have been made, so it is looked for before being made again.
+   * chat.postMessage of a message (in the thread of `parentId` for a reply), marked with `mark`:
+   * when its answer is lost (5xx, timeout, connection reset) the post may still have been made, so
+   * it is looked for before being made again.
    */
   private async postMarked(
     channel: ChannelRef,
     mark: PostMark | undefined,
     parentId: string | undefined,
-    send: () => Promise<{ ts?: string }>,
+    rendered: SlackMessage,
   ): Promise<{ messageId: string }> {
+    const send = () =>
+      this.client.chat.postMessage({
+        channel: slackChannel(channel),
+        ...(parentId === undefined ? {} : { thread_ts: parentId }),
+        ...content(rendered),
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(mark === undefined ? {} : { metadata: postMetadata(mark) }),
+      });
     const began = this.now();
     const lookup =
       mark === undefined

@@ -1,5 +1,3 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { redrive } from '../../../src/aws/redrive';
 import type { NotifyDeps } from '../../../src/core/notify';
 import { type CrashPlan, mortal } from '../../helpers/mortal-invocation';
@@ -153,21 +151,10 @@ describe('notify dies at every step: one message, one reply, nothing lost', () =
     expect(stack.local.aws.lambdas.failures.every((failure) => failure.condition === 'RetriesExhausted')).toBe(true);
 
     stack.slack.faults.clear();
-    const config = {
-      endpoint: stack.local.aws.endpoint,
-      region: stack.local.aws.region,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    };
-    const sqs = new SQSClient(config);
-    const lambda = new LambdaClient(config);
-    try {
-      const queueUrl = stack.local.aws.sqs.createQueue(DLQ_NAME).url;
-      const outcome = await redrive({ sqs, lambda, queueUrl, functionName: FUNCTION_ARN });
-      expect(outcome).toMatchObject({ redriven: dead.length, failed: [], unreadable: [] });
-    } finally {
-      sqs.destroy();
-      lambda.destroy();
-    }
+    const { sqs, lambda } = stack.local;
+    const queueUrl = stack.local.aws.sqs.createQueue(DLQ_NAME).url;
+    const outcome = await redrive({ sqs, lambda, queueUrl, functionName: FUNCTION_ARN });
+    expect(outcome).toMatchObject({ redriven: dead.length, failed: [], unreadable: [] });
     const messages = messagesAbout(stack, CHANNEL, executionId);
     expect(messages).toHaveLength(1);
     expect(textOf(messages[0])).toContain(BUILD_SUMMARY);

@@ -41,6 +41,13 @@ function cardText(message: TeamsMessage | undefined): string {
   return JSON.stringify(message?.activity ?? {});
 }
 
+/** myPipeline started with Build failing once ("Tests failed"), run until the failure shows. */
+async function runFailingBuild(): Promise<void> {
+  stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', { mode: 'once', summary: 'Tests failed' });
+  await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+  await runFor(70_000);
+}
+
 async function press(message: TeamsMessage, verb: string, user: TeamsUser, comment?: string) {
   const response = await send(stack.click(message, verb, user, comment === undefined ? {} : { comment }));
   expect(response.statusCode).toBe(200);
@@ -58,12 +65,7 @@ describe('Teams end to end: subscribe by mention, one card per execution, button
     expect(answers.map((answer) => answer.activity.text).join('\n')).toMatch(/Subscribed this channel/);
 
     // Build fails: exactly one card, with Retry, and Source shown as succeeded.
-    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
-      mode: 'once',
-      summary: 'Tests failed',
-    });
-    await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
-    await runFor(70_000);
+    await runFailingBuild();
     expect(cards()).toHaveLength(1);
     let card = cards()[0];
     expect(cardText(card)).toMatch(/Source ✓ · Build ✗/);
@@ -141,12 +143,7 @@ describe('Teams end to end: subscribe by mention, one card per execution, button
   test('a double click acts once; a button value that does not match its verb is refused', async () => {
     await send(installationActivity(parties(), 'add'));
     await send(typed(BOB, 'subscribe myPipeline FAILED'));
-    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
-      mode: 'once',
-      summary: 'Tests failed',
-    });
-    await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
-    await runFor(70_000);
+    await runFailingBuild();
     const card = cards()[0];
     if (card === undefined) throw new Error('no card');
     const [first, second] = await Promise.all([
@@ -226,12 +223,7 @@ describe('Teams notify path under duplicate, reversed and concurrent delivery', 
       const eventBridge = stack.local.aws.eventBridge;
       eventBridge.faults.holdDeliveries();
       if (copies > 1) eventBridge.faults.duplicate(copies);
-      stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
-        mode: 'once',
-        summary: 'Tests failed',
-      });
-      await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
-      await runFor(70_000);
+      await runFailingBuild();
       expect(eventBridge.faults.heldCount).toBeGreaterThanOrEqual(10);
       eventBridge.faults.releaseDeliveries({ order, seed: 5 });
       await runFor(1_000);
@@ -246,12 +238,7 @@ describe('Teams notify path under duplicate, reversed and concurrent delivery', 
     await send(typed(BOB, 'subscribe myPipeline FAILED'));
     stack.connector.faults.rateLimit('post', { times: 1, retryAfterSeconds: 1 });
     stack.connector.faults.fail('reply', 503);
-    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
-      mode: 'once',
-      summary: 'Tests failed',
-    });
-    await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
-    await runFor(70_000);
+    await runFailingBuild();
     expect(cards()).toHaveLength(1);
     expect(repliesTo(cards()[0]).length).toBeGreaterThanOrEqual(1);
   });
@@ -260,12 +247,7 @@ describe('Teams notify path under duplicate, reversed and concurrent delivery', 
     await send(installationActivity(parties(), 'add'));
     await send(typed(BOB, 'subscribe myPipeline FAILED'));
     stack.connector.tenant.setBotInstalled(TEAM_ID, false);
-    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
-      mode: 'once',
-      summary: 'Tests failed',
-    });
-    await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
-    await runFor(70_000);
+    await runFailingBuild();
     expect(cards()).toEqual([]);
     expect(stack.notifyErrors).toEqual([]);
     expect(stack.notifyLog.entries.some((entry) => entry.message.includes('refused the message'))).toBe(true);
@@ -276,12 +258,7 @@ describe('Teams buttons: reject and stale', () => {
   async function failedRunWaitingForApproval(): Promise<{ card: TeamsMessage; approval: TeamsMessage }> {
     await send(installationActivity(parties(), 'add'));
     await send(typed(BOB, 'subscribe myPipeline FAILED'));
-    stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
-      mode: 'once',
-      summary: 'Tests failed',
-    });
-    await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
-    await runFor(70_000);
+    await runFailingBuild();
     const failed = cards()[0];
     if (failed === undefined) throw new Error('no card');
     await press(failed, 'pipewatch.retry.failed', BOB);
@@ -308,12 +285,7 @@ describe('Teams buttons: reject and stale', () => {
     await send(installationActivity(parties(), 'add'));
     await send(typed(BOB, 'subscribe myPipeline FAILED'));
     for (let run = 0; run < 2; run++) {
-      stack.local.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', {
-        mode: 'once',
-        summary: 'Tests failed',
-      });
-      await stack.local.codePipeline.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
-      await runFor(70_000);
+      await runFailingBuild();
     }
     expect(cards()).toHaveLength(2);
     const [older] = cards();

@@ -67,15 +67,22 @@ export class LocalSqs implements LocalService {
   sendInternal(queueArn: string, body: string): boolean {
     const queue = [...this.queues.values()].find((candidate) => candidate.arn === queueArn);
     if (queue === undefined) return false;
-    queue.messages.push({
+    this.enqueue(queue, body);
+    return true;
+  }
+
+  /** A new message, visible at once, sent now (SendMessage, or the local AWS's own destination records). */
+  private enqueue(queue: Queue, body: string): StoredMessage {
+    const message: StoredMessage = {
       messageId: randomUUID(),
       body,
       sentAt: this.options.clock.now(),
       invisibleUntil: 0,
       receiptHandle: undefined,
       receiveCount: 0,
-    });
-    return true;
+    };
+    queue.messages.push(message);
+    return message;
   }
 
   /** The messages of a queue, visible or not (tests). */
@@ -103,15 +110,7 @@ export class LocalSqs implements LocalService {
       case 'SendMessage': {
         const queue = this.byUrl(requireString(input, 'QueueUrl'));
         const body = requireString(input, 'MessageBody');
-        const message: StoredMessage = {
-          messageId: randomUUID(),
-          body,
-          sentAt: this.options.clock.now(),
-          invisibleUntil: 0,
-          receiptHandle: undefined,
-          receiveCount: 0,
-        };
-        queue.messages.push(message);
+        const message = this.enqueue(queue, body);
         return { MessageId: message.messageId, MD5OfMessageBody: md5(body) };
       }
       case 'ReceiveMessage':
