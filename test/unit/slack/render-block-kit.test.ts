@@ -1,39 +1,17 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { parseButtonValue } from '../../../src/core/actions';
-import { type PipelineEvent, parsePipelineEvent } from '../../../src/core/events';
+import type { PipelineEvent } from '../../../src/core/events';
 import { type AlertMessage, buildAlertMessage } from '../../../src/core/messages';
 import { ACTION_IDS, ELLIPSIS, renderBlockKit, SLACK_LIMITS } from '../../../src/slack';
 import { checkBlockKitLimits } from '../../helpers/check-block-kit-limits';
-import { listFixtures, loadFixture } from '../../helpers/fixtures';
+import { listFixtures } from '../../helpers/fixtures';
+import { patchedEvent } from '../../helpers/patched-event';
 import { payloadTexts, unescapedIn } from './payload-texts';
 
 const FIXTURES = [...listFixtures('codepipeline'), ...listFixtures('codepipeline/handmade')];
 const FAILED_ACTION = 'codepipeline/action-failed-codebuild-captured.json';
 const APPROVAL = 'codepipeline/handmade/action-started-approval.json';
 const GIT_TRIGGER = 'codepipeline/handmade/pipeline-started-git-trigger.json';
-
-/**
- * The parser refuses names and ids CodePipeline never emits, but a renderer must still take any
- * text (a state stored before, a message built elsewhere): identifiers in the patch are put on the
- * parsed event, the rest goes through the parser.
- */
-const IDENTIFIERS: Readonly<Record<string, string>> = {
-  pipeline: 'pipeline',
-  stage: 'stage',
-  action: 'action',
-  'execution-id': 'executionId',
-};
-
-function patchedEvent(path: string, detailPatch: Record<string, unknown>): PipelineEvent {
-  const input = structuredClone(loadFixture(path)) as { detail: Record<string, unknown> };
-  const identifiers: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(detailPatch)) {
-    const field = IDENTIFIERS[key];
-    if (field === undefined) input.detail[key] = value;
-    else identifiers[field] = value;
-  }
-  return { ...parsePipelineEvent(input), ...identifiers } as PipelineEvent;
-}
 
 function eventFrom(path: string, detailPatch: Record<string, unknown> = {}): PipelineEvent {
   return patchedEvent(path, detailPatch);
