@@ -1,5 +1,6 @@
 import { runDeliveryBench } from './delivery';
 import { runHandlersBench } from './handlers';
+import { runIssue15Bench } from './issue15';
 import { runPatternBench } from './patterns';
 
 /** Benchmarks, one section each. Run with `npm run bench` (which exposes gc for the heap figures). */
@@ -7,6 +8,7 @@ const sections: readonly { readonly name: string; readonly run: () => Promise<vo
   { name: 'patterns', run: runPatternBench },
   { name: 'local AWS delivery', run: runDeliveryBench },
   { name: 'handlers', run: runHandlersBench },
+  { name: 'issue15: triage, quiet subscriptions, approvals, stop and run', run: runIssue15Bench },
 ];
 
 async function main(): Promise<void> {
