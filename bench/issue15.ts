@@ -49,10 +49,23 @@ import { clickPayload, type Stack, viewSubmissionPayload } from '../test/integra
  * once by a rule whose target only records, then handed to the notify handler one at a time, each
  * variant on its own channel (a new conversation, so a failure reply reads its triage pack anew).
  * Variants are interleaved, after WARMUP rounds that are not counted.
+ * - triage: the invocation that posts a failure reply, web-service failing after a success: in
+ *   CodeBuild (UnitTests: the full pack), in CodeDeploy (commit and changes, no build), and the
+ *   CodeBuild failure with notify deployed without the CodeBuild and Logs clients (no triage).
+ * - quiet: nightly-data runs (every fifth failing) to a plain subscription, a `--transitions` one
+ *   (only the events its rule matches) and a plain one in a channel where the pipeline is snoozed
+ *   (`/pipewatch snooze`, through the Slack function).
+ * - approvals: the invocation that posts the waiting-approval reply, with the reminder's schedule
+ *   created and without reminders configured; then each reminder as the local Scheduler fires it
+ *   (run one at a time, so that they do not share the CPU).
+ * - stop and run: a signed click on Stop (the ack opens the modal), the modal's signed submission
+ *   (StopPipelineExecution, message updated), a signed `/pipewatch run web-service`.
  */
 
 const N = Number(process.env.PIPEWATCH_BENCH_N ?? 60);
 const WARMUP = 5;
+/** nightly-data runs replayed before the quiet subscriptions' counted ones. */
+const QUIET_WARM_RUNS = 2;
 const TEAM = 'T0000LOCAL';
 const ALICE = 'U00000ALICE';
 const TABLE = 'pipewatch-bench';
@@ -334,7 +347,7 @@ export async function runIssue15Bench(): Promise<void> {
     // ── Quiet subscriptions ─────────────────────────────────────────────────────────────────
     // nightly-data runs (Source, Transform), every fifth one failing: the transitions post a few, the snooze none.
     const runs: string[] = [];
-    for (let i = 0; i < 22; i++) {
+    for (let i = 0; i < QUIET_WARM_RUNS + N; i++) {
       if (i % 5 === 2) sim.injectFailure('nightly-data', 'Transform', 'Transform', { mode: 'once' });
       runs.push(await start('nightly-data'));
       await runFor(25_000);
@@ -351,7 +364,6 @@ export async function runIssue15Bench(): Promise<void> {
     const snoozeAnswer = await slashCommand(slack, slackHandler, quietChannel.snoozed, 'snooze nightly-data 1d');
     if (!snoozeAnswer.includes('Snoozed')) throw new Error(`snooze: ${snoozeAnswer}`);
     const quiet: Record<(typeof modes)[number], Sample[]> = { plain: [], transitions: [], snoozed: [] };
-    const warmRuns = 2;
     for (const [index, executionId] of runs.entries()) {
       for (const input of eventsOf(executionId)) {
         for (const mode of modes) {
@@ -362,11 +374,11 @@ export async function runIssue15Bench(): Promise<void> {
             ...(mode === 'transitions' ? { mode: 'transitions' as const } : {}),
           };
           const result = await sample(() => notify(delivered));
-          if (index >= warmRuns) quiet[mode].push(result);
+          if (index >= QUIET_WARM_RUNS) quiet[mode].push(result);
         }
       }
     }
-    const counted = runs.length - warmRuns;
+    const counted = runs.length - QUIET_WARM_RUNS;
     console.log(
       `quiet subscriptions: per event delivered, ${counted} nightly-data runs (every fifth failing), each subscription on its own channel`,
     );
@@ -375,7 +387,7 @@ export async function runIssue15Bench(): Promise<void> {
         `  ${mode === 'plain' ? 'plain subscription' : mode === 'transitions' ? '--transitions' : 'plain, snoozed'}`,
         quiet[mode],
         {
-          extra: `posts ${posts(quietChannel[mode])}`,
+          extra: `${(total(quiet[mode]) / counted).toFixed(1)} ms per run; messages and replies posted ${posts(quietChannel[mode])} (${runs.length} runs)`,
         },
       );
     }
@@ -566,8 +578,12 @@ function triageSpan(sampleCalls: readonly Call[]): number {
   return Math.max(...reads.map((c) => c.end)) - Math.min(...reads.map((c) => c.start));
 }
 
+function total(samples: readonly Sample[]): number {
+  return samples.reduce((sum, s) => sum + s.ms, 0);
+}
+
 function mean(samples: readonly Sample[]): number {
-  return samples.reduce((sum, s) => sum + s.ms, 0) / samples.length;
+  return total(samples) / samples.length;
 }
 
 /** One line: mean, p50, p99, n; then the AWS calls per invocation, by operation (and service). */
