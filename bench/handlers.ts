@@ -40,11 +40,11 @@ import { messageActivity, teamsEvent } from '../src/local/teams/signed-activity'
 
 const COLD_RUNS = Number(process.env.PIPEWATCH_BENCH_COLD_RUNS ?? 5);
 const WARM_EVENTS = Number(process.env.PIPEWATCH_BENCH_WARM_EVENTS ?? 200);
-const TABLE = 'pipewatch-bench';
-const BUS = 'pipewatch-bench';
+export const TABLE = 'pipewatch-bench';
+export const BUS = 'pipewatch-bench';
 const CHANNEL = 'C00000DEPLOY';
 const USER = 'U00000ALICE';
-const PARAMS = {
+export const PARAMS = {
   botToken: '/pipewatch/bench/slack/bot-token',
   signingSecret: '/pipewatch/bench/slack/signing-secret',
   teamsAppId: '/pipewatch/bench/teams/app-id',
@@ -414,7 +414,7 @@ function median(values: number[]): number {
 }
 
 /** Nearest-rank quantile of sorted values. */
-function quantile(sorted: number[], q: number): number {
+export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
 

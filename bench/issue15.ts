@@ -38,6 +38,7 @@ import {
 } from '../src/local/slack';
 import { ACTION_IDS } from '../src/slack/action-ids';
 import { clickPayload, type Stack, viewSubmissionPayload } from '../test/integration/slack/harness';
+import { BUS, PARAMS as HANDLERS_PARAMS, quantile, TABLE } from './handlers';
 
 /**
  * Issue 15's paths, in-process, through the composition roots as deployed (notifyAppFromEnvironment,
@@ -68,17 +69,12 @@ const WARMUP = 5;
 const QUIET_WARM_RUNS = 2;
 const TEAM = 'T0000LOCAL';
 const ALICE = 'U00000ALICE';
-const TABLE = 'pipewatch-bench';
-const BUS = 'pipewatch-bench';
 const GROUP = 'pipewatch-bench';
 const NOTIFY_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-bench-notify';
 const ROLE_ARN = 'arn:aws:iam::000000000000:role/pipewatch-bench-reminders';
 const RECORD_CHANNEL = 'CBENCHRECORD';
-const PARAMS = {
-  botToken: '/pipewatch/bench/slack/bot-token',
-  signingSecret: '/pipewatch/bench/slack/signing-secret',
-  authorization: '/pipewatch/bench/authorization',
-};
+/** The handlers bench's names, and the authorization policy's parameter. */
+const PARAMS = { ...HANDLERS_PARAMS, authorization: '/pipewatch/bench/authorization' };
 const POLICY = { rules: [{ pipelines: ['*'], retry: [ALICE], approve: [ALICE], stop: [ALICE], run: [ALICE] }] };
 /** Channels: one per variant and round of each section, plus the quiet section's three. */
 const CHANNELS = Array.from({ length: 6 * (N + WARMUP) + 3 }, (_, i) => `CBENCH${String(i).padStart(5, '0')}`);
@@ -609,9 +605,4 @@ function report(label: string, samples: readonly Sample[], options: { calls?: bo
     .map(([key, n]) => `${key} ${perEvent(n)}`)
     .join(', ');
   console.log(`    AWS calls per event ${perEvent(total)} (DynamoDB ${perEvent(dynamo)}): ${list || 'none'}`);
-}
-
-/** Nearest-rank quantile of sorted values. */
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
