@@ -3,11 +3,12 @@
 // `list`), an approval's expiry, approvers and reminder, and its decision in "the console" (the
 // simulator's PutApprovalResult over the local AWS endpoint), then `/pipewatch run` and Stop.
 // Each step is checked on the page and photographed for the README.
-import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { Locator } from 'playwright-core';
 import { ManualClock } from '../../src/local/aws/clock';
 import { LOCAL_USERS } from '../../src/local/dev-server/start-local-pipewatch';
 import { type ChannelPage, type PipewatchInChromium, startPipewatchInChromium } from '../helpers/channel-page';
+import { decideApprovalInConsole } from '../helpers/console-approval';
 
 const WAIT = 20_000;
 const HOUR_MS = 60 * 60_000;
@@ -30,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(() => e2e?.stop());
 
-/** PutApprovalResult with the token GetPipelineState shows, over the local AWS endpoint (the AWS console's calls). */
+/** The approval decided in "the console": PutApprovalResult over the local AWS endpoint, as the console calls it. */
 async function decideInTheConsole(status: 'Approved' | 'Rejected', summary: string): Promise<void> {
   const aws = localAws();
   const codePipeline = new CodePipelineClient({
@@ -39,19 +40,7 @@ async function decideInTheConsole(status: 'Approved' | 'Rejected', summary: stri
     credentials: { ...aws.credentials },
   });
   try {
-    const state = await codePipeline.send(new GetPipelineStateCommand({ name: 'myPipeline' }));
-    const approval = state.stageStates?.find((s) => s.stageName === 'Approval')?.actionStates?.[0];
-    const token = approval?.latestExecution?.token;
-    if (token === undefined) throw new Error('the approval is not waiting');
-    await codePipeline.send(
-      new PutApprovalResultCommand({
-        pipelineName: 'myPipeline',
-        stageName: 'Approval',
-        actionName: 'Approval',
-        token,
-        result: { status, summary },
-      }),
-    );
+    await decideApprovalInConsole(codePipeline, status, summary);
   } finally {
     codePipeline.destroy();
   }
@@ -179,7 +168,8 @@ test('/pipewatch run answers with the execution and where it follows; Stop (and 
   const answer = await answerTo('/pipewatch run myPipeline');
   await answer.filter({ hasText: /Started myPipeline: execution [0-9a-f]{8}/ }).waitFor();
   await answer.filter({ hasText: /Its message follows here as it runs/ }).waitFor();
-  const executionId = /execution ([0-9a-f]{8})/.exec(await answer.textContent())?.[1];
+  const executionId = /execution ([0-9a-f]{8})/.exec((await answer.textContent()) ?? '')?.[1];
+  if (executionId === undefined) throw new Error('the answer names no execution');
   await timePasses(10_000); // Source done, Build running
   const ts = await channel.newestMessage(2);
   const message = channel.message(ts);

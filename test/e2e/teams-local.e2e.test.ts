@@ -139,6 +139,15 @@ test('Teams on the page: subscribe by mention, one card with Retry, refused and 
   await card.filter({ hasText: /Source ✓ · Build ✗/ }).waitFor();
   await page.locator('#toast').waitFor({ state: 'hidden' });
   await page.screenshot({ path: path.join(SCREENSHOTS, 'teams-card.png') });
+  // Its thread's failure reply carries the triage pack: the commit, the build's failed phase, the log's tail.
+  const triage = post(id)
+    .getByTestId('teams-reply')
+    .filter({ hasText: /Failed phase/ });
+  await triage.filter({ hasText: /Failed phaseBUILD|Failed phase\s*BUILD/ }).waitFor();
+  await triage.filter({ hasText: /Commit\s*[0-9a-f]{7} / }).waitFor();
+  await triage.filter({ hasText: /Phase complete: BUILD State: FAILED/ }).waitFor();
+  await triage.scrollIntoViewIfNeeded();
+  await triage.screenshot({ path: path.join(SCREENSHOTS, 'teams-triage-failure-thread.png') });
 
   // 3. Carol (a viewer) may not retry: told alone; the card is unchanged.
   await actAs(CAROL);
