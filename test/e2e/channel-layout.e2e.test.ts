@@ -5,18 +5,17 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ManualClock } from '../../src/local/aws/clock';
 import {
   LOCAL_CHANNELS,
   LOCAL_PIPELINES_FILE,
   LOCAL_USERS,
   type LocalPipewatch,
-  startLocalPipewatch,
 } from '../../src/local/dev-server/start-local-pipewatch';
 import type { LocalWorkspace } from '../../src/local/slack';
-import { createLogger } from '../../src/log/logger';
-import { launchChromium, SCREENSHOTS } from '../helpers/chromium';
+import { type PipewatchInChromium, startPipewatchInChromium } from '../helpers/channel-page';
+import { SCREENSHOTS } from '../helpers/chromium';
 
 const WAIT = 15_000;
 const VIEWPORT = { width: 1280, height: 720 };
@@ -32,7 +31,7 @@ jest.setTimeout(120_000);
 let pipewatch: LocalPipewatch;
 let workspace: LocalWorkspace;
 let clock: ManualClock;
-let context: BrowserContext;
+let e2e: PipewatchInChromium;
 let page: Page;
 let dir: string;
 
@@ -47,20 +46,18 @@ beforeAll(async () => {
   await writeFile(definitionsFile, JSON.stringify(definitions));
 
   clock = new ManualClock(Date.now());
-  pipewatch = await startLocalPipewatch({ port: 0, clock, definitionsFile, log: createLogger({ level: 'silent' }) });
+  e2e = await startPipewatchInChromium({ pipewatch: { clock, definitionsFile }, viewport: VIEWPORT, wait: WAIT });
+  ({ pipewatch, page } = e2e);
   if (pipewatch.slack === undefined) throw new Error('no local Slack');
   workspace = pipewatch.slack.workspace;
   // A channel name longer than the sidebar is wide (the page lists the workspace's current names).
   const alerts = workspace.channel(ALERTS);
   if (alerts === undefined) throw new Error('no #alerts');
   alerts.name = LONG_CHANNEL;
-
-  ({ context, page } = await launchChromium(path.join(dir, 'profile'), { viewport: VIEWPORT, timeoutMs: WAIT }));
 });
 
 afterAll(async () => {
-  await context?.close();
-  await pipewatch?.stop();
+  await e2e?.stop();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 

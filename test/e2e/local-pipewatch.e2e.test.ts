@@ -1,16 +1,10 @@
 // The issue's scenario, end to end, in real headless Chromium: `pipewatch local` (local AWS, the
 // simulator, the real handlers and adapters, the local Slack) driven only through the channel page.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import {
-  LOCAL_USERS,
-  type LocalPipewatch,
-  startLocalPipewatch,
-} from '../../src/local/dev-server/start-local-pipewatch';
-import { createLogger } from '../../src/log/logger';
-import { launchChromium, SCREENSHOTS } from '../helpers/chromium';
+import type { Page } from 'playwright-core';
+import { LOCAL_USERS } from '../../src/local/dev-server/start-local-pipewatch';
+import { type ChannelPage, type PipewatchInChromium, startPipewatchInChromium } from '../helpers/channel-page';
+import { SCREENSHOTS } from '../helpers/chromium';
 
 /** Generous: a waiting step ends as soon as its condition holds, this only bounds a broken run. */
 const WAIT = 30_000;
@@ -19,49 +13,29 @@ const [ALICE, BOB, CAROL] = LOCAL_USERS.map((u) => u.id) as [string, string, str
 
 jest.setTimeout(240_000);
 
-let pipewatch: LocalPipewatch;
-let context: BrowserContext;
+let e2e: PipewatchInChromium;
 let page: Page;
-let profile: string;
+let channel: ChannelPage;
 
 beforeAll(async () => {
   // Speed 20: a 60-second build takes 3 s; the approval waits as long as it takes.
-  pipewatch = await startLocalPipewatch({ port: 0, speed: 20, log: createLogger({ level: 'silent' }) });
-  profile = await mkdtemp(path.join(tmpdir(), 'pipewatch-chromium-'));
-  ({ context, page } = await launchChromium(profile, { viewport: { width: 1280, height: 860 }, timeoutMs: WAIT }));
+  e2e = await startPipewatchInChromium({
+    pipewatch: { speed: 20 },
+    viewport: { width: 1280, height: 860 },
+    wait: WAIT,
+  });
+  ({ page, channel } = e2e);
 });
 
-afterAll(async () => {
-  await context?.close();
-  await pipewatch?.stop();
-  if (profile !== undefined) await rm(profile, { recursive: true, force: true });
-});
+afterAll(() => e2e?.stop());
 
-function messages(): Locator {
-  return page.getByTestId('message');
-}
-
-/** Polls `condition` until it holds (the page updates live), bounded by WAIT. */
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function actAs(user: string): Promise<void> {
-  await page.getByTestId('user-switcher').selectOption(user);
-  // The page re-renders for that person: their view of the channel.
-  await until(async () => (await page.getByTestId('user-switcher').inputValue()) === user, `the page as ${user}`);
-}
-
-/** The newest ephemeral ("only visible to you") containing `text`. */
-async function ephemeralSaying(text: string | RegExp): Promise<Locator> {
-  const found = page.getByTestId('ephemeral').filter({ hasText: text }).last();
-  await found.waitFor({ state: 'visible' });
-  return found;
-}
+const messages = () => channel.messages();
+const until = (condition: () => Promise<boolean>, what: string) => channel.until(condition, what);
+const actAs = (user: string) => channel.actAs(user);
+const ephemeralSaying = (text: string | RegExp) => channel.ephemeralSaying(text);
+const openThread = (ts: string) => channel.openThread(ts);
+const newestMessage = (count: number) => channel.newestMessage(count);
+const startWithBuildFailing = () => channel.startPipeline('myPipeline', 'Fail Build / Build');
 
 /** Waits until the page shows exactly one message, and returns its ts. */
 async function theOneMessage(): Promise<string> {
@@ -76,33 +50,9 @@ async function theOneMessage(): Promise<string> {
 const ACTING_BUTTONS =
   '[data-testid="button-pipewatch.retry.failed"], [data-testid="button-pipewatch.retry.all"], [data-testid="button-pipewatch.approve"], [data-testid="button-pipewatch.reject"]';
 
-/** Opens the thread of the message `ts` (the page keeps threads folded). */
-async function openThread(ts: string): Promise<Locator> {
-  const message = page.locator(`[data-testid="message"][data-ts="${ts}"]`);
-  const toggle = message.getByTestId('thread-toggle');
-  await toggle.waitFor({ state: 'visible' });
-  if ((await message.getByTestId('thread-reply').count()) === 0) await toggle.click();
-  return message;
-}
-
-/** Starts myPipeline from the pipeline panel, with Build failing. */
-async function startWithBuildFailing(): Promise<void> {
-  await page.getByTestId('pipeline-select').selectOption('myPipeline');
-  await page.getByTestId('fail-select').selectOption({ label: 'Fail Build / Build' });
-  await page.getByTestId('pipeline-start').click();
-}
-
-/** The newest message's ts once the channel shows `count` messages. */
-async function newestMessage(count: number): Promise<string> {
-  await until(async () => (await messages().count()) === count, `${count} messages`);
-  const ts = await messages().last().getAttribute('data-ts');
-  if (ts === null) throw new Error('the message has no data-ts');
-  return ts;
-}
-
 test("the mission's example: subscribe FAILED, Build fails, Retry refused then done, the same message follows the run through the approval to Succeeded", async () => {
-  if (pipewatch.url === undefined) throw new Error('no channel page');
-  await page.goto(pipewatch.url);
+  if (e2e.pipewatch.url === undefined) throw new Error('no channel page');
+  await page.goto(e2e.pipewatch.url);
 
   // 1. Subscribe #deploys to failures only, through the composer, as the README's first example.
   await page.getByTestId('channel-deploys').click();
@@ -184,6 +134,25 @@ test('a second run, rejected: the message reads as a rejection, with who rejecte
   const ts = await newestMessage(2);
   const message = page.locator(`[data-testid="message"][data-ts="${ts}"]`);
   await message.getByTestId('button-pipewatch.retry.failed').first().waitFor({ state: 'visible' });
+
+  // The failure's reply carries the triage pack: the commit pushed (a run from the panel is a push),
+  // the changes since the first run's success, the build's failed phase and the tail of its log.
+  await openThread(ts);
+  const triage = message.getByTestId('thread-reply').filter({ hasText: /Failed phase/ });
+  await triage.filter({ hasText: /Failed phase BUILD/ }).waitFor();
+  await triage.filter({ hasText: /Commit [0-9a-f]{7} .+ by / }).waitFor();
+  await triage
+    .filter({ hasText: /Changes since the last success [0-9a-f]{7}…[0-9a-f]{7} \(execution [0-9a-f]{8}\)/ })
+    .waitFor();
+  expect(await triage.getByRole('link', { name: 'Full log' }).count()).toBe(1);
+  const compare = await triage.getByRole('link', { name: /^[0-9a-f]{7}…[0-9a-f]{7}$/ }).getAttribute('href');
+  expect(compare).toMatch(
+    /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/codesuite\/codecommit\/repositories\/my-repo\/compare\//,
+  );
+  const logTail = (await triage.locator('pre').textContent()) ?? '';
+  expect(logTail.split('\n').filter((line) => line.trim() !== '').length).toBeGreaterThan(1);
+  expect(logTail.split('\n').length).toBeLessThanOrEqual(21);
+  await channel.screenshotOf('triage-failure-thread', [triage]);
 
   // 2. Bob retries; the run waits for approval.
   await message.getByTestId('button-pipewatch.retry.failed').first().click();

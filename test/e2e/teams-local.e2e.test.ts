@@ -2,17 +2,11 @@
 // the simulator, the real notify and Teams functions, a local Microsoft identity and Bot Connector)
 // driven only through the page: a post that mentions the bot, Adaptive Cards rendered by Microsoft's
 // renderer, Action.Execute clicks answered to the clicker alone, and the one card updated in place.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import {
-  LOCAL_USERS,
-  type LocalPipewatch,
-  startLocalPipewatch,
-} from '../../src/local/dev-server/start-local-pipewatch';
-import { createLogger } from '../../src/log/logger';
-import { launchChromium, SCREENSHOTS } from '../helpers/chromium';
+import { LOCAL_USERS, type LocalPipewatch } from '../../src/local/dev-server/start-local-pipewatch';
+import { type ChannelPage, type PipewatchInChromium, startPipewatchInChromium } from '../helpers/channel-page';
+import { SCREENSHOTS } from '../helpers/chromium';
 
 /** Generous: a waiting step ends as soon as its condition holds, this only bounds a broken run. */
 const WAIT = 30_000;
@@ -21,16 +15,20 @@ const [ALICE, BOB, CAROL] = LOCAL_USERS.map((u) => u.id) as [string, string, str
 
 jest.setTimeout(240_000);
 
+let e2e: PipewatchInChromium;
 let pipewatch: LocalPipewatch;
 let context: BrowserContext;
 let page: Page;
-let profile: string;
+let channel: ChannelPage;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  pipewatch = await startLocalPipewatch({ port: 0, speed: 20, log: createLogger({ level: 'silent' }) });
-  profile = await mkdtemp(path.join(tmpdir(), 'pipewatch-chromium-'));
-  ({ context, page } = await launchChromium(profile, { viewport: { width: 1280, height: 900 }, timeoutMs: WAIT }));
+  e2e = await startPipewatchInChromium({
+    pipewatch: { speed: 20 },
+    viewport: { width: 1280, height: 900 },
+    wait: WAIT,
+  });
+  ({ pipewatch, context, page, channel } = e2e);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     // A Content-Security-Policy violation or a failed script shows here.
@@ -38,25 +36,12 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await context?.close();
-  await pipewatch?.stop();
-  if (profile !== undefined) await rm(profile, { recursive: true, force: true });
-});
+afterAll(() => e2e?.stop());
 
-/** Polls `condition` until it holds (the page updates live), bounded by WAIT. */
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function actAs(user: string): Promise<void> {
-  await page.getByTestId('user-switcher').selectOption(user);
-  await until(async () => (await page.getByTestId('user-switcher').inputValue()) === user, `the page as ${user}`);
-}
+const until = (condition: () => Promise<boolean>, what: string) => channel.until(condition, what);
+const actAs = (user: string) => channel.actAs(user);
+const compose = (text: string) => channel.compose(text);
+const startWithBuildFailing = () => channel.startPipeline('myPipeline', 'Fail Build / Build');
 
 /** The bot's cards posted as root posts of the Teams channel shown (one per execution). */
 function rootCards(): Locator {
@@ -82,18 +67,6 @@ async function noteSaying(text: string | RegExp): Promise<Locator> {
   const found = page.getByTestId('teams-note').filter({ hasText: text }).last();
   await found.waitFor({ state: 'visible' });
   return found;
-}
-
-async function startWithBuildFailing(): Promise<void> {
-  await page.getByTestId('pipeline-select').selectOption('myPipeline');
-  await page.getByTestId('fail-select').selectOption({ label: 'Fail Build / Build' });
-  await page.getByTestId('pipeline-start').click();
-}
-
-/** Types in the compose box of the channel shown and sends. */
-async function compose(text: string): Promise<void> {
-  await page.getByTestId('composer').fill(text);
-  await page.getByTestId('composer').press('Enter');
 }
 
 /** The thread reply of card `id` that asks for the approval ("Approve or reject…"). */
@@ -139,6 +112,15 @@ test('Teams on the page: subscribe by mention, one card with Retry, refused and 
   await card.filter({ hasText: /Source ✓ · Build ✗/ }).waitFor();
   await page.locator('#toast').waitFor({ state: 'hidden' });
   await page.screenshot({ path: path.join(SCREENSHOTS, 'teams-card.png') });
+  // Its thread's failure reply carries the triage pack: the commit, the build's failed phase, the log's tail.
+  const triage = post(id)
+    .getByTestId('teams-reply')
+    .filter({ hasText: /Failed phase/ });
+  await triage.filter({ hasText: /Failed phaseBUILD|Failed phase\s*BUILD/ }).waitFor();
+  await triage.filter({ hasText: /Commit\s*[0-9a-f]{7} / }).waitFor();
+  await triage.filter({ hasText: /Phase complete: BUILD State: FAILED/ }).waitFor();
+  await triage.scrollIntoViewIfNeeded();
+  await triage.screenshot({ path: path.join(SCREENSHOTS, 'teams-triage-failure-thread.png') });
 
   // 3. Carol (a viewer) may not retry: told alone; the card is unchanged.
   await actAs(CAROL);

@@ -279,7 +279,14 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       ...(teams === undefined ? {} : teamsEnvironment(teams.identity)),
       ...(realTeams === undefined ? {} : teamsParameters()),
     };
-    const notify = notifyAppFromEnvironment(environment, { clients, log: log.child({ function: 'notify' }), policy });
+    // notify reads the local AWS's time, as the redrive below does: the same as Date.now() under `npm start`,
+    // and a test's manual clock, so that an approval's reminder and expiry follow the simulator's time.
+    const notify = notifyAppFromEnvironment(environment, {
+      clients,
+      log: log.child({ function: 'notify' }),
+      policy,
+      now: () => aws.clock.now(),
+    });
     // As serverless.yml configures it: Lambda's two retries, six hours, then the DLQ (`pipewatch redrive`).
     const deadLetters = aws.sqs.createQueue(`${BUS_NAME}-dlq`);
     aws.lambdas.register(

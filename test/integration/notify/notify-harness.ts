@@ -1,8 +1,4 @@
-import {
-  GetPipelineStateCommand,
-  PutApprovalResultCommand,
-  StartPipelineExecutionCommand,
-} from '@aws-sdk/client-codepipeline';
+import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
@@ -21,6 +17,7 @@ import type { ChannelRef } from '../../../src/core/subscriptions';
 import { ManualClock } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { type LocalSlack, type SlackMessage, startLocalSlack } from '../../../src/local/slack';
+import { decideApprovalInConsole } from '../../helpers/console-approval';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 import { MemoryLog } from '../../helpers/memory-log';
 
@@ -247,26 +244,11 @@ export async function addFollowRule(stack: NotifyStack): Promise<void> {
   );
 }
 
-/**
- * myPipeline's waiting approval answered as "the console" does: PutApprovalResult with the token
- * GetPipelineState shows.
- */
+/** myPipeline's waiting approval answered as "the console" does (PutApprovalResult with its token). */
 export async function decideInConsole(
   stack: NotifyStack,
   status: 'Approved' | 'Rejected',
   summary: string,
 ): Promise<void> {
-  const state = await stack.local.codePipeline.send(new GetPipelineStateCommand({ name: 'myPipeline' }));
-  const approval = state.stageStates?.find((stage) => stage.stageName === 'Approval');
-  const token = approval?.actionStates?.[0]?.latestExecution?.token;
-  if (token === undefined) throw new Error('the approval is not waiting');
-  await stack.local.codePipeline.send(
-    new PutApprovalResultCommand({
-      pipelineName: 'myPipeline',
-      stageName: 'Approval',
-      actionName: 'Approval',
-      token,
-      result: { status, summary },
-    }),
-  );
+  await decideApprovalInConsole(stack.local.codePipeline, status, summary);
 }

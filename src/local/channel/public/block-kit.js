@@ -30,6 +30,8 @@ const EMOJI = /** @type {Record<string, string>} */ ({
   x: '❌',
   warning: '⚠️',
   raised_hand: '✋',
+  alarm_clock: '⏰',
+  octagonal_sign: '🛑',
   fast_forward: '⏩',
   black_square_for_stop: '⏹️',
   white_circle: '⚪',
