@@ -643,7 +643,8 @@ test('DynamoDB: each role allows what its function’s adapters do, and no item 
   ]);
   expect(readable('TeamsRole')).toEqual(['conv#slack:T:C#p#e', 'address#teams:t:c', ...snoozes]);
   // Following is an update (ADD to a set), never a put: a chat role cannot overwrite an execution's followers.
-  for (const role of ['SlackRole', 'TeamsRole']) expect(tableAllows(role, 'dynamodb:PutItem', 'follow#p#e')).toBe(false);
+  for (const role of ['SlackRole', 'TeamsRole'])
+    expect(tableAllows(role, 'dynamodb:PutItem', 'follow#p#e')).toBe(false);
   expect(deletable('NotifyRole')).toEqual(['snooze#slack:T:C#p']);
   expect(deletable('SlackRole')).toEqual([]);
   expect(deletable('TeamsRole')).toEqual(['address#teams:t:c']);

@@ -1,10 +1,16 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type ChatAppDeps, chatAppDepsFor } from '../../../src/app/chat-app-deps';
+import { createNotifyHandler, notifyDepsFor } from '../../../src/app/notify/notify-handler';
+import { fullLog } from '../../../src/app/run-announcer';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
+import { createTableInput } from '../../../src/aws/dynamodb-conversation-store';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
+import { FOLLOW_INPUT_TEMPLATE, FOLLOW_RULE_NAME, FOLLOW_RULE_PATTERN } from '../../../src/aws/notify-input';
 import { CachedPipelineCatalog } from '../../../src/aws/pipeline-catalog';
 import type { AuthorizationPolicy, PolicySource } from '../../../src/core/actions';
 import { ManualClock } from '../../../src/local/aws/clock';
@@ -23,8 +29,10 @@ import type { SlackAppLogger } from '../../../src/slack/app/deps';
 import type { SlackInstallationConfig } from '../../../src/slack/app/installation';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../../src/slack/app/lambda-handler';
 import type { RequestReplays } from '../../../src/slack/app/request-replays';
+import { SlackChatPoster } from '../../../src/slack/slack-chat-poster';
 import { InMemoryClickClaims } from '../../helpers/in-memory-click-claims';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+import { MemoryLog } from '../../helpers/memory-log';
 
 export const TEAM = 'T0000LOCAL';
 export const DEPLOYS = 'C00000DEPLOY';
@@ -88,6 +96,12 @@ export interface StackOptions {
   replays?: RequestReplays;
   /** The installation the handler is bound to (default: none configured, the team from auth.test). */
   installation?: (slack: LocalSlack) => SlackInstallationConfig;
+  /**
+   * The deployed wiring around the handler: the table, the forwarding and follow rules, the notify
+   * function as every subscription's target, and the Slack function's ports from chatAppDepsFor with
+   * its chat poster (so `run` posts its execution's message and links to it).
+   */
+  notify?: boolean;
 }
 
 /** The real stack: local AWS with the pipewatch bus and sample pipelines, the real adapters, a local Slack. */
@@ -114,6 +128,7 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
     client: options.codePipeline?.(local) ?? local.codePipeline,
     region: local.aws.region,
   });
+  const wired = options.notify === true ? await deployedWiring(local, slack, policy, log) : undefined;
   const handler = createSlackLambdaHandler({
     signingSecret: slack.signingSecret,
     bot: { botToken: slack.botToken, botId: slack.workspace.botId, botUserId: slack.workspace.botUserId },
@@ -121,7 +136,7 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.replays === undefined ? {} : { replays: options.replays }),
     ...(options.installation === undefined ? {} : { installation: options.installation(slack) }),
-    deps: {
+    deps: wired ?? {
       rules: new EventBridgeRuleStore({ client: local.eventBridge, busName: BUS, targetArn: NOTIFY_ARN }),
       pipelines,
       catalog: new CachedPipelineCatalog({ source: pipelines }),
@@ -145,6 +160,67 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
       await local.stop();
     },
   };
+}
+
+export const TABLE = 'pipewatch-state';
+
+/** As serverless.yml deploys it around the Slack function (see StackOptions.notify); the Slack function's ports. */
+async function deployedWiring(
+  local: LocalAwsClients,
+  slack: LocalSlack,
+  policy: PolicySource,
+  log: RecordingLogger,
+): Promise<ChatAppDeps> {
+  await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
+  const busArn = `arn:aws:events:${local.aws.region}:${local.aws.accountId}:event-bus/${BUS}`;
+  await local.eventBridge.send(
+    new PutRuleCommand({ Name: 'forward', EventPattern: JSON.stringify({ source: ['aws.codepipeline'] }) }),
+  );
+  await local.eventBridge.send(
+    new PutTargetsCommand({
+      Rule: 'forward',
+      Targets: [{ Id: 'bus', Arn: busArn, RoleArn: `arn:aws:iam::${local.aws.accountId}:role/forward` }],
+    }),
+  );
+  await local.eventBridge.send(
+    new PutRuleCommand({
+      Name: FOLLOW_RULE_NAME,
+      EventBusName: BUS,
+      EventPattern: JSON.stringify(FOLLOW_RULE_PATTERN),
+    }),
+  );
+  await local.eventBridge.send(
+    new PutTargetsCommand({
+      Rule: FOLLOW_RULE_NAME,
+      EventBusName: BUS,
+      Targets: [{ Id: 'notify', Arn: NOTIFY_ARN, InputTransformer: { InputTemplate: FOLLOW_INPUT_TEMPLATE } }],
+    }),
+  );
+  const notify = createNotifyHandler(
+    notifyDepsFor({
+      dynamo: local.dynamo,
+      tableName: TABLE,
+      codePipeline: local.codePipeline,
+      codeBuild: local.codeBuild,
+      logs: local.logs,
+      region: local.aws.region,
+      slack: { token: slack.botToken, slackApiUrl: slack.apiUrl, retries: 0 },
+      log: new MemoryLog(),
+    }),
+  );
+  local.aws.lambdas.register(NOTIFY_ARN, (input) => notify(input));
+  return chatAppDepsFor({
+    eventBridge: local.eventBridge,
+    codePipeline: local.codePipeline,
+    dynamo: local.dynamo,
+    region: local.aws.region,
+    busName: BUS,
+    notifyFunctionArn: NOTIFY_ARN,
+    tableName: TABLE,
+    policy,
+    log,
+    chat: new SlackChatPoster({ token: slack.botToken, slackApiUrl: slack.apiUrl, log: fullLog(log) }),
+  });
 }
 
 export interface SendOptions {
@@ -172,7 +248,7 @@ export function send(
 export async function command(
   stack: Stack,
   text: string,
-  options: { channel?: string; user?: string; base64?: boolean } = {},
+  options: { channel?: string; user?: string; userName?: string; base64?: boolean } = {},
 ): Promise<{ status: number | undefined; answer: string }> {
   const channel = options.channel ?? DEPLOYS;
   const user = options.user ?? ALICE;
@@ -182,6 +258,7 @@ export async function command(
     teamId: TEAM,
     channelId: channel,
     userId: user,
+    ...(options.userName === undefined ? {} : { userName: options.userName }),
     responseUrl: stack.slack.workspace.createResponseUrl(channel, user),
     triggerId: stack.slack.workspace.createTriggerId(user),
   });
