@@ -641,7 +641,8 @@ describe('buttons and the approval modal', () => {
     expect(bob.ephemerals).toEqual([expect.objectContaining({ text: expect.stringContaining('not allowed') })]);
   });
 
-  test('Stop: the modal’s radio buttons, "stop and abandon" chosen on the page arrives as Slack’s selected_option', async () => {
+  /** myPipeline started and running, a Stop button on a message, Alice's click: the modal it opened. */
+  async function openStopModal() {
     const { json } = await post('pipeline/start', { pipeline: 'myPipeline' });
     const executionId = json.executionId as string;
     f.clock.advance(5_000);
@@ -650,6 +651,11 @@ describe('buttons and the approval modal', () => {
     ]);
     await post('action', { channel: DEPLOYS, user: ALICE, messageTs: ts, actionId: ACTION_IDS.stop });
     const [view] = (await state(ALICE)).views;
+    return { executionId, view };
+  }
+
+  test('Stop: the modal’s radio buttons, "stop and abandon" chosen on the page arrives as Slack’s selected_option', async () => {
+    const { executionId, view } = await openStopModal();
     const blocks = (view?.view.blocks ?? []) as { block_id?: string; element?: Record<string, unknown> }[];
     const mode = blocks.find((block) => block.block_id === STOP_MODE_BLOCK_ID)?.element;
     expect(mode).toMatchObject({ type: 'radio_buttons', initial_option: { value: 'wait' } });
@@ -688,14 +694,7 @@ describe('buttons and the approval modal', () => {
   });
 
   test('Stop with no choice on the page: selected_option null, as Slack sends an unselected radio group', async () => {
-    const { json } = await post('pipeline/start', { pipeline: 'myPipeline' });
-    const executionId = json.executionId as string;
-    f.clock.advance(5_000);
-    const ts = await postButtons([
-      { actionId: ACTION_IDS.stop, value: { ...target(executionId), kind: 'stop' }, text: 'Stop…' },
-    ]);
-    await post('action', { channel: DEPLOYS, user: ALICE, messageTs: ts, actionId: ACTION_IDS.stop });
-    const [view] = (await state(ALICE)).views;
+    const { executionId, view } = await openStopModal();
     await post('view-submission', { user: ALICE, viewId: view?.id, values: {} });
     expect(lastPayload().view.state.values[STOP_MODE_BLOCK_ID]).toEqual({
       [STOP_MODE_ACTION_ID]: { type: 'radio_buttons', selected_option: null },

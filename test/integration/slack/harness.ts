@@ -1,6 +1,6 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -10,7 +10,6 @@ import { fullLog } from '../../../src/app/run-announcer';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
 import { createTableInput } from '../../../src/aws/dynamodb-conversation-store';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
-import { FOLLOW_INPUT_TEMPLATE, FOLLOW_RULE_NAME, FOLLOW_RULE_PATTERN } from '../../../src/aws/notify-input';
 import { CachedPipelineCatalog } from '../../../src/aws/pipeline-catalog';
 import type { AuthorizationPolicy, PolicySource } from '../../../src/core/actions';
 import { ManualClock } from '../../../src/local/aws/clock';
@@ -30,6 +29,7 @@ import type { SlackInstallationConfig } from '../../../src/slack/app/installatio
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../../src/slack/app/lambda-handler';
 import type { RequestReplays } from '../../../src/slack/app/request-replays';
 import { SlackChatPoster } from '../../../src/slack/slack-chat-poster';
+import { deployForwardAndFollowRules, localNotifyAdapters } from '../../helpers/deployed-wiring';
 import { InMemoryClickClaims } from '../../helpers/in-memory-click-claims';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 import { MemoryLog } from '../../helpers/memory-log';
@@ -173,41 +173,8 @@ async function deployedWiring(
 ): Promise<ChatAppDeps> {
   await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
   const busArn = `arn:aws:events:${local.aws.region}:${local.aws.accountId}:event-bus/${BUS}`;
-  await local.eventBridge.send(
-    new PutRuleCommand({ Name: 'forward', EventPattern: JSON.stringify({ source: ['aws.codepipeline'] }) }),
-  );
-  await local.eventBridge.send(
-    new PutTargetsCommand({
-      Rule: 'forward',
-      Targets: [{ Id: 'bus', Arn: busArn, RoleArn: `arn:aws:iam::${local.aws.accountId}:role/forward` }],
-    }),
-  );
-  await local.eventBridge.send(
-    new PutRuleCommand({
-      Name: FOLLOW_RULE_NAME,
-      EventBusName: BUS,
-      EventPattern: JSON.stringify(FOLLOW_RULE_PATTERN),
-    }),
-  );
-  await local.eventBridge.send(
-    new PutTargetsCommand({
-      Rule: FOLLOW_RULE_NAME,
-      EventBusName: BUS,
-      Targets: [{ Id: 'notify', Arn: NOTIFY_ARN, InputTransformer: { InputTemplate: FOLLOW_INPUT_TEMPLATE } }],
-    }),
-  );
-  const notify = createNotifyHandler(
-    notifyDepsFor({
-      dynamo: local.dynamo,
-      tableName: TABLE,
-      codePipeline: local.codePipeline,
-      codeBuild: local.codeBuild,
-      logs: local.logs,
-      region: local.aws.region,
-      slack: { token: slack.botToken, slackApiUrl: slack.apiUrl, retries: 0 },
-      log: new MemoryLog(),
-    }),
-  );
+  await deployForwardAndFollowRules(local, { name: BUS, arn: busArn }, NOTIFY_ARN);
+  const notify = createNotifyHandler(notifyDepsFor(localNotifyAdapters(local, slack, TABLE, new MemoryLog())));
   local.aws.lambdas.register(NOTIFY_ARN, (input) => notify(input));
   return chatAppDepsFor({
     eventBridge: local.eventBridge,
