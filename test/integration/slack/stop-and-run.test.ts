@@ -317,6 +317,21 @@ describe('/pipewatch run, with the deployed wiring: a link to the message that f
     expect(stack.slack.workspace.messages(OTHER)).toEqual([]);
   });
 
+  test('pipewatch removed from the channel: the run starts, the answer says its message could not be posted', async () => {
+    await command(stack, 'subscribe myPipeline');
+    stack.slack.workspace.setChannel(DEPLOYS, { botMember: false });
+    const { answer } = await command(stack, 'run myPipeline');
+    expect(answer).toContain('Started `myPipeline`');
+    expect(answer).toContain('Its message could not be posted here (not_in_channel)');
+    expect(stack.slack.workspace.messages(DEPLOYS)).toEqual([]);
+    // Logged as notify logs a refusal for good, with the subscription; the one error of this test.
+    const errors = stack.log.lines.filter((line) => line.level === 'error');
+    expect(errors.map((line) => [line.message, line.fields.code])).toEqual([
+      ['the chat platform refused the message; not retrying', 'not_in_channel'],
+    ]);
+    stack.log.lines.splice(0, stack.log.lines.length, ...stack.log.lines.filter((line) => line.level !== 'error'));
+  });
+
   test('a snoozed pipeline: nothing is posted now, and the answer says until when', async () => {
     await command(stack, 'subscribe myPipeline');
     expect((await command(stack, 'snooze myPipeline 2h')).answer).toContain('nooze');
