@@ -13,7 +13,8 @@ import { EventBridgeRuleStore } from '../aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../aws/pipeline-catalog';
 import type { ButtonDeps, PolicySource } from '../core/actions';
 import type { CommandDeps } from '../core/commands';
-import type { PipelineClient } from '../core/ports';
+import type { ChatPoster, PipelineClient } from '../core/ports';
+import { accountOfArn, runAnnouncer } from './run-announcer';
 
 /** The AWS clients a chat function uses: rules, CodePipeline, its table, its secrets. */
 export interface ChatFunctionClients {
@@ -69,6 +70,11 @@ export interface ChatAdapters {
   readonly log: ChatAppLogger;
   /** Milliseconds since the epoch (Date.now by default): click claims, retry notes, snoozes' start and end. */
   readonly now?: () => number;
+  /**
+   * The platform's chat poster (as notify's): `run` posts the execution's message with it at once and
+   * answers with its link. Absent (or no region): `run` says where the message will follow.
+   */
+  readonly chat?: ChatPoster;
 }
 
 /** The same ports for every chat function (Slack, Teams), deployed, in the local mode and in tests. */
@@ -77,6 +83,21 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
     client: adapters.codePipeline,
     ...(adapters.region === undefined ? {} : { region: adapters.region }),
   });
+  const conversations = new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName });
+  // The pipelines are the function's own account's (it starts them with its role), as is notify.
+  const account = accountOfArn(adapters.notifyFunctionArn);
+  const announce =
+    adapters.chat === undefined || adapters.region === undefined || account === undefined
+      ? undefined
+      : runAnnouncer({
+          conversations,
+          chat: adapters.chat,
+          pipelines,
+          region: adapters.region,
+          account,
+          log: adapters.log,
+          ...(adapters.now === undefined ? {} : { now: adapters.now }),
+        });
   return {
     rules: new EventBridgeRuleStore({
       client: adapters.eventBridge,
@@ -94,7 +115,8 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
       ...(adapters.now === undefined ? {} : { now: adapters.now }),
     }),
     // A retry pressed in chat is noted in the message's conversation, for notify to show who retried.
-    conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName }),
+    conversations,
+    ...(announce === undefined ? {} : { announceRun: announce }),
     snoozes: new DynamoDbQuietStore({ client: adapters.dynamo, tableName: adapters.tableName }),
     ...(adapters.now === undefined ? {} : { now: adapters.now }),
     policy: adapters.policy,

@@ -8,7 +8,9 @@ import { createLogger } from '../log/logger';
 import type { SlackAppLogger } from '../slack/app/deps';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../slack/app/lambda-handler';
 import { REPLAY_KEEP_SECONDS } from '../slack/app/request-replays';
+import { SlackChatPoster } from '../slack/slack-chat-poster';
 import { type ChatFunctionClients, chatAppDepsFor, chatFunctionClients } from './chat-app-deps';
+import { fullLog } from './run-announcer';
 
 export interface SlackAppOverrides {
   /** The AWS clients (built from the environment by default: endpoints, region, credentials). */
@@ -78,6 +80,14 @@ export function slackAppFromEnvironment(
         policy,
         ...(policyLocation === undefined ? {} : { policyLocation }),
         log,
+        // `run` posts the execution's message at once, as notify would, and links to it.
+        chat: new SlackChatPoster({
+          token: botToken,
+          ...(environment.PIPEWATCH_SLACK_API_URL === undefined
+            ? {}
+            : { slackApiUrl: environment.PIPEWATCH_SLACK_API_URL }),
+          log: fullLog(log),
+        }),
       }),
     });
   };

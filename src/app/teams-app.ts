@@ -10,7 +10,10 @@ import { ACTIVITY_REPLAY_KEEP_SECONDS } from '../teams/app/activity-replays';
 import { createTeamsLambdaHandler, type TeamsLambdaHandler } from '../teams/app/create-teams-app';
 import { BotTokenProvider } from '../teams/bot-token';
 import { GraphGroups } from '../teams/graph-groups';
+import { activityOf } from '../teams/render-adaptive-card';
+import { TeamsChatPoster } from '../teams/teams-chat-poster';
 import { type ChatAppLogger, type ChatFunctionClients, chatAppDepsFor, chatFunctionClients } from './chat-app-deps';
+import { fullLog } from './run-announcer';
 import { allowedTenants, teamsCloud, teamsCredentials } from './teams/teams-settings';
 
 /** Client credentials for Microsoft Graph (the optional group checks). */
@@ -80,6 +83,7 @@ export function teamsAppFromEnvironment(
               : { graphUrl: environment.PIPEWATCH_TEAMS_GRAPH_URL }),
           })
         : undefined;
+    const addresses = new DynamoDbChannelAddresses({ client: clients.dynamo, tableName: environment.PIPEWATCH_TABLE });
     return createTeamsLambdaHandler({
       appId,
       tenantId,
@@ -107,8 +111,15 @@ export function teamsAppFromEnvironment(
           ...(policyLocation === undefined ? {} : { policyLocation }),
           log,
           ...(overrides.now === undefined ? {} : { now: overrides.now }),
+          // `run` posts the execution's card at once, as notify would, and links to it.
+          chat: new TeamsChatPoster({
+            addresses,
+            token: (options) => tokens.token(options),
+            render: (message, as) => activityOf(message, { as }),
+            log: fullLog(log),
+          }),
         }),
-        addresses: new DynamoDbChannelAddresses({ client: clients.dynamo, tableName: environment.PIPEWATCH_TABLE }),
+        addresses,
         ...(graph === undefined ? {} : { groups: graph }),
       },
     });

@@ -449,6 +449,11 @@ export interface ChatPoster {
     mark: PostMark,
     window: PostWindow,
   ): Promise<{ readonly messageId: string } | undefined>;
+  /**
+   * A link that opens the message (Slack: chat.getPermalink; Teams: the message's deep link), for the
+   * run command's answer. Absent where the platform has none.
+   */
+  permalink?(channel: ChannelRef, messageId: string): Promise<string>;
 }
 
 /** Which post of which conversation a chat message is: the message (no `reply`) or a thread reply. */

@@ -111,6 +111,17 @@ export class SlackChatPoster implements ChatPoster {
     );
   }
 
+  /** chat.getPermalink of a message (the run command links to the execution's message). */
+  async permalink(channel: ChannelRef, messageId: string): Promise<string> {
+    const result = await this.call('chat.getPermalink', () =>
+      this.client.chat.getPermalink({ channel: slackChannel(channel), message_ts: messageId }),
+    );
+    if (typeof result.permalink !== 'string' || result.permalink === '') {
+      throw new ChatDeliveryError('transient', 'no_permalink', 'chat.getPermalink answered without a permalink');
+    }
+    return result.permalink;
+  }
+
   /**
    * The post of `mark` in the channel (in the thread of `window.parentId` for a reply) within the
    * window: conversations.history / conversations.replies with `include_all_metadata`, a few pages.

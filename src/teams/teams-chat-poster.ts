@@ -122,6 +122,17 @@ export class TeamsChatPoster implements ChatPoster {
     await this.send('updateReply', 'PUT', activitiesUrl(target, messageId), this.render(message, 'reply'));
   }
 
+  /**
+   * The message's deep link, `https://teams.microsoft.com/l/message/<conversation>/<activity id>`,
+   * with the tenant and, for a channel's root message, `parentMessageId` (the message itself), as
+   * Teams' "Copy link" gives it. No call: the conversation comes from the channel's stored address.
+   */
+  async permalink(channel: ChannelRef, messageId: string): Promise<string> {
+    const target = await this.target(channel);
+    const query = new URLSearchParams({ tenantId: channel.workspace, parentMessageId: messageId });
+    return `https://teams.microsoft.com/l/message/${encodeURIComponent(target.conversationId)}/${encodeURIComponent(messageId)}?${query}`;
+  }
+
   /** Where the channel's messages go: its stored address, or a permanent failure. */
   private async target(channel: ChannelRef): Promise<Target> {
     if (channel.platform !== 'teams') {

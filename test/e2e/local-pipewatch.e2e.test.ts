@@ -178,3 +178,33 @@ test('a second run, rejected: the message reads as a rejection, with who rejecte
   expect(await messages().count()).toBe(2);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'alert-rejected.png') });
 });
+
+test('/pipewatch run answers with a link to its message; Stop and abandon is chosen with the modal’s radio buttons', async () => {
+  // 1. A subscription that shows runs as they start; Alice runs myPipeline from the composer.
+  await actAs(ALICE);
+  await page.getByTestId('composer').fill('/pipewatch subscribe myPipeline');
+  await page.getByTestId('composer').press('Enter');
+  await ephemeralSaying(/Subscribed/);
+  await page.getByTestId('composer').fill('/pipewatch run myPipeline');
+  await page.getByTestId('composer').press('Enter');
+  const answer = await ephemeralSaying(/Its message, updated as it runs/);
+  const ts = await newestMessage(3);
+  // The link in the answer is the permalink of the message that was posted for the run.
+  expect(await answer.textContent()).toMatch(new RegExp(`/archives/[A-Z0-9]+/p${ts.replace('.', '')} `));
+  const message = page.locator(`[data-testid="message"][data-ts="${ts}"]`);
+  await message.filter({ hasText: /Started by/ }).waitFor();
+
+  // 2. Stop: the modal draws "Stop and wait" (chosen) and "Stop and abandon"; Alice abandons, with a reason.
+  await message.getByTestId('button-pipewatch.stop').click();
+  await page.getByTestId('modal').waitFor({ state: 'visible' });
+  const radios = page.getByTestId('modal-radio');
+  expect(await radios.count()).toBe(2);
+  expect(await radios.first().isChecked()).toBe(true);
+  await page.getByRole('radio', { name: /Stop and abandon/ }).check();
+  await page.getByTestId('modal-input').fill('a bad commit');
+  await page.getByTestId('modal-submit').click();
+  await page.getByTestId('modal').waitFor({ state: 'hidden' });
+  await message.filter({ hasText: /Stopped by alice in Slack: a bad commit/ }).waitFor();
+  await message.filter({ hasText: /Stopped/ }).waitFor();
+  expect(await messages().count()).toBe(3);
+});

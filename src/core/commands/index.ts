@@ -4,7 +4,14 @@ export type { Command, CommandName, UnsubscribeTarget } from './command';
 export { InvalidCommandError } from './errors';
 export { parseCommand } from './parse-command';
 export { type ChannelSubscription, channelSubscriptions, subscriptionLine } from './run/channel-subscriptions';
-export { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './run/command-context';
+export {
+  type CommandAnswer,
+  type CommandContext,
+  type CommandDeps,
+  type RunAnnouncementRequest,
+  type RunLink,
+  textAnswer,
+} from './run/command-context';
 export { ruleStoreRefusal } from './run/rule-store-refusal';
 export { runCommand } from './run/run-command';
 export { MAX_RULE_DESCRIPTION_LENGTH, subscriptionTags } from './run/subscribe-channel';

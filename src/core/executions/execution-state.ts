@@ -60,6 +60,11 @@ export interface ExecutionState {
    */
   readonly stopNote?: StopNote;
   /**
+   * Who started the execution from chat (`/pipewatch run`): the run command writes it with the
+   * conversation's first message, which then says "Started by alice in Slack". The earliest note wins.
+   */
+  readonly runNote?: RunNote;
+  /**
    * Optimistic-concurrency counter of the stored item. mergeEvent never
    * changes it (a merge is a pure function of the events, the counter is not);
    * the ConversationStore writes `version + 1` on a conditional put that expects `version`.
@@ -170,6 +175,13 @@ export interface TransitionNote {
 }
 
 export const MAX_TRANSITION_NOTES = 10;
+
+/** `/pipewatch run` in chat: who asked, where, and when (ISO 8601). */
+export interface RunNote {
+  readonly by: string;
+  readonly platform: string;
+  readonly time: string;
+}
 
 /** A stop's comments, with the event that said them. */
 export interface StopNote extends Observation {

@@ -174,6 +174,7 @@ function factsOf(
   for (const approved of approvedActions(state))
     add('Approved', approved.result?.summary ?? `${approved.stage} / ${approved.action}`);
   add('Retried', stageRetries(state).join('; '));
+  if (state.runNote !== undefined) add('Started by', `${state.runNote.by} in ${state.runNote.platform}`);
   for (const fact of state.trigger ? triggerFacts(state.trigger) : []) add(fact.label, fact.value);
   if (overview.attempt !== undefined && overview.attempt > 1) add('Attempt', String(overview.attempt));
   return facts;

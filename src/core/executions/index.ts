@@ -24,6 +24,7 @@ export {
   ownEntry,
   type PipelineRecord,
   type RetryNote,
+  type RunNote,
   type SeenEvent,
   type StageRecord,
   type StatusRecord,
@@ -38,6 +39,7 @@ export {
   hasTransitionNote,
   mergeExecutionStates,
   withRetryNote,
+  withRunNote,
   withTransitionNote,
 } from './merge-execution-states';
 export { compareObservations } from './observation-order';

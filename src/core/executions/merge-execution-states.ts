@@ -12,6 +12,7 @@ import {
   MAX_TRANSITION_NOTES,
   ownEntry,
   type RetryNote,
+  type RunNote,
   type SeenEvent,
   type StageRecord,
   type TransitionNote,
@@ -61,6 +62,7 @@ export function mergeExecutionStates(a: ExecutionState, b: ExecutionState): Exec
           ? a.triage
           : joinMaps(a.triage, b.triage, richerTriage),
     stopNote: newer(a.stopNote, b.stopNote),
+    runNote: earlierRun(a.runNote, b.runNote),
     version: Math.max(a.version, b.version),
   });
   // Structural sharing: when `b` adds nothing, `a` itself comes back (mergeEvent relies on it).
@@ -195,6 +197,19 @@ function richerTrigger(a: Trigger | undefined, b: Trigger | undefined): Trigger 
   if (b === undefined) return a;
   const size = (trigger: Trigger) => Object.keys(trigger).length + Object.keys(trigger.commit ?? {}).length;
   return (Math.sign(size(a) - size(b)) || compareText(canonicalJson(a), canonicalJson(b))) >= 0 ? a : b;
+}
+
+/** The state with a run note (a join: the earlier note stays). */
+export function withRunNote(state: ExecutionState, note: RunNote): ExecutionState {
+  const runNote = earlierRun(state.runNote, note);
+  return runNote === state.runNote ? state : { ...state, runNote };
+}
+
+/** The earlier run note (a run starts an execution once), then a fixed order. */
+function earlierRun(a: RunNote | undefined, b: RunNote | undefined): RunNote | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return (compareText(a.time, b.time) || compareText(canonicalJson(a), canonicalJson(b))) <= 0 ? a : b;
 }
 
 /** The triage pack that says more (more parts, more log lines), then a fixed order: one read may have failed where another did not. */

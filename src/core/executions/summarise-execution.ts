@@ -143,7 +143,12 @@ function headlineOf(
   // Without the pipeline's stage list, stages that all succeeded do not prove the execution did.
   return {
     state: 'STARTED',
-    label: started ? 'In progress' : 'No failures so far',
+    // Nothing seen yet of an execution started from chat (`run`): it has just started.
+    label: started
+      ? 'In progress'
+      : state.runNote !== undefined && stages.every((stage) => stage.state === undefined)
+        ? 'Started'
+        : 'No failures so far',
     severity: 'info',
     known: true,
     derived: true,

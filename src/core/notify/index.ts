@@ -1,5 +1,7 @@
 // (core) public API of the notify path's use case: an event in, one chat message per (channel, execution) out
 /** Public API of the notify path's use case: an event in, one chat message per (channel, execution) out. */
+
+export { announceRun, type RunAnnounced, type RunAnnouncement } from './announce-run';
 export {
   type ApprovalSettings,
   type ApprovalWindow,

@@ -5,6 +5,7 @@ import { type ChannelRef, channelLabel } from '../channels';
 import { PipewatchError } from '../errors';
 import { type PipelineEvent, safeParsePipelineEvent } from '../events';
 import {
+  type ExecutionIdentity,
   type ExecutionOverviewOptions,
   type ExecutionState,
   executionStateOfActions,
@@ -343,27 +344,37 @@ async function openingState(
   deps: NotifyDeps,
   context: LogFields,
 ): Promise<ExecutionState | undefined> {
-  const ref = { pipeline: event.pipeline, executionId: event.executionId };
+  return openingStateOf(
+    {
+      pipeline: event.pipeline,
+      executionId: event.executionId,
+      region: event.pipelineRegion,
+      account: event.pipelineAccount,
+    },
+    deps,
+    context,
+  );
+}
+
+/** openingState of an execution named without an event (the run command's announcement). */
+export async function openingStateOf(
+  identity: ExecutionIdentity,
+  deps: Pick<NotifyDeps, 'pipelines' | 'log'>,
+  context: LogFields,
+): Promise<ExecutionState | undefined> {
+  const ref = { pipeline: identity.pipeline, executionId: identity.executionId };
   try {
     // The three reads at once; the execution's status and the stages only add to the actions.
     const [actions, execution, pipelineState] = await Promise.all([
       deps.pipelines.listActionExecutions(ref),
       deps.pipelines.getPipelineExecution(ref).catch(() => undefined),
-      deps.pipelines.getPipelineState(event.pipeline).catch(() => undefined),
+      deps.pipelines.getPipelineState(identity.pipeline).catch(() => undefined),
     ]);
-    return executionStateOfActions(
-      {
-        pipeline: event.pipeline,
-        executionId: event.executionId,
-        region: event.pipelineRegion,
-        account: event.pipelineAccount,
-      },
-      {
-        actions,
-        ...(execution === undefined ? {} : { status: execution.status }),
-        ...(pipelineState === undefined ? {} : { stages: pipelineState.stages }),
-      },
-    );
+    return executionStateOfActions(identity, {
+      actions,
+      ...(execution === undefined ? {} : { status: execution.status }),
+      ...(pipelineState === undefined ? {} : { stages: pipelineState.stages }),
+    });
   } catch (error) {
     deps.log.warn('could not read the execution from CodePipeline; showing what its events say', {
       ...context,
@@ -373,8 +384,8 @@ async function openingState(
   }
 }
 
-/** Step 4. `merged`: the version step 3 stored or found. */
-async function renderConversation(
+/** Step 4. `merged`: the version step 3 stored or found (also the run command's announcement's render). */
+export async function renderConversation(
   key: ConversationKey,
   merged: number,
   deps: NotifyDeps,
@@ -931,7 +942,7 @@ async function withHeldStage(
 }
 
 /** The stage order of the pipeline, when it can be had; a failure to read it only costs the order. */
-async function overviewOptions(
+export async function overviewOptions(
   pipeline: string,
   deps: NotifyDeps,
   context: LogFields,
@@ -967,10 +978,10 @@ async function releaseQuietly(
 }
 
 /** Full jitter on an exponential base, capped: concurrent writers spread out instead of colliding again. */
-function backoffMs(attempt: number, random: () => number): number {
+export function backoffMs(attempt: number, random: () => number): number {
   return Math.floor(random() * Math.min(1000, 10 * 2 ** attempt));
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -611,9 +611,28 @@ function stateValues(opened: OpenedView, given: unknown): Record<string, Record<
     const fromPage = provided[blockId];
     const raw =
       typeof fromPage === 'object' && fromPage !== null ? (fromPage as Record<string, unknown>)[actionId] : undefined;
-    out[blockId] = { [actionId]: { type: element.type, value: typeof raw === 'string' && raw !== '' ? raw : null } };
+    const chosen = typeof raw === 'string' && raw !== '' ? raw : null;
+    out[blockId] = {
+      [actionId]:
+        element.type === 'radio_buttons'
+          ? { type: element.type, selected_option: selectedOption(element, chosen, blockId) }
+          : { type: element.type, value: chosen },
+    };
   }
   return out;
+}
+
+/**
+ * A radio_buttons element's state as Slack sends it: the chosen option as the view defined it
+ * (text, description, value), or null when none is chosen. A value that is none of the options is
+ * refused: the page offers only the view's.
+ */
+function selectedOption(element: Record<string, unknown>, chosen: string | null, blockId: string): unknown {
+  if (chosen === null) return null;
+  const options = Array.isArray(element.options) ? (element.options as Record<string, unknown>[]) : [];
+  const option = options.find((candidate) => candidate.value === chosen);
+  if (option === undefined) throw new BadRequest(`"${chosen}" is not an option of ${blockId}`);
+  return option;
 }
 
 /** A CodePipeline error the caller caused (unknown pipeline, bad input): the simulator's or the SDK's. */

@@ -20,6 +20,7 @@ import { type App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } fro
 import { chatAppDepsFor } from '../../app/chat-app-deps';
 import { notifyAppFromEnvironment } from '../../app/notify-app';
 import { REDRIVE_INVOKE_SETTINGS, redriveAppFromEnvironment } from '../../app/redrive-app';
+import { fullLog } from '../../app/run-announcer';
 import { slackAppFromEnvironment } from '../../app/slack-app';
 import { teamsAppFromEnvironment } from '../../app/teams-app';
 import { awsErrorName } from '../../aws/aws-error-name';
@@ -37,6 +38,7 @@ import { type AuthorizationPolicy, parseAuthorizationPolicy } from '../../core/a
 import type { Logger } from '../../log/logger';
 import { createSlackApp } from '../../slack/app/create-slack-app';
 import type { SlackAppDeps } from '../../slack/app/deps';
+import { SlackChatPoster } from '../../slack/slack-chat-poster';
 import type { TeamsLambdaHandler } from '../../teams/app/create-teams-app';
 import { type Clock, type LocalAws, startLocalAws } from '../aws';
 import {
@@ -384,6 +386,8 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       policy,
       policyLocation,
       log: slackLog,
+      // `run` posts the execution's message at once and links to it, as the Slack function does.
+      chat: new SlackChatPoster({ token: socket.botToken, log: fullLog(slackLog) }),
     });
     await startSocketModeApp(socket, deps, log, cleanups);
     return { url: undefined, aws, slack: undefined, mode, slackApiUrl: undefined, teams: undefined, redrive, stop };

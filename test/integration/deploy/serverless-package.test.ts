@@ -301,11 +301,13 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
     expect(s.Effect).toBe('Allow');
     for (const action of actions(s)) expect(action).not.toMatch(/\*/);
   }
-  const granted = statements.flatMap(actions).sort();
+  const granted = [...new Set(statements.flatMap(actions))].sort();
   expect(granted).toEqual(
     [
       'codepipeline:GetPipeline',
+      'codepipeline:GetPipelineExecution',
       'codepipeline:GetPipelineState',
+      'codepipeline:ListActionExecutions',
       'codepipeline:ListPipelines',
       'codepipeline:PutApprovalResult',
       'codepipeline:RetryStageExecution',
@@ -508,13 +510,15 @@ const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Pro
     await quiet.releaseSummary(SLACK_CHANNEL, 'myPipeline', 2);
     await quiet.finishSummary(SLACK_CHANNEL, 'myPipeline', 2);
   },
-  // A click's claim, a request's replay guard, a retry's note in the conversation (recordRetry).
+  // A click's claim, a request's replay guard, a retry's note in the conversation (recordRetry),
+  // `run`'s message (announceRun: follow, the run note, notify's render lock).
   async SlackRole(client) {
     await new DynamoDbClickClaims({ client, tableName: 't' }).claimClick('retry:x', 60);
     await new DynamoDbRequestReplays({ client, tableName: 't', keepSeconds: 360 }).firstUse('v0=abc', 1_700_000_000);
     const store = new DynamoDbConversationStore({ client, tableName: 't' });
     await store.read(CONVERSATION);
     await store.writeState(CONVERSATION, STATE, 1);
+    await runsMessage(store, CONVERSATION);
     await snoozeCommands(client, SLACK_CHANNEL);
   },
   // A click's claim, an activity's replay guard, the retry's note, the channel address kept on
@@ -526,11 +530,22 @@ const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Pro
     const store = new DynamoDbConversationStore({ client, tableName: 't' });
     await store.read({ ...CONVERSATION, channel: TEAMS_CHANNEL });
     await store.writeState({ ...CONVERSATION, channel: TEAMS_CHANNEL }, STATE, 1);
+    await runsMessage(store, { ...CONVERSATION, channel: TEAMS_CHANNEL });
     const addresses = new DynamoDbChannelAddresses({ client, tableName: 't' });
     await addresses.put(TEAMS_CHANNEL, { serviceUrl: 'https://smba.example/' });
+    // `run`'s card is posted to the channel's address, as notify posts.
+    await addresses.get(TEAMS_CHANNEL);
     await addresses.delete(TEAMS_CHANNEL);
   },
 };
+
+/** What `run` does to post its execution's message (announceRun): follow, then notify's render under the lock. */
+async function runsMessage(store: DynamoDbConversationStore, conversation: typeof CONVERSATION): Promise<void> {
+  await store.follow(conversation, { channel: conversation.channel, rule: 'r' });
+  await store.acquireLock(conversation, 'owner', 1000);
+  await store.saveRendering(conversation, 'owner', { renderedVersion: 1, replies: [] });
+  await store.releaseLock(conversation, 'owner');
+}
 
 /** `snooze`, `list` and `unsnooze` of a channel. */
 async function snoozeCommands(client: DynamoDBClient, channel: ChannelRef): Promise<void> {
@@ -613,12 +628,23 @@ test('DynamoDB: each role allows what its function’s adapters do, and no item 
     'outcome#slack:T:C#p',
     'snooze#slack:T:C#p',
   ]);
-  // The Slack role writes click claims, replay guards, the retry note and snoozes; no event claims, followers, addresses.
+  // The Slack role writes click claims, replay guards, the retry note, `run`'s message and the channel
+  // following it, and snoozes; no event claims, no addresses; it reads no followers.
   const snoozes = ['snooze#slack:T:C#p', 'snoozes#slack:T:C'];
-  expect(writable('SlackRole')).toEqual(['conv#slack:T:C#p#e', 'click#k', 'replay#s', ...snoozes]);
+  expect(writable('SlackRole')).toEqual(['conv#slack:T:C#p#e', 'follow#p#e', 'click#k', 'replay#s', ...snoozes]);
   expect(readable('SlackRole')).toEqual(['conv#slack:T:C#p#e', ...snoozes]);
-  expect(writable('TeamsRole')).toEqual(['conv#slack:T:C#p#e', 'address#teams:t:c', 'click#k', 'replay#s', ...snoozes]);
-  expect(readable('TeamsRole')).toEqual(['conv#slack:T:C#p#e', ...snoozes]);
+  expect(writable('TeamsRole')).toEqual([
+    'conv#slack:T:C#p#e',
+    'follow#p#e',
+    'address#teams:t:c',
+    'click#k',
+    'replay#s',
+    ...snoozes,
+  ]);
+  expect(readable('TeamsRole')).toEqual(['conv#slack:T:C#p#e', 'address#teams:t:c', ...snoozes]);
+  // Following is an update (ADD to a set), never a put: a chat role cannot overwrite an execution's followers.
+  for (const role of ['SlackRole', 'TeamsRole'])
+    expect(tableAllows(role, 'dynamodb:PutItem', 'follow#p#e')).toBe(false);
   expect(deletable('NotifyRole')).toEqual(['snooze#slack:T:C#p']);
   expect(deletable('SlackRole')).toEqual([]);
   expect(deletable('TeamsRole')).toEqual(['address#teams:t:c']);

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
+import { GetPipelineExecutionCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { CreateEventBusCommand, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { WebClient } from '@slack/web-api';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -17,6 +17,12 @@ import { type LocalSlack, SLACK_STATE_FILE, startLocalSlack } from '../../../src
 import { ACTION_IDS } from '../../../src/slack';
 import { COMMENT_ACTION_ID, COMMENT_BLOCK_ID } from '../../../src/slack/app/approval-modal';
 import { createSlackLambdaHandler, verifySlackSignature } from '../../../src/slack/app/lambda-handler';
+import {
+  STOP_MODE_ACTION_ID,
+  STOP_MODE_BLOCK_ID,
+  STOP_REASON_ACTION_ID,
+  STOP_REASON_BLOCK_ID,
+} from '../../../src/slack/app/stop-modal';
 import { InMemoryClickClaims } from '../../helpers/in-memory-click-claims';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 import { rawRequest } from '../../helpers/raw-http';
@@ -88,7 +94,10 @@ async function startSlackWithPage(
         source: new CodePipelinePipelineClient({ client: local.codePipeline, region: local.aws.region }),
       }),
       clicks: new InMemoryClickClaims(),
-      policy: POLICY,
+      // Alice may also stop myPipeline (the Stop modal's radio buttons).
+      policy: {
+        rules: POLICY.rules.map((rule) => (rule.pipelines.includes('myPipeline') ? { ...rule, stop: [ALICE] } : rule)),
+      },
       log,
     },
   });
@@ -630,6 +639,71 @@ describe('buttons and the approval modal', () => {
     const bob = await state(BOB);
     expect(bob.views).toEqual([]);
     expect(bob.ephemerals).toEqual([expect.objectContaining({ text: expect.stringContaining('not allowed') })]);
+  });
+
+  /** myPipeline started and running, a Stop button on a message, Alice's click: the modal it opened. */
+  async function openStopModal() {
+    const { json } = await post('pipeline/start', { pipeline: 'myPipeline' });
+    const executionId = json.executionId as string;
+    f.clock.advance(5_000);
+    const ts = await postButtons([
+      { actionId: ACTION_IDS.stop, value: { ...target(executionId), kind: 'stop' }, text: 'Stop…' },
+    ]);
+    await post('action', { channel: DEPLOYS, user: ALICE, messageTs: ts, actionId: ACTION_IDS.stop });
+    const [view] = (await state(ALICE)).views;
+    return { executionId, view };
+  }
+
+  test('Stop: the modal’s radio buttons, "stop and abandon" chosen on the page arrives as Slack’s selected_option', async () => {
+    const { executionId, view } = await openStopModal();
+    const blocks = (view?.view.blocks ?? []) as { block_id?: string; element?: Record<string, unknown> }[];
+    const mode = blocks.find((block) => block.block_id === STOP_MODE_BLOCK_ID)?.element;
+    expect(mode).toMatchObject({ type: 'radio_buttons', initial_option: { value: 'wait' } });
+    const abandon = ((mode?.options ?? []) as { value: string }[]).find((option) => option.value === 'abandon');
+
+    // A value that is none of the options is refused before anything reaches the app.
+    const before = f.invocations.length;
+    const forged = await post('view-submission', {
+      user: ALICE,
+      viewId: view?.id,
+      values: { [STOP_MODE_BLOCK_ID]: { [STOP_MODE_ACTION_ID]: 'explode' } },
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.json.error).toContain('"explode" is not an option of pipewatch.stop.mode');
+    expect(f.invocations).toHaveLength(before);
+
+    const submitted = await post('view-submission', {
+      user: ALICE,
+      viewId: view?.id,
+      values: {
+        [STOP_MODE_BLOCK_ID]: { [STOP_MODE_ACTION_ID]: 'abandon' },
+        [STOP_REASON_BLOCK_ID]: { [STOP_REASON_ACTION_ID]: 'a bad commit' },
+      },
+    });
+    expect(submitted.json).toMatchObject({ ok: true, closed: true });
+    // As Slack sends it: the option as the view defined it (text, description, value).
+    expect(lastPayload().view.state.values).toEqual({
+      [STOP_MODE_BLOCK_ID]: { [STOP_MODE_ACTION_ID]: { type: 'radio_buttons', selected_option: abandon } },
+      [STOP_REASON_BLOCK_ID]: { [STOP_REASON_ACTION_ID]: { type: 'plain_text_input', value: 'a bad commit' } },
+    });
+    const { pipelineExecution } = await f.local.codePipeline.send(
+      new GetPipelineExecutionCommand({ pipelineName: 'myPipeline', pipelineExecutionId: executionId }),
+    );
+    // Abandoned at once (stop and wait would read Stopping while the running action finishes).
+    expect(pipelineExecution?.status).toBe('Stopped');
+  });
+
+  test('Stop with no choice on the page: selected_option null, as Slack sends an unselected radio group', async () => {
+    const { executionId, view } = await openStopModal();
+    await post('view-submission', { user: ALICE, viewId: view?.id, values: {} });
+    expect(lastPayload().view.state.values[STOP_MODE_BLOCK_ID]).toEqual({
+      [STOP_MODE_ACTION_ID]: { type: 'radio_buttons', selected_option: null },
+    });
+    const { pipelineExecution } = await f.local.codePipeline.send(
+      new GetPipelineExecutionCommand({ pipelineName: 'myPipeline', pipelineExecutionId: executionId }),
+    );
+    // The handler's default, the gentler stop: the running action finishes first.
+    expect(pipelineExecution?.status).toBe('Stopping');
   });
 
   test('a closed modal is no longer shown', async () => {

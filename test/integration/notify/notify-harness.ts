@@ -18,6 +18,7 @@ import { ManualClock } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { type LocalSlack, type SlackMessage, startLocalSlack } from '../../../src/local/slack';
 import { decideApprovalInConsole } from '../../helpers/console-approval';
+import { localNotifyAdapters } from '../../helpers/deployed-wiring';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 import { MemoryLog } from '../../helpers/memory-log';
 
@@ -86,15 +87,8 @@ export async function startNotifyStack(options: NotifyStackOptions = {}): Promis
   }
   const log = new MemoryLog();
   const deps = notifyDepsFor({
-    dynamo: local.dynamo,
-    tableName: TABLE,
-    codePipeline: local.codePipeline,
-    codeBuild: local.codeBuild,
-    logs: local.logs,
-    region: local.aws.region,
     // No retries within a call: a 5xx reaches the handler, and Lambda's retry is what is tested.
-    slack: { token: slack.botToken, slackApiUrl: slack.apiUrl, retries: 0 },
-    log,
+    ...localNotifyAdapters(local, slack, TABLE, log),
     ...(now === undefined ? {} : { now }),
     ...(options.approvals === undefined
       ? {}

@@ -1,9 +1,14 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type ChatAppDeps, chatAppDepsFor } from '../../../src/app/chat-app-deps';
+import { createNotifyHandler, notifyDepsFor } from '../../../src/app/notify/notify-handler';
+import { fullLog } from '../../../src/app/run-announcer';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
+import { createTableInput } from '../../../src/aws/dynamodb-conversation-store';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../../../src/aws/pipeline-catalog';
 import type { AuthorizationPolicy, PolicySource } from '../../../src/core/actions';
@@ -23,8 +28,11 @@ import type { SlackAppLogger } from '../../../src/slack/app/deps';
 import type { SlackInstallationConfig } from '../../../src/slack/app/installation';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../../src/slack/app/lambda-handler';
 import type { RequestReplays } from '../../../src/slack/app/request-replays';
+import { SlackChatPoster } from '../../../src/slack/slack-chat-poster';
+import { deployForwardAndFollowRules, localNotifyAdapters } from '../../helpers/deployed-wiring';
 import { InMemoryClickClaims } from '../../helpers/in-memory-click-claims';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+import { MemoryLog } from '../../helpers/memory-log';
 
 export const TEAM = 'T0000LOCAL';
 export const DEPLOYS = 'C00000DEPLOY';
@@ -88,6 +96,12 @@ export interface StackOptions {
   replays?: RequestReplays;
   /** The installation the handler is bound to (default: none configured, the team from auth.test). */
   installation?: (slack: LocalSlack) => SlackInstallationConfig;
+  /**
+   * The deployed wiring around the handler: the table, the forwarding and follow rules, the notify
+   * function as every subscription's target, and the Slack function's ports from chatAppDepsFor with
+   * its chat poster (so `run` posts its execution's message and links to it).
+   */
+  notify?: boolean;
 }
 
 /** The real stack: local AWS with the pipewatch bus and sample pipelines, the real adapters, a local Slack. */
@@ -114,6 +128,7 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
     client: options.codePipeline?.(local) ?? local.codePipeline,
     region: local.aws.region,
   });
+  const wired = options.notify === true ? await deployedWiring(local, slack, policy, log) : undefined;
   const handler = createSlackLambdaHandler({
     signingSecret: slack.signingSecret,
     bot: { botToken: slack.botToken, botId: slack.workspace.botId, botUserId: slack.workspace.botUserId },
@@ -121,7 +136,7 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.replays === undefined ? {} : { replays: options.replays }),
     ...(options.installation === undefined ? {} : { installation: options.installation(slack) }),
-    deps: {
+    deps: wired ?? {
       rules: new EventBridgeRuleStore({ client: local.eventBridge, busName: BUS, targetArn: NOTIFY_ARN }),
       pipelines,
       catalog: new CachedPipelineCatalog({ source: pipelines }),
@@ -145,6 +160,34 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
       await local.stop();
     },
   };
+}
+
+export const TABLE = 'pipewatch-state';
+
+/** As serverless.yml deploys it around the Slack function (see StackOptions.notify); the Slack function's ports. */
+async function deployedWiring(
+  local: LocalAwsClients,
+  slack: LocalSlack,
+  policy: PolicySource,
+  log: RecordingLogger,
+): Promise<ChatAppDeps> {
+  await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
+  const busArn = `arn:aws:events:${local.aws.region}:${local.aws.accountId}:event-bus/${BUS}`;
+  await deployForwardAndFollowRules(local, { name: BUS, arn: busArn }, NOTIFY_ARN);
+  const notify = createNotifyHandler(notifyDepsFor(localNotifyAdapters(local, slack, TABLE, new MemoryLog())));
+  local.aws.lambdas.register(NOTIFY_ARN, (input) => notify(input));
+  return chatAppDepsFor({
+    eventBridge: local.eventBridge,
+    codePipeline: local.codePipeline,
+    dynamo: local.dynamo,
+    region: local.aws.region,
+    busName: BUS,
+    notifyFunctionArn: NOTIFY_ARN,
+    tableName: TABLE,
+    policy,
+    log,
+    chat: new SlackChatPoster({ token: slack.botToken, slackApiUrl: slack.apiUrl, log: fullLog(log) }),
+  });
 }
 
 export interface SendOptions {
@@ -172,7 +215,7 @@ export function send(
 export async function command(
   stack: Stack,
   text: string,
-  options: { channel?: string; user?: string; base64?: boolean } = {},
+  options: { channel?: string; user?: string; userName?: string; base64?: boolean } = {},
 ): Promise<{ status: number | undefined; answer: string }> {
   const channel = options.channel ?? DEPLOYS;
   const user = options.user ?? ALICE;
@@ -182,6 +225,7 @@ export async function command(
     teamId: TEAM,
     channelId: channel,
     userId: user,
+    ...(options.userName === undefined ? {} : { userName: options.userName }),
     responseUrl: stack.slack.workspace.createResponseUrl(channel, user),
     triggerId: stack.slack.workspace.createTriggerId(user),
   });

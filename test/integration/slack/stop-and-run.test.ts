@@ -257,3 +257,86 @@ describe('/pipewatch run', () => {
     expect((await command(stack, 'help')).answer).toContain('/pipewatch run &lt;pipeline&gt;');
   });
 });
+
+describe('/pipewatch run, with the deployed wiring: a link to the message that follows it', () => {
+  beforeEach(async () => {
+    await stack.stop();
+    stack = await startStack(POLICY, { notify: true });
+  });
+
+  /** Steps the simulator a second at a time, letting EventBridge deliver to notify. */
+  async function runFor(ms: number): Promise<void> {
+    for (let t = 0; t < ms; t += 1000) {
+      stack.clock.advance(1000);
+      await stack.local.aws.eventBridge.settled();
+    }
+  }
+
+  const about = (channel: string, id: string) =>
+    stack.slack.workspace.messages(channel).filter((message) => JSON.stringify(message.blocks).includes(id));
+
+  test('the message is posted at once, "Started by" Alice, and the answer links to it; notify updates that one message', async () => {
+    await command(stack, 'subscribe myPipeline');
+    // Slack's slash command carries the typist's user name: the message says who ran it.
+    const { answer } = await command(stack, 'run myPipeline', { userName: 'alice' });
+    const id =
+      (await stack.local.codePipeline.send(new ListPipelineExecutionsCommand({ pipelineName: 'myPipeline' })))
+        .pipelineExecutionSummaries?.[0]?.pipelineExecutionId ?? '';
+    expect(id).not.toBe('');
+    const [message, ...others] = about(DEPLOYS, id);
+    expect(others).toEqual([]);
+    if (message === undefined) throw new Error('no message');
+    const shown = JSON.stringify(message.blocks);
+    expect(shown).toContain('Started by');
+    expect(shown).toContain('*Started by*\\nalice in Slack');
+    // The permalink chat.getPermalink gives for that message, in the answer.
+    const { permalink } = await stack.bot.chat.getPermalink({ channel: DEPLOYS, message_ts: message.ts });
+    expect(permalink).toBe(`${stack.slack.workspace.baseUrl}/archives/${DEPLOYS}/p${message.ts.replace('.', '')}`);
+    expect(answer).toContain(`Its message, updated as it runs: ${permalink} (subscription \``);
+    expect(answer).toContain(`Started \`myPipeline\`: execution \`${id.slice(0, 8)}\``);
+
+    // The run's events come through the subscription and the follow rule: the same message, updated.
+    await runFor(40_000);
+    const after = about(DEPLOYS, id);
+    expect(after.map((entry) => entry.ts)).toEqual([message.ts]);
+    const updated = JSON.stringify(after[0]?.blocks);
+    expect(updated).toContain('Build');
+    expect(updated).toContain('Started by');
+    expect(stack.slack.workspace.messages(DEPLOYS)).toHaveLength(1);
+  });
+
+  test('a filtered subscription (FAILED only) posts nothing now and says when it will; no subscription: nothing posted', async () => {
+    await command(stack, 'subscribe myPipeline FAILED');
+    const filtered = await command(stack, 'run myPipeline');
+    expect(filtered.answer).toMatch(
+      /Subscription `\w+` \(.*FAILED.*\) posts its message here once one of its events matches/,
+    );
+    const alone = await command(stack, 'run myPipeline', { channel: OTHER });
+    expect(alone.answer).toContain('No subscription of this channel covers `myPipeline`');
+    expect(stack.slack.workspace.messages(DEPLOYS)).toEqual([]);
+    expect(stack.slack.workspace.messages(OTHER)).toEqual([]);
+  });
+
+  test('pipewatch removed from the channel: the run starts, the answer says its message could not be posted', async () => {
+    await command(stack, 'subscribe myPipeline');
+    stack.slack.workspace.setChannel(DEPLOYS, { botMember: false });
+    const { answer } = await command(stack, 'run myPipeline');
+    expect(answer).toContain('Started `myPipeline`');
+    expect(answer).toContain('Its message could not be posted here (not_in_channel)');
+    expect(stack.slack.workspace.messages(DEPLOYS)).toEqual([]);
+    // Logged as notify logs a refusal for good, with the subscription; the one error of this test.
+    const errors = stack.log.lines.filter((line) => line.level === 'error');
+    expect(errors.map((line) => [line.message, line.fields.code])).toEqual([
+      ['the chat platform refused the message; not retrying', 'not_in_channel'],
+    ]);
+    stack.log.lines.splice(0, stack.log.lines.length, ...stack.log.lines.filter((line) => line.level !== 'error'));
+  });
+
+  test('a snoozed pipeline: nothing is posted now, and the answer says until when', async () => {
+    await command(stack, 'subscribe myPipeline');
+    expect((await command(stack, 'snooze myPipeline 2h')).answer).toContain('nooze');
+    const { answer } = await command(stack, 'run myPipeline');
+    expect(answer).toMatch(/`myPipeline` is snoozed in this channel until \d{4}-\d\d-\d\dT/);
+    expect(stack.slack.workspace.messages(DEPLOYS)).toEqual([]);
+  });
+});

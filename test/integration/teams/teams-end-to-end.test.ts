@@ -320,12 +320,22 @@ describe('Teams: stop and run from chat', () => {
     expect(await ask(ALICE, 'run myPipelin')).toMatch(/did you mean .myPipeline.\?/);
     const started = await ask(ALICE, 'run myPipeline');
     expect(started).toMatch(/Started .myPipeline.: execution/);
-    expect(started).toContain('Its message follows here as it runs');
     const id = /\(`?([0-9a-f-]{36})`?\)/.exec(started)?.[1] ?? '';
+    // The card is posted before the answer, which links to it: Teams' message deep link.
+    expect(cards()).toHaveLength(1);
+    const posted = cards()[0];
+    if (posted === undefined) throw new Error('no card');
+    expect(cardText(posted)).toContain('Alice in Teams');
+    const link = `https://teams.microsoft.com/l/message/${encodeURIComponent(CHANNEL_ID)}/${posted.id}?${new URLSearchParams(
+      { tenantId: stack.identity.tenantId, parentMessageId: posted.id },
+    )}`;
+    expect(started).toContain(`Its message, updated as it runs: ${link} (subscription`);
 
     await runFor(10_000);
     expect(cards()).toHaveLength(1);
     let card = cards()[0];
+    expect(card?.id).toBe(posted.id);
+    expect(cardText(card)).toContain('Started by');
     if (card === undefined) throw new Error('no card');
     expect(executeActions(card).map((action) => action.verb)).toEqual([
       'pipewatch.stop.wait',

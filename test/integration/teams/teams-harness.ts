@@ -1,5 +1,5 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { notifyAppFromEnvironment } from '../../../src/app/notify-app';
@@ -7,7 +7,6 @@ import { teamsAppFromEnvironment } from '../../../src/app/teams-app';
 import { DynamoDbChannelAddresses } from '../../../src/aws/dynamodb-channel-addresses';
 import { createTableInput, DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
-import { FOLLOW_INPUT_TEMPLATE, FOLLOW_RULE_NAME, FOLLOW_RULE_PATTERN } from '../../../src/aws/notify-input';
 import type { AuthorizationPolicy, ButtonValue, PolicySource } from '../../../src/core/actions';
 import type { ChannelRef } from '../../../src/core/channels';
 import { EXECUTION_STATE_SCHEMA, type ExecutionState } from '../../../src/core/executions';
@@ -24,6 +23,7 @@ import {
 } from '../../../src/local/teams/signed-activity';
 import type { TeamsMessage } from '../../../src/local/teams/types';
 import type { TeamsLambdaHandler } from '../../../src/teams/app/create-teams-app';
+import { deployForwardAndFollowRules } from '../../helpers/deployed-wiring';
 import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 import { MemoryLog } from '../../helpers/memory-log';
 import { RecordingLogger } from '../slack/harness';
@@ -283,27 +283,6 @@ export function executeActions(message: TeamsMessage | undefined): ExecuteAction
 /** What serverless.yml deploys: the bus, the forward rule from the default bus, the follow rule. */
 async function deployBusAndFollowRule(local: LocalAwsClients): Promise<void> {
   const { EventBusArn } = await local.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
-  await local.eventBridge.send(
-    new PutRuleCommand({ Name: 'pipewatch-forward', EventPattern: JSON.stringify({ source: ['aws.codepipeline'] }) }),
-  );
-  await local.eventBridge.send(
-    new PutTargetsCommand({
-      Rule: 'pipewatch-forward',
-      Targets: [{ Id: 'bus', Arn: EventBusArn, RoleArn: 'arn:aws:iam::000000000000:role/pipewatch-forward' }],
-    }),
-  );
-  await local.eventBridge.send(
-    new PutRuleCommand({
-      Name: FOLLOW_RULE_NAME,
-      EventBusName: BUS,
-      EventPattern: JSON.stringify(FOLLOW_RULE_PATTERN),
-    }),
-  );
-  await local.eventBridge.send(
-    new PutTargetsCommand({
-      Rule: FOLLOW_RULE_NAME,
-      EventBusName: BUS,
-      Targets: [{ Id: 'notify', Arn: NOTIFY_ARN, InputTransformer: { InputTemplate: FOLLOW_INPUT_TEMPLATE } }],
-    }),
-  );
+  if (EventBusArn === undefined) throw new Error('the bus has no ARN');
+  await deployForwardAndFollowRules(local, { name: BUS, arn: EventBusArn }, NOTIFY_ARN);
 }

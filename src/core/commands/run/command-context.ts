@@ -1,6 +1,7 @@
 // (core) what every command use case receives: the channel it was typed in, who typed it, and the ports
 import type { AuthorizationPolicy, AuthorizedAction, ChatUser, PolicySource } from '../../actions';
 import type { ChannelRef } from '../../channels';
+import type { RunNote } from '../../executions';
 import type { Log, PipelineCatalog, PipelineClient, PipelineStateView, RuleStore, SnoozeStore } from '../../ports';
 
 /** The ports the commands use. */
@@ -19,7 +20,30 @@ export interface CommandDeps {
   readonly policy?: PolicySource;
   /** Where the policy lives, named by a refusal. */
   readonly policyLocation?: string | undefined;
+  /**
+   * Posts the message of an execution `run` started, now, in a channel whose subscription shows its
+   * start, as that (channel, execution)'s one message (src/core/notify/announce-run.ts), and gives
+   * its link. Absent: `run` only says where the message will follow.
+   */
+  readonly announceRun?: (request: RunAnnouncementRequest) => Promise<RunLink>;
 }
+
+/** What `run` asks to be shown: the execution, the subscription that shows its start, who ran it. */
+export interface RunAnnouncementRequest {
+  readonly channel: ChannelRef;
+  readonly pipeline: string;
+  readonly executionId: string;
+  /** Where it runs, when the CodePipeline client said. */
+  readonly region?: string;
+  readonly rule: string;
+  readonly note: RunNote;
+}
+
+export type RunLink =
+  /** On screen; `link` its permalink, when the platform gives one. */
+  | { readonly status: 'posted'; readonly link?: string }
+  | { readonly status: 'pending' }
+  | { readonly status: 'undeliverable'; readonly code: string };
 
 export interface CommandContext {
   /** The channel the command was typed in: subscriptions are always this channel's. */

@@ -20,9 +20,11 @@ import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer }
  *    read starts nothing and says where it is fixed.
  * 3. StartPipelineExecution, logged with who asked.
  * 4. The answer: the execution id and its console link, and whether this channel will see it: a
- *    subscription whose pattern matches the run's start posts its message here as it starts
- *    (notify, within seconds); one that covers the pipeline but filters (FAILED only) posts when
- *    its events come; none: nothing will be posted here, and `subscribe` is suggested.
+ *    subscription whose pattern matches the run's start shows it here: the message is posted now
+ *    ("Started by alice in Slack", announceRun) as the (channel, execution)'s one message, which
+ *    notify then updates, and the answer links to it (unless the pipeline is snoozed here); one that
+ *    covers the pipeline but filters (FAILED only) posts when its events come; none: nothing will
+ *    be posted here, and `subscribe` is suggested.
  */
 export async function runPipeline(
   context: CommandContext,
@@ -82,18 +84,25 @@ export async function runPipeline(
   if (started.region !== undefined) {
     lines.push(`In the AWS console: ${executionConsoleUrl({ region: started.region, pipeline, executionId })}`);
   }
-  lines.push(await whereItFollows(context, deps, pipeline, executionId, started.region));
+  const who = user.displayName || user.id;
+  lines.push(await whereItFollows(context, deps, { pipeline, executionId, region: started.region, who }));
   return textAnswer(lines.join('\n'));
 }
 
-/** Whether this channel will get the run's message, from its subscriptions (never fails the answer). */
-async function whereItFollows(
-  context: CommandContext,
-  deps: CommandDeps,
-  pipeline: string,
-  executionId: string,
-  region: string | undefined,
-): Promise<string> {
+interface Run {
+  readonly pipeline: string;
+  readonly executionId: string;
+  readonly region: string | undefined;
+  /** Who ran it, as people read it. */
+  readonly who: string;
+}
+
+/**
+ * Whether this channel will get the run's message, from its subscriptions (never fails the answer).
+ * A subscription that shows the run's start: the message is posted now (announceRun) and linked.
+ */
+async function whereItFollows(context: CommandContext, deps: CommandDeps, run: Run): Promise<string> {
+  const { pipeline, executionId, region } = run;
   let subscriptions: ChannelSubscription[];
   try {
     subscriptions = await channelSubscriptions(deps, context.channel);
@@ -104,6 +113,12 @@ async function whereItFollows(
   const start = startEvent(pipeline, executionId, region);
   const atStart = subscriptions.find((s) => s.rule.eventPattern !== undefined && matches(s.rule.eventPattern, start));
   if (atStart !== undefined) {
+    const snoozed = await snoozedUntil(context, deps, pipeline);
+    if (snoozed !== undefined) {
+      return `\`${pipeline}\` is snoozed in this channel until ${snoozed}: its message is held back until then (subscription \`${atStart.id}\`: ${what(atStart)}).`;
+    }
+    const link = await announce(context, deps, run, atStart);
+    if (link !== undefined) return link;
     return `Its message follows here as it runs (subscription \`${atStart.id}\`: ${what(atStart)}).`;
   }
   const later = subscriptions.find((s) => covers(readBack(s.rule), pipeline));
@@ -111,6 +126,64 @@ async function whereItFollows(
     return `Subscription \`${later.id}\` (${what(later)}) posts its message here once one of its events matches.`;
   }
   return `No subscription of this channel covers \`${pipeline}\`: nothing about this run will be posted here. \`${context.invocation} subscribe ${pipeline}\` follows it here.`;
+}
+
+/**
+ * The run's message posted now and its line in the answer: "Its message: <link>". Undefined when
+ * it could not be posted now (logged): the answer then says it follows, as notify will post it.
+ */
+async function announce(
+  context: CommandContext,
+  deps: CommandDeps,
+  run: Run,
+  subscription: ChannelSubscription,
+): Promise<string | undefined> {
+  if (deps.announceRun === undefined) return undefined;
+  const via = `subscription \`${subscription.id}\`: ${what(subscription)}`;
+  try {
+    const shown = await deps.announceRun({
+      channel: context.channel,
+      pipeline: run.pipeline,
+      executionId: run.executionId,
+      ...(run.region === undefined ? {} : { region: run.region }),
+      rule: subscription.rule.name,
+      note: {
+        by: run.who,
+        platform: context.platformName ?? 'chat',
+        time: new Date((deps.now ?? Date.now)()).toISOString(),
+      },
+    });
+    deps.log.info('run: its message', { pipeline: run.pipeline, executionId: run.executionId, outcome: shown.status });
+    if (shown.status === 'posted') {
+      return shown.link === undefined
+        ? `Its message is posted here (${via}).`
+        : `Its message, updated as it runs: ${shown.link} (${via}).`;
+    }
+    if (shown.status === 'undeliverable') {
+      return `Its message could not be posted here (${shown.code}): is pipewatch still a member of this channel?`;
+    }
+    return undefined;
+  } catch (error) {
+    deps.log.warn('run: its message could not be posted now; notify posts it', {
+      pipeline: run.pipeline,
+      executionId: run.executionId,
+      error: describeError(error),
+    });
+    return undefined;
+  }
+}
+
+/** When the channel's snooze of the pipeline ends (ISO 8601), if one runs; a failure to read it is none. */
+async function snoozedUntil(context: CommandContext, deps: CommandDeps, pipeline: string): Promise<string | undefined> {
+  if (deps.snoozes === undefined) return undefined;
+  try {
+    const snooze = await deps.snoozes.read(context.channel, pipeline);
+    const now = (deps.now ?? Date.now)();
+    return snooze === undefined || snooze.until <= now ? undefined : new Date(snooze.until).toISOString();
+  } catch (error) {
+    deps.log.warn('run: the channel’s snooze could not be read', { pipeline, error: describeError(error) });
+    return undefined;
+  }
 }
 
 function what(subscription: ChannelSubscription): string {

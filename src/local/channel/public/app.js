@@ -528,6 +528,8 @@ function renderModal(errors) {
   if (key === shownModal) {
     for (const field of root.querySelectorAll('[data-block-id][data-action-id]')) {
       const input = /** @type {HTMLInputElement} */ (field);
+      // Of a radio group, the checked one's value.
+      if (input.type === 'radio' && !input.checked) continue;
       typed.set(`${input.dataset.blockId}\u0000${input.dataset.actionId}`, input.value);
     }
   }
@@ -557,7 +559,9 @@ function renderModal(errors) {
   for (const field of body.querySelectorAll('[data-block-id][data-action-id]')) {
     const input = /** @type {HTMLInputElement} */ (field);
     const value = typed.get(`${input.dataset.blockId}\u0000${input.dataset.actionId}`);
-    if (value !== undefined) input.value = value;
+    if (value === undefined) continue;
+    if (input.type === 'radio') input.checked = input.value === value;
+    else input.value = value;
   }
   dialog.appendChild(body);
   const footer = document.createElement('div');
@@ -588,6 +592,8 @@ function renderModal(errors) {
     const values = {};
     for (const input of dialog.querySelectorAll('[data-block-id][data-action-id]')) {
       const field = /** @type {HTMLInputElement} */ (input);
+      // A radio group sends its checked option's value (none checked: nothing, Slack's null).
+      if (field.type === 'radio' && !field.checked) continue;
       const blockId = field.dataset.blockId ?? '';
       values[blockId] = { ...values[blockId], [field.dataset.actionId ?? '']: field.value };
     }

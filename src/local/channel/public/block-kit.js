@@ -408,13 +408,14 @@ export function renderBlock(doc, block, ctx = {}) {
 
 /** @param {Document} doc @param {any} block @param {RenderContext} ctx */
 function renderInput(doc, block, ctx) {
-  const wrapper = doc.createElement('label');
+  const element = block.element ?? {};
+  // Radio buttons are several inputs: a group, not one label.
+  const wrapper = doc.createElement(element.type === 'radio_buttons' ? 'div' : 'label');
   wrapper.className = 'bk-input';
   const label = doc.createElement('span');
   label.className = 'bk-input-label';
   label.textContent = `${String(block.label?.text ?? '')}${block.optional === true ? ' (optional)' : ''}`;
   wrapper.appendChild(label);
-  const element = block.element ?? {};
   const blockId = String(block.block_id ?? '');
   const actionId = String(element.action_id ?? '');
   if (element.type === 'plain_text_input') {
@@ -427,6 +428,10 @@ function renderInput(doc, block, ctx) {
     if (typeof element.initial_value === 'string') input.value = element.initial_value;
     if (typeof element.placeholder?.text === 'string') input.placeholder = element.placeholder.text;
     wrapper.appendChild(input);
+  } else if (element.type === 'radio_buttons') {
+    wrapper.setAttribute('role', 'radiogroup');
+    wrapper.setAttribute('aria-label', String(block.label?.text ?? ''));
+    wrapper.appendChild(renderRadioButtons(doc, element, blockId, actionId, ctx));
   } else {
     const note = doc.createElement('span');
     note.className = 'bk-unsupported';
@@ -446,6 +451,42 @@ function renderInput(doc, block, ctx) {
     wrapper.appendChild(message);
   }
   return wrapper;
+}
+
+/**
+ * A radio_buttons element: one radio per option (its text, and its description beneath), the
+ * initial option checked, as Slack draws it. The page submits the checked option's value; the
+ * server puts the option itself in view.state.values (`selected_option`), as Slack does.
+ * @param {Document} doc @param {any} element @param {string} blockId @param {string} actionId @param {RenderContext} ctx
+ */
+function renderRadioButtons(doc, element, blockId, actionId, ctx) {
+  const group = doc.createElement('div');
+  group.className = 'bk-radio-group';
+  const initial = element.initial_option?.value;
+  for (const option of Array.isArray(element.options) ? element.options : []) {
+    const choice = doc.createElement('label');
+    choice.className = 'bk-radio';
+    const radio = doc.createElement('input');
+    radio.type = 'radio';
+    radio.name = `${blockId}\u0000${actionId}`;
+    radio.value = String(option?.value ?? '');
+    radio.checked = initial !== undefined && option?.value === initial;
+    radio.dataset.testid = 'modal-radio';
+    radio.dataset.blockId = blockId;
+    radio.dataset.actionId = actionId;
+    choice.appendChild(radio);
+    const words = doc.createElement('span');
+    words.className = 'bk-radio-text';
+    words.appendChild(renderText(doc, option?.text, ctx, 'span'));
+    if (option?.description !== undefined) {
+      const description = renderText(doc, option.description, ctx, 'span');
+      description.classList.add('bk-radio-description');
+      words.appendChild(description);
+    }
+    choice.appendChild(words);
+    group.appendChild(choice);
+  }
+  return group;
 }
 
 /**
