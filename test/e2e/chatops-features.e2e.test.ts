@@ -167,12 +167,15 @@ test('approvals: the reply shows expiry and approvers; the reminder comes an hou
 test('/pipewatch run answers with the execution and where it follows; Stop (and wait) from its message, with a reason', async () => {
   const answer = await answerTo('/pipewatch run myPipeline');
   await answer.filter({ hasText: /Started myPipeline: execution [0-9a-f]{8}/ }).waitFor();
-  await answer.filter({ hasText: /Its message follows here as it runs/ }).waitFor();
+  await answer.filter({ hasText: /Its message, updated as it runs: / }).waitFor();
   const executionId = /execution ([0-9a-f]{8})/.exec((await answer.textContent()) ?? '')?.[1];
   if (executionId === undefined) throw new Error('the answer names no execution');
-  await timePasses(10_000); // Source done, Build running
+  // The message was posted with the answer, which links to it; the run's events update it.
   const ts = await channel.newestMessage(2);
+  expect(await answer.textContent()).toContain(`/p${ts.replace('.', '')}`);
   const message = channel.message(ts);
+  await message.filter({ hasText: /Started by\s*alice in Slack/ }).waitFor();
+  await timePasses(10_000); // Source done, Build running
   await message.filter({ hasText: `myPipeline · execution ${executionId}` }).waitFor();
   await message.filter({ hasText: /Build …/ }).waitFor();
   await channel.screenshotOf('run-answer', [answer, message]);
@@ -180,6 +183,8 @@ test('/pipewatch run answers with the execution and where it follows; Stop (and 
   await message.getByTestId('button-pipewatch.stop').click();
   const modal = e2e.page.getByTestId('modal');
   await modal.filter({ hasText: `Stop execution ${executionId} of myPipeline?` }).waitFor();
+  // Stop and wait is chosen by default; Stop and abandon is the other choice.
+  expect(await e2e.page.getByTestId('modal-radio').first().isChecked()).toBe(true);
   await e2e.page.getByTestId('modal-input').fill('Wrong branch');
   await channel.screenshotOf('stop-modal', [modal]);
   await e2e.page.getByTestId('modal-submit').click();
