@@ -8,7 +8,7 @@ import { createLogger } from '../log/logger';
 import type { SlackAppLogger } from '../slack/app/deps';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../slack/app/lambda-handler';
 import { REPLAY_KEEP_SECONDS } from '../slack/app/request-replays';
-import { type ChatFunctionClients, chatAppDepsFor, chatFunctionClients } from './chat-app-deps';
+import { type ChatFunctionClients, chatAppDepsFor, chatFunctionClients, snoozeSchedulesFor } from './chat-app-deps';
 
 export interface SlackAppOverrides {
   /** The AWS clients (built from the environment by default: endpoints, region, credentials). */
@@ -75,6 +75,7 @@ export function slackAppFromEnvironment(
         notifyFunctionArn: environment.PIPEWATCH_NOTIFY_FUNCTION_ARN,
         ...(environment.PIPEWATCH_DLQ_ARN === undefined ? {} : { deadLetterArn: environment.PIPEWATCH_DLQ_ARN }),
         tableName: environment.PIPEWATCH_TABLE,
+        ...snoozeSchedulesFor(environment, clients),
         policy,
         ...(policyLocation === undefined ? {} : { policyLocation }),
         log,

@@ -10,7 +10,13 @@ import { ACTIVITY_REPLAY_KEEP_SECONDS } from '../teams/app/activity-replays';
 import { createTeamsLambdaHandler, type TeamsLambdaHandler } from '../teams/app/create-teams-app';
 import { BotTokenProvider } from '../teams/bot-token';
 import { GraphGroups } from '../teams/graph-groups';
-import { type ChatAppLogger, type ChatFunctionClients, chatAppDepsFor, chatFunctionClients } from './chat-app-deps';
+import {
+  type ChatAppLogger,
+  type ChatFunctionClients,
+  chatAppDepsFor,
+  chatFunctionClients,
+  snoozeSchedulesFor,
+} from './chat-app-deps';
 import { allowedTenants, teamsCloud, teamsCredentials } from './teams/teams-settings';
 
 /** Client credentials for Microsoft Graph (the optional group checks). */
@@ -103,6 +109,7 @@ export function teamsAppFromEnvironment(
           notifyFunctionArn: environment.PIPEWATCH_NOTIFY_FUNCTION_ARN,
           ...(environment.PIPEWATCH_DLQ_ARN === undefined ? {} : { deadLetterArn: environment.PIPEWATCH_DLQ_ARN }),
           tableName: environment.PIPEWATCH_TABLE,
+          ...snoozeSchedulesFor(environment, clients),
           policy,
           ...(policyLocation === undefined ? {} : { policyLocation }),
           log,

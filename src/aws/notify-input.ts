@@ -43,6 +43,25 @@ export const reminderInputSchema = z.strictObject({
 export type ReminderInput = z.infer<typeof reminderInputSchema>;
 
 /**
+ * The input of a snooze's end schedule (EventBridge Scheduler, one per (channel, pipeline) snooze,
+ * created by the chat function that set the snooze): `{"snoozeEnd": {"channel": {…}, "pipeline",
+ * "until": <ms since the epoch>}}`. Strict: nothing else travels in a schedule's input.
+ */
+export const snoozeEndInputSchema = z.strictObject({
+  snoozeEnd: z.strictObject({
+    channel: z.strictObject({
+      platform: z.enum(CHAT_PLATFORMS),
+      workspace: z.string().check(z.minLength(1)),
+      channel: z.string().check(z.minLength(1)),
+    }),
+    pipeline: z.string().check(z.regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'expected a pipeline name')),
+    until: z.number().check(z.int(), z.positive()),
+  }),
+});
+
+export type SnoozeEndInput = z.infer<typeof snoozeEndInputSchema>;
+
+/**
  * The input of the follow rule's target: `{"rule": <rule name>, "follow": true, "event": <the
  * whole event>}`. The follow rule matches every CodePipeline event on the bus; notify updates the
  * conversations of the channels that follow the event's execution (see notifyFollowers).

@@ -8,7 +8,7 @@ import { DynamoDbChannelAddresses } from '../../../src/aws/dynamodb-channel-addr
 import { createTableInput, DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
 import { FOLLOW_INPUT_TEMPLATE, FOLLOW_RULE_NAME, FOLLOW_RULE_PATTERN } from '../../../src/aws/notify-input';
-import type { AuthorizationPolicy, ButtonValue, PolicySource } from '../../../src/core/actions';
+import type { AuthorizationPolicy, ExecutionButtonValue, PolicySource } from '../../../src/core/actions';
 import type { ChannelRef } from '../../../src/core/channels';
 import { EXECUTION_STATE_SCHEMA, type ExecutionState } from '../../../src/core/executions';
 import type { StoredRule } from '../../../src/core/ports';
@@ -102,7 +102,7 @@ export interface TeamsStack {
    * Records `messageId` in #deploys as pipewatch's card about the button's execution, as the notify
    * path records the cards it posts (for cards a test posts itself).
    */
-  recordCard(messageId: string, button: ButtonValue): Promise<void>;
+  recordCard(messageId: string, button: ExecutionButtonValue): Promise<void>;
   /** The address kept for #deploys (undefined: none). */
   address(channel?: string): Promise<Readonly<Record<string, string>> | undefined>;
   /** The subscription rules on the bus. */
