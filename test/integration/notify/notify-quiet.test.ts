@@ -314,6 +314,8 @@ describe('snooze, typed in Slack', () => {
     const answer = await chooseSnooze(handler, alert as SlackMessage, 'Snooze 1 hour');
     const until = chosenAt + 60 * 60_000;
     expect(answer).toContain(`Snoozed myPipeline here until ${new Date(until).toISOString()} (1 hour)`);
+    // The same choice again a moment later (a double click): handled once.
+    expect(await chooseSnooze(handler, alert as SlackMessage, 'Snooze 1 hour')).toContain('already pressed');
     // One message per execution: nothing posted, the alert left as it was.
     expect(topLevel()).toHaveLength(posted);
     expect(JSON.stringify(stack.slack.workspace.message(CHANNEL, alert?.ts ?? '')?.blocks)).toBe(revisions);
@@ -380,6 +382,16 @@ describe('snooze, typed in Slack', () => {
     expect(await store.read(channelRef(CHANNEL), 'otherPipeline')).toBeUndefined();
     expect(await store.read(channelRef(CHANNEL), 'myPipeline')).toBeUndefined();
     expect(slackLog.entries.some((entry) => entry.message.includes("not on pipewatch's own message"))).toBe(true);
+  });
+
+  test("a snooze's end input that no schedule sends is dropped with the field named, nothing posted", async () => {
+    const outcome = await stack.handler({
+      snoozeEnd: { channel: channelRef(CHANNEL), pipeline: 'myPipeline', until: 'soon' },
+    });
+    expect(outcome).toEqual({ status: 'invalid-event' });
+    const dropped = stack.log.entries.find((entry) => entry.message.includes("dropped a snooze's end input"));
+    expect(JSON.stringify(dropped?.fields)).toContain('snoozeEnd.until');
+    expect(topLevel()).toEqual([]);
   });
 
   test('a new snooze replaces the schedule; unsnooze deletes it (the held-back summary follows the next alert)', async () => {
