@@ -22,6 +22,16 @@ export const notifyInputSchema = z.object({
 
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
 
+/** Where a schedule's call is about (a reminder's, a snooze's end): the channel and the pipeline, strictly. */
+const scheduledTarget = {
+  channel: z.strictObject({
+    platform: z.enum(CHAT_PLATFORMS),
+    workspace: z.string().check(z.minLength(1)),
+    channel: z.string().check(z.minLength(1)),
+  }),
+  pipeline: z.string().check(z.regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'expected a pipeline name')),
+};
+
 /**
  * The input of an approval reminder's schedule (EventBridge Scheduler, one per waiting approval,
  * created by notify): `{"reminder": {"channel": {…}, "pipeline", "executionId", "approval": <the
@@ -29,12 +39,7 @@ export type NotifyInput = z.infer<typeof notifyInputSchema>;
  */
 export const reminderInputSchema = z.strictObject({
   reminder: z.strictObject({
-    channel: z.strictObject({
-      platform: z.enum(CHAT_PLATFORMS),
-      workspace: z.string().check(z.minLength(1)),
-      channel: z.string().check(z.minLength(1)),
-    }),
-    pipeline: z.string().check(z.regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'expected a pipeline name')),
+    ...scheduledTarget,
     executionId: z.string().check(z.minLength(1), z.maxLength(200)),
     approval: z.string().check(z.regex(/^approval:[A-Za-z0-9.@\-_]{1,100}\/[A-Za-z0-9.@\-_]{1,100}@\d+$/)),
   }),
@@ -49,12 +54,7 @@ export type ReminderInput = z.infer<typeof reminderInputSchema>;
  */
 export const snoozeEndInputSchema = z.strictObject({
   snoozeEnd: z.strictObject({
-    channel: z.strictObject({
-      platform: z.enum(CHAT_PLATFORMS),
-      workspace: z.string().check(z.minLength(1)),
-      channel: z.string().check(z.minLength(1)),
-    }),
-    pipeline: z.string().check(z.regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'expected a pipeline name')),
+    ...scheduledTarget,
     until: z.number().check(z.int(), z.positive()),
   }),
 });

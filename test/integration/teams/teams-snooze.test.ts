@@ -27,6 +27,16 @@ async function runFailingBuild(): Promise<void> {
   await stack.runFor(70_000);
 }
 
+/** Installed in #deploys, subscribed to myPipeline's failures, Build failed: the failure's card. */
+async function failureCard(): Promise<TeamsMessage> {
+  await stack.send(installationActivity(stack.parties(), 'add'));
+  await stack.send(stack.typed(BOB, 'subscribe myPipeline FAILED'));
+  await runFailingBuild();
+  const [card] = stack.cards();
+  if (card === undefined) throw new Error('no card');
+  return card;
+}
+
 /** The value of a choice (by its title) of the card's Snooze choice set. */
 function choiceValue(card: TeamsMessage, title: string): string {
   const found: string[] = [];
@@ -63,11 +73,7 @@ async function endSchedule() {
 
 describe('the Snooze button on a Teams card', () => {
   test('choosing 4 hours and pressing Snooze mutes myPipeline in the channel, told to the clicker alone; the summary card is posted at the end by the schedule, once', async () => {
-    await stack.send(installationActivity(stack.parties(), 'add'));
-    await stack.send(stack.typed(BOB, 'subscribe myPipeline FAILED'));
-    await runFailingBuild();
-    const [card] = stack.cards();
-    if (card === undefined) throw new Error('no card');
+    const card = await failureCard();
     const replies = stack.repliesTo(card).length;
 
     const before = Date.now();
@@ -118,11 +124,7 @@ describe('the Snooze button on a Teams card', () => {
   });
 
   test('a Snooze press on a card pipewatch did not post about that execution is refused (403), nothing snoozed', async () => {
-    await stack.send(installationActivity(stack.parties(), 'add'));
-    await stack.send(stack.typed(BOB, 'subscribe myPipeline FAILED'));
-    await runFailingBuild();
-    const [card] = stack.cards();
-    if (card === undefined) throw new Error('no card');
+    const card = await failureCard();
     const response = await stack.send(
       stack.click(card, CARD_VERBS.snooze, BOB, { value: choiceValue(card, '1 hour'), execution: 'not-this-one' }),
     );
