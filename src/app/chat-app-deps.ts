@@ -3,6 +3,7 @@ import {
   createCodePipelineClient,
   createDynamoDbClient,
   createEventBridgeClient,
+  createSchedulerClient,
   createSsmClient,
 } from '../aws/clients';
 import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
@@ -11,9 +12,10 @@ import { DynamoDbConversationStore } from '../aws/dynamodb-conversation-store';
 import { DynamoDbQuietStore } from '../aws/dynamodb-quiet-store';
 import { EventBridgeRuleStore } from '../aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../aws/pipeline-catalog';
+import { SchedulerReminderSchedules, SNOOZE_END_DESCRIPTION } from '../aws/scheduler-reminders';
 import type { ButtonDeps, PolicySource } from '../core/actions';
 import type { CommandDeps } from '../core/commands';
-import type { ChatPoster, PipelineClient } from '../core/ports';
+import type { ChatPoster, PipelineClient, ReminderSchedules } from '../core/ports';
 import { accountOfArn, runAnnouncer } from './run-announcer';
 
 /** The AWS clients a chat function uses: rules, CodePipeline, its table, its secrets. */
@@ -22,6 +24,8 @@ export interface ChatFunctionClients {
   readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
   readonly dynamo: ReturnType<typeof createDynamoDbClient>;
   readonly ssm: ReturnType<typeof createSsmClient>;
+  /** Snoozes' end schedules (EventBridge Scheduler); absent: one is created when they are configured. */
+  readonly scheduler?: ReturnType<typeof createSchedulerClient>;
 }
 
 /** The clients from the environment (endpoints, region, credentials), built once per cold start. */
@@ -75,6 +79,38 @@ export interface ChatAdapters {
    * answers with its link. Absent (or no region): `run` says where the message will follow.
    */
   readonly chat?: ChatPoster;
+  /** Where a snooze's end is scheduled (snoozeSchedulesFor); absent: its summary follows the next alert. */
+  readonly snoozeSchedules?: ReminderSchedules;
+}
+
+/** What the snoozes' end schedules need from the environment (the notify function's reminder settings). */
+export interface SnoozeScheduleEnvironment {
+  readonly PIPEWATCH_REMINDER_SCHEDULE_GROUP?: string | undefined;
+  readonly PIPEWATCH_REMINDER_ROLE_ARN?: string | undefined;
+  readonly PIPEWATCH_NOTIFY_FUNCTION_ARN?: string | undefined;
+}
+
+/**
+ * The snoozes' end schedules (ChatAdapters' `snoozeSchedules`), in the reminders' group, run as
+ * the reminders' role, calling notify: none unless all three are configured (the summary then
+ * follows the next alert).
+ */
+export function snoozeSchedulesFor(
+  environment: SnoozeScheduleEnvironment,
+  clients: Pick<ChatFunctionClients, 'scheduler'>,
+): { readonly snoozeSchedules?: ReminderSchedules } {
+  const group = environment.PIPEWATCH_REMINDER_SCHEDULE_GROUP;
+  const role = environment.PIPEWATCH_REMINDER_ROLE_ARN;
+  const notify = environment.PIPEWATCH_NOTIFY_FUNCTION_ARN;
+  if (group === undefined || role === undefined || notify === undefined) return {};
+  const snoozeSchedules = new SchedulerReminderSchedules({
+    client: clients.scheduler ?? createSchedulerClient(),
+    groupName: group,
+    targetArn: notify,
+    roleArn: role,
+    description: SNOOZE_END_DESCRIPTION,
+  });
+  return { snoozeSchedules };
 }
 
 /** The same ports for every chat function (Slack, Teams), deployed, in the local mode and in tests. */
@@ -118,6 +154,7 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
     conversations,
     ...(announce === undefined ? {} : { announceRun: announce }),
     snoozes: new DynamoDbQuietStore({ client: adapters.dynamo, tableName: adapters.tableName }),
+    ...(adapters.snoozeSchedules === undefined ? {} : { snoozeSchedules: adapters.snoozeSchedules }),
     ...(adapters.now === undefined ? {} : { now: adapters.now }),
     policy: adapters.policy,
     ...(adapters.policyLocation === undefined ? {} : { policyLocation: adapters.policyLocation }),

@@ -9,7 +9,7 @@ import type { SlackAppLogger } from '../slack/app/deps';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../slack/app/lambda-handler';
 import { REPLAY_KEEP_SECONDS } from '../slack/app/request-replays';
 import { SlackChatPoster } from '../slack/slack-chat-poster';
-import { type ChatFunctionClients, chatAppDepsFor, chatFunctionClients } from './chat-app-deps';
+import { type ChatFunctionClients, chatAppDepsFor, chatFunctionClients, snoozeSchedulesFor } from './chat-app-deps';
 import { fullLog } from './run-announcer';
 
 export interface SlackAppOverrides {
@@ -77,6 +77,7 @@ export function slackAppFromEnvironment(
         notifyFunctionArn: environment.PIPEWATCH_NOTIFY_FUNCTION_ARN,
         ...(environment.PIPEWATCH_DLQ_ARN === undefined ? {} : { deadLetterArn: environment.PIPEWATCH_DLQ_ARN }),
         tableName: environment.PIPEWATCH_TABLE,
+        ...snoozeSchedulesFor(environment, clients),
         policy,
         ...(policyLocation === undefined ? {} : { policyLocation }),
         log,

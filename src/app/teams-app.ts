@@ -12,7 +12,13 @@ import { BotTokenProvider } from '../teams/bot-token';
 import { GraphGroups } from '../teams/graph-groups';
 import { activityOf } from '../teams/render-adaptive-card';
 import { TeamsChatPoster } from '../teams/teams-chat-poster';
-import { type ChatAppLogger, type ChatFunctionClients, chatAppDepsFor, chatFunctionClients } from './chat-app-deps';
+import {
+  type ChatAppLogger,
+  type ChatFunctionClients,
+  chatAppDepsFor,
+  chatFunctionClients,
+  snoozeSchedulesFor,
+} from './chat-app-deps';
 import { fullLog } from './run-announcer';
 import { allowedTenants, teamsCloud, teamsCredentials } from './teams/teams-settings';
 
@@ -107,6 +113,7 @@ export function teamsAppFromEnvironment(
           notifyFunctionArn: environment.PIPEWATCH_NOTIFY_FUNCTION_ARN,
           ...(environment.PIPEWATCH_DLQ_ARN === undefined ? {} : { deadLetterArn: environment.PIPEWATCH_DLQ_ARN }),
           tableName: environment.PIPEWATCH_TABLE,
+          ...snoozeSchedulesFor(environment, clients),
           policy,
           ...(policyLocation === undefined ? {} : { policyLocation }),
           log,

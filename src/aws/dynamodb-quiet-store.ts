@@ -152,13 +152,25 @@ export class DynamoDbQuietStore implements OutcomeStore, SnoozeStore {
     return snoozes.filter((snooze): snooze is Snooze => snooze !== undefined);
   }
 
-  async swallow(channel: ChannelRef, pipeline: string, until: number, executionId: string): Promise<boolean> {
+  async swallow(
+    channel: ChannelRef,
+    pipeline: string,
+    until: number,
+    executionId: string,
+    region?: string,
+  ): Promise<boolean> {
+    const withRegion: Record<string, string> = region === undefined ? {} : { '#region': 'region' };
     return this.conditionalUpdate({
       Key: marshall({ [PARTITION_KEY]: snoozeKey(channel, pipeline) }),
-      UpdateExpression: 'ADD swallowed :execution',
+      UpdateExpression:
+        region === undefined ? 'ADD swallowed :execution' : 'ADD swallowed :execution SET #region = :region',
       ConditionExpression: '#until = :until',
-      ExpressionAttributeNames: { '#until': 'until' },
-      ExpressionAttributeValues: { ':execution': { SS: [executionId] }, ':until': { N: String(until) } },
+      ExpressionAttributeNames: { '#until': 'until', ...withRegion },
+      ExpressionAttributeValues: {
+        ':execution': { SS: [executionId] },
+        ':until': { N: String(until) },
+        ...(region === undefined ? {} : { ':region': { S: region } }),
+      },
     });
   }
 
@@ -267,6 +279,7 @@ const snoozeSchema = z.object({
   since: z.number(),
   by: z.string(),
   summaryClaimedAt: z.optional(z.number()),
+  region: z.optional(z.string()),
 });
 
 function toSnooze(item: Record<string, unknown> | undefined): Snooze | undefined {

@@ -22,6 +22,16 @@ export const notifyInputSchema = z.object({
 
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
 
+/** Where a schedule's call is about (a reminder's, a snooze's end): the channel and the pipeline, strictly. */
+const scheduledTarget = {
+  channel: z.strictObject({
+    platform: z.enum(CHAT_PLATFORMS),
+    workspace: z.string().check(z.minLength(1)),
+    channel: z.string().check(z.minLength(1)),
+  }),
+  pipeline: z.string().check(z.regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'expected a pipeline name')),
+};
+
 /**
  * The input of an approval reminder's schedule (EventBridge Scheduler, one per waiting approval,
  * created by notify): `{"reminder": {"channel": {…}, "pipeline", "executionId", "approval": <the
@@ -29,18 +39,27 @@ export type NotifyInput = z.infer<typeof notifyInputSchema>;
  */
 export const reminderInputSchema = z.strictObject({
   reminder: z.strictObject({
-    channel: z.strictObject({
-      platform: z.enum(CHAT_PLATFORMS),
-      workspace: z.string().check(z.minLength(1)),
-      channel: z.string().check(z.minLength(1)),
-    }),
-    pipeline: z.string().check(z.regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'expected a pipeline name')),
+    ...scheduledTarget,
     executionId: z.string().check(z.minLength(1), z.maxLength(200)),
     approval: z.string().check(z.regex(/^approval:[A-Za-z0-9.@\-_]{1,100}\/[A-Za-z0-9.@\-_]{1,100}@\d+$/)),
   }),
 });
 
 export type ReminderInput = z.infer<typeof reminderInputSchema>;
+
+/**
+ * The input of a snooze's end schedule (EventBridge Scheduler, one per (channel, pipeline) snooze,
+ * created by the chat function that set the snooze): `{"snoozeEnd": {"channel": {…}, "pipeline",
+ * "until": <ms since the epoch>}}`. Strict: nothing else travels in a schedule's input.
+ */
+export const snoozeEndInputSchema = z.strictObject({
+  snoozeEnd: z.strictObject({
+    ...scheduledTarget,
+    until: z.number().check(z.int(), z.positive()),
+  }),
+});
+
+export type SnoozeEndInput = z.infer<typeof snoozeEndInputSchema>;
 
 /**
  * The input of the follow rule's target: `{"rule": <rule name>, "follow": true, "event": <the

@@ -1,4 +1,4 @@
-// (adapter) approval reminders as EventBridge Scheduler one-time schedules (SDK v3 SchedulerClient) --> core ReminderSchedules port
+// (adapter) approval reminders and snoozes' ends as EventBridge Scheduler one-time schedules (SDK v3 SchedulerClient) --> core ReminderSchedules port
 import {
   ConflictException,
   CreateScheduleCommand,
@@ -17,7 +17,11 @@ export interface SchedulerReminderOptions {
   readonly targetArn: string;
   /** The role Scheduler assumes to invoke it (lambda:InvokeFunction on notify only). */
   readonly roleArn: string;
+  /** The schedules' description (default: an approval reminder's). */
+  readonly description?: string;
 }
+
+export const SNOOZE_END_DESCRIPTION = "pipewatch: post the summary of a snooze's held-back failures when it ends";
 
 /**
  * Scheduler's retries of a reminder call: a few, within the hour before the expiry (an hour-late
@@ -43,7 +47,8 @@ export class SchedulerReminderSchedules implements ReminderSchedules {
           ScheduleExpressionTimezone: 'UTC',
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
-          Description: 'pipewatch: remind the channel of a waiting approval before it expires',
+          Description:
+            this.options.description ?? 'pipewatch: remind the channel of a waiting approval before it expires',
           Target: {
             Arn: this.options.targetArn,
             RoleArn: this.options.roleArn,

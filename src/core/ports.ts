@@ -502,6 +502,8 @@ export interface Snooze {
   readonly swallowed: readonly string[];
   /** The end's summary: being posted (claimed at `summaryClaimedAt`). Absent: not yet. */
   readonly summaryClaimedAt?: number;
+  /** The region of the swallowed failures (from their events), for the summary's console links. */
+  readonly region?: string;
 }
 
 /** Snoozes per (channel, pipeline), written by commands and buttons, read and counted by notify. */
@@ -514,7 +516,7 @@ export interface SnoozeStore {
   /** The channel's snoozes, running or ended with their summary still to post. */
   list(channel: ChannelRef): Promise<readonly Snooze[]>;
   /** Counts a swallowed failure (an atomic ADD to a string set) on the snooze ending at `until`; false if it is gone or replaced. */
-  swallow(channel: ChannelRef, pipeline: string, until: number, executionId: string): Promise<boolean>;
+  swallow(channel: ChannelRef, pipeline: string, until: number, executionId: string, region?: string): Promise<boolean>;
   /**
    * Claims the ended snooze's summary: true for one caller (a conditional write), or again after
    * `leaseMs` if that caller died before `finishSummary`.

@@ -10,6 +10,8 @@ export const ACTION_IDS = {
   approve: 'pipewatch.approve',
   reject: 'pipewatch.reject',
   stop: 'pipewatch.stop',
+  /** A static_select of durations: its options' values are snooze button values. */
+  snooze: 'pipewatch.snooze',
   openConsole: 'pipewatch.open-console',
   viewLogs: 'pipewatch.view-logs',
 } as const;
@@ -23,4 +25,5 @@ export const INTERACTIVE_ACTION_IDS: ReadonlySet<string> = new Set<PipewatchActi
   ACTION_IDS.approve,
   ACTION_IDS.reject,
   ACTION_IDS.stop,
+  ACTION_IDS.snooze,
 ]);

@@ -7,6 +7,7 @@ import type {
   MrkdwnElement,
   PlainTextElement,
   SectionBlock,
+  StaticSelect,
 } from '@slack/types';
 import { isWebUrl } from '../core/messages';
 import { ELLIPSIS, oneLine, truncate, truncatePlain } from './escape';
@@ -83,7 +84,7 @@ export function contextLine(escapedText: string): ContextBlock {
   return { type: 'context', elements: [mrkdwn(escapedText)] };
 }
 
-export function actionsBlock(buttons: readonly Button[]): ActionsBlock | undefined {
+export function actionsBlock(buttons: readonly (Button | StaticSelect)[]): ActionsBlock | undefined {
   const elements = buttons.slice(0, SLACK_LIMITS.actionsElements);
   return elements.length === 0 ? undefined : { type: 'actions', elements };
 }
@@ -112,5 +113,28 @@ export function button(spec: ButtonSpec): Button | undefined {
     ...(spec.value === undefined ? {} : { value: spec.value }),
     ...(spec.url === undefined ? {} : { url: spec.url }),
     ...(spec.style === undefined ? {} : { style: spec.style }),
+  };
+}
+
+/**
+ * A static_select of options (`value` sent back when chosen), or undefined when an option's value
+ * does not fit Slack's 150 characters (a cut value would act on something else).
+ */
+export function staticSelect(spec: {
+  readonly actionId: string;
+  readonly placeholder: string;
+  readonly options: readonly { readonly text: string; readonly value: string }[];
+}): StaticSelect | undefined {
+  if (spec.options.length === 0 || spec.options.some((option) => option.value.length > SLACK_LIMITS.optionValue)) {
+    return undefined;
+  }
+  return {
+    type: 'static_select',
+    action_id: spec.actionId,
+    placeholder: plainText(oneLine(spec.placeholder), SLACK_LIMITS.placeholder),
+    options: spec.options.map((option) => ({
+      text: plainText(oneLine(option.text), SLACK_LIMITS.optionText),
+      value: option.value,
+    })),
   };
 }

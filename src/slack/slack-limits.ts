@@ -35,6 +35,12 @@ export const SLACK_LIMITS = {
   buttonUrl: 3000,
   /** A button's `accessibility_label`. */
   accessibilityLabel: 75,
+  /** An option object's `value` (a select's option), sent back when it is chosen. */
+  optionValue: 150,
+  /** An option object's `text` (plain_text). */
+  optionText: 75,
+  /** A select's `placeholder` text. */
+  placeholder: 150,
   /** Any `block_id`. */
   blockId: 255,
   /** The message's top-level `text`: Slack asks to "limit … to 4,000 characters". */

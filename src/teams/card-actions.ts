@@ -2,6 +2,8 @@
 import {
   ActionSet,
   AdaptiveCard,
+  Choice,
+  ChoiceSetInput,
   ExecuteAction,
   type IExecuteAction,
   type IOpenUrlAction,
@@ -11,13 +13,15 @@ import {
   SubmitAction,
   TextInput,
 } from '@microsoft/teams.cards';
-import { buttonValueOf, encodeButtonValue } from '../core/actions';
+import { buttonValueOf, encodeButtonValue, SNOOZE_CHOICE_LABELS, snoozeValues } from '../core/actions';
 import { type AlertAction, type AlertMessage, isWebUrl } from '../core/messages';
 import {
   APPROVAL_COMMENT_INPUT,
   CARD_VERBS,
   MAX_APPROVAL_COMMENT_LENGTH,
   MAX_STOP_REASON_LENGTH,
+  SNOOZE_CHOICE_INPUT,
+  SNOOZE_EXECUTION_KEY,
   STOP_REASON_INPUT,
 } from './card-verbs';
 
@@ -74,6 +78,9 @@ export function alertActionSet(message: AlertMessage, selection: ButtonSelection
     } else if (action.kind === 'stop') {
       const stop = stopCard(action);
       if (stop !== undefined) actions.push(stop);
+    } else if (action.kind === 'snooze') {
+      const snooze = snoozeCard(action);
+      if (snooze !== undefined) actions.push(snooze);
     } else if (action === decisions[0]) {
       const decide = decisionCard(decisions);
       if (decide !== undefined) actions.push(decide);
@@ -126,6 +133,39 @@ function stopCard(action: AlertAction): ShowCardAction | undefined {
     maxLength: MAX_STOP_REASON_LENGTH,
   });
   return new ShowCardAction({ title: 'Stop…', card: new AdaptiveCard(reason, new ActionSet(wait, abandon)) });
+}
+
+/**
+ * "Snooze…": a ShowCard with the durations (an Input.ChoiceSet, the first chosen) and an
+ * Action.Execute "Snooze" that sends the choice with it (`associatedInputs: 'auto'`): the choice's
+ * value is the snooze button value (SNOOZE_CHOICE_INPUT), the button's data the execution.
+ * Undefined for a pipeline name CodePipeline would not allow (no value to offer).
+ */
+function snoozeCard(action: Extract<AlertAction, { kind: 'snooze' }>): ShowCardAction | undefined {
+  const choices = snoozeValues(action.pipeline).map(
+    ({ choice, value }) => new Choice({ title: SNOOZE_CHOICE_LABELS[choice], value: encodeButtonValue(value) }),
+  );
+  if (choices.length === 0) return undefined;
+  const input = new ChoiceSetInput(...choices)
+    .withId(SNOOZE_CHOICE_INPUT)
+    .withLabel('Mute new alerts about this pipeline in this channel for')
+    .withStyle('compact')
+    .withIsRequired(true)
+    .withValue(choices[0]?.value ?? '');
+  const data = { [SNOOZE_EXECUTION_KEY]: action.executionId };
+  const fallback = new SubmitAction({
+    title: 'Snooze',
+    data: { verb: CARD_VERBS.snooze, ...data },
+    associatedInputs: 'auto',
+  });
+  const snooze = new ExecuteAction({
+    title: 'Snooze',
+    verb: CARD_VERBS.snooze,
+    data,
+    associatedInputs: 'auto',
+    fallback,
+  });
+  return new ShowCardAction({ title: 'Snooze…', card: new AdaptiveCard(input, new ActionSet(snooze)) });
 }
 
 /**

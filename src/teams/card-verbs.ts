@@ -8,7 +8,17 @@ export const CARD_VERBS = {
   reject: 'pipewatch.reject',
   stopWait: 'pipewatch.stop.wait',
   stopAbandon: 'pipewatch.stop.abandon',
+  snooze: 'pipewatch.snooze',
 } as const;
+
+/**
+ * The snooze card's Input.ChoiceSet id: each choice's value is a whole snooze button value
+ * (pipeline and duration), which the invoke merges into `action.data` as `value`, where every
+ * button's value is read. The Action.Execute's own data carries only the execution
+ * (`SNOOZE_EXECUTION_KEY`), to find the card in the conversation's record.
+ */
+export const SNOOZE_CHOICE_INPUT = 'value';
+export const SNOOZE_EXECUTION_KEY = 'execution';
 
 /** The approval card's Input.Text id; the invoke merges it into `action.data`. */
 export const APPROVAL_COMMENT_INPUT = 'comment';

@@ -95,6 +95,10 @@ function actions(where: string, block: Json, problem: Report): void {
   const ids = new Set<string>();
   for (const [i, element] of elements.entries()) {
     const at = `${where}.elements[${i}]`;
+    if (isObject(element) && element.type === 'static_select') {
+      staticSelect(at, element, ids, problem);
+      continue;
+    }
     if (!isObject(element) || element.type !== 'button') {
       problem(at, 'not a button');
       continue;
@@ -116,6 +120,30 @@ function actions(where: string, block: Json, problem: Report): void {
     }
     if (element.accessibility_label !== undefined)
       maxString(`${at}.accessibility_label`, element.accessibility_label, 75, problem);
+  }
+}
+
+/** A static_select in an actions block: placeholder ≤ 150, 1..100 options of text ≤ 75 and value ≤ 150, a unique action_id. */
+function staticSelect(at: string, element: Json, ids: Set<string>, problem: Report): void {
+  maxString(`${at}.action_id`, element.action_id, 255, problem);
+  if (typeof element.action_id === 'string') {
+    if (ids.has(element.action_id)) problem(`${at}.action_id`, 'not unique in its block');
+    ids.add(element.action_id);
+  }
+  if (element.placeholder !== undefined)
+    textObject(`${at}.placeholder`, element.placeholder, 150, problem, 'plain_text');
+  const options = element.options;
+  if (!Array.isArray(options) || options.length === 0 || options.length > 100) {
+    problem(`${at}.options`, 'must hold 1 to 100 options');
+    return;
+  }
+  for (const [i, option] of options.entries()) {
+    if (!isObject(option)) {
+      problem(`${at}.options[${i}]`, 'not an option');
+      continue;
+    }
+    textObject(`${at}.options[${i}].text`, option.text, 75, problem, 'plain_text');
+    maxString(`${at}.options[${i}].value`, option.value, 150, problem);
   }
 }
 

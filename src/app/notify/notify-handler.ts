@@ -10,7 +10,12 @@ import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
 import { DynamoDbChannelAddresses } from '../../aws/dynamodb-channel-addresses';
 import { DynamoDbConversationStore } from '../../aws/dynamodb-conversation-store';
 import { DynamoDbQuietStore } from '../../aws/dynamodb-quiet-store';
-import { followInputSchema, notifyInputSchema, reminderInputSchema } from '../../aws/notify-input';
+import {
+  followInputSchema,
+  notifyInputSchema,
+  reminderInputSchema,
+  snoozeEndInputSchema,
+} from '../../aws/notify-input';
 import {
   type FollowOutcome,
   type NotifyDeps,
@@ -18,8 +23,10 @@ import {
   type NotifyOutcome,
   notifyEvent,
   notifyFollowers,
+  notifySnoozeEnd,
   notifyTransition,
   remindApproval,
+  type SnoozeEndOutcome,
 } from '../../core/notify';
 import type { ChatPoster, Log } from '../../core/ports';
 import { SlackChatPoster, type SlackChatPosterOptions } from '../../slack/slack-chat-poster';
@@ -31,7 +38,7 @@ import { cachedStageOrder } from './stage-order-cache';
 import { tokenChatPoster } from './token-chat-poster';
 
 /** What the Lambda returns (EventBridge ignores it; tests and the local mode read it). */
-export type NotifyHandler = (input: unknown) => Promise<NotifyOutcome | FollowOutcome>;
+export type NotifyHandler = (input: unknown) => Promise<NotifyOutcome | FollowOutcome | SnoozeEndOutcome>;
 
 /**
  * The notify function with explicit dependencies. The input is checked against the contract of
@@ -47,10 +54,12 @@ export function createNotifyHandler(deps: NotifyDeps): NotifyHandler {
     if (typeof input === 'object' && input !== null && 'reminder' in input) {
       const reminder = reminderInputSchema.safeParse(input);
       if (reminder.success) return remindApproval(reminder.data.reminder, deps);
-      deps.log.error('dropped a reminder input that no reminder schedule sends', {
-        issues: reminder.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-      });
-      return { status: 'invalid-event' };
+      return dropped(deps, 'a reminder input that no reminder schedule sends', reminder.error.issues);
+    }
+    if (typeof input === 'object' && input !== null && 'snoozeEnd' in input) {
+      const end = snoozeEndInputSchema.safeParse(input);
+      if (end.success) return notifySnoozeEnd(end.data.snoozeEnd, deps);
+      return dropped(deps, "a snooze's end input that no snooze schedule sends", end.error.issues);
     }
     const parsed = notifyInputSchema.safeParse(input);
     if (!parsed.success) {
@@ -159,6 +168,18 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
 function slackChatPoster({ token, ...options }: SlackPosterSettings, log: Log): ChatPoster {
   if (typeof token === 'string') return new SlackChatPoster({ ...options, token, log });
   return tokenChatPoster(token, (value) => new SlackChatPoster({ ...options, token: value, log }));
+}
+
+/** A schedule's input that failed its contract: logged with the fields named, dropped (a retry would fail the same way). */
+function dropped(
+  deps: NotifyDeps,
+  what: string,
+  issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[],
+): { readonly status: 'invalid-event' } {
+  deps.log.error(`dropped ${what}`, {
+    issues: issues.slice(0, 5).map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`),
+  });
+  return { status: 'invalid-event' };
 }
 
 /** The rule name of an input that failed the contract, if it has one, for the log line. */

@@ -1,6 +1,6 @@
 // (core) what an interactive button carries back to pipewatch: identifiers only, the same on every platform
 import { PipewatchError } from '../errors';
-import { REGION_CODE } from '../events';
+import { CODEPIPELINE_NAME, REGION_CODE } from '../events';
 import type { AlertAction } from '../messages';
 import * as z from '../zod';
 
@@ -21,6 +21,24 @@ const execution = {
 const target = { ...execution, stage: identifier };
 
 /**
+ * The durations a Snooze control offers (Slack's select, Teams' choice set): the option's value is
+ * the whole button value, so it must stay within Slack's 150 characters for an option's value
+ * (`{"v":1,"kind":"snooze","pipeline":"<≤100>","for":"24h"}` is at most 147).
+ */
+export const SNOOZE_CHOICES = ['1h', '4h', '24h'] as const;
+export type SnoozeChoice = (typeof SNOOZE_CHOICES)[number];
+export const SNOOZE_CHOICE_MS: Readonly<Record<SnoozeChoice, number>> = {
+  '1h': 3_600_000,
+  '4h': 4 * 3_600_000,
+  '24h': 24 * 3_600_000,
+};
+export const SNOOZE_CHOICE_LABELS: Readonly<Record<SnoozeChoice, string>> = {
+  '1h': '1 hour',
+  '4h': '4 hours',
+  '24h': '24 hours',
+};
+
+/**
  * What a retry, approve, reject or stop button (a Slack button's `value`, a Teams card action's `data`)
  * carries back to the click handler:
  * identifiers only, never a token (the approval token is read from
@@ -36,6 +54,13 @@ export const buttonValueSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...target, kind: z.literal('retry'), mode: z.enum(['FAILED_ACTIONS', 'ALL_ACTIONS']) }),
   z.strictObject({ ...target, kind: z.enum(['approve', 'reject']), action: identifier }),
   z.strictObject({ ...execution, kind: z.literal('stop') }),
+  // A snooze names the pipeline and the duration only (the channel is where it was pressed).
+  z.strictObject({
+    v: z.literal(VALUE_VERSION),
+    kind: z.literal('snooze'),
+    pipeline: z.string().check(z.regex(CODEPIPELINE_NAME)),
+    for: z.enum(SNOOZE_CHOICES),
+  }),
 ]);
 
 export type ButtonValue = z.infer<typeof buttonValueSchema>;
@@ -48,7 +73,7 @@ export class InvalidButtonValueError extends PipewatchError {
   readonly code = 'INVALID_BUTTON_VALUE' as const;
 }
 
-/** The value of an interactive button as compact JSON; undefined for a link (it needs none). */
+/** The value of an interactive button as compact JSON; undefined for a link (it needs none) and a snooze (one value per choice: snoozeValues). */
 export function buttonValueOf(action: AlertAction): ButtonValue | undefined {
   const common = {
     v: VALUE_VERSION,
@@ -65,6 +90,7 @@ export function buttonValueOf(action: AlertAction): ButtonValue | undefined {
       return { ...common, kind: action.kind, stage: action.stage, action: action.action };
     case 'stop':
       return { ...common, kind: 'stop' };
+    case 'snooze':
     case 'open-console':
       return undefined;
   }
@@ -90,4 +116,13 @@ export function parseButtonValue(value: string): ButtonValue {
     });
   }
   return result.data;
+}
+
+/** The value of each Snooze choice, in SNOOZE_CHOICES' order; none for a name CodePipeline would not allow (no control then). */
+export function snoozeValues(pipeline: string): { readonly choice: SnoozeChoice; readonly value: ButtonValue }[] {
+  if (!CODEPIPELINE_NAME.test(pipeline)) return [];
+  return SNOOZE_CHOICES.map((choice) => ({
+    choice,
+    value: { v: VALUE_VERSION, kind: 'snooze', pipeline, for: choice },
+  }));
 }

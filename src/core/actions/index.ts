@@ -32,6 +32,11 @@ export {
   encodeButtonValue,
   InvalidButtonValueError,
   parseButtonValue,
+  SNOOZE_CHOICE_LABELS,
+  SNOOZE_CHOICE_MS,
+  SNOOZE_CHOICES,
+  type SnoozeChoice,
+  snoozeValues,
 } from './button-value';
 export type { ChatUser } from './chat-user';
 export {
@@ -48,10 +53,12 @@ export {
   type ButtonPress,
   CLICK_CLAIM_TTL_SECONDS,
   currentPolicy,
+  type ExecutionButtonValue,
   mayPress,
   type PolicySource,
   type PressOutcome,
   pressButton,
+  SNOOZE_NOT_SET_UP,
   UNREADABLE_BUTTON,
 } from './press-button';
 export { type RetryStageInput, type RetryStageResult, type RetryTarget, retryStage } from './retry-stage';

@@ -1,9 +1,10 @@
 // (core) a retry / approve / reject / stop button pressed on any platform --> authorize --> claim --> use case --> one logged decision
 import type { ChannelRef } from '../channels';
-import type { ClickClaims, ConversationStore, Log, PipelineClient } from '../ports';
+import { type SnoozeSetter, startSnooze } from '../notify/snooze-schedule';
+import type { ClickClaims, ConversationStore, Log, PipelineClient, ReminderSchedules, SnoozeStore } from '../ports';
 import type { AuthorizationPolicy } from './authorization-policy';
 import { type AuthorizedAction, authorize } from './authorize';
-import type { ButtonValue } from './button-value';
+import { type ButtonValue, SNOOZE_CHOICE_LABELS, SNOOZE_CHOICE_MS } from './button-value';
 import type { ChatUser } from './chat-user';
 import { decideApproval } from './decide-approval';
 import { type DecisionRecord, decisionRecorder } from './decision-record';
@@ -26,9 +27,16 @@ export interface ButtonDeps {
   readonly log: Pick<Log, 'info' | 'warn' | 'error'>;
   /** Where a retry is noted for the message to show who retried (absent: not noted). */
   readonly conversations?: Pick<ConversationStore, 'read' | 'writeState'>;
-  /** Milliseconds since the epoch: the retry note's time. */
+  /** Milliseconds since the epoch: the retry note's time, a snooze's start. */
   readonly now?: () => number;
+  /** Snoozes per (channel, pipeline), for the Snooze button (absent: the button answers that snoozing is not set up). */
+  readonly snoozes?: SnoozeStore;
+  /** Where a snooze's end is scheduled (its summary on time); absent: the summary follows the next alert. */
+  readonly snoozeSchedules?: ReminderSchedules;
 }
+
+/** A button that acts on an execution in CodePipeline (every kind but snooze). */
+export type ExecutionButtonValue = Exclude<ButtonValue, { kind: 'snooze' }>;
 
 /** One press of a button, as the platform adapter read it from its payload. */
 export interface ButtonPress {
@@ -78,6 +86,7 @@ export const UNREADABLE_BUTTON =
  */
 export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise<PressOutcome> {
   const { value } = press;
+  if (value.kind === 'snooze') return pressSnooze(press, value, deps);
   const policy = await currentPolicy(deps.policy);
   const user = await press.user(policy, value.kind);
   const policyLocation = deps.policyLocation;
@@ -125,7 +134,7 @@ export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise
  * message says why (including how to configure approvers when there are none); nothing is claimed.
  */
 export async function mayPress(
-  press: Omit<ButtonPress, 'clickKey' | 'comment'>,
+  press: Omit<ButtonPress, 'clickKey' | 'comment' | 'value'> & { readonly value: ExecutionButtonValue },
   deps: Pick<ButtonDeps, 'policy' | 'policyLocation' | 'log'>,
 ): Promise<
   { readonly allowed: true; readonly user: ChatUser } | { readonly allowed: false; readonly message: string }
@@ -150,6 +159,60 @@ export async function mayPress(
   };
   logDecision(deps.log, decisionRecorder(subject, user, authorization, press.platformName)('forbidden'));
   return { allowed: false, message: authorization.reason };
+}
+
+/** Words for the person who pressed Snooze where snoozing is not set up. */
+export const SNOOZE_NOT_SET_UP = 'Snoozing is not set up in this pipewatch (no snooze store). Nothing was changed.';
+
+/**
+ * The Snooze button: who may snooze is who may type `/pipewatch snooze` in the channel (anyone
+ * there; the authorization policy has no list for it, as it has none for subscribing): a snooze
+ * mutes new alerts of this channel only and changes nothing in AWS. The click is claimed (a double
+ * click snoozes once), then the snooze is stored and its end scheduled (startSnooze), and logged.
+ * The answer is for the presser only: no message is posted.
+ */
+async function pressSnooze(
+  press: ButtonPress,
+  value: Extract<ButtonValue, { kind: 'snooze' }>,
+  deps: ButtonDeps,
+): Promise<PressOutcome> {
+  // No policy list grants snoozing: the person is asked for with an empty policy, so no platform looks up groups.
+  const user = await press.user({ rules: [] }, 'retry');
+  if (deps.snoozes === undefined) return { status: 'refused', user, message: SNOOZE_NOT_SET_UP };
+  if (press.channel === undefined) {
+    return {
+      status: 'refused',
+      user,
+      message: 'This button could not tell which channel it is in. Nothing was changed.',
+    };
+  }
+  if (!(await deps.clicks.claimClick(press.clickKey, CLICK_CLAIM_TTL_SECONDS))) {
+    deps.log.info('duplicate click', { button: 'snooze', user: user.id, pipeline: value.pipeline });
+    return { status: 'duplicate', user };
+  }
+  const now = (deps.now ?? Date.now)();
+  const durationMs = SNOOZE_CHOICE_MS[value.for];
+  const until = now + durationMs;
+  const setter: SnoozeSetter = { snoozes: deps.snoozes, snoozeSchedules: deps.snoozeSchedules, log: deps.log };
+  const { scheduled } = await startSnooze(setter, press.channel, {
+    pipeline: value.pipeline,
+    until,
+    since: now,
+    by: user.id,
+  });
+  deps.log.info('snoozed', {
+    pipeline: value.pipeline,
+    until: new Date(until).toISOString(),
+    by: user.id,
+    via: `${press.platformName} button`,
+    scheduled,
+  });
+  const end = new Date(until).toISOString();
+  return {
+    status: 'done',
+    user,
+    message: `Snoozed ${value.pipeline} here until ${end} (${SNOOZE_CHOICE_LABELS[value.for]}): no new alerts about it in this channel meanwhile; its failures are summarised in one message when the snooze ends.`,
+  };
 }
 
 /** The retry, in the conversation of the message it was pressed on; a failure only costs the note (logged). */

@@ -35,4 +35,5 @@ export type {
   SafeParsePipelineEventResult,
   StageLevelEvent,
 } from './pipeline-event';
+export { CODEPIPELINE_NAME } from './schema-helpers';
 export * from './states';

@@ -30,7 +30,7 @@ export function alertActions(event: PipelineEvent, enrichment: AlertEnrichment =
 /**
  * The buttons for an execution's situation, whether it comes from one event or from a merged
  * execution state: approve/reject on the waiting approval, both retries on the failed stage,
- * stop while the execution runs, always the console.
+ * snooze next to them (mute the pipeline in this channel), stop while the execution runs, always the console.
  */
 export function alertButtons(situation: {
   target: ActionTarget;
@@ -50,6 +50,7 @@ export function alertButtons(situation: {
     actions.push(
       { kind: 'retry', mode: 'FAILED_ACTIONS', label: 'Retry failed actions', ...target, stage: failedStage },
       { kind: 'retry', mode: 'ALL_ACTIONS', label: 'Retry all actions in stage', ...target, stage: failedStage },
+      { kind: 'snooze', label: 'Snooze', ...target },
     );
   }
   if (running === true) actions.push({ kind: 'stop', label: 'Stop', ...target });

@@ -95,6 +95,8 @@ export type AlertAction =
     })
   /** Stop the running execution; "stop and wait" or "stop and abandon" is chosen after the press. */
   | (ActionTarget & { readonly kind: 'stop'; readonly label: string })
+  /** Mute the pipeline in this channel for one of SNOOZE_CHOICES (as `/pipewatch snooze`), chosen on the control. */
+  | (ActionTarget & { readonly kind: 'snooze'; readonly label: string })
   | (ActionTarget & { readonly kind: 'open-console'; readonly label: string; readonly url: string });
 
 /** What is learnt about an event after it arrived, e.g. a failure summary read from GetPipelineState. */

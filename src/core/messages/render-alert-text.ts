@@ -47,6 +47,8 @@ function describeAction(action: AlertAction): string {
       return `${oneLine(action.label)} (stage ${oneLine(action.stage)}, action ${oneLine(action.action)})`;
     case 'stop':
       return `${oneLine(action.label)} (execution ${oneLine(action.executionId)})`;
+    case 'snooze':
+      return `${oneLine(action.label)} (pipeline ${oneLine(action.pipeline)})`;
     case 'open-console':
       return `${oneLine(action.label)}: ${oneLine(action.url)}`;
   }

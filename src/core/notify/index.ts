@@ -36,10 +36,20 @@ export { type FollowOutcome, type FollowRequest, notifyFollowers } from './notif
 export {
   formatDuration,
   notifyTransition,
+  postSnoozeSummary,
   SUMMARY_LEASE_MS,
   snoozeGate,
   snoozeSummaryMessage,
 } from './quiet-subscriptions';
+export { notifySnoozeEnd, type SnoozeEndOutcome } from './snooze-end';
+export {
+  cancelSnoozeSchedule,
+  type SnoozeEndRequest,
+  type SnoozeSetter,
+  snoozeEndTime,
+  snoozeScheduleName,
+  startSnooze,
+} from './snooze-schedule';
 export { type ReplyView, replyFingerprint, type ThreadReply, threadReplies } from './thread-replies';
 export {
   compareOutcomes,

@@ -91,7 +91,7 @@ function outcomeOf(event: PipelineEvent): ObservedOutcome | undefined {
 
 /**
  * A subscription's delivery through a snooze of (channel, pipeline):
- * - none, or none running: `open` (after posting an ended snooze's summary, once: see postSummary);
+ * - none, or none running: `open` (after posting an ended snooze's summary, once: see postSnoozeSummary);
  * - running, and the channel already has a conversation about the execution: `open` (an open
  *   conversation keeps following its execution; only new ones are held back);
  * - running otherwise: `snoozed`; a FAILED event (any level) adds its execution to the snooze's
@@ -108,12 +108,14 @@ export async function snoozeGate(
   if (snooze === undefined) return 'open';
   const now = deps.now();
   if (now >= snooze.until) {
-    await postSummary(channel, snooze, event, deps);
+    await postSnoozeSummary(channel, snooze, event.pipelineRegion, deps);
     return 'open';
   }
   const open = await deps.conversations.read({ channel, pipeline: event.pipeline, executionId: event.executionId });
   if (open !== undefined) return 'open';
-  if (event.state === 'FAILED') await deps.snoozes.swallow(channel, event.pipeline, snooze.until, event.executionId);
+  if (event.state === 'FAILED') {
+    await deps.snoozes.swallow(channel, event.pipeline, snooze.until, event.executionId, event.pipelineRegion);
+  }
   deps.log.info('snoozed: no new conversation', {
     channel: channelLabel(channel),
     pipeline: event.pipeline,
@@ -125,21 +127,28 @@ export async function snoozeGate(
 }
 
 /**
- * The summary of an ended snooze, posted once: claimed with a conditional write (given back if the
- * post fails, so the platform's retry posts it; claimable again after SUMMARY_LEASE_MS if the
- * invocation died), then the snooze is deleted. A snooze that swallowed nothing ends without a message.
+ * The summary of an ended snooze, posted once, by the lazy path (the next alert) or by the snooze's
+ * schedule at its end (notifySnoozeEnd), whichever comes first: claimed with a conditional write
+ * (given back if the post fails, so the platform's retry posts it; claimable again after
+ * SUMMARY_LEASE_MS if the invocation died), then the snooze is deleted, so the other path finds
+ * nothing. A snooze that swallowed nothing ends without a message. True when this call posted it.
  */
-async function postSummary(channel: ChannelRef, snooze: Snooze, event: PipelineEvent, deps: NotifyDeps): Promise<void> {
+export async function postSnoozeSummary(
+  channel: ChannelRef,
+  snooze: Snooze,
+  region: string | undefined,
+  deps: Pick<NotifyDeps, 'snoozes' | 'chat' | 'now' | 'log'>,
+): Promise<boolean> {
   const snoozes = deps.snoozes;
-  if (snoozes === undefined) return;
+  if (snoozes === undefined) return false;
   const { pipeline, until } = snooze;
   if (snooze.swallowed.length === 0) {
     await snoozes.finishSummary(channel, pipeline, until);
-    return;
+    return true;
   }
-  if (!(await snoozes.claimSummary(channel, pipeline, until, deps.now(), SUMMARY_LEASE_MS))) return;
+  if (!(await snoozes.claimSummary(channel, pipeline, until, deps.now(), SUMMARY_LEASE_MS))) return false;
   try {
-    await deps.chat.post(channel, snoozeSummaryMessage(snooze, event));
+    await deps.chat.post(channel, snoozeSummaryMessage(snooze, { pipelineRegion: region ?? snooze.region }));
   } catch (error) {
     await snoozes.releaseSummary(channel, pipeline, until);
     throw error;
@@ -150,10 +159,14 @@ async function postSummary(channel: ChannelRef, snooze: Snooze, event: PipelineE
     pipeline,
     failures: snooze.swallowed.length,
   });
+  return true;
 }
 
 /** "While snoozed (2h): 3 failures of myPipeline", the executions with their console links. Raw text: renderers escape. */
-export function snoozeSummaryMessage(snooze: Snooze, event: Pick<PipelineEvent, 'pipelineRegion'>): AlertMessage {
+export function snoozeSummaryMessage(
+  snooze: Snooze,
+  event: { readonly pipelineRegion: string | undefined },
+): AlertMessage {
   const count = snooze.swallowed.length;
   const failures = count === 1 ? '1 failure' : `${count} failures`;
   const shown = snooze.swallowed.slice(0, SUMMARY_EXECUTIONS);
@@ -171,10 +184,11 @@ export function snoozeSummaryMessage(snooze: Snooze, event: Pick<PipelineEvent, 
     facts: [
       { label: 'Snoozed', value: `${new Date(snooze.since).toISOString()} – ${new Date(snooze.until).toISOString()}` },
     ],
-    links: shown.slice(0, 3).map((executionId) => ({
+    // Without a region (a snooze stored before regions were kept), no console links.
+    links: shown.slice(0, event.pipelineRegion === undefined ? 0 : 3).map((executionId) => ({
       kind: 'console' as const,
       label: `Execution ${shortExecutionId(executionId)}`,
-      url: executionConsoleUrl({ region: event.pipelineRegion, pipeline: snooze.pipeline, executionId }),
+      url: executionConsoleUrl({ region: event.pipelineRegion ?? '', pipeline: snooze.pipeline, executionId }),
     })),
     actions: [],
   };

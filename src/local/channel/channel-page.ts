@@ -340,18 +340,30 @@ export function createChannelPage(options: ChannelPageOptions): ChannelPageHandl
     if (ephemeral === undefined && message === undefined) throw new BadRequest('no such message', 404);
     const button = findButton(blocks, messageTs, actionId, blockId);
     if (button === undefined) throw new BadRequest(`no button ${actionId} in that message`, 404);
+    const selected = button.element.type === 'static_select' ? chosenOption(button.element, input.value) : undefined;
     const channel = workspace.channel(channelId);
     const threadTs = ephemeral?.threadTs ?? (message?.threadTs !== message?.ts ? message?.threadTs : undefined);
-    const action: Record<string, unknown> = {
-      type: 'button',
-      block_id: button.blockId,
-      action_id: actionId,
-      text: button.element.text,
-      ...(button.element.value === undefined ? {} : { value: button.element.value }),
-      ...(button.element.url === undefined ? {} : { url: button.element.url }),
-      ...(button.element.style === undefined ? {} : { style: button.element.style }),
-      action_ts: (Date.now() / 1000).toFixed(6),
-    };
+    // A select sends the option chosen (Slack's block_actions for a static_select), a button its value.
+    const action: Record<string, unknown> =
+      selected !== undefined
+        ? {
+            type: 'static_select',
+            block_id: button.blockId,
+            action_id: actionId,
+            selected_option: selected,
+            ...(button.element.placeholder === undefined ? {} : { placeholder: button.element.placeholder }),
+            action_ts: (Date.now() / 1000).toFixed(6),
+          }
+        : {
+            type: 'button',
+            block_id: button.blockId,
+            action_id: actionId,
+            text: button.element.text,
+            ...(button.element.value === undefined ? {} : { value: button.element.value }),
+            ...(button.element.url === undefined ? {} : { url: button.element.url }),
+            ...(button.element.style === undefined ? {} : { style: button.element.style }),
+            action_ts: (Date.now() / 1000).toFixed(6),
+          };
     const payload = {
       ...interaction('block_actions', userId),
       container: {
@@ -679,4 +691,12 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new BadRequest('expected an object');
   return parsed as Record<string, unknown>;
+}
+
+/** The option of a static_select whose value the page sent: one of its own options, else a 400. */
+function chosenOption(select: Record<string, unknown>, value: unknown): Record<string, unknown> {
+  const options = Array.isArray(select.options) ? (select.options as Record<string, unknown>[]) : [];
+  const option = options.find((candidate) => typeof value === 'string' && candidate.value === value);
+  if (option === undefined) throw new BadRequest('that option is not one of the select’s', 400);
+  return option;
 }

@@ -100,7 +100,7 @@ export interface FoundButton {
   element: Record<string, unknown>;
 }
 
-/** A button of a message by action_id (and block_id when given): in an actions block or a section's accessory. */
+/** A button (or a static_select) of a message by action_id (and block_id when given): in an actions block or a section's accessory. */
 export function findButton(
   blocks: readonly Block[] | undefined,
   messageTs: string,
@@ -116,7 +116,9 @@ export function findButton(
     for (const element of candidates) {
       if (typeof element !== 'object' || element === null) continue;
       const record = element as Record<string, unknown>;
-      if (record.type === 'button' && record.action_id === actionId) return { blockId: id, element: record };
+      if ((record.type === 'button' || record.type === 'static_select') && record.action_id === actionId) {
+        return { blockId: id, element: record };
+      }
     }
   }
   return undefined;

@@ -242,7 +242,7 @@ export function foreignButtonReason(
   return undefined;
 }
 
-/** Whether the blocks hold a button with this action_id and value (in an actions block or a section's accessory). */
+/** Whether the blocks hold a button (or a select's option) with this action_id and value (in an actions block or a section's accessory). */
 function hasButton(blocks: unknown, actionId: string, value: string | undefined): boolean {
   if (!Array.isArray(blocks)) return false;
   return blocks.some((block: unknown) => {
@@ -252,7 +252,10 @@ function hasButton(blocks: unknown, actionId: string, value: string | undefined)
     return candidates.some((element: unknown) => {
       if (typeof element !== 'object' || element === null) return false;
       const e = element as Record<string, unknown>;
-      return e.type === 'button' && e.action_id === actionId && e.value === value;
+      if (e.action_id !== actionId) return false;
+      if (e.type === 'button') return e.value === value;
+      // A select (the Snooze durations): the chosen value must be one of its options.
+      return e.type === 'static_select' && Array.isArray(e.options) && e.options.some((o) => o?.value === value);
     });
   });
 }

@@ -18,6 +18,7 @@ import { DynamoDbRequestReplays } from '../../../src/aws/dynamodb-request-replay
 import { FOLLOW_INPUT_TEMPLATE } from '../../../src/aws/notify-input';
 import type { ChannelRef } from '../../../src/core/channels';
 import type { ExecutionState } from '../../../src/core/executions';
+import { snoozeScheduleName } from '../../../src/core/notify';
 import type { StoredOutcome } from '../../../src/core/notify/transitions';
 
 /**
@@ -326,8 +327,11 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
       'events:PutTargets',
       'events:RemoveTargets',
       'events:TagResource',
+      'iam:PassRole',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
       'ssm:GetParameter',
     ].sort(),
   );
@@ -505,7 +509,7 @@ const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Pro
     await quiet.readOutcome({ channel: SLACK_CHANNEL, pipeline: 'myPipeline' });
     await quiet.replaceOutcome({ channel: SLACK_CHANNEL, pipeline: 'myPipeline' }, OUTCOME, undefined);
     await quiet.read(SLACK_CHANNEL, 'myPipeline');
-    await quiet.swallow(SLACK_CHANNEL, 'myPipeline', 2, 'e-1');
+    await quiet.swallow(SLACK_CHANNEL, 'myPipeline', 2, 'e-1', 'us-east-1');
     await quiet.claimSummary(SLACK_CHANNEL, 'myPipeline', 2, 1, 60_000);
     await quiet.releaseSummary(SLACK_CHANNEL, 'myPipeline', 2);
     await quiet.finishSummary(SLACK_CHANNEL, 'myPipeline', 2);
@@ -695,6 +699,36 @@ test('approval reminders: a schedule group, notify schedules only in it and pass
     PIPEWATCH_AUTHORIZATION_PARAM: '/pipewatch/test/authorization',
   });
   expect(text(variables?.PIPEWATCH_NOTIFY_FUNCTION_ARN)).toMatch(/:function:pipewatch-test-notify"/);
+});
+
+test("snoozes' ends: the chat functions schedule only pw-snooze-* in the group and pass only the reminder role; their environment names both", () => {
+  for (const role of ['SlackRole', 'TeamsRole']) {
+    const statements = statementsOf(role);
+    const scheduling = statements.filter((s) => actions(s).some((a) => a.startsWith('scheduler:')));
+    expect(scheduling).toHaveLength(1);
+    expect(scheduling.flatMap(actions).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
+    // Only the snoozes' schedules (snoozeScheduleName's prefix): never an approval reminder's.
+    expect(text(scheduling[0]?.Resource)).toMatch(
+      /:scheduler:\$\{AWS::Region\}:\$\{AWS::AccountId\}:schedule\/pipewatch-test\/pw-snooze-\*"/,
+    );
+    expect(snoozeScheduleName(SLACK_CHANNEL, 'myPipeline')).toMatch(/^pw-snooze-[0-9a-f]{40}$/);
+    expect(statements.filter((s) => actions(s).includes('iam:PassRole'))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': ['ReminderRole', 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+    ]);
+  }
+  for (const fn of ['SlackLambdaFunction', 'TeamsLambdaFunction']) {
+    const environment = template.Resources[fn]?.Properties.Environment as Environment | undefined;
+    expect(environment?.Variables).toMatchObject({
+      PIPEWATCH_REMINDER_SCHEDULE_GROUP: { Ref: 'ReminderScheduleGroup' },
+      PIPEWATCH_REMINDER_ROLE_ARN: { 'Fn::GetAtt': ['ReminderRole', 'Arn'] },
+      PIPEWATCH_NOTIFY_FUNCTION_ARN: { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] },
+    });
+  }
 });
 
 test('one zip per function', () => {

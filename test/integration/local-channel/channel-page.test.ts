@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../../../src/aws/pipeline-catalog';
-import { type ButtonValue, encodeButtonValue } from '../../../src/core/actions';
+import { type ButtonValue, encodeButtonValue, SNOOZE_CHOICE_LABELS, snoozeValues } from '../../../src/core/actions';
 import { ManualClock } from '../../../src/local/aws/clock';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { type ChannelPageHandler, createChannelPage, lateFallback } from '../../../src/local/channel/channel-page';
@@ -563,6 +563,67 @@ describe('buttons and the approval modal', () => {
     expect(JSON.stringify(after?.blocks)).toContain(`Retried by <@${ALICE}>`);
     expect(after?.replyCount).toBe(1);
     expect(after?.replies[0]?.text).toContain('Retrying the failed actions of stage Build');
+  });
+
+  test('a Snooze choice (a static_select) sends a signed block_actions with the option chosen; an option not on the select is a 400', async () => {
+    const options = snoozeValues('myPipeline').map(({ choice, value }) => ({
+      text: { type: 'plain_text' as const, text: `Snooze ${SNOOZE_CHOICE_LABELS[choice]}` },
+      value: encodeButtonValue(value),
+    }));
+    const posted = await f.bot.chat.postMessage({
+      channel: DEPLOYS,
+      text: 'myPipeline: Build failed',
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: '*myPipeline*: Build failed' } },
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'static_select',
+              action_id: ACTION_IDS.snooze,
+              placeholder: { type: 'plain_text', text: 'Snooze…' },
+              options,
+            },
+          ],
+        },
+      ],
+    });
+    const ts = String(posted.ts);
+    const chosen = options[1]?.value;
+    const forged = await post('action', {
+      channel: DEPLOYS,
+      user: BOB,
+      messageTs: ts,
+      actionId: ACTION_IDS.snooze,
+      value: chosen?.replace('4h', '5h'),
+    });
+    expect(forged.status).toBe(400);
+    expect(f.invocations).toHaveLength(0);
+
+    const pressed = await post('action', {
+      channel: DEPLOYS,
+      user: BOB,
+      messageTs: ts,
+      actionId: ACTION_IDS.snooze,
+      value: chosen,
+    });
+    expect(pressed.json).toMatchObject({ ok: true, status: 200 });
+    expect(lastPayload()).toMatchObject({
+      type: 'block_actions',
+      user: { id: BOB },
+      channel: { id: DEPLOYS },
+      actions: [
+        {
+          type: 'static_select',
+          action_id: ACTION_IDS.snooze,
+          selected_option: { text: { type: 'plain_text', text: 'Snooze 4 hours' }, value: chosen },
+        },
+      ],
+    });
+    // This Slack function has no snooze store: it says so, to the chooser alone.
+    expect((await state(BOB)).ephemerals).toEqual([
+      expect.objectContaining({ text: expect.stringContaining('Snoozing is not set up') }),
+    ]);
   });
 
   test('an unknown button is a 404 and nothing is sent', async () => {

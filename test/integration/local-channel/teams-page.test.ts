@@ -1,9 +1,11 @@
-import { encodeButtonValue } from '../../../src/core/actions';
+import { type ButtonValue, encodeButtonValue, snoozeValues } from '../../../src/core/actions';
+import { type AlertMessage, alertButtons } from '../../../src/core/messages';
 import { type ChannelPageHandler, createChannelPage, lateFallback } from '../../../src/local/channel/channel-page';
 import type { TeamsPagePort, TeamsPageUser } from '../../../src/local/channel/teams-page-port';
 import { type LocalSlack, startLocalSlack } from '../../../src/local/slack';
 import type { LocalBotConnector } from '../../../src/local/teams/bot-connector';
 import type { LocalIdentity } from '../../../src/local/teams/identity';
+import { renderAdaptiveCard } from '../../../src/teams/render-adaptive-card';
 import { ALICE, BOB, CAROL, CHANNEL_ID, startTeamsStack, TEAM_ID, type TeamsStack } from '../teams/teams-harness';
 
 /*
@@ -378,6 +380,49 @@ describe('Teams on the channel page: card actions', () => {
       expect.objectContaining({ messageId: card, text: expect.stringMatching(/not allowed to approve/), error: false }),
     ]);
     expect((await teamsState(BOB.id)).notes).toEqual([]);
+  });
+
+  test('Snooze on a failure card as pipewatch renders it: the choice set’s value goes with the invoke, and the answer is the clicker’s alone', async () => {
+    const target = {
+      pipeline: 'myPipeline',
+      executionId: '00000000-0000-4000-8000-00000000f00d',
+      region: 'us-east-1',
+      account: '000000000000',
+    };
+    const alert: AlertMessage = {
+      eventId: 'e-1',
+      time: '2026-01-01T00:00:00Z',
+      level: 'pipeline',
+      pipeline: target.pipeline,
+      executionId: target.executionId,
+      title: 'myPipeline failed',
+      status: { state: 'FAILED', label: 'Failed', severity: 'error', known: true },
+      facts: [],
+      links: [],
+      actions: alertButtons({ target, failedStage: 'Build', consoleUrl: 'https://console.aws.amazon.com/' }),
+    };
+    const message = connector.tenant.insertMessage(CHANNEL_ID, connector.tenant.botAppId, 'post', {
+      type: 'message',
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: renderAdaptiveCard(alert) }],
+    });
+    await stack.recordCard(message.id, { v: 1, kind: 'stop', ...target });
+    const [, fourHours] = snoozeValues('myPipeline');
+    const chosen = encodeButtonValue(fourHours?.value as ButtonValue);
+    const { json } = await post('teams/action', {
+      conversation: CHANNEL_ID,
+      user: BOB.id,
+      messageId: message.id,
+      verb: 'pipewatch.snooze',
+      inputs: { value: chosen },
+    });
+    const data =
+      (sent[0]?.activity.value as { action: { data: Record<string, unknown> } } | undefined)?.action.data ?? {};
+    expect(data).toEqual({ execution: target.executionId, value: chosen });
+    expect(json).toMatchObject({ ok: true, status: 200 });
+    expect(String((json.response as { value: string }).value)).toMatch(/^Snoozed myPipeline here until .* \(4 hours\)/);
+    expect((await teamsState(BOB.id)).notes).toEqual([
+      expect.objectContaining({ messageId: message.id, text: expect.stringMatching(/^Snoozed myPipeline/) }),
+    ]);
   });
 
   test('a button without inputs (associatedInputs none) sends none; the refusal is noted for the clicker', async () => {

@@ -72,6 +72,7 @@ describe('Teams end to end: subscribe by mention, one card per execution, button
     expect(executeActions(card).map((action) => action.verb)).toEqual([
       'pipewatch.retry.failed',
       'pipewatch.retry.all',
+      'pipewatch.snooze',
     ]);
     if (card === undefined) throw new Error('no card');
 

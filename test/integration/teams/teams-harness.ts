@@ -1,5 +1,6 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
+import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { notifyAppFromEnvironment } from '../../../src/app/notify-app';
@@ -7,7 +8,7 @@ import { teamsAppFromEnvironment } from '../../../src/app/teams-app';
 import { DynamoDbChannelAddresses } from '../../../src/aws/dynamodb-channel-addresses';
 import { createTableInput, DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
-import type { AuthorizationPolicy, ButtonValue, PolicySource } from '../../../src/core/actions';
+import type { AuthorizationPolicy, ExecutionButtonValue, PolicySource } from '../../../src/core/actions';
 import type { ChannelRef } from '../../../src/core/channels';
 import { EXECUTION_STATE_SCHEMA, type ExecutionState } from '../../../src/core/executions';
 import type { StoredRule } from '../../../src/core/ports';
@@ -66,7 +67,15 @@ export interface TeamsStackOptions {
   readonly graph?: { readonly url?: string };
   /** The Teams function's clock (click claims, the replay memory); real time by default. */
   readonly now?: () => number;
+  /**
+   * The reminders' schedule group `SCHEDULE_GROUP` in the local Scheduler, named to both functions
+   * as deployed (PIPEWATCH_REMINDER_SCHEDULE_GROUP and _ROLE_ARN): snoozes' ends and approval
+   * reminders are then scheduled, calling notify.
+   */
+  readonly schedules?: boolean;
 }
+
+export const SCHEDULE_GROUP = 'pipewatch-test';
 
 /** Every Action.Execute of a message's cards (ShowCards included): its verb and data. */
 export interface ExecuteAction {
@@ -102,7 +111,7 @@ export interface TeamsStack {
    * Records `messageId` in #deploys as pipewatch's card about the button's execution, as the notify
    * path records the cards it posts (for cards a test posts itself).
    */
-  recordCard(messageId: string, button: ButtonValue): Promise<void>;
+  recordCard(messageId: string, button: ExecutionButtonValue): Promise<void>;
   /** The address kept for #deploys (undefined: none). */
   address(channel?: string): Promise<Readonly<Record<string, string>> | undefined>;
   /** The subscription rules on the bus. */
@@ -129,6 +138,7 @@ export async function startTeamsStack(options: TeamsStackOptions = {}): Promise<
   const connector = await startLocalBotConnector({ port: 0, identity });
   await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
   await deployBusAndFollowRule(local);
+  if (options.schedules === true) await local.scheduler.send(new CreateScheduleGroupCommand({ Name: SCHEDULE_GROUP }));
   for (const [name, value] of [
     [APP_ID_PARAM, identity.clientId],
     [CLIENT_SECRET_PARAM, identity.clientSecret],
@@ -151,6 +161,12 @@ export async function startTeamsStack(options: TeamsStackOptions = {}): Promise<
     ...(options.graph === undefined
       ? {}
       : { PIPEWATCH_TEAMS_GRAPH_GROUPS: 'true', PIPEWATCH_TEAMS_GRAPH_URL: options.graph.url ?? identity.graphUrl }),
+    ...(options.schedules === true
+      ? {
+          PIPEWATCH_REMINDER_SCHEDULE_GROUP: SCHEDULE_GROUP,
+          PIPEWATCH_REMINDER_ROLE_ARN: 'arn:aws:iam::000000000000:role/pipewatch-test-reminders',
+        }
+      : {}),
   };
   const notifyLog = new MemoryLog();
   const notifyErrors: unknown[] = [];

@@ -1,4 +1,11 @@
-import { buttonValueOf, encodeButtonValue, InvalidButtonValueError, parseButtonValue } from '../../../src/core/actions';
+import {
+  type ButtonValue,
+  buttonValueOf,
+  encodeButtonValue,
+  InvalidButtonValueError,
+  parseButtonValue,
+  snoozeValues,
+} from '../../../src/core/actions';
 import type { AlertAction } from '../../../src/core/messages';
 import { SLACK_LIMITS } from '../../../src/slack';
 
@@ -46,5 +53,35 @@ describe('button values', () => {
       expect(error).toMatchObject({ code: 'INVALID_BUTTON_VALUE', name: 'InvalidButtonValueError' });
       expect((error as Error).cause).toBeDefined();
     }
+  });
+});
+
+describe('snooze values', () => {
+  it('one per choice, each within the 150 characters of a Slack option value even for a 100-character name', () => {
+    const longest = 'p'.repeat(100);
+    const values = snoozeValues(longest);
+    expect(values.map((entry) => entry.choice)).toEqual(['1h', '4h', '24h']);
+    for (const { value } of values) {
+      const encoded = encodeButtonValue(value);
+      expect(encoded.length).toBeLessThanOrEqual(SLACK_LIMITS.optionValue);
+      expect(parseButtonValue(encoded)).toEqual(value);
+    }
+    expect(encodeButtonValue(values[2]?.value as ButtonValue)).toBe(
+      `{"v":1,"kind":"snooze","pipeline":"${longest}","for":"24h"}`,
+    );
+  });
+
+  it('none for a name CodePipeline would not allow (the control is then left out)', () => {
+    expect(snoozeValues('p'.repeat(101))).toEqual([]);
+    expect(snoozeValues('my pipeline')).toEqual([]);
+    expect(buttonValueOf({ kind: 'snooze', label: 'Snooze', ...target })).toBeUndefined();
+  });
+
+  it.each([
+    ['another duration', '{"v":1,"kind":"snooze","pipeline":"meerkat","for":"8h"}'],
+    ['an extra key', '{"v":1,"kind":"snooze","pipeline":"meerkat","for":"1h","channel":"C1"}'],
+    ['a name that is not a pipeline name', '{"v":1,"kind":"snooze","pipeline":"<!channel>","for":"1h"}'],
+  ])('refuses %s', (_name, raw) => {
+    expect(() => parseButtonValue(raw)).toThrow(InvalidButtonValueError);
   });
 });

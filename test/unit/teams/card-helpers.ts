@@ -50,6 +50,22 @@ export function dataOf(node: CardNode): Record<string, unknown> {
   return isNode(node.data) ? node.data : {};
 }
 
+/**
+ * The button values an Action.Execute or Action.Submit sends: its data's `value`, or for the
+ * Snooze button (no value in its data) the choices of the card's Input.ChoiceSet `value`, which the
+ * click merges in.
+ */
+export function buttonValuesOf(card: unknown, action: CardNode): unknown[] {
+  const data = dataOf(action);
+  if (data.value !== undefined || typeof data.execution !== 'string') return [data.value];
+  const choiceSets = ofType(card, 'Input.ChoiceSet').filter((input) => input.id === 'value');
+  return choiceSets.flatMap((input) =>
+    (Array.isArray(input.choices) ? input.choices : []).map((choice: unknown) =>
+      isNode(choice) ? choice.value : undefined,
+    ),
+  );
+}
+
 /** A string property, or '' (for terse assertions). */
 export function text(node: CardNode | undefined, key = 'text'): string {
   const value = node?.[key];

@@ -13,8 +13,8 @@ import { loadFixture } from '../../helpers/fixtures';
 import { STAGE_ORDER } from '../core/executions/execution-events';
 import {
   bodyOf,
+  buttonValuesOf,
   type CardNode,
-  dataOf,
   factsOf,
   notPlainJson,
   ofType,
@@ -54,7 +54,7 @@ function expectWithinLimitWithTitleAndButtons(message: AlertMessage, verbs: read
       expect(ofType(card, 'Action.Execute').map((action) => action.verb)).toEqual(verbs);
     }
     for (const execute of ofType(card, 'Action.Execute')) {
-      expect(() => parseButtonValue(dataOf(execute).value as string)).not.toThrow();
+      for (const value of buttonValuesOf(card, execute)) expect(() => parseButtonValue(value as string)).not.toThrow();
     }
     for (const { text: shown } of shownTexts(activity)) expect(markdownProblems(shown)).toEqual([]);
   }
@@ -82,7 +82,7 @@ describe('renderAdaptiveCard: huge events stay under the limit, with the title a
     const card = renderAdaptiveCard(message);
     const elapsed = performance.now() - started;
     // Assess
-    expectWithinLimitWithTitleAndButtons(message, [CARD_VERBS.retryFailed, CARD_VERBS.retryAll]);
+    expectWithinLimitWithTitleAndButtons(message, [CARD_VERBS.retryFailed, CARD_VERBS.retryAll, CARD_VERBS.snooze]);
     expect(summaryOf(card)).toMatch(/^Build failed: E+…$/);
     const facts = factsOf(ofType(card, 'FactSet')[0] as CardNode);
     expect(facts[0]).toEqual({ title: 'Progress', value: 'Source ✓ · Build ✗ · Approval – · Prod –' });
@@ -100,7 +100,7 @@ describe('renderAdaptiveCard: huge events stay under the limit, with the title a
         ...manyFacts(60, () => '<>&'.repeat(3_000)),
       ],
     };
-    expectWithinLimitWithTitleAndButtons(message, [CARD_VERBS.retryFailed, CARD_VERBS.retryAll]);
+    expectWithinLimitWithTitleAndButtons(message, [CARD_VERBS.retryFailed, CARD_VERBS.retryAll, CARD_VERBS.snooze]);
   });
 
   it('a waiting approval with a huge summary keeps its ShowCard, comment and decisions', () => {
@@ -169,6 +169,6 @@ describe('renderAdaptiveCard at the limit', () => {
     expect(cut).toHaveLength(25);
     for (const fact of cut) expect(fact.value).toMatch(/^\d+a+…$/);
     expect(summaryOf(activity.attachments[0].content)).toBe('Build terminated with state: FAILED');
-    expect(ofType(activity, 'Action.Execute')).toHaveLength(2);
+    expect(ofType(activity, 'Action.Execute')).toHaveLength(3);
   });
 });

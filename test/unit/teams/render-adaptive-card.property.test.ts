@@ -5,7 +5,7 @@ import { buildAlertMessage, isWebUrl } from '../../../src/core/messages';
 import { activityBytes, activityOf, MAX_ACTIVITY_BYTES } from '../../../src/teams/render-adaptive-card';
 import { arbitraryPipelineEvent } from '../../helpers/arbitrary-pipeline-event';
 import { pipelineEvent, retriedExecutionSpecs, STAGE_ORDER } from '../core/executions/execution-events';
-import { dataOf, notPlainJson, ofType, shownTexts, text as textOf } from './card-helpers';
+import { buttonValuesOf, notPlainJson, ofType, shownTexts, text as textOf } from './card-helpers';
 import { injectedMarkup, markdownProblems } from './markdown-oracle';
 
 /** Short and long text, lone surrogates, markdown and Teams constructs, whole and in pieces. */
@@ -45,7 +45,9 @@ function expectSafe(activity: ReturnType<typeof activityOf>): void {
     expect([path, markdownProblems(shown), injectedMarkup(shown)]).toEqual([path, [], []]);
   }
   for (const action of [...ofType(activity, 'Action.Execute'), ...ofType(activity, 'Action.Submit')]) {
-    expect(() => parseButtonValue(dataOf(action).value as string)).not.toThrow();
+    for (const value of buttonValuesOf(activity, action)) {
+      expect(() => parseButtonValue(value as string)).not.toThrow();
+    }
   }
   for (const link of ofType(activity, 'Action.OpenUrl')) expect(isWebUrl(textOf(link, 'url'))).toBe(true);
 }

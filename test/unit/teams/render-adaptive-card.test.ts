@@ -19,6 +19,7 @@ import { STAGE_ORDER } from '../core/executions/execution-events';
 import {
   actionsOf,
   bodyOf,
+  buttonValuesOf,
   type CardNode,
   dataOf,
   factsOf,
@@ -53,10 +54,13 @@ function verbsOf(card: unknown): string[] {
 /** Every Action.Execute and Action.Submit that carries a button value must be one pipewatch can read. */
 function expectReadableButtons(card: unknown): void {
   for (const action of [...ofType(card, 'Action.Execute'), ...ofType(card, 'Action.Submit')]) {
-    const value = dataOf(action).value;
-    expect(typeof value).toBe('string');
-    expect(() => parseButtonValue(value as string)).not.toThrow();
-    expect(value).not.toMatch(/token/i);
+    const values = buttonValuesOf(card, action);
+    expect(values.length).toBeGreaterThan(0);
+    for (const value of values) {
+      expect(typeof value).toBe('string');
+      expect(() => parseButtonValue(value as string)).not.toThrow();
+      expect(value).not.toMatch(/token/i);
+    }
   }
 }
 
@@ -114,10 +118,11 @@ describe('renderAdaptiveCard: a failed execution', () => {
     expect(actionsOf(actionSet).map((action) => [action.type, action.title])).toEqual([
       ['Action.Execute', 'Retry failed actions'],
       ['Action.Execute', 'Retry all actions'],
+      ['Action.ShowCard', 'Snooze…'],
       ['Action.OpenUrl', 'Open in console'],
       ['Action.OpenUrl', 'View logs'],
     ]);
-    expect(verbsOf(card)).toEqual([CARD_VERBS.retryFailed, CARD_VERBS.retryAll]);
+    expect(verbsOf(card)).toEqual([CARD_VERBS.retryFailed, CARD_VERBS.retryAll, CARD_VERBS.snooze]);
     const [failedOnly, all] = ofType(card, 'Action.Execute') as [CardNode, CardNode];
     expect(parseButtonValue(dataOf(failedOnly).value as string)).toEqual({
       v: 1,
@@ -144,7 +149,7 @@ describe('renderAdaptiveCard: a failed execution', () => {
       expect(fallback).toEqual({
         type: 'Action.Submit',
         title: execute.title,
-        data: { verb: execute.verb, value: dataOf(execute).value },
+        data: { verb: execute.verb, ...dataOf(execute) },
         associatedInputs: execute.associatedInputs,
       });
     }
@@ -219,7 +224,7 @@ describe('renderAdaptiveCard: an event alert (buildAlertMessage)', () => {
   it('a failed CodeBuild action: retries, console and build log, the error as a fact', () => {
     const card = renderAdaptiveCard(fixtureMessage(FAILED_ACTION));
     expect(text(bodyOf(card)[0])).toBe('Action Build failed in meerkat / Build');
-    expect(verbsOf(card)).toEqual([CARD_VERBS.retryFailed, CARD_VERBS.retryAll]);
+    expect(verbsOf(card)).toEqual([CARD_VERBS.retryFailed, CARD_VERBS.retryAll, CARD_VERBS.snooze]);
     expect(ofType(card, 'Action.OpenUrl').map((action) => action.title)).toEqual(['Open in console', 'View logs']);
     expect(factsOf(ofType(card, 'FactSet')[0] as CardNode)).toContainEqual({ title: 'Error', value: 'JobFailed' });
   });

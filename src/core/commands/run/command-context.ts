@@ -2,7 +2,15 @@
 import type { AuthorizationPolicy, AuthorizedAction, ChatUser, PolicySource } from '../../actions';
 import type { ChannelRef } from '../../channels';
 import type { RunNote } from '../../executions';
-import type { Log, PipelineCatalog, PipelineClient, PipelineStateView, RuleStore, SnoozeStore } from '../../ports';
+import type {
+  Log,
+  PipelineCatalog,
+  PipelineClient,
+  PipelineStateView,
+  ReminderSchedules,
+  RuleStore,
+  SnoozeStore,
+} from '../../ports';
 
 /** The ports the commands use. */
 export interface CommandDeps {
@@ -14,6 +22,8 @@ export interface CommandDeps {
   readonly log: Pick<Log, 'info' | 'warn' | 'error'>;
   /** Snoozes per (channel, pipeline): `snooze`, `unsnooze`, and `list`'s snooze lines. Absent: snoozing is not set up. */
   readonly snoozes?: SnoozeStore;
+  /** Where a snooze's end is scheduled, for its summary on time (EventBridge Scheduler); absent: the summary follows the next alert. */
+  readonly snoozeSchedules?: ReminderSchedules;
   /** Milliseconds since the epoch (Date.now by default): when a snooze starts and ends. */
   readonly now?: () => number;
   /** Who may `run` a pipeline (the buttons' policy); absent: nobody may. */

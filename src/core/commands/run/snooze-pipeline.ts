@@ -1,6 +1,7 @@
 // (core) snooze <pipeline> <duration> | snooze <pipeline> off | unsnooze <pipeline> --> SnoozeStore; list's snooze lines
 import { nearest } from '../../nearest';
 import { formatDuration } from '../../notify/quiet-subscriptions';
+import { cancelSnoozeSchedule, type SnoozeSetter, startSnooze } from '../../notify/snooze-schedule';
 import type { Snooze } from '../../ports';
 import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
 
@@ -22,12 +23,18 @@ export async function snoozePipeline(
   if (unknown !== undefined) return textAnswer(unknown);
   const now = (deps.now ?? Date.now)();
   const until = now + durationMs;
-  await deps.snoozes.snooze(context.channel, { pipeline, until, since: now, by: context.userId });
+  const { scheduled } = await startSnooze(setterOf(deps, deps.snoozes), context.channel, {
+    pipeline,
+    until,
+    since: now,
+    by: context.userId,
+  });
   deps.log.info('snoozed', {
     channel: context.channel,
     pipeline,
     until: new Date(until).toISOString(),
     by: context.userId,
+    scheduled,
   });
   return textAnswer(
     [
@@ -38,7 +45,12 @@ export async function snoozePipeline(
   );
 }
 
-/** Ends the channel's running snooze of the pipeline; its summary follows with the next alert about it. */
+/**
+ * Ends the channel's running snooze of the pipeline and deletes its end's schedule (which would
+ * find it ended and do nothing anyway). The summary of what it held back is not posted now: it
+ * follows with the next alert about the pipeline, as the answer says (the person who ended it is
+ * told the count at once).
+ */
 export async function unsnoozePipeline(
   context: CommandContext,
   deps: CommandDeps,
@@ -47,6 +59,7 @@ export async function unsnoozePipeline(
   if (deps.snoozes === undefined) return textAnswer(NOT_SET_UP);
   const ended = await deps.snoozes.endSnooze(context.channel, pipeline, (deps.now ?? Date.now)());
   if (ended === undefined) return textAnswer(`\`${pipeline}\` is not snoozed in this channel.`);
+  await cancelSnoozeSchedule(setterOf(deps, deps.snoozes), context.channel, pipeline);
   deps.log.info('unsnoozed', { channel: context.channel, pipeline, by: context.userId });
   const count = ended.swallowed.length;
   const held =
@@ -54,6 +67,10 @@ export async function unsnoozePipeline(
       ? 'No failure was held back.'
       : `${count === 1 ? '1 failure was' : `${count} failures were`} held back: their summary is posted here with the next alert about \`${pipeline}\`.`;
   return textAnswer(`Ended the snooze of \`${pipeline}\` in this channel. ${held}`);
+}
+
+function setterOf(deps: CommandDeps, snoozes: SnoozeSetter['snoozes']): SnoozeSetter {
+  return { snoozes, snoozeSchedules: deps.snoozeSchedules, log: deps.log };
 }
 
 /** `list`'s lines about the channel's snoozes (none when there are none, or no store). */

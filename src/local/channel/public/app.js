@@ -157,10 +157,18 @@ function context() {
   return {
     userName,
     channelName,
-    /** @param {any} button @param {string} blockId @param {string} messageTs */
-    click: (button, blockId, messageTs) => {
+    /** @param {any} button @param {string} blockId @param {string} messageTs @param {string} [value] a select's choice */
+    click: (button, blockId, messageTs, value) => {
       actedAt = Date.now();
-      return post('action', { channel: channelId, user: userId, messageTs, actionId: button.action_id, blockId })
+      const chosen = value === undefined ? {} : { value };
+      return post('action', {
+        channel: channelId,
+        user: userId,
+        messageTs,
+        actionId: button.action_id,
+        blockId,
+        ...chosen,
+      })
         .then((result) => {
           if (!result.ok) toast(`The app answered HTTP ${result.status}`, true);
         })
@@ -365,7 +373,7 @@ function renderMessage(message, options) {
     renderMessageBody(document, message.blocks, message.text, {
       userName,
       channelName,
-      onButton: (button, blockId) => void ctx.click(button, blockId, message.ts),
+      onButton: (button, blockId, value) => void ctx.click(button, blockId, message.ts, value),
     }),
   );
   return el;

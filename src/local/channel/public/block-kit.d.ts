@@ -11,7 +11,7 @@ export type MrkdwnNode =
 export interface RenderContext {
   userName?: (id: string) => string | undefined;
   channelName?: (id: string) => string | undefined;
-  onButton?: (button: Record<string, unknown>, blockId: string) => void;
+  onButton?: (button: Record<string, unknown>, blockId: string, value?: string) => void;
   inputErrors?: Record<string, string>;
 }
 

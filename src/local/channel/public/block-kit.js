@@ -223,7 +223,7 @@ export function isSafeUrl(/** @type {string} */ url) {
  * @typedef {object} RenderContext
  * @property {(id: string) => string | undefined} [userName]
  * @property {(id: string) => string | undefined} [channelName]
- * @property {(button: Record<string, any>, blockId: string) => void} [onButton]
+ * @property {(button: Record<string, any>, blockId: string, value?: string) => void} [onButton] a click, or a select's choice (its option's value)
  * @property {Record<string, string>} [inputErrors] a view's errors by block_id
  */
 
@@ -337,9 +337,39 @@ function renderButton(doc, button, blockId, ctx) {
   return el;
 }
 
+/**
+ * A static_select: the placeholder, then its options; choosing one sends block_actions with it (as
+ * Slack does on a change), through onButton with the option's value.
+ * @param {Document} doc @param {any} select @param {string} blockId @param {RenderContext} ctx
+ */
+function renderSelect(doc, select, blockId, ctx) {
+  const el = doc.createElement('select');
+  el.className = 'bk-select';
+  el.dataset.testid = `select-${String(select.action_id ?? '')}`;
+  el.dataset.actionId = String(select.action_id ?? '');
+  el.dataset.blockId = blockId;
+  const placeholder = doc.createElement('option');
+  placeholder.value = '';
+  placeholder.disabled = true;
+  placeholder.selected = true;
+  placeholder.textContent = replaceEmoji(String(select.placeholder?.text ?? 'Choose…'));
+  el.appendChild(placeholder);
+  for (const option of Array.isArray(select.options) ? select.options : []) {
+    const item = doc.createElement('option');
+    item.value = String(option?.value ?? '');
+    item.textContent = replaceEmoji(String(option?.text?.text ?? ''));
+    el.appendChild(item);
+  }
+  el.addEventListener('change', () => {
+    if (el.value !== '') ctx.onButton?.(select, blockId, el.value);
+  });
+  return el;
+}
+
 /** @param {Document} doc @param {any} element @param {string} blockId @param {RenderContext} ctx */
 function renderElement(doc, element, blockId, ctx) {
   if (element?.type === 'button') return renderButton(doc, element, blockId, ctx);
+  if (element?.type === 'static_select') return renderSelect(doc, element, blockId, ctx);
   if (element?.type === 'image') {
     const span = doc.createElement('span');
     span.className = 'bk-image';

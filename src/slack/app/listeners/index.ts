@@ -1,5 +1,5 @@
 // (Slack adapter) every listener of the app, registered in one place; each callback lives in its own file
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import { ACTION_IDS } from '../../action-ids';
 import { APPROVAL_CALLBACK_ID } from '../approval-modal';
 import type { SlackAppDeps } from '../deps';
@@ -9,6 +9,7 @@ import type { UserGroupResolver } from '../user-groups';
 import { approvalAction } from './actions/approval';
 import { linkButtonAction } from './actions/link-buttons';
 import { retryAction } from './actions/retry';
+import { snoozeAction } from './actions/snooze';
 import { stopAction } from './actions/stop';
 import { pipewatchCommand } from './commands/pipewatch';
 import { approvalSubmitView } from './views/approval-submit';
@@ -39,6 +40,11 @@ export function registerListeners(
   app.action<ButtonClick>(
     { type: 'block_actions', action_id: ACTION_IDS.stop },
     stopAction(deps, groups, installation),
+  );
+
+  app.action<BlockAction<StaticSelectAction>>(
+    { type: 'block_actions', action_id: ACTION_IDS.snooze },
+    snoozeAction(deps, installation),
   );
 
   app.action({ type: 'block_actions', action_id: ACTION_IDS.openConsole }, linkButtonAction);

@@ -21,6 +21,7 @@ import {
   CARD_VERBS,
   MAX_APPROVAL_COMMENT_LENGTH,
   MAX_STOP_REASON_LENGTH,
+  SNOOZE_EXECUTION_KEY,
   STOP_REASON_INPUT,
 } from '../../card-verbs';
 import { GraphGroupsError } from '../../graph-groups';
@@ -37,6 +38,7 @@ const VERBS: Readonly<Record<string, (value: ButtonValue) => boolean>> = {
   [CARD_VERBS.reject]: (value) => value.kind === 'reject',
   [CARD_VERBS.stopWait]: (value) => value.kind === 'stop',
   [CARD_VERBS.stopAbandon]: (value) => value.kind === 'stop',
+  [CARD_VERBS.snooze]: (value) => value.kind === 'snooze',
 };
 
 interface CardActionActivity extends InboundActivity {
@@ -74,7 +76,7 @@ export const GRAPH_GROUPS_UNREADABLE =
  *    A policy or Entra groups that cannot be read are told to the clicker alone, with where an
  *    admin fixes it.
  * 4. A refusal or a duplicate is answered to the clicker alone. Done: the clicker is told, and a
- *    reply in the card's thread tells everyone who did what. The shared card itself is updated by
+ *    reply in the card's thread tells everyone who did what (except a snooze: the clicker alone). The shared card itself is updated by
  *    notify (a PUT) as CodePipeline's events for what the button did arrive.
  */
 export async function onCardAction(
@@ -107,7 +109,14 @@ export async function pressCardButton(
     return UNREADABLE_BUTTON;
   }
   const channel = channelOfActivity(activity);
-  const foreign = await foreignCardReason(activity, channel, value, deps);
+  // A snooze's value names no execution: its button's data does, to find the card it is on.
+  const execution = value.kind === 'snooze' ? String(data[SNOOZE_EXECUTION_KEY] ?? '') : value.executionId;
+  const foreign = await foreignCardReason(
+    activity,
+    channel,
+    { pipeline: value.pipeline, executionId: execution },
+    deps,
+  );
   if (foreign !== undefined || channel === undefined) {
     deps.log.warn("refused a click on a card that is not pipewatch's own message", {
       reason: foreign ?? 'no conversation',
@@ -150,6 +159,8 @@ export async function pressCardButton(
   }
   if (outcome.status === 'duplicate') return ALREADY_HANDLED;
   if (outcome.status === 'refused') return outcome.message;
+  // A snooze is this channel's quiet, told to the clicker alone: nothing is posted.
+  if (value.kind === 'snooze') return outcome.message;
   const who = activity.from?.name ?? 'Someone';
   try {
     // The invoke's conversation is the card's thread: the reply notifies everyone in it.
@@ -171,12 +182,13 @@ export async function pressCardButton(
 async function foreignCardReason(
   activity: CardActionActivity,
   channel: ChannelRef | undefined,
-  value: ButtonValue,
+  value: { readonly pipeline: string; readonly executionId: string },
   deps: TeamsAppDeps,
 ): Promise<string | undefined> {
   const cardId = activity.replyToId;
   if (cardId === undefined || cardId === '') return 'no card named (replyToId)';
   if (channel === undefined) return 'no conversation';
+  if (value.executionId === '') return 'no execution named';
   const record = await deps.conversations.read({ channel, pipeline: value.pipeline, executionId: value.executionId });
   if (record === undefined) return 'pipewatch posted nothing about that execution in this conversation';
   const ids = [record.messageId, ...record.replies.map((reply) => reply.messageId)];

@@ -45,7 +45,12 @@ describe('executionToAlertMessage', () => {
     expect(message.links[0]?.url).toBe(
       'https://us-west-2.console.aws.amazon.com/codesuite/codepipeline/pipelines/myPipeline/executions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/timeline?region=us-west-2',
     );
-    expect(kinds(message.actions)).toEqual(['retry:FAILED_ACTIONS:Build', 'retry:ALL_ACTIONS:Build', 'open-console']);
+    expect(kinds(message.actions)).toEqual([
+      'retry:FAILED_ACTIONS:Build',
+      'retry:ALL_ACTIONS:Build',
+      'snooze',
+      'open-console',
+    ]);
   });
 
   it('shows a waiting approval with approve and reject buttons, after a retry, and Stop while it runs', () => {
@@ -140,7 +145,12 @@ describe('executionToAlertMessage', () => {
     expect(message.summary).toBe('Deployment failed');
     expect(factsOf(message)).toMatchObject({ 'Failed stage': 'Deploy', 'Failed action': 'Deploy' });
     expect(message.links).toHaveLength(1);
-    expect(kinds(message.actions)).toEqual(['retry:FAILED_ACTIONS:Deploy', 'retry:ALL_ACTIONS:Deploy', 'open-console']);
+    expect(kinds(message.actions)).toEqual([
+      'retry:FAILED_ACTIONS:Deploy',
+      'retry:ALL_ACTIONS:Deploy',
+      'snooze',
+      'open-console',
+    ]);
   });
 
   it('ignores failure details of an earlier attempt', () => {

@@ -126,7 +126,7 @@ describe('buildAlertMessage: approval', () => {
 
   it.each([
     ['SUCCEEDED', 'Approved', ['open-console']],
-    ['FAILED', 'Rejected or expired', ['retry:FAILED_ACTIONS', 'retry:ALL_ACTIONS', 'open-console']],
+    ['FAILED', 'Rejected or expired', ['retry:FAILED_ACTIONS', 'retry:ALL_ACTIONS', 'snooze', 'open-console']],
     ['ABANDONED', 'Abandoned', ['open-console']],
   ])('offers no approval buttons once the approval is %s', (state, label, expected) => {
     const message = buildAlertMessage(eventFrom(APPROVAL, { state }));

@@ -27,6 +27,7 @@ describe('renderAlertText', () => {
         'Actions:',
         '  Retry failed actions (FAILED_ACTIONS, stage Build)',
         '  Retry all actions in stage (ALL_ACTIONS, stage Build)',
+        '  Snooze (pipeline meerkat)',
         '',
         `Event ${event.eventId} at 2022-03-30T09:07:15Z`,
         '',

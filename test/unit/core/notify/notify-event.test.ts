@@ -69,7 +69,7 @@ describe('notifyEvent', () => {
     });
     expect(reply?.facts).toContainEqual({ label: 'Error', value: 'JobFailed' });
     expect(reply?.links.map((link) => link.kind)).toEqual(['console', 'external']);
-    expect(reply?.actions.map((action) => action.kind)).toEqual(['retry', 'retry', 'open-console']);
+    expect(reply?.actions.map((action) => action.kind)).toEqual(['retry', 'retry', 'snooze', 'open-console']);
   });
 
   test('a waiting approval adds a thread reply with its buttons', async () => {

@@ -1,7 +1,7 @@
 // (Slack listener) Approve / Reject button --> mayPress (core) --> views.open (a modal for an optional comment); the same for any button that asks first
 
 import type { ModalView } from '@slack/types';
-import { type ButtonValue, mayPress, UNREADABLE_BUTTON } from '../../../../core/actions';
+import { type ButtonValue, type ExecutionButtonValue, mayPress, UNREADABLE_BUTTON } from '../../../../core/actions';
 import { ACTION_IDS } from '../../../action-ids';
 import { escapeMrkdwn } from '../../../escape';
 import { type ApprovalMetadata, approvalModal } from '../../approval-modal';
@@ -38,7 +38,7 @@ export function approvalAction(
  * A button that asks something before it acts (approve/reject: a comment; stop: wait or abandon,
  * and why): the button's own-message check, mayPress, then the modal with the click's metadata.
  */
-export function modalButtonAction<T extends ButtonValue>(
+export function modalButtonAction<T extends ExecutionButtonValue>(
   deps: SlackAppDeps,
   groups: UserGroupResolver,
   installation: Pick<SlackInstallationConfig, 'appId'>,
