@@ -9,6 +9,7 @@ import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
 import { DynamoDbClickClaims } from '../aws/dynamodb-click-claims';
 import { DynamoDbConversationStore } from '../aws/dynamodb-conversation-store';
 import { DynamoDbQuietStore } from '../aws/dynamodb-quiet-store';
+import { DynamoDbRunRequesters } from '../aws/dynamodb-run-requesters';
 import { EventBridgeRuleStore } from '../aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../aws/pipeline-catalog';
 import type { ButtonDeps, PolicySource } from '../core/actions';
@@ -96,6 +97,12 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
     // A retry pressed in chat is noted in the message's conversation, for notify to show who retried.
     conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName }),
     snoozes: new DynamoDbQuietStore({ client: adapters.dynamo, tableName: adapters.tableName }),
+    // Who ran an execution from chat (`run`), for `"selfApproval": false`.
+    requesters: new DynamoDbRunRequesters({
+      client: adapters.dynamo,
+      tableName: adapters.tableName,
+      ...(adapters.now === undefined ? {} : { now: adapters.now }),
+    }),
     ...(adapters.now === undefined ? {} : { now: adapters.now }),
     policy: adapters.policy,
     ...(adapters.policyLocation === undefined ? {} : { policyLocation: adapters.policyLocation }),

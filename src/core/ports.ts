@@ -241,6 +241,21 @@ export interface ClickClaims {
   claimClick(key: string, ttlSeconds: number): Promise<boolean>;
 }
 
+/** The chat user who started an execution with `run`: the change's requester for `"selfApproval": false`. */
+export interface RunRequester {
+  /** ChannelRef's platform and workspace of the channel `run` was typed in. */
+  readonly platform: string;
+  readonly workspace: string;
+  readonly userId: string;
+  readonly displayName?: string;
+}
+
+/** Who ran which execution from chat, kept as long as an approval can wait (DynamoDB, with a TTL). */
+export interface RunRequesters {
+  record(execution: PipelineExecutionRef, requester: RunRequester): Promise<void>;
+  requester(execution: PipelineExecutionRef): Promise<RunRequester | undefined>;
+}
+
 // ---- Subscriptions (EventBridge rules) --------------------------------------
 
 export interface RuleDefinition {

@@ -3,7 +3,10 @@ import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
+import { createTableInput, DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
+import { DynamoDbRunRequesters } from '../../../src/aws/dynamodb-run-requesters';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../../../src/aws/pipeline-catalog';
 import type { AuthorizationPolicy, PolicySource } from '../../../src/core/actions';
@@ -88,7 +91,15 @@ export interface StackOptions {
   replays?: RequestReplays;
   /** The installation the handler is bound to (default: none configured, the team from auth.test). */
   installation?: (slack: LocalSlack) => SlackInstallationConfig;
+  /**
+   * A DynamoDB table (`pipewatch-test-state`) on the local AWS with the real conversation store and
+   * run requesters (`run` records who started an execution; an approval reads it and the trigger).
+   */
+  table?: boolean;
 }
+
+/** The table `table: true` creates. */
+export const TABLE = 'pipewatch-test-state';
 
 /** The real stack: local AWS with the pipewatch bus and sample pipelines, the real adapters, a local Slack. */
 export async function startStack(policy: PolicySource = POLICY, options: StackOptions = {}): Promise<Stack> {
@@ -114,6 +125,14 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
     client: options.codePipeline?.(local) ?? local.codePipeline,
     region: local.aws.region,
   });
+  let stores: { conversations: DynamoDbConversationStore; requesters: DynamoDbRunRequesters } | undefined;
+  if (options.table === true) {
+    await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
+    stores = {
+      conversations: new DynamoDbConversationStore({ client: local.dynamo, tableName: TABLE }),
+      requesters: new DynamoDbRunRequesters({ client: local.dynamo, tableName: TABLE }),
+    };
+  }
   const handler = createSlackLambdaHandler({
     signingSecret: slack.signingSecret,
     bot: { botToken: slack.botToken, botId: slack.workspace.botId, botUserId: slack.workspace.botUserId },
@@ -127,6 +146,7 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
       catalog: new CachedPipelineCatalog({ source: pipelines }),
       clicks,
       policy,
+      ...(stores === undefined ? {} : stores),
       ...(options.policyLocation === undefined ? {} : { policyLocation: options.policyLocation }),
       log,
     },

@@ -1,7 +1,15 @@
 // (core) what every command use case receives: the channel it was typed in, who typed it, and the ports
 import type { AuthorizationPolicy, AuthorizedAction, ChatUser, PolicySource } from '../../actions';
 import type { ChannelRef } from '../../channels';
-import type { Log, PipelineCatalog, PipelineClient, PipelineStateView, RuleStore, SnoozeStore } from '../../ports';
+import type {
+  Log,
+  PipelineCatalog,
+  PipelineClient,
+  PipelineStateView,
+  RuleStore,
+  RunRequesters,
+  SnoozeStore,
+} from '../../ports';
 
 /** The ports the commands use. */
 export interface CommandDeps {
@@ -19,6 +27,8 @@ export interface CommandDeps {
   readonly policy?: PolicySource;
   /** Where the policy lives, named by a refusal. */
   readonly policyLocation?: string | undefined;
+  /** Where `run` records who started an execution (for `"selfApproval": false`); absent: not recorded. */
+  readonly requesters?: RunRequesters;
 }
 
 export interface CommandContext {
