@@ -69,6 +69,8 @@ export interface ActionStateView {
     readonly errorDetails?: ErrorDetailsView;
     /** ISO 8601. */
     readonly lastStatusChange?: string;
+    /** The ARN of whoever last changed the action (an approval's answerer). */
+    readonly lastUpdatedBy?: string;
   };
 }
 
@@ -135,6 +137,8 @@ export interface ActionExecutionView {
   readonly provider?: string;
   /** input.region: where the action ran. */
   readonly region?: string;
+  /** The ARN of whoever changed the action execution: who answered an approval (IAM user, assumed role). */
+  readonly updatedBy?: string;
 }
 
 export interface RetryStageExecutionInput {

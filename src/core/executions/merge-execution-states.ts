@@ -61,6 +61,12 @@ export function mergeExecutionStates(a: ExecutionState, b: ExecutionState): Exec
           ? a.triage
           : joinMaps(a.triage, b.triage, richerTriage),
     stopNote: newer(a.stopNote, b.stopNote),
+    deciders:
+      a.deciders === undefined
+        ? b.deciders
+        : b.deciders === undefined
+          ? a.deciders
+          : joinMaps(a.deciders, b.deciders, (x, y) => (x === '' ? y : y === '' ? x : (smallerText(x, y) ?? x))),
     version: Math.max(a.version, b.version),
   });
   // Structural sharing: when `b` adds nothing, `a` itself comes back (mergeEvent relies on it).

@@ -19,6 +19,7 @@ import {
 } from '../executions';
 import type { AlertTriage } from '../messages';
 import type {
+  ActionExecutionView,
   ChatPoster,
   ConversationKey,
   ConversationRecord,
@@ -35,6 +36,7 @@ import type {
   SnoozeStore,
 } from '../ports';
 import { fetchTriage, type TriageDeps, withTriage } from '../triage';
+import { fetchApprovalDeciders, withApprovalDeciders } from './approval-deciders';
 import {
   type ApprovalSettings,
   type ApprovalWindow,
@@ -289,6 +291,7 @@ async function mergeIntoConversation(
   let fetched = false;
   let opening: ExecutionState | undefined | null = null;
   let triaged: { readonly key: string; readonly pack: AlertTriage } | undefined;
+  let deciders: readonly ActionExecutionView[] | undefined | null = null;
   for (let attempt = 1; ; attempt++) {
     const record = attempt === 1 ? initial : await deps.conversations.read(key);
     let next = mergeEvent(record?.state, event);
@@ -320,6 +323,9 @@ async function mergeIntoConversation(
       }
       next = withTriage(next, replyKey, triaged.pack);
     }
+    // Who answered an approval that ended (the console, the CLI, a button): read once per invocation.
+    if (deciders === null) deciders = await fetchApprovalDeciders(deps.pipelines, next, deps.log);
+    if (deciders !== undefined) next = withApprovalDeciders(next, deciders);
     if (record !== undefined && next === record.state) return record.version;
     const result = await deps.conversations.writeState(key, next, record?.version);
     if (result.ok) return result.version;

@@ -2,6 +2,7 @@ import { GetPipelineStateCommand, StartPipelineExecutionCommand } from '@aws-sdk
 import { GetScheduleCommand, ResourceNotFoundException } from '@aws-sdk/client-scheduler';
 import { reminderScheduleName } from '../../../src/core/notify';
 import { ACTION_IDS } from '../../../src/slack/action-ids';
+import { CONSOLE_USER_ARN } from '../../helpers/local-aws';
 import {
   CHANNEL,
   channelRef,
@@ -160,6 +161,10 @@ describe('approvals that nobody forgets (local AWS, local Slack, manual clock)',
     // CodePipeline's summary, escaped as any text from outside.
     expect(textOf(closed)).toContain('Checked the staging dashboards &lt;ok&gt;');
     expect(textOf(after.message)).toContain('Checked the staging dashboards &lt;ok&gt;');
+    // Who decided, from ListActionExecutions' updatedBy (the simulator records the signed caller).
+    const decider = `Approved by jane (${CONSOLE_USER_ARN}) outside chat: Checked the staging dashboards &lt;ok&gt;`;
+    expect(textOf(closed)).toContain(decider);
+    expect(textOf(after.message)).toContain(decider);
     // The reminder's time comes and goes: nothing is posted for a decided approval.
     const { replies } = after;
     await advanceTo(stack.clock.now() + 7 * DAY_MS);

@@ -21,7 +21,7 @@ import type { ChannelRef } from '../../../src/core/subscriptions';
 import { ManualClock } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { type LocalSlack, type SlackMessage, startLocalSlack } from '../../../src/local/slack';
-import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+import { consoleUserCodePipeline, type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 import { MemoryLog } from '../../helpers/memory-log';
 
 export const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-notify';
@@ -260,7 +260,9 @@ export async function decideInConsole(
   const approval = state.stageStates?.find((stage) => stage.stageName === 'Approval');
   const token = approval?.actionStates?.[0]?.latestExecution?.token;
   if (token === undefined) throw new Error('the approval is not waiting');
-  await stack.local.codePipeline.send(
+  // Signed with the console user's own key: the simulator records them as the approval's answerer.
+  const consoleClient = consoleUserCodePipeline(stack.local);
+  await consoleClient.send(
     new PutApprovalResultCommand({
       pipelineName: 'myPipeline',
       stageName: 'Approval',
@@ -269,4 +271,5 @@ export async function decideInConsole(
       result: { status, summary },
     }),
   );
+  consoleClient.destroy();
 }

@@ -1,9 +1,9 @@
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
 import { createTableInput, DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
 import { DynamoDbRunRequesters } from '../../../src/aws/dynamodb-run-requesters';
