@@ -96,6 +96,8 @@ export interface StackOptions {
    * run requesters (`run` records who started an execution; an approval reads it and the trigger).
    */
   table?: boolean;
+  /** The bot token's scopes in the local Slack (default: every scope). */
+  slackScopes?: string[];
 }
 
 /** The table `table: true` creates. */
@@ -114,10 +116,11 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
     ],
     users: [
       { id: ALICE, name: 'alice', realName: 'Alice Approver' },
-      { id: BOB, name: 'bob' },
+      { id: BOB, name: 'bob', email: 'bob@example.com' },
       { id: CAROL, name: 'carol' },
     ],
     usergroups: [{ id: APPROVERS, handle: 'approvers', users: [ALICE] }],
+    ...(options.slackScopes === undefined ? {} : { scopes: options.slackScopes }),
   });
   const log = new RecordingLogger();
   const clicks = new InMemoryClickClaims(options.now);

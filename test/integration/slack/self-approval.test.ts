@@ -1,6 +1,7 @@
 import { GetPipelineStateCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
 import { type AuthorizationPolicy, type ButtonValue, encodeButtonValue } from '../../../src/core/actions';
+import type { TriggerCommit } from '../../../src/core/events';
 import { EXECUTION_STATE_SCHEMA } from '../../../src/core/executions';
 import { ACTION_IDS } from '../../../src/slack';
 import {
@@ -82,6 +83,38 @@ async function approveAs(user: string, executionId: string) {
   return { modal: opened !== undefined };
 }
 
+/** The conversation notify keeps about the execution in #deploys, with the trigger's commit as its event carried it. */
+async function conversationWithAuthor(executionId: string, commit: TriggerCommit): Promise<void> {
+  const conversations = new DynamoDbConversationStore({ client: stack.local.dynamo, tableName: TABLE });
+  const channel = { platform: 'slack' as const, workspace: TEAM, channel: DEPLOYS };
+  await conversations.writeState(
+    { channel, pipeline: 'myPipeline', executionId },
+    {
+      schema: EXECUTION_STATE_SCHEMA,
+      pipeline: 'myPipeline',
+      executionId,
+      region: stack.local.aws.region,
+      account: stack.local.aws.accountId,
+      trigger: { commit },
+      stages: {},
+      actions: {},
+      seenEvents: [],
+      version: 1,
+    },
+    undefined,
+  );
+}
+
+/** Started through the API (not from chat), at its waiting approval. */
+async function startedOutsideChat(): Promise<string> {
+  const { pipelineExecutionId: id } = await stack.local.codePipeline.send(
+    new StartPipelineExecutionCommand({ name: 'myPipeline' }),
+  );
+  if (id === undefined) throw new Error('no execution');
+  stack.clock.advance(70_000);
+  return id;
+}
+
 const selfApprovalRefusals = () => stack.log.decisions().filter((d) => d.outcome === 'self-approval');
 
 describe('"selfApproval": false', () => {
@@ -110,31 +143,8 @@ describe('"selfApproval": false', () => {
 
   test("the commit author (through the policy's identities) is refused; the one who ran it is not the author", async () => {
     stack = await startStack(policy(false), { table: true });
-    const { pipelineExecutionId: id } = await stack.local.codePipeline.send(
-      new StartPipelineExecutionCommand({ name: 'myPipeline' }),
-    );
-    if (id === undefined) throw new Error('no execution');
-    stack.clock.advance(70_000);
-    // The conversation notify keeps about the execution in this channel, with the event's trigger.
-    const conversations = new DynamoDbConversationStore({ client: stack.local.dynamo, tableName: TABLE });
-    const channel = { platform: 'slack' as const, workspace: TEAM, channel: DEPLOYS };
-    await conversations.writeState(
-      { channel, pipeline: 'myPipeline', executionId: id },
-      {
-        schema: EXECUTION_STATE_SCHEMA,
-        pipeline: 'myPipeline',
-        executionId: id,
-        region: stack.local.aws.region,
-        account: stack.local.aws.accountId,
-        trigger: { commit: { authorId: 'octocat', authorName: 'The Octocat', id: 'abc1234' } },
-        stages: {},
-        actions: {},
-        seenEvents: [],
-        version: 1,
-      },
-      undefined,
-    );
-
+    const id = await startedOutsideChat();
+    await conversationWithAuthor(id, { authorId: 'octocat', authorName: 'The Octocat', id: 'abc1234' });
     expect(await approveAs(BOB, id)).toEqual({ modal: false });
     expect(ephemeralTexts(stack, BOB).at(-1)).toBe(
       'You started this change (the commit that triggered it is by octocat): the policy asks someone else to approve it. Nothing was changed.',
@@ -168,6 +178,26 @@ describe('"selfApproval": false', () => {
     );
     stack.clock.advance(70_000);
     expect(await approveAs(ALICE, pipelineExecutionId as string)).toEqual({ modal: true });
+    expect(await approvalStatus()).toBe('Succeeded');
+  });
+
+  test("the author's e-mail matches the clicker's from users.info when the app has users:read.email", async () => {
+    const noIdentities: AuthorizationPolicy = { ...policy(false), identities: {} };
+    stack = await startStack(noIdentities, { table: true, slackScopes: ['users:read', 'users:read.email'] });
+    const id = await startedOutsideChat();
+    await conversationWithAuthor(id, { authorName: 'Bob B', authorEmail: 'Bob@Example.com' });
+    expect(await approveAs(BOB, id)).toEqual({ modal: false });
+    expect(ephemeralTexts(stack, BOB).at(-1)).toContain('the commit that triggered it is by Bob@Example.com');
+    expect(stack.slack.workspace.callsTo('users.info').length).toBeGreaterThan(0);
+    expect(await approvalStatus()).toBe('InProgress');
+  });
+
+  test('without users:read.email there is no e-mail to match: the author is unknown to pipewatch and may approve', async () => {
+    const noIdentities: AuthorizationPolicy = { ...policy(false), identities: {} };
+    stack = await startStack(noIdentities, { table: true, slackScopes: ['users:read'] });
+    const id = await startedOutsideChat();
+    await conversationWithAuthor(id, { authorEmail: 'bob@example.com' });
+    expect(await approveAs(BOB, id)).toEqual({ modal: true });
     expect(await approvalStatus()).toBe('Succeeded');
   });
 });
