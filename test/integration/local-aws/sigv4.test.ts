@@ -161,7 +161,7 @@ describe('signed with the local credentials', () => {
 });
 
 describe("a named IAM user's own key", () => {
-  test("each service answers it; her key with another secret is refused", async () => {
+  test('each service answers it; her key with another secret is refused', async () => {
     const jane = { accessKeyId: CONSOLE_USER.accessKeyId, secretAccessKey: CONSOLE_USER.secretAccessKey };
     await expect(SERVICES.codepipeline.call({ credentials: jane }, 'accepted')).resolves.toBeDefined();
     await expect(SERVICES.ssm.call({ credentials: jane }, 'accepted')).resolves.toBeDefined();
