@@ -815,10 +815,13 @@ async function approvalWindow(
       return undefined;
     }
   };
-  const [pipelineState, timeout, approvers] = await Promise.all([
+  const [pipelineState, timeout, approvers, notByRequester] = await Promise.all([
     quietly('state (GetPipelineState)', () => deps.pipelines.getPipelineState(state.pipeline)),
     quietly('timeout (GetPipeline)', () => settings.timeoutMinutes(state.pipeline, stage, action)),
     quietly('approvers (the authorization policy)', () => settings.approvers(state.pipeline)),
+    quietly('self-approval rule (the authorization policy)', async () =>
+      settings.selfApprovalForbidden === undefined ? false : settings.selfApprovalForbidden(state.pipeline),
+    ),
   ]);
   const stageState = pipelineState?.stages.find((entry) => entry.stageName === stage);
   const latest =
@@ -839,6 +842,7 @@ async function approvalWindow(
     leadMinutes: settings.reminderLeadMinutes,
     confirmed,
     approvers: approvers ?? [],
+    ...(notByRequester === true ? { notByRequester: true } : {}),
   };
 }
 

@@ -193,7 +193,15 @@ function replyMessages(
     const approvalKey = `approval:${stage}/${action}@${attempt}`;
     const window = view.approval?.stage === stage && view.approval.action === action ? view.approval : undefined;
     const shown =
-      window === undefined ? {} : { approval: { expiresAt: window.expiresAt, approvers: window.approvers } };
+      window === undefined
+        ? {}
+        : {
+            approval: {
+              expiresAt: window.expiresAt,
+              approvers: window.approvers,
+              ...(window.notByRequester === true ? { notByRequester: true } : {}),
+            },
+          };
     replies.push({
       key: approvalKey,
       message: {
