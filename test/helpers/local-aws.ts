@@ -1,6 +1,6 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -133,12 +133,29 @@ export const CONSOLE_USER = {
 } as const;
 export const CONSOLE_USER_ARN = 'arn:aws:iam::000000000000:user/jane';
 
-/** A CodePipeline client signed with the console user's key, as the console or the CLI would call for her (destroy it after). */
-export function consoleUserCodePipeline(local: LocalAwsClients): CodePipelineClient {
-  return new CodePipelineClient({
+/**
+ * Answers myPipeline's waiting approval as the console user (jane) does in the console: the token
+ * GetPipelineState shows, then PutApprovalResult signed with her own key.
+ */
+export async function decideAsConsoleUser(
+  local: LocalAwsClients,
+  status: 'Approved' | 'Rejected',
+  summary: string,
+): Promise<void> {
+  const state = await local.codePipeline.send(new GetPipelineStateCommand({ name: 'myPipeline' }));
+  const approval = state.stageStates?.find((stage) => stage.stageName === 'Approval');
+  const token = approval?.actionStates?.[0]?.latestExecution?.token;
+  if (token === undefined) throw new Error('the approval is not waiting');
+  const client = new CodePipelineClient({
     endpoint: local.aws.endpoint,
     region: local.aws.region,
     credentials: { accessKeyId: CONSOLE_USER.accessKeyId, secretAccessKey: CONSOLE_USER.secretAccessKey },
     maxAttempts: 1,
   });
+  try {
+    const input = { pipelineName: 'myPipeline', stageName: 'Approval', actionName: 'Approval', token };
+    await client.send(new PutApprovalResultCommand({ ...input, result: { status, summary } }));
+  } finally {
+    client.destroy();
+  }
 }

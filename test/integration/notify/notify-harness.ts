@@ -1,8 +1,4 @@
-import {
-  GetPipelineStateCommand,
-  PutApprovalResultCommand,
-  StartPipelineExecutionCommand,
-} from '@aws-sdk/client-codepipeline';
+import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
@@ -21,7 +17,7 @@ import type { ChannelRef } from '../../../src/core/subscriptions';
 import { ManualClock } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { type LocalSlack, type SlackMessage, startLocalSlack } from '../../../src/local/slack';
-import { consoleUserCodePipeline, type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+import { decideAsConsoleUser, type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 import { MemoryLog } from '../../helpers/memory-log';
 
 export const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-notify';
@@ -256,20 +252,6 @@ export async function decideInConsole(
   status: 'Approved' | 'Rejected',
   summary: string,
 ): Promise<void> {
-  const state = await stack.local.codePipeline.send(new GetPipelineStateCommand({ name: 'myPipeline' }));
-  const approval = state.stageStates?.find((stage) => stage.stageName === 'Approval');
-  const token = approval?.actionStates?.[0]?.latestExecution?.token;
-  if (token === undefined) throw new Error('the approval is not waiting');
   // Signed with the console user's own key: the simulator records them as the approval's answerer.
-  const consoleClient = consoleUserCodePipeline(stack.local);
-  await consoleClient.send(
-    new PutApprovalResultCommand({
-      pipelineName: 'myPipeline',
-      stageName: 'Approval',
-      actionName: 'Approval',
-      token,
-      result: { status, summary },
-    }),
-  );
-  consoleClient.destroy();
+  await decideAsConsoleUser(stack.local, status, summary);
 }

@@ -1,6 +1,5 @@
-import { GetPipelineStateCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
 import { installationActivity } from '../../../src/local/teams/signed-activity';
-import { CONSOLE_USER_ARN, consoleUserCodePipeline } from '../../helpers/local-aws';
+import { CONSOLE_USER_ARN, decideAsConsoleUser } from '../../helpers/local-aws';
 import { ALICE, BOB, executeActions, startTeamsStack, type TeamsStack } from './teams-harness';
 
 /*
@@ -20,28 +19,6 @@ afterEach(async () => {
   expect(stack.notifyErrors).toEqual([]);
 });
 
-/** Answers the waiting approval as the console user (jane) does in the console. */
-async function decideAsJane(status: 'Approved' | 'Rejected', summary: string): Promise<void> {
-  const state = await stack.local.codePipeline.send(new GetPipelineStateCommand({ name: 'myPipeline' }));
-  const token = state.stageStates?.find((stage) => stage.stageName === 'Approval')?.actionStates?.[0]?.latestExecution
-    ?.token;
-  if (token === undefined) throw new Error('the approval is not waiting');
-  const client = consoleUserCodePipeline(stack.local);
-  try {
-    await client.send(
-      new PutApprovalResultCommand({
-        pipelineName: 'myPipeline',
-        stageName: 'Approval',
-        actionName: 'Approval',
-        token,
-        result: { status, summary },
-      }),
-    );
-  } finally {
-    client.destroy();
-  }
-}
-
 const text = (value: unknown) => JSON.stringify(value);
 
 describe('Teams: an approval decided outside chat says who', () => {
@@ -51,7 +28,7 @@ describe('Teams: an approval decided outside chat says who', () => {
     const card = () => stack.cards().find((candidate) => text(candidate.activity).includes(id));
     expect(executeActions(card()).some((action) => action.verb === 'pipewatch.approve')).toBe(true);
 
-    await decideAsJane('Rejected', 'Not on a Friday **really**');
+    await decideAsConsoleUser(stack.local, 'Rejected', 'Not on a Friday **really**');
     await stack.runFor(5_000);
 
     const decided = `Rejected by jane (${CONSOLE_USER_ARN}) outside chat: Not on a Friday`;

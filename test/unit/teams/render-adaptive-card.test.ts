@@ -352,7 +352,11 @@ describe('renderAdaptiveCard: a waiting approval’s expiry, approvers and remin
     const strict = { ...view, approval: { ...window, notByRequester: true } };
     const [approval] = threadReplies(state, { ...strict, now: Date.parse('2026-01-02T00:00:00Z') });
     const card = renderAdaptiveCard(approval?.message as AlertMessage, { as: 'reply' });
-    expect(ofType(card, 'FactSet').flatMap((node) => factsOf(node)).at(-1)).toEqual({
+    expect(
+      ofType(card, 'FactSet')
+        .flatMap((node) => factsOf(node))
+        .at(-1),
+    ).toEqual({
       title: 'Not',
       value: 'whoever started this change',
     });
