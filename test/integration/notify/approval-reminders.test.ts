@@ -127,7 +127,7 @@ describe('approvals that nobody forgets (local AWS, local Slack, manual clock)',
     const executionId = await startRun();
     await runFor(stack, UNTIL_APPROVAL_MS);
     const approval = conversation(executionId).replies.find((reply) => textOf(reply).includes('Approval needed'));
-    expect(textOf(approval)).toContain(`<@U00000ALICE>  ·  ${NOT_BY_REQUESTER}`);
+    expect(textOf(approval)).toContain(`Alice Example  ·  ${NOT_BY_REQUESTER}`);
   });
 
   test('an hour before the expiry the schedule fires and the reminder is posted in the thread once, even delivered twice', async () => {
