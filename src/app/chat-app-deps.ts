@@ -10,6 +10,7 @@ import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
 import { DynamoDbClickClaims } from '../aws/dynamodb-click-claims';
 import { DynamoDbConversationStore } from '../aws/dynamodb-conversation-store';
 import { DynamoDbQuietStore } from '../aws/dynamodb-quiet-store';
+import { DynamoDbRunRequesters } from '../aws/dynamodb-run-requesters';
 import { EventBridgeRuleStore } from '../aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../aws/pipeline-catalog';
 import { SchedulerReminderSchedules, SNOOZE_END_DESCRIPTION } from '../aws/scheduler-reminders';
@@ -155,6 +156,12 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
     ...(announce === undefined ? {} : { announceRun: announce }),
     snoozes: new DynamoDbQuietStore({ client: adapters.dynamo, tableName: adapters.tableName }),
     ...(adapters.snoozeSchedules === undefined ? {} : { snoozeSchedules: adapters.snoozeSchedules }),
+    // Who ran an execution from chat (`run`), for `"selfApproval": false`.
+    requesters: new DynamoDbRunRequesters({
+      client: adapters.dynamo,
+      tableName: adapters.tableName,
+      ...(adapters.now === undefined ? {} : { now: adapters.now }),
+    }),
     ...(adapters.now === undefined ? {} : { now: adapters.now }),
     policy: adapters.policy,
     ...(adapters.policyLocation === undefined ? {} : { policyLocation: adapters.policyLocation }),

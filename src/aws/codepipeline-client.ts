@@ -376,6 +376,7 @@ function actionStateView(action: ActionState): ActionStateView {
       ...(latest.externalExecutionUrl === undefined ? {} : { externalExecutionUrl: latest.externalExecutionUrl }),
       ...(errorDetails === undefined ? {} : { errorDetails }),
       ...(latest.lastStatusChange === undefined ? {} : { lastStatusChange: latest.lastStatusChange.toISOString() }),
+      ...(latest.lastUpdatedBy === undefined ? {} : { lastUpdatedBy: latest.lastUpdatedBy }),
     },
   };
 }
@@ -402,6 +403,7 @@ function actionExecutionView(detail: ActionExecutionDetail): ActionExecutionView
     ...(errorDetails === undefined ? {} : { errorDetails }),
     ...(provider === undefined ? {} : { provider }),
     ...(region === undefined ? {} : { region }),
+    ...(detail.updatedBy === undefined ? {} : { updatedBy: detail.updatedBy }),
   };
 }
 

@@ -69,6 +69,8 @@ export interface ActionStateView {
     readonly errorDetails?: ErrorDetailsView;
     /** ISO 8601. */
     readonly lastStatusChange?: string;
+    /** The ARN of whoever last changed the action (an approval's answerer). */
+    readonly lastUpdatedBy?: string;
   };
 }
 
@@ -135,6 +137,8 @@ export interface ActionExecutionView {
   readonly provider?: string;
   /** input.region: where the action ran. */
   readonly region?: string;
+  /** The ARN of whoever changed the action execution: who answered an approval (IAM user, assumed role). */
+  readonly updatedBy?: string;
 }
 
 export interface RetryStageExecutionInput {
@@ -239,6 +243,21 @@ export type PutExecutionResult =
 export interface ClickClaims {
   /** True for the first click with this key within `ttlSeconds`; every other one is a repeat. */
   claimClick(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/** The chat user who started an execution with `run`: the change's requester for `"selfApproval": false`. */
+export interface RunRequester {
+  /** ChannelRef's platform and workspace of the channel `run` was typed in. */
+  readonly platform: string;
+  readonly workspace: string;
+  readonly userId: string;
+  readonly displayName?: string;
+}
+
+/** Who ran which execution from chat, kept as long as an approval can wait (DynamoDB, with a TTL). */
+export interface RunRequesters {
+  record(execution: PipelineExecutionRef, requester: RunRequester): Promise<void>;
+  requester(execution: PipelineExecutionRef): Promise<RunRequester | undefined>;
 }
 
 // ---- Subscriptions (EventBridge rules) --------------------------------------

@@ -7,6 +7,9 @@ import { slackDate } from './slack-date';
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const SLACK_GROUP = /^S[A-Z0-9]{2,}$/;
 
+/** `"selfApproval": false` for the pipeline. */
+export const NOT_BY_REQUESTER = '_not whoever started this change_';
+
 /**
  * `*Expires* <!date…>  ·  *Who may approve* <@U1>, <!subteam^S1>, Carol`: each Slack id as a
  * mention (the reply notifies them), other ids (another platform's people) by the name the policy
@@ -23,5 +26,6 @@ export function approvalLine(approval: AlertApproval): string {
   return [
     `*Expires* ${slackDate(approval.expiresAt)}`,
     ...(approvers === '' ? [] : [`*Who may approve* ${approvers}`]),
+    ...(approval.notByRequester === true ? [NOT_BY_REQUESTER] : []),
   ].join('  ·  ');
 }

@@ -246,6 +246,8 @@ function approvalFacts(approval: AlertApproval, room: Room): FactSet {
   const who = approval.approvers.length === 0 ? 'nobody: the policy lists no approvers' : names.join(', ');
   const facts = [new Fact('Expires', timeText(approval.expiresAt) ?? PLACEHOLDER)];
   if (who !== '') facts.push(new Fact('Who may approve', inline(who, max)));
+  // `"selfApproval": false` for the pipeline.
+  if (approval.notByRequester === true) facts.push(new Fact('Not', 'whoever started this change'));
   return new FactSet(...facts);
 }
 

@@ -8,6 +8,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../../src/local/aws';
+import { decideApprovalInConsole } from './console-approval';
 
 export interface LocalAwsClients {
   aws: LocalAws;
@@ -26,7 +27,7 @@ export interface LocalAwsClients {
 
 /** Starts the local AWS on a free loopback port, and the real SDK v3 clients (the ones pipewatch's adapters take) pointed at it. */
 export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): Promise<LocalAwsClients> {
-  const aws = await startLocalAws({ port: 0, ...options });
+  const aws = await startLocalAws({ port: 0, users: [CONSOLE_USER], ...options });
   const config = {
     endpoint: aws.endpoint,
     region: aws.region,
@@ -123,4 +124,34 @@ export async function signedPost(
   body: string,
 ): Promise<Response> {
   return fetch(endpoint, { method: 'POST', headers: await signedHeaders(client, endpoint, headers, body), body });
+}
+
+/** A person of the local AWS with an IAM user and key of their own (every stack above knows her): who decides "in the console". */
+export const CONSOLE_USER = {
+  userName: 'jane',
+  accessKeyId: 'AKIALOCALJANE0000000',
+  secretAccessKey: 'jane-local-secret',
+} as const;
+export const CONSOLE_USER_ARN = 'arn:aws:iam::000000000000:user/jane';
+
+/**
+ * Answers myPipeline's waiting approval as the console user (jane) does in the console: the token
+ * GetPipelineState shows, then PutApprovalResult signed with her own key.
+ */
+export async function decideAsConsoleUser(
+  local: LocalAwsClients,
+  status: 'Approved' | 'Rejected',
+  summary: string,
+): Promise<void> {
+  const client = new CodePipelineClient({
+    endpoint: local.aws.endpoint,
+    region: local.aws.region,
+    credentials: { accessKeyId: CONSOLE_USER.accessKeyId, secretAccessKey: CONSOLE_USER.secretAccessKey },
+    maxAttempts: 1,
+  });
+  try {
+    await decideApprovalInConsole(client, status, summary);
+  } finally {
+    client.destroy();
+  }
 }

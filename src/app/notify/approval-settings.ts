@@ -1,7 +1,7 @@
 // (composition) the authorization policy, GetPipeline's approval timeouts and the reminder schedules --> NotifyDeps.approvals
 import type { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
 import { TtlCache } from '../../aws/ttl-cache';
-import { currentPolicy, type PolicySource } from '../../core/actions';
+import { currentPolicy, type PolicySource, selfApprovalForbidden } from '../../core/actions';
 import { type ApprovalSettings, approversFor } from '../../core/notify';
 import type { ReminderSchedules } from '../../core/ports';
 
@@ -23,6 +23,7 @@ export function approvalSettings(options: ApprovalSettingsOptions): ApprovalSett
   const timeouts = new TtlCache<string, ReadonlyMap<string, number>>(5 * 60_000, options.now ?? Date.now);
   return {
     approvers: async (pipeline) => approversFor(await currentPolicy(options.policy), pipeline),
+    selfApprovalForbidden: async (pipeline) => selfApprovalForbidden(await currentPolicy(options.policy), pipeline),
     timeoutMinutes: async (pipeline, stage, action) =>
       (await timeouts.get(pipeline, (name) => options.pipelines.getApprovalTimeouts(name))).get(`${stage}/${action}`),
     reminderLeadMinutes: options.reminderLeadMinutes,

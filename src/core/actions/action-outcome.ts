@@ -4,6 +4,8 @@ import { PipelineApiError } from '../port-errors';
 /** Why a button did not do what it says: each has a human message next to it. */
 export type ActionFailureCode =
   | 'forbidden'
+  /** `"selfApproval": false` and the clicker started the change. */
+  | 'self-approval'
   | 'pipeline-not-found'
   | 'stage-not-found'
   | 'action-not-found'

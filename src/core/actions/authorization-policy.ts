@@ -43,7 +43,16 @@ export const authorizationRuleSchema = z.strictObject({
   stop: z.optional(z.array(principalId)),
   /** Who may start an execution (`run`: StartPipelineExecution). */
   run: z.optional(z.array(principalId)),
+  /**
+   * `false`: whoever started the change may not approve it (the trigger's commit author, matched
+   * through `identities`, or the chat user who ran it with `run`). Absent or `true`: allowed. Any
+   * rule for the pipeline saying `false` applies (see selfApprovalRefusal).
+   */
+  selfApproval: z.optional(z.boolean()),
 });
+
+/** An author identity as a commit trigger names it: a login, a display name, an e-mail address. */
+const authorIdentity = z.string().check(z.minLength(1), z.maxLength(256));
 
 /**
  * Who may press which button, read from the PIPEWATCH_AUTHORIZATION setting.
@@ -62,6 +71,12 @@ export const authorizationPolicySchema = z.strictObject({
    * person from an id alone (Teams), the waiting approval's list of approvers shows these names.
    */
   people: z.optional(z.record(principalId, z.string().check(z.minLength(1), z.maxLength(100)))),
+  /**
+   * The commit-author identities a chat user owns, e.g. `{"U0123ABCD": ["octocat", "alice@example.com"]}`:
+   * how `"selfApproval": false` knows that a clicker wrote the commit that started an execution
+   * (compared without regard to case with the trigger's author id, display name and e-mail).
+   */
+  identities: z.optional(z.record(principalId, z.array(authorIdentity))),
 });
 
 export type AuthorizationRule = z.output<typeof authorizationRuleSchema>;

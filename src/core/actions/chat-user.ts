@@ -7,4 +7,6 @@ export interface ChatUser {
   readonly groups: readonly string[];
   /** For people to read (approval summary, thread reply); the id when absent. */
   readonly displayName?: string;
+  /** The user's e-mail address where the platform gives it (Slack users.info with users:read.email): a commit author identity. */
+  readonly email?: string;
 }

@@ -63,6 +63,12 @@ export {
 } from './press-button';
 export { type RetryStageInput, type RetryStageResult, type RetryTarget, retryStage } from './retry-stage';
 export {
+  type ChangeRequester,
+  SELF_APPROVAL_TAIL,
+  selfApprovalForbidden,
+  selfApprovalRefusal,
+} from './self-approval';
+export {
   MAX_STOP_REASON_LENGTH,
   type StopExecutionInput,
   type StopExecutionResult,

@@ -1,7 +1,16 @@
 // (core) a retry / approve / reject / stop button pressed on any platform --> authorize --> claim --> use case --> one logged decision
 import type { ChannelRef } from '../channels';
+import { describeError } from '../errors';
 import { type SnoozeSetter, startSnooze } from '../notify/snooze-schedule';
-import type { ClickClaims, ConversationStore, Log, PipelineClient, ReminderSchedules, SnoozeStore } from '../ports';
+import type {
+  ClickClaims,
+  ConversationStore,
+  Log,
+  PipelineClient,
+  ReminderSchedules,
+  RunRequesters,
+  SnoozeStore,
+} from '../ports';
 import type { AuthorizationPolicy } from './authorization-policy';
 import { type AuthorizedAction, authorize } from './authorize';
 import { type ButtonValue, SNOOZE_CHOICE_LABELS, SNOOZE_CHOICE_MS } from './button-value';
@@ -10,6 +19,7 @@ import { decideApproval } from './decide-approval';
 import { type DecisionRecord, decisionRecorder } from './decision-record';
 import { recordRetry } from './record-retry';
 import { retryStage } from './retry-stage';
+import { type ChangeRequester, selfApprovalForbidden, selfApprovalRefusal } from './self-approval';
 import { type StopMode, stopExecution } from './stop-execution';
 
 /** The policy, or a getter for one (read from SSM through a cache, or a local file on every click). */
@@ -33,6 +43,8 @@ export interface ButtonDeps {
   readonly snoozes?: SnoozeStore;
   /** Where a snooze's end is scheduled (its summary on time); absent: the summary follows the next alert. */
   readonly snoozeSchedules?: ReminderSchedules;
+  /** Who ran which execution from chat (`run`): a requester `"selfApproval": false` refuses. */
+  readonly requesters?: RunRequesters;
 }
 
 /** A button that acts on an execution in CodePipeline (every kind but snooze). */
@@ -90,7 +102,13 @@ export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise
   const policy = await currentPolicy(deps.policy);
   const user = await press.user(policy, value.kind);
   const policyLocation = deps.policyLocation;
-  if (authorize({ policy, action: value.kind, pipeline: value.pipeline, user, policyLocation }).allowed) {
+  const authorization = authorize({ policy, action: value.kind, pipeline: value.pipeline, user, policyLocation });
+  if (authorization.allowed) {
+    const own = await selfApprovalCheck({ value, channel: press.channel }, deps, policy, user);
+    if (own !== undefined) {
+      logDecision(deps.log, decisionRecorder(subjectOf(value), user, own, press.platformName)('self-approval'));
+      return { status: 'refused', user, message: own.reason };
+    }
     if (!(await deps.clicks.claimClick(press.clickKey, CLICK_CLAIM_TTL_SECONDS))) {
       deps.log.info('duplicate click', { button: value.kind, user: user.id, pipeline: value.pipeline });
       return { status: 'duplicate', user };
@@ -135,7 +153,7 @@ export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise
  */
 export async function mayPress(
   press: Omit<ButtonPress, 'clickKey' | 'comment' | 'value'> & { readonly value: ExecutionButtonValue },
-  deps: Pick<ButtonDeps, 'policy' | 'policyLocation' | 'log'>,
+  deps: Pick<ButtonDeps, 'policy' | 'policyLocation' | 'log' | 'conversations' | 'requesters'>,
 ): Promise<
   { readonly allowed: true; readonly user: ChatUser } | { readonly allowed: false; readonly message: string }
 > {
@@ -149,16 +167,66 @@ export async function mayPress(
     user,
     policyLocation: deps.policyLocation,
   });
-  if (authorization.allowed) return { allowed: true, user };
-  const subject = {
+  if (authorization.allowed) {
+    const own = await selfApprovalCheck(press, deps, policy, user);
+    if (own === undefined) return { allowed: true, user };
+    logDecision(deps.log, decisionRecorder(subjectOf(value), user, own, press.platformName)('self-approval'));
+    return { allowed: false, message: own.reason };
+  }
+  logDecision(deps.log, decisionRecorder(subjectOf(value), user, authorization, press.platformName)('forbidden'));
+  return { allowed: false, message: authorization.reason };
+}
+
+function subjectOf(value: ExecutionButtonValue) {
+  return {
     action: value.kind,
     pipeline: value.pipeline,
     executionId: value.executionId,
     ...(value.kind === 'retry' ? { stage: value.stage, mode: value.mode } : {}),
     ...(value.kind === 'approve' || value.kind === 'reject' ? { stage: value.stage, actionName: value.action } : {}),
   };
-  logDecision(deps.log, decisionRecorder(subject, user, authorization, press.platformName)('forbidden'));
-  return { allowed: false, message: authorization.reason };
+}
+
+/**
+ * `"selfApproval": false`: an Approve pressed by whoever started the change is refused (a denial
+ * to log, its reason for the clicker alone). Reject stays open to them: withdrawing one's own
+ * change needs nobody else. Who started it is read only when a rule for the pipeline asks: the
+ * `run` record and the trigger's author in the conversation of the message clicked. A lookup that
+ * fails refuses (logged): the policy cannot be checked, so nothing is approved on a guess.
+ */
+async function selfApprovalCheck(
+  press: { readonly value: ExecutionButtonValue; readonly channel?: ChannelRef | undefined },
+  deps: Pick<ButtonDeps, 'log' | 'conversations' | 'requesters'>,
+  policy: AuthorizationPolicy,
+  user: ChatUser,
+): Promise<{ readonly allowed: false; readonly reason: string } | undefined> {
+  const { value } = press;
+  if (value.kind !== 'approve' || !selfApprovalForbidden(policy, value.pipeline)) return undefined;
+  const execution = { pipeline: value.pipeline, executionId: value.executionId };
+  let requester: ChangeRequester;
+  try {
+    const [run, record] = await Promise.all([
+      deps.requesters?.requester(execution),
+      press.channel === undefined || deps.conversations === undefined
+        ? undefined
+        : deps.conversations.read({ channel: press.channel, ...execution }),
+    ]);
+    const author = record?.state.trigger?.commit;
+    requester = { ...(run === undefined ? {} : { run }), ...(author === undefined ? {} : { author }) };
+  } catch (error) {
+    deps.log.warn('could not read who started the change; the approval is refused', {
+      ...execution,
+      user: user.id,
+      error: describeError(error),
+    });
+    return {
+      allowed: false,
+      reason:
+        'Nothing was changed: pipewatch could not check who started this change, which the policy asks before an approval. Try again in a moment.',
+    };
+  }
+  const reason = selfApprovalRefusal({ policy, pipeline: value.pipeline, user, channel: press.channel, requester });
+  return reason === undefined ? undefined : { allowed: false, reason };
 }
 
 /** Words for the person who pressed Snooze where snoozing is not set up. */

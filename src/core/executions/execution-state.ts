@@ -65,6 +65,12 @@ export interface ExecutionState {
    */
   readonly runNote?: RunNote;
   /**
+   * Who answered an approval, by `approvalDeciderKey` (`<stage>/<action>@<action execution id>`): the
+   * ARN ListActionExecutions' `updatedBy` gives once the approval ends (its events say nothing of
+   * it). Read by notify; a union, with the smaller ARN on a (never expected) conflict.
+   */
+  readonly deciders?: Readonly<Record<string, string>>;
+  /**
    * Optimistic-concurrency counter of the stored item. mergeEvent never
    * changes it (a merge is a pure function of the events, the counter is not);
    * the ConversationStore writes `version + 1` on a conditional put that expects `version`.

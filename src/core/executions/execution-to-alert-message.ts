@@ -13,8 +13,9 @@ import {
   webUrl,
   wellFormed,
 } from '../messages';
+import { decidedApprovalText } from './approval-deciders';
 import type { ExecutionOverview, ExecutionOverviewOptions } from './execution-overview';
-import type { ActionRecord, ExecutionState, TransitionNote } from './execution-state';
+import { type ActionRecord, actionKey, type ExecutionState, ownEntry, type TransitionNote } from './execution-state';
 import { stageRetries } from './stage-retries';
 import { summariseExecution } from './summarise-execution';
 
@@ -123,6 +124,13 @@ function summaryOf(
   const { failure, waitingApproval } = overview;
   const stopped = stopReasonOf(state);
   if (stopped !== undefined) return stopped;
+  const rejected =
+    failure?.category === 'Approval' && failure.stage !== undefined && failure.action !== undefined
+      ? ownEntry(state.actions, actionKey(failure.stage, failure.action))
+      : undefined;
+  // A rejection made outside chat names who rejected it (ListActionExecutions' updatedBy).
+  const rejectedText = rejected === undefined ? undefined : decidedApprovalText(state, rejected);
+  if (rejectedText !== undefined) return rejectedText;
   if (failure?.summary !== undefined && failure.summary.trim() !== '') return failure.summary;
   if (waitingApproval) return `Waiting for approval: ${waitingApproval.action} in stage ${waitingApproval.stage}`;
   const held = heldLine(overview, options);
@@ -172,7 +180,7 @@ function factsOf(
     add('Waiting for approval', `${overview.waitingApproval.stage} / ${overview.waitingApproval.action}`);
   }
   for (const approved of approvedActions(state))
-    add('Approved', approved.result?.summary ?? `${approved.stage} / ${approved.action}`);
+    add('Approved', decidedApprovalText(state, approved) ?? `${approved.stage} / ${approved.action}`);
   add('Retried', stageRetries(state).join('; '));
   if (state.runNote !== undefined) add('Started by', `${state.runNote.by} in ${state.runNote.platform}`);
   for (const fact of state.trigger ? triggerFacts(state.trigger) : []) add(fact.label, fact.value);

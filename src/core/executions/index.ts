@@ -1,5 +1,12 @@
 // (core) public API of execution state: merging events order-independently, and what to show about an execution
 /** Public API of execution state: merging events order-independently, and what to show about an execution. */
+export {
+  approvalDeciderKey,
+  approvalsWithoutDecider,
+  decidedApprovalText,
+  readableCaller,
+  withApprovalDecider,
+} from './approval-deciders';
 export { ExecutionMismatchError } from './execution-mismatch-error';
 export type {
   ExecutionFailure,

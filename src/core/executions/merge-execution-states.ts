@@ -63,6 +63,12 @@ export function mergeExecutionStates(a: ExecutionState, b: ExecutionState): Exec
           : joinMaps(a.triage, b.triage, richerTriage),
     stopNote: newer(a.stopNote, b.stopNote),
     runNote: earlierRun(a.runNote, b.runNote),
+    deciders:
+      a.deciders === undefined
+        ? b.deciders
+        : b.deciders === undefined
+          ? a.deciders
+          : joinMaps(a.deciders, b.deciders, (x, y) => (x === '' ? y : y === '' ? x : (smallerText(x, y) ?? x))),
     version: Math.max(a.version, b.version),
   });
   // Structural sharing: when `b` adds nothing, `a` itself comes back (mergeEvent relies on it).

@@ -40,6 +40,8 @@ export interface AlertApproval {
   readonly approvers: readonly { readonly id: string; readonly name?: string }[];
   /** On the reminder: how long before the expiry it was sent, in minutes. */
   readonly reminderLeadMinutes?: number;
+  /** `"selfApproval": false`: whoever started the change may not approve it. */
+  readonly notByRequester?: boolean;
 }
 
 export type Severity = 'info' | 'success' | 'warning' | 'error';

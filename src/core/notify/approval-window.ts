@@ -8,6 +8,8 @@ import type { ReminderSchedules } from '../ports';
 export interface ApprovalSettings {
   /** Who may approve in the pipeline (the authorization policy's `approve` ids, see approversFor). */
   approvers(pipeline: string): Promise<readonly Approver[]>;
+  /** Whether the policy says `"selfApproval": false` for the pipeline (absent: not shown). */
+  selfApprovalForbidden?(pipeline: string): Promise<boolean>;
   /** The action's `timeoutInMinutes` (GetPipeline), undefined for CodePipeline's default of 7 days. */
   timeoutMinutes(pipeline: string, stage: string, action: string): Promise<number | undefined>;
   /** How long before the expiry the reminder comes (0: no reminders). */
@@ -54,6 +56,8 @@ export interface ApprovalWindow {
   /** GetPipelineState shows the action waiting (InProgress in this execution): only then is a reminder sent. */
   readonly confirmed: boolean;
   readonly approvers: readonly Approver[];
+  /** `"selfApproval": false`: whoever started the change may not approve it (the reply says so). */
+  readonly notByRequester?: boolean;
 }
 
 /** The action's start, cut to the second (events and the API disagree below that), plus its timeout. */

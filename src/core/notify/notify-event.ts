@@ -20,6 +20,7 @@ import {
 } from '../executions';
 import type { AlertTriage } from '../messages';
 import type {
+  ActionExecutionView,
   ChatPoster,
   ConversationKey,
   ConversationRecord,
@@ -36,6 +37,7 @@ import type {
   SnoozeStore,
 } from '../ports';
 import { fetchTriage, type TriageDeps, withTriage } from '../triage';
+import { fetchApprovalDeciders, withApprovalDeciders } from './approval-deciders';
 import {
   type ApprovalSettings,
   type ApprovalWindow,
@@ -290,6 +292,7 @@ async function mergeIntoConversation(
   let fetched = false;
   let opening: ExecutionState | undefined | null = null;
   let triaged: { readonly key: string; readonly pack: AlertTriage } | undefined;
+  let deciders: readonly ActionExecutionView[] | undefined | null = null;
   for (let attempt = 1; ; attempt++) {
     const record = attempt === 1 ? initial : await deps.conversations.read(key);
     let next = mergeEvent(record?.state, event);
@@ -321,6 +324,9 @@ async function mergeIntoConversation(
       }
       next = withTriage(next, replyKey, triaged.pack);
     }
+    // Who answered an approval that ended (the console, the CLI, a button): read once per invocation.
+    if (deciders === null) deciders = await fetchApprovalDeciders(deps.pipelines, next, deps.log);
+    if (deciders !== undefined) next = withApprovalDeciders(next, deciders);
     if (record !== undefined && next === record.state) return record.version;
     const result = await deps.conversations.writeState(key, next, record?.version);
     if (result.ok) return result.version;
@@ -820,10 +826,13 @@ async function approvalWindow(
       return undefined;
     }
   };
-  const [pipelineState, timeout, approvers] = await Promise.all([
+  const [pipelineState, timeout, approvers, notByRequester] = await Promise.all([
     quietly('state (GetPipelineState)', () => deps.pipelines.getPipelineState(state.pipeline)),
     quietly('timeout (GetPipeline)', () => settings.timeoutMinutes(state.pipeline, stage, action)),
     quietly('approvers (the authorization policy)', () => settings.approvers(state.pipeline)),
+    quietly('self-approval rule (the authorization policy)', async () =>
+      settings.selfApprovalForbidden === undefined ? false : settings.selfApprovalForbidden(state.pipeline),
+    ),
   ]);
   const stageState = pipelineState?.stages.find((entry) => entry.stageName === stage);
   const latest =
@@ -844,6 +853,7 @@ async function approvalWindow(
     leadMinutes: settings.reminderLeadMinutes,
     confirmed,
     approvers: approvers ?? [],
+    ...(notByRequester === true ? { notByRequester: true } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json';
 import {
   actionKey,
+  decidedApprovalText,
   type ExecutionOverviewOptions,
   type ExecutionState,
   executionToAlertMessage,
@@ -105,7 +106,8 @@ function closedReply(state: ExecutionState, view: ExecutionOverviewOptions, key:
   if (approval?.[1] !== undefined && approval[2] !== undefined) {
     const [stage, action] = [approval[1], approval[2]];
     const record = ownEntry(state.actions, actionKey(stage, action));
-    const summary = record?.result?.summary;
+    // CodePipeline's summary, and who answered when it was outside chat (ListActionExecutions' updatedBy).
+    const summary = record === undefined ? undefined : decidedApprovalText(state, record);
     const outcome =
       record?.state === 'SUCCEEDED'
         ? { label: 'Approved', severity: 'success' as const }
@@ -191,7 +193,15 @@ function replyMessages(
     const approvalKey = `approval:${stage}/${action}@${attempt}`;
     const window = view.approval?.stage === stage && view.approval.action === action ? view.approval : undefined;
     const shown =
-      window === undefined ? {} : { approval: { expiresAt: window.expiresAt, approvers: window.approvers } };
+      window === undefined
+        ? {}
+        : {
+            approval: {
+              expiresAt: window.expiresAt,
+              approvers: window.approvers,
+              ...(window.notByRequester === true ? { notByRequester: true } : {}),
+            },
+          };
     replies.push({
       key: approvalKey,
       message: {

@@ -13,7 +13,7 @@ import { LocalEventBridge } from './eventbridge/local-eventbridge';
 import { LambdaRegistry } from './lambda-registry';
 import { LocalLogs } from './logs/local-logs';
 import { LocalScheduler } from './scheduler/local-scheduler';
-import type { LocalService } from './service';
+import type { Caller, LocalService } from './service';
 import { type AwsCredentials, LOCAL_AWS_CREDENTIALS, verifySigV4 } from './sigv4';
 import { LocalSqs } from './sqs/local-sqs';
 import { LocalSsm } from './ssm/local-ssm';
@@ -38,6 +38,11 @@ export interface LocalAwsOptions {
   random?: () => number;
   /** The one access key and secret requests must be signed with (SigV4). Default LOCAL_AWS_CREDENTIALS (`test`/`test`). */
   credentials?: AwsCredentials;
+  /**
+   * More IAM users, each with its own key (`userName` required): a request they sign is theirs, e.g.
+   * an approval answered "in the console" by `jane` records `arn:aws:iam::<account>:user/jane`.
+   */
+  users?: readonly AwsCredentials[];
 }
 
 export interface LocalAws {
@@ -81,11 +86,15 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const accountId = options.accountId ?? '000000000000';
   const credentials = options.credentials ?? LOCAL_AWS_CREDENTIALS;
   const bindHost = options.host ?? '127.0.0.1';
-  const authenticate: Authenticate = (req, body, service) =>
-    verifySigV4(
+  const keys = [credentials, ...(options.users ?? [])];
+  const authenticate: Authenticate = (req, body, service) => {
+    const signer = verifySigV4(
       { method: req.method ?? 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders, body },
-      { service, credentials, now: Date.now() },
+      { service, credentials: keys, now: Date.now() },
     );
+    // As AWS names an IAM user's calls; the default key stands for the simulator's own caller.
+    return signer.userName === undefined ? undefined : { arn: `arn:aws:iam::${accountId}:user/${signer.userName}` };
+  };
   const ownClock = options.clock === undefined ? new RealClock(options.speed ?? 1) : undefined;
   const clock = options.clock ?? (ownClock as RealClock);
   const lambdas = new LambdaRegistry();
@@ -168,8 +177,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   };
 }
 
-/** Throws AWS's refusal unless the request is signed for `service` with the local credentials. */
-type Authenticate = (req: IncomingMessage, body: Buffer, service: string) => void;
+/**
+ * Throws AWS's refusal unless the request is signed for `service` with the local credentials; returns
+ * the caller when the key is a named user's.
+ */
+type Authenticate = (req: IncomingMessage, body: Buffer, service: string) => Caller | undefined;
 
 /**
  * As AWS's JSON-protocol services answer: the operation and the body's syntax first, then the
@@ -200,8 +212,8 @@ async function handleJsonRequest(
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       throw new AwsServiceError('SerializationException', 'Request body must be a JSON object');
     }
-    authenticate(req, body, service.signingName);
-    const output = await service.handle(operation, input as Record<string, unknown>);
+    const caller = authenticate(req, body, service.signingName);
+    const output = await service.handle(operation, input as Record<string, unknown>, caller);
     send(res, 200, requestId, output ?? {});
   } catch (error) {
     if (error instanceof AwsServiceError) {

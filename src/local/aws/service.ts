@@ -8,5 +8,11 @@
 export interface LocalService {
   readonly targetPrefix: string;
   readonly signingName: string;
-  handle(operation: string, input: Record<string, unknown>): Promise<unknown>;
+  /** `caller`: who signed the request, as AWS names a caller (an IAM user's or an assumed role's ARN). */
+  handle(operation: string, input: Record<string, unknown>, caller?: Caller): Promise<unknown>;
+}
+
+/** The signer of a request. */
+export interface Caller {
+  readonly arn: string;
 }

@@ -5,6 +5,8 @@ import { AwsServiceError } from './aws-error';
 export interface AwsCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** The IAM user the key belongs to (the local AWS's extra users): the caller is `arn:aws:iam::<account>:user/<userName>`. */
+  readonly userName?: string;
 }
 
 /**
@@ -29,7 +31,8 @@ export interface IncomingSignedRequest {
 export interface SigV4Check {
   /** The service's signing name (`events`, `codepipeline`, `dynamodb`, `ssm`, `sqs`, `lambda`). */
   readonly service: string;
-  readonly credentials: AwsCredentials;
+  /** The key requests may be signed with, or several (one per local IAM user): the access key picks one. */
+  readonly credentials: AwsCredentials | readonly AwsCredentials[];
   /** Milliseconds since the epoch: real time, which is what the SDK signs with. */
   readonly now: number;
 }
@@ -53,7 +56,7 @@ const SIGNATURE_MISMATCH =
  * same way. The region is any the client chose (the local AWS answers every region), and a session
  * token is signed but not checked (the local AWS issues none).
  */
-export function verifySigV4(request: IncomingSignedRequest, check: SigV4Check): void {
+export function verifySigV4(request: IncomingSignedRequest, check: SigV4Check): AwsCredentials {
   const headers = headerValues(request.rawHeaders);
   const authorization = headers.get('authorization')?.[0]?.trim();
   if (authorization === undefined || !authorization.startsWith('AWS4-')) {
@@ -109,7 +112,9 @@ export function verifySigV4(request: IncomingSignedRequest, check: SigV4Check): 
       : `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${day}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
   ].join('');
   if (scopeProblems !== '') throw invalid(scopeProblems.trim());
-  if (accessKeyId !== check.credentials.accessKeyId) {
+  const known: readonly AwsCredentials[] = Array.isArray(check.credentials) ? check.credentials : [check.credentials];
+  const credentials = known.find((candidate) => candidate.accessKeyId === accessKeyId);
+  if (credentials === undefined) {
     throw new AwsServiceError(
       'UnrecognizedClientException',
       'The security token included in the request is invalid.',
@@ -126,10 +131,11 @@ export function verifySigV4(request: IncomingSignedRequest, check: SigV4Check): 
   const stringToSign = [ALGORITHM, amzDate, `${day}/${region}/${service}/${TERMINATOR}`, sha256Hex(canonical)].join(
     '\n',
   );
-  const key = signingKey(check.credentials.secretAccessKey, day, region, service);
+  const key = signingKey(credentials.secretAccessKey, day, region, service);
   const expected = Buffer.from(createHmac('sha256', key).update(stringToSign).digest('hex'));
   const given = Buffer.from((parts.get('Signature') ?? '').toLowerCase());
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid(SIGNATURE_MISMATCH);
+  return credentials;
 }
 
 /**

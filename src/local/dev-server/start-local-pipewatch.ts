@@ -207,6 +207,9 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       definitionsFile: options.definitionsFile ?? LOCAL_PIPELINES_FILE,
       ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
       ...(options.clock === undefined ? { speed: options.speed ?? 1 } : { clock: options.clock }),
+      // An IAM user of her own (key `jane`, secret `jane`): an approval she answers with the AWS CLI
+      // ("the console") is shown as hers, as AWS records its caller (README, Approvals nobody forgets).
+      users: [LOCAL_CONSOLE_USER],
     });
     cleanups.push(() => aws.stop());
     const clients = localClients(aws);
@@ -486,6 +489,9 @@ interface LocalClients {
   scheduler: SchedulerClient;
   destroy(): void;
 }
+
+/** Who answers approvals "in the console" locally: `AWS_ACCESS_KEY_ID=jane AWS_SECRET_ACCESS_KEY=jane aws codepipeline …`. */
+export const LOCAL_CONSOLE_USER = { userName: 'jane', accessKeyId: 'jane', secretAccessKey: 'jane' } as const;
 
 /** Clients with an explicit endpoint and the local AWS's credentials: nothing reaches a real account. */
 function localClients(aws: LocalAws): LocalClients {

@@ -22,6 +22,11 @@ export interface LocalSlackOptions {
   channels?: ChannelSpec[];
   users?: UserSpec[];
   usergroups?: UsergroupSpec[];
+  /**
+   * The bot token's OAuth scopes, checked by the methods that need one beyond what every install has
+   * (users.info: users:read, its profile.email: users:read.email). Absent: every scope.
+   */
+  scopes?: string[];
   /** Milliseconds since the epoch; tests pass a fake to expire triggers and response URLs. */
   now?: () => number;
   /** Requests for any other path (the channel page mounts here later); 404 without it. */
@@ -184,6 +189,7 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
     users: options.users ?? DEFAULT_USERS,
     usergroups: options.usergroups ?? [],
     now,
+    scopes: options.scopes,
   });
   if (saved !== undefined) workspace.restore(saved);
   persistence?.watch(workspace);

@@ -31,6 +31,8 @@ export interface UserSpec {
   realName?: string;
   isBot?: boolean;
   deleted?: boolean;
+  /** `profile.email` in users.info, for a token with users:read.email ('' : none). */
+  email?: string;
 }
 
 export interface UsergroupSpec {

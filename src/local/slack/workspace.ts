@@ -29,6 +29,8 @@ export interface WorkspaceOptions {
   users: readonly UserSpec[];
   usergroups: readonly UsergroupSpec[];
   now: () => number;
+  /** The bot token's OAuth scopes, for the methods that check one; absent: every scope. */
+  scopes?: readonly string[] | undefined;
 }
 
 /** What `--data DIR` keeps of a workspace (see `LocalWorkspace.saved`). */
@@ -74,7 +76,11 @@ export class LocalWorkspace {
   readonly triggers: TriggerIds;
   readonly responseUrls: ResponseUrlRegistry;
 
+  /** The bot token's scopes; undefined: all of them. */
+  readonly scopes: ReadonlySet<string> | undefined;
+
   constructor(options: WorkspaceOptions) {
+    this.scopes = options.scopes === undefined ? undefined : new Set(options.scopes);
     this.teamId = options.teamId;
     this.teamDomain = options.teamDomain;
     this.botUserId = options.botUserId;
@@ -154,7 +160,13 @@ export class LocalWorkspace {
       realName: spec.realName ?? spec.name,
       isBot: spec.isBot ?? false,
       deleted: spec.deleted ?? false,
+      email: spec.email ?? '',
     });
+  }
+
+  /** Whether the bot token has `scope` (every scope when the workspace was given none). */
+  hasScope(scope: string): boolean {
+    return this.scopes === undefined || this.scopes.has(scope);
   }
 
   user(id: string): Required<UserSpec> | undefined {

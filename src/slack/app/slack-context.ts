@@ -1,5 +1,5 @@
 // (Slack adapter) where a request came from: the subscription channel and the person, from Slack's payloads
-import type { BlockAction, SlashCommand } from '@slack/bolt';
+import type { BlockAction, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import type { ChannelRef } from '../../core/channels';
 
 export const SLACK_PLATFORM = 'slack' as const;
@@ -30,4 +30,15 @@ export function channelOfAction(body: BlockAction): ChannelRef | undefined {
   const workspace = orgInstall ? body.enterprise?.id : body.team?.id;
   if (channel === undefined || workspace === undefined || workspace === null) return undefined;
   return { platform: SLACK_PLATFORM, workspace, channel };
+}
+
+/**
+ * `{channel}` of the message a modal was opened from (its id kept in the modal's metadata), named as
+ * channelOfAction names it; `{}` when the submission names no workspace.
+ */
+export function channelOfSubmission(body: ViewSubmitAction, channel: string): { channel?: ChannelRef } {
+  const orgInstall = body.is_enterprise_install === true && body.enterprise?.id;
+  const workspace = orgInstall ? body.enterprise?.id : body.team?.id;
+  if (workspace === undefined || workspace === null || channel === '') return {};
+  return { channel: { platform: SLACK_PLATFORM, workspace, channel } };
 }

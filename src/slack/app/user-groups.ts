@@ -1,7 +1,7 @@
 // (Slack adapter) who is in which Slack user group, for the authorization policy
 import type { WebClient } from '@slack/web-api';
 import type { AuthorizationPolicy, AuthorizedAction, ChatUser } from '../../core/actions';
-import { idsIn, permissionOf, selectorMatches } from '../../core/actions';
+import { idsIn, permissionOf, selectorMatches, selfApprovalForbidden } from '../../core/actions';
 import { slackErrorCode } from './slack-errors';
 
 /** Slack user-group ids start with S; users are U… or W…, which need no lookup. */
@@ -20,6 +20,7 @@ interface CachedGroup {
  */
 export class UserGroupResolver {
   private readonly cache = new Map<string, CachedGroup>();
+  private readonly emails = new Map<string, { readonly email: string | undefined; readonly fetchedAt: number }>();
 
   constructor(
     private readonly ttlMs: number,
@@ -45,7 +46,30 @@ export class UserGroupResolver {
       const members = await this.members(client, groupId);
       if (members.has(user.id)) groups.push(groupId);
     }
-    return { id: user.id, groups, ...(user.name ? { displayName: user.name } : {}) };
+    const email =
+      action === 'approve' && selfApprovalForbidden(policy, pipeline) ? await this.email(client, user.id) : undefined;
+    return { id: user.id, groups, ...(user.name ? { displayName: user.name } : {}), ...(email ? { email } : {}) };
+  }
+
+  /**
+   * The clicker's e-mail (users.info's profile.email), asked only for an Approve under
+   * `"selfApproval": false`: a commit author's e-mail then identifies them without the policy's
+   * `identities`. Slack gives it only to an app with users:read and users:read.email, which the
+   * manifest does not ask for by default: without them there is no e-mail (the identities map
+   * still applies); any other failure is the caller's. Cached like the groups.
+   */
+  private async email(client: WebClient, userId: string): Promise<string | undefined> {
+    const cached = this.emails.get(userId);
+    if (cached !== undefined && this.now() - cached.fetchedAt < this.ttlMs) return cached.email;
+    let email: string | undefined;
+    try {
+      const result = await client.users.info({ user: userId });
+      email = result.user?.profile?.email || undefined;
+    } catch (error) {
+      if (slackErrorCode(error) !== 'missing_scope') throw error;
+    }
+    this.emails.set(userId, { email, fetchedAt: this.now() });
+    return email;
   }
 
   private async members(client: WebClient, groupId: string): Promise<ReadonlySet<string>> {

@@ -15,6 +15,7 @@ import { DynamoDbClickClaims } from '../../../src/aws/dynamodb-click-claims';
 import { DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
 import { DynamoDbQuietStore } from '../../../src/aws/dynamodb-quiet-store';
 import { DynamoDbRequestReplays } from '../../../src/aws/dynamodb-request-replays';
+import { DynamoDbRunRequesters } from '../../../src/aws/dynamodb-run-requesters';
 import { FOLLOW_INPUT_TEMPLATE } from '../../../src/aws/notify-input';
 import type { ChannelRef } from '../../../src/core/channels';
 import type { ExecutionState } from '../../../src/core/executions';
@@ -316,6 +317,8 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
       'codepipeline:StopPipelineExecution',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
+      // `runby#` only (who typed `run`, for "selfApproval": false): a statement of its own, without UpdateItem.
+      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'events:DeleteRule',
@@ -491,6 +494,14 @@ const OUTCOME = {
  * What each function does with the table, through the adapters its composition root builds
  * (src/app/notify/notify-handler.ts, src/app/slack-app.ts, src/app/teams-app.ts, chat-app-deps.ts).
  */
+/** `run` records who started an execution; an Approve under "selfApproval": false reads it. */
+async function runRequesters(client: DynamoDBClient, channel: ChannelRef): Promise<void> {
+  const requesters = new DynamoDbRunRequesters({ client, tableName: 't' });
+  const execution = { pipeline: 'myPipeline', executionId: 'e-1' };
+  await requesters.record(execution, { platform: channel.platform, workspace: channel.workspace, userId: 'U1' });
+  await requesters.requester(execution);
+}
+
 const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Promise<unknown>> = {
   // notifyEvent and notifyFollowers: every ConversationStore method; the Teams poster reads addresses.
   async NotifyRole(client) {
@@ -524,6 +535,7 @@ const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Pro
     await store.writeState(CONVERSATION, STATE, 1);
     await runsMessage(store, CONVERSATION);
     await snoozeCommands(client, SLACK_CHANNEL);
+    await runRequesters(client, SLACK_CHANNEL);
   },
   // A click's claim, an activity's replay guard, the retry's note, the channel address kept on
   // install and command, forgotten on uninstall; snoozes.
@@ -531,6 +543,7 @@ const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Pro
     await new DynamoDbClickClaims({ client, tableName: 't' }).claimClick('retry:x', 60);
     await new DynamoDbRequestReplays({ client, tableName: 't', keepSeconds: 360 }).firstUse('activity', 1_700_000_000);
     await snoozeCommands(client, TEAMS_CHANNEL);
+    await runRequesters(client, TEAMS_CHANNEL);
     const store = new DynamoDbConversationStore({ client, tableName: 't' });
     await store.read({ ...CONVERSATION, channel: TEAMS_CHANNEL });
     await store.writeState({ ...CONVERSATION, channel: TEAMS_CHANNEL }, STATE, 1);
@@ -611,6 +624,7 @@ test('DynamoDB: each role allows what its function’s adapters do, and no item 
     'outcome#slack:T:C#p',
     'snooze#slack:T:C#p',
     'snoozes#slack:T:C',
+    'runby#p#e',
   ];
   const writable = (role: string) =>
     kinds.filter((key) => ['dynamodb:PutItem', 'dynamodb:UpdateItem'].some((action) => tableAllows(role, action, key)));
@@ -635,8 +649,16 @@ test('DynamoDB: each role allows what its function’s adapters do, and no item 
   // The Slack role writes click claims, replay guards, the retry note, `run`'s message and the channel
   // following it, and snoozes; no event claims, no addresses; it reads no followers.
   const snoozes = ['snooze#slack:T:C#p', 'snoozes#slack:T:C'];
-  expect(writable('SlackRole')).toEqual(['conv#slack:T:C#p#e', 'follow#p#e', 'click#k', 'replay#s', ...snoozes]);
-  expect(readable('SlackRole')).toEqual(['conv#slack:T:C#p#e', ...snoozes]);
+  // Both chat roles put and get `runby#` (who typed `run`); notify never touches it.
+  expect(writable('SlackRole')).toEqual([
+    'conv#slack:T:C#p#e',
+    'follow#p#e',
+    'click#k',
+    'replay#s',
+    ...snoozes,
+    'runby#p#e',
+  ]);
+  expect(readable('SlackRole')).toEqual(['conv#slack:T:C#p#e', ...snoozes, 'runby#p#e']);
   expect(writable('TeamsRole')).toEqual([
     'conv#slack:T:C#p#e',
     'follow#p#e',
@@ -644,8 +666,10 @@ test('DynamoDB: each role allows what its function’s adapters do, and no item 
     'click#k',
     'replay#s',
     ...snoozes,
+    'runby#p#e',
   ]);
-  expect(readable('TeamsRole')).toEqual(['conv#slack:T:C#p#e', 'address#teams:t:c', ...snoozes]);
+  expect(readable('TeamsRole')).toEqual(['conv#slack:T:C#p#e', 'address#teams:t:c', ...snoozes, 'runby#p#e']);
+  expect(tableAllows('SlackRole', 'dynamodb:UpdateItem', 'runby#p#e')).toBe(false);
   // Following is an update (ADD to a set), never a put: a chat role cannot overwrite an execution's followers.
   for (const role of ['SlackRole', 'TeamsRole'])
     expect(tableAllows(role, 'dynamodb:PutItem', 'follow#p#e')).toBe(false);

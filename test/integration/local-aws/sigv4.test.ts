@@ -16,7 +16,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { LOCAL_AWS_CREDENTIALS } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { startDynamoDb } from '../../../src/local/aws/dynamodb';
-import { type LocalAwsClients, signedPost, startLocalAwsWithClients } from '../../helpers/local-aws';
+import { CONSOLE_USER, type LocalAwsClients, signedPost, startLocalAwsWithClients } from '../../helpers/local-aws';
 import { rawRequest } from '../../helpers/raw-http';
 
 /*
@@ -157,6 +157,19 @@ describe('signed with the local credentials', () => {
     });
     const parameter = await local.ssm.send(new GetParameterCommand({ Name: SECRET_PARAMETER, WithDecryption: true }));
     expect(parameter.Parameter?.Value).toBe('xoxb-real-bot-token');
+  });
+});
+
+describe("a named IAM user's own key", () => {
+  test('each service answers it; her key with another secret is refused', async () => {
+    const jane = { accessKeyId: CONSOLE_USER.accessKeyId, secretAccessKey: CONSOLE_USER.secretAccessKey };
+    await expect(SERVICES.codepipeline.call({ credentials: jane }, 'accepted')).resolves.toBeDefined();
+    await expect(SERVICES.ssm.call({ credentials: jane }, 'accepted')).resolves.toBeDefined();
+    // Her key with another secret is refused like the default key's.
+    const wrong = await refusal(
+      SERVICES.codepipeline.call({ credentials: { ...jane, secretAccessKey: 'test' } }, 'refused'),
+    );
+    expect(wrong).toMatchObject({ name: 'InvalidSignatureException', status: 403 });
   });
 });
 

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { LocalSlack, WorkspaceChange } from '../../../src/local/slack';
-import { ALICE, BOB, CHANNEL, clientFor, startWorkspace } from './harness';
+import { ALICE, BOB, CHANNEL, clientFor, slackError, startWorkspace } from './harness';
 
 let slack: LocalSlack;
 let client: WebClient;
@@ -149,6 +149,25 @@ describe('local Slack Web API with the real WebClient', () => {
     expect(user.user).toMatchObject({ id: ALICE, name: 'alice', real_name: 'Alice Approver', is_bot: false });
     const group = await client.usergroups.users.list({ usergroup: 'S0000APPROV' });
     expect(group.users).toEqual([ALICE]);
+  });
+
+  test("users.info checks the token's scopes: users:read for the user, users:read.email for the e-mail", async () => {
+    await slack.stop();
+    const users = [{ id: ALICE, name: 'alice', email: 'alice@example.com' }];
+    for (const [scopes, expected] of [
+      [['users:read', 'users:read.email'], 'alice@example.com'],
+      [['users:read'], undefined],
+    ] as const) {
+      slack = await startWorkspace({ users, scopes: [...scopes] });
+      const info = await clientFor(slack).users.info({ user: ALICE });
+      expect(info.user?.profile?.email).toBe(expected);
+      await slack.stop();
+    }
+    slack = await startWorkspace({ users, scopes: ['chat:write'] });
+    expect(await slackError(clientFor(slack).users.info({ user: ALICE }))).toMatchObject({
+      error: 'missing_scope',
+      data: { needed: 'users:read', provided: 'chat:write' },
+    });
   });
 
   test('a missing text fallback or a text over 4,000 characters is a warning, not an error', async () => {

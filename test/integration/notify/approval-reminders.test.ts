@@ -2,6 +2,8 @@ import { GetPipelineStateCommand, StartPipelineExecutionCommand } from '@aws-sdk
 import { GetScheduleCommand, ResourceNotFoundException } from '@aws-sdk/client-scheduler';
 import { reminderScheduleName } from '../../../src/core/notify';
 import { ACTION_IDS } from '../../../src/slack/action-ids';
+import { NOT_BY_REQUESTER } from '../../../src/slack/approval-line';
+import { CONSOLE_USER_ARN } from '../../helpers/local-aws';
 import {
   CHANNEL,
   channelRef,
@@ -96,6 +98,8 @@ describe('approvals that nobody forgets (local AWS, local Slack, manual clock)',
     expect(textOf(approval)).toContain('<!subteam^S0APPROVERS>');
     // The Teams person is named on Teams, not on Slack (the policy names her, so she shows by name).
     expect(textOf(approval)).toContain('Alice Example');
+    // No "selfApproval": false for it: nothing said of the requester.
+    expect(textOf(approval)).not.toContain(NOT_BY_REQUESTER);
     // Its reminder is scheduled an hour before the expiry, for the notify function.
     const scheduled = await schedule(executionId);
     const remindAt = new Date(Math.floor(startedAt / 1000) * 1000 + 7 * DAY_MS - HOUR_MS);
@@ -109,6 +113,21 @@ describe('approvals that nobody forgets (local AWS, local Slack, manual clock)',
         approval: 'approval:Approval/Approval@1',
       },
     });
+  });
+
+  test('under "selfApproval": false the reply says whoever started the change may not approve it', async () => {
+    await stack.stop();
+    stack = await startNotifyStack({
+      oneClock: true,
+      approvals: {
+        policy: { ...POLICY, rules: POLICY.rules.map((rule) => ({ ...rule, selfApproval: false })) },
+      },
+    });
+    await subscribe(stack, RULE, CHANNEL);
+    const executionId = await startRun();
+    await runFor(stack, UNTIL_APPROVAL_MS);
+    const approval = conversation(executionId).replies.find((reply) => textOf(reply).includes('Approval needed'));
+    expect(textOf(approval)).toContain(`Alice Example  ·  ${NOT_BY_REQUESTER}`);
   });
 
   test('an hour before the expiry the schedule fires and the reminder is posted in the thread once, even delivered twice', async () => {
@@ -160,6 +179,10 @@ describe('approvals that nobody forgets (local AWS, local Slack, manual clock)',
     // CodePipeline's summary, escaped as any text from outside.
     expect(textOf(closed)).toContain('Checked the staging dashboards &lt;ok&gt;');
     expect(textOf(after.message)).toContain('Checked the staging dashboards &lt;ok&gt;');
+    // Who decided, from ListActionExecutions' updatedBy (the simulator records the signed caller).
+    const decider = `Approved by jane (${CONSOLE_USER_ARN}) outside chat: Checked the staging dashboards &lt;ok&gt;`;
+    expect(textOf(closed)).toContain(decider);
+    expect(textOf(after.message)).toContain(decider);
     // The reminder's time comes and goes: nothing is posted for a decided approval.
     const { replies } = after;
     await advanceTo(stack.clock.now() + 7 * DAY_MS);

@@ -17,9 +17,8 @@ import type { ChannelRef } from '../../../src/core/subscriptions';
 import { ManualClock } from '../../../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
 import { type LocalSlack, type SlackMessage, startLocalSlack } from '../../../src/local/slack';
-import { decideApprovalInConsole } from '../../helpers/console-approval';
 import { localNotifyAdapters } from '../../helpers/deployed-wiring';
-import { type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
+import { decideAsConsoleUser, type LocalAwsClients, startLocalAwsWithClients } from '../../helpers/local-aws';
 import { MemoryLog } from '../../helpers/memory-log';
 
 export const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-notify';
@@ -244,5 +243,6 @@ export async function decideInConsole(
   status: 'Approved' | 'Rejected',
   summary: string,
 ): Promise<void> {
-  await decideApprovalInConsole(stack.local.codePipeline, status, summary);
+  // Signed with the console user's own key: the simulator records them as the approval's answerer.
+  await decideAsConsoleUser(stack.local, status, summary);
 }

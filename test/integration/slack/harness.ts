@@ -8,7 +8,8 @@ import { type ChatAppDeps, chatAppDepsFor } from '../../../src/app/chat-app-deps
 import { createNotifyHandler, notifyDepsFor } from '../../../src/app/notify/notify-handler';
 import { fullLog } from '../../../src/app/run-announcer';
 import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
-import { createTableInput } from '../../../src/aws/dynamodb-conversation-store';
+import { createTableInput, DynamoDbConversationStore } from '../../../src/aws/dynamodb-conversation-store';
+import { DynamoDbRunRequesters } from '../../../src/aws/dynamodb-run-requesters';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../../../src/aws/pipeline-catalog';
 import type { AuthorizationPolicy, PolicySource } from '../../../src/core/actions';
@@ -102,6 +103,13 @@ export interface StackOptions {
    * its chat poster (so `run` posts its execution's message and links to it).
    */
   notify?: boolean;
+  /**
+   * A DynamoDB table (`pipewatch-state`, as `notify: true` makes it) on the local AWS with the real conversation store and
+   * run requesters (`run` records who started an execution; an approval reads it and the trigger).
+   */
+  table?: boolean;
+  /** The bot token's scopes in the local Slack (default: every scope). */
+  slackScopes?: string[];
 }
 
 /** The real stack: local AWS with the pipewatch bus and sample pipelines, the real adapters, a local Slack. */
@@ -117,10 +125,11 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
     ],
     users: [
       { id: ALICE, name: 'alice', realName: 'Alice Approver' },
-      { id: BOB, name: 'bob' },
+      { id: BOB, name: 'bob', email: 'bob@example.com' },
       { id: CAROL, name: 'carol' },
     ],
     usergroups: [{ id: APPROVERS, handle: 'approvers', users: [ALICE] }],
+    ...(options.slackScopes === undefined ? {} : { scopes: options.slackScopes }),
   });
   const log = new RecordingLogger();
   const clicks = new InMemoryClickClaims(options.now);
@@ -129,6 +138,14 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
     region: local.aws.region,
   });
   const wired = options.notify === true ? await deployedWiring(local, slack, policy, log) : undefined;
+  let stores: { conversations: DynamoDbConversationStore; requesters: DynamoDbRunRequesters } | undefined;
+  if (options.table === true && wired === undefined) {
+    await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
+    stores = {
+      conversations: new DynamoDbConversationStore({ client: local.dynamo, tableName: TABLE }),
+      requesters: new DynamoDbRunRequesters({ client: local.dynamo, tableName: TABLE }),
+    };
+  }
   const handler = createSlackLambdaHandler({
     signingSecret: slack.signingSecret,
     bot: { botToken: slack.botToken, botId: slack.workspace.botId, botUserId: slack.workspace.botUserId },
@@ -142,6 +159,7 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
       catalog: new CachedPipelineCatalog({ source: pipelines }),
       clicks,
       policy,
+      ...(stores === undefined ? {} : stores),
       ...(options.policyLocation === undefined ? {} : { policyLocation: options.policyLocation }),
       log,
     },
@@ -162,6 +180,7 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
   };
 }
 
+/** The table `table: true` and `notify: true` create. */
 export const TABLE = 'pipewatch-state';
 
 /** As serverless.yml deploys it around the Slack function (see StackOptions.notify); the Slack function's ports. */

@@ -353,6 +353,20 @@ describe('renderAdaptiveCard: a waiting approval’s expiry, approvers and remin
     expect(verbsOf(card)).toEqual([CARD_VERBS.approve, CARD_VERBS.reject]);
   });
 
+  it('under "selfApproval": false the reply says whoever started the change may not approve', () => {
+    const strict = { ...view, approval: { ...window, notByRequester: true } };
+    const [approval] = threadReplies(state, { ...strict, now: Date.parse('2026-01-02T00:00:00Z') });
+    const card = renderAdaptiveCard(approval?.message as AlertMessage, { as: 'reply' });
+    expect(
+      ofType(card, 'FactSet')
+        .flatMap((node) => factsOf(node))
+        .at(-1),
+    ).toEqual({
+      title: 'Not',
+      value: 'whoever started this change',
+    });
+  });
+
   it('the reminder: its title with the lead, the same facts, links only', () => {
     const key = threadReplies(state, view)[0]?.key ?? '';
     const reminder = threadReplies(state, { ...view, now: Date.parse('2026-01-08T09:00:00Z') }, [key])[1];

@@ -9,6 +9,7 @@ import type {
   PipelineStateView,
   ReminderSchedules,
   RuleStore,
+  RunRequesters,
   SnoozeStore,
 } from '../../ports';
 
@@ -36,6 +37,8 @@ export interface CommandDeps {
    * its link. Absent: `run` only says where the message will follow.
    */
   readonly announceRun?: (request: RunAnnouncementRequest) => Promise<RunLink>;
+  /** Where `run` records who started an execution (for `"selfApproval": false`); absent: not recorded. */
+  readonly requesters?: RunRequesters;
 }
 
 /** What `run` asks to be shown: the execution, the subscription that shows its start, who ran it. */

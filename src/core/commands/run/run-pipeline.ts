@@ -79,6 +79,7 @@ export async function runPipeline(
   }
   const executionId = started.pipelineExecutionId;
   deps.log.info('pipewatch run', { ...record, allowed: true, outcome: 'ok', executionId });
+  await recordRequester(context, deps, user, { pipeline, executionId });
 
   const lines = [`Started \`${pipeline}\`: execution \`${shortExecutionId(executionId)}\` (\`${executionId}\`).`];
   if (started.region !== undefined) {
@@ -87,6 +88,35 @@ export async function runPipeline(
   const who = user.displayName || user.id;
   lines.push(await whereItFollows(context, deps, { pipeline, executionId, region: started.region, who }));
   return textAnswer(lines.join('\n'));
+}
+
+/**
+ * Who ran it, for `"selfApproval": false` to refuse their own approval later. The execution has
+ * started whatever happens here: a failed write is logged (the approval then finds no requester
+ * from chat, and is allowed unless the trigger's author matches).
+ */
+async function recordRequester(
+  context: CommandContext,
+  deps: CommandDeps,
+  user: ChatUser,
+  execution: { readonly pipeline: string; readonly executionId: string },
+): Promise<void> {
+  if (deps.requesters === undefined) return;
+  const { platform, workspace } = context.channel;
+  try {
+    await deps.requesters.record(execution, {
+      platform,
+      workspace,
+      userId: user.id,
+      ...(user.displayName ? { displayName: user.displayName } : {}),
+    });
+  } catch (error) {
+    deps.log.warn('run: who started the execution could not be recorded', {
+      ...execution,
+      user: user.id,
+      error: describeError(error),
+    });
+  }
 }
 
 interface Run {

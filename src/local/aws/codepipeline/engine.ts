@@ -255,9 +255,15 @@ export class ExecutionEngine {
   }
 
   /** Answers an approval; the run was found by token and is InProgress. */
-  approve(execution: ExecutionRecord, run: ActionRun, status: 'Approved' | 'Rejected', summary: string): number {
+  approve(
+    execution: ExecutionRecord,
+    run: ActionRun,
+    status: 'Approved' | 'Rejected',
+    summary: string,
+    by?: string,
+  ): number {
     const now = this.now();
-    run.approval = { status, summary, at: now };
+    run.approval = { status, summary, at: now, ...(by === undefined ? {} : { by }) };
     if (status === 'Approved') {
       run.summary = summary.length > 0 ? summary : 'Approved';
       this.endAction(execution, run, 'Succeeded');

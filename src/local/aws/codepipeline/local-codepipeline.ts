@@ -4,7 +4,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { AwsServiceError } from '../aws-error';
 import type { Clock } from '../clock';
 import type { LocalBuildSpec } from '../codebuild/local-codebuild';
-import type { LocalService } from '../service';
+import type { Caller, LocalService } from '../service';
 import { type PipelineDefinition, parseDefinitions, readDefinitionsFile } from './definitions';
 import { ExecutionEngine, SEVEN_DAYS_MS } from './engine';
 import type { Transition } from './events';
@@ -84,7 +84,7 @@ export class LocalCodePipeline implements LocalService {
     if (options.definitionsFile !== undefined) this.loadDefinitions(options.definitionsFile);
   }
 
-  async handle(operation: string, input: Record<string, unknown>): Promise<unknown> {
+  async handle(operation: string, input: Record<string, unknown>, caller?: Caller): Promise<unknown> {
     if (!isOperation(operation)) {
       throw new AwsServiceError('UnknownOperationException', `Unknown operation CodePipeline_20150709.${operation}`);
     }
@@ -93,7 +93,8 @@ export class LocalCodePipeline implements LocalService {
         engine: this.engine,
         region: this.options.region,
         accountId: this.options.accountId,
-        callerArn: this.callerArn,
+        // A request signed by one of the local AWS's named users is theirs (PutApprovalResult records it).
+        callerArn: caller?.arn ?? this.callerArn,
         now: () => this.options.clock.now(),
       },
       operation,

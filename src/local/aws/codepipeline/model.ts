@@ -91,7 +91,8 @@ export interface ActionRun {
   /** Approval actions only, while InProgress or once answered. */
   token?: string;
   /** The reviewer's answer (PutApprovalResult), to tell "already completed" from "expired". */
-  approval?: { status: 'Approved' | 'Rejected'; summary: string; at: number };
+  /** `by`: the caller's ARN (GetPipelineState's lastUpdatedBy, ListActionExecutions' updatedBy). */
+  approval?: { status: 'Approved' | 'Rejected'; summary: string; at: number; by?: string };
   /** The pipeline-execution-attempt this run belongs to. */
   attempt: number;
   inputArtifacts: { name: string; bucket: string; key: string }[];

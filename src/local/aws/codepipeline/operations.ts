@@ -286,6 +286,8 @@ function actionExecutionState(run: ActionRun) {
     ...(run.externalExecutionId === undefined ? {} : { externalExecutionId: run.externalExecutionId }),
     ...(run.externalExecutionUrl === undefined ? {} : { externalExecutionUrl: run.externalExecutionUrl }),
     ...(run.errorDetails === undefined ? {} : { errorDetails: run.errorDetails }),
+    // Who answered an approval, as AWS records the caller of PutApprovalResult.
+    ...(run.approval?.by === undefined ? {} : { lastUpdatedBy: run.approval.by }),
   };
 }
 
@@ -380,6 +382,7 @@ const listActionExecutions: Handler<'ListActionExecutions'> = (ctx, input) => {
         startTime: seconds(run.startTime),
         lastUpdateTime: seconds(run.lastUpdateTime),
         status: run.status,
+        ...(run.approval?.by === undefined ? {} : { updatedBy: run.approval.by }),
         input: {
           ...(action === undefined
             ? {}
@@ -473,7 +476,7 @@ const putApprovalResult: Handler<'PutApprovalResult'> = (ctx, input) => {
     );
     if (run === undefined) continue;
     if (run.status === 'InProgress') {
-      const approvedAt = ctx.engine.approve(execution, run, input.result.status, input.result.summary);
+      const approvedAt = ctx.engine.approve(execution, run, input.result.status, input.result.summary, ctx.callerArn);
       return { approvedAt: seconds(approvedAt) };
     }
     if (run.approval !== undefined) {

@@ -6,10 +6,18 @@ import type { SlackMethod } from './method';
 
 const InfoArgs = z.object({ user: z.string() });
 
+/** users.info needs users:read; its `profile.email` is there only with users:read.email (else left out, not an error). */
 export const usersInfo: SlackMethod = (raw, workspace) => {
+  if (!workspace.hasScope('users:read')) {
+    throw new SlackApiError('missing_scope', {
+      needed: 'users:read',
+      provided: [...(workspace.scopes ?? [])].join(','),
+    });
+  }
   const args = parseArgs(InfoArgs, raw, ['user']);
   const user = workspace.user(args.user);
   if (user === undefined) throw new SlackApiError('user_not_found');
+  const email = user.email !== '' && workspace.hasScope('users:read.email') ? { email: user.email } : {};
   return {
     user: {
       id: user.id,
@@ -19,7 +27,7 @@ export const usersInfo: SlackMethod = (raw, workspace) => {
       deleted: user.deleted,
       is_bot: user.isBot,
       is_admin: false,
-      profile: { real_name: user.realName, display_name: user.name },
+      profile: { real_name: user.realName, display_name: user.name, ...email },
     },
   };
 };

@@ -8,7 +8,7 @@ import { type ApprovalMetadata, approvalModal } from '../../approval-modal';
 import { pressTellingUnreadable, readButtonValue, refusedForeignClick, slackPresser } from '../../click';
 import type { SlackAppDeps } from '../../deps';
 import type { SlackInstallationConfig } from '../../installation';
-import { SLACK_PLATFORM_NAME } from '../../slack-context';
+import { channelOfAction, SLACK_PLATFORM_NAME } from '../../slack-context';
 import type { UserGroupResolver } from '../../user-groups';
 import type { ButtonClickArgs } from './retry';
 
@@ -66,7 +66,13 @@ export function modalButtonAction<T extends ExecutionButtonValue>(
     const verdict = await pressTellingUnreadable(
       (policy) =>
         mayPress(
-          { value, user: slackPresser(client, groups, value.pipeline, presser), platformName: SLACK_PLATFORM_NAME },
+          {
+            value,
+            user: slackPresser(client, groups, value.pipeline, presser),
+            platformName: SLACK_PLATFORM_NAME,
+            // The conversation of the message clicked: its trigger names the change's author ("selfApproval").
+            ...withChannel(channelOfAction(body)),
+          },
           { ...deps, policy },
         ),
       deps,
@@ -90,6 +96,8 @@ export function modalButtonAction<T extends ExecutionButtonValue>(
     });
   };
 }
+
+const withChannel = (channel: ReturnType<typeof channelOfAction>) => (channel === undefined ? {} : { channel });
 
 export function readApprovalValue(raw: string | undefined, kind: 'approve' | 'reject'): ApprovalValue | undefined {
   return readButtonValue(raw, (value): value is ApprovalValue => value.kind === kind);

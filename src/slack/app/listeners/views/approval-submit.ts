@@ -13,7 +13,7 @@ import {
 } from '../../approval-modal';
 import { clickKey, pressTellingUnreadable, showOutcomeAt, slackPresser } from '../../click';
 import { buttonDepsOf, type SlackAppDeps } from '../../deps';
-import { SLACK_PLATFORM_NAME } from '../../slack-context';
+import { channelOfSubmission, SLACK_PLATFORM_NAME } from '../../slack-context';
 import { describeError } from '../../slack-errors';
 import type { UserGroupResolver } from '../../user-groups';
 import { type ApprovalValue, readApprovalValue } from '../actions/approval';
@@ -99,6 +99,7 @@ export function modalSubmitView<T extends ButtonValue>(
             clickKey: clickKey(metadata.messageTs, metadata.actionId, metadata.value),
             platformName: SLACK_PLATFORM_NAME,
             ...answers,
+            ...channelOfSubmission(body, metadata.channel),
           },
           { ...buttonDepsOf(deps), policy },
         ),
