@@ -173,6 +173,17 @@ function teamsSdkLambdaOnly() {
         if (!inPackage(args.importer, 'jwks-rsa')) return undefined;
         return { path: 'jose', namespace: JOSE_NAMESPACE };
       });
+      // debug (axios's proxy agents, follow-redirects, jwks-rsa): their diagnostics, printed only when
+      // DEBUG names them; on Lambda they never are, so each logger is a function that does nothing.
+      build.onResolve({ filter: /^debug$/ }, (args) => {
+        if (!/node_modules[\\/](axios|follow-redirects|jwks-rsa)[\\/]/.test(args.importer)) return undefined;
+        return { path: 'debug', namespace: JOSE_NAMESPACE };
+      });
+      build.onLoad({ filter: /^debug$/, namespace: JOSE_NAMESPACE }, () => ({
+        contents:
+          "'use strict';\nfunction silent() {}\nsilent.enabled = false;\nsilent.extend = () => silent;\nmodule.exports = function debug() { return silent; };\nmodule.exports.enabled = () => false;",
+        loader: 'js',
+      }));
       build.onLoad({ filter: /^object-inspect$/, namespace: JOSE_NAMESPACE }, () => ({
         contents:
           "'use strict';\nmodule.exports = function inspect(value) { return typeof value === 'string' ? JSON.stringify(value) : String(value); };",

@@ -316,8 +316,7 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
       'codepipeline:StartPipelineExecution',
       'codepipeline:StopPipelineExecution',
       'dynamodb:DeleteItem',
-      'dynamodb:GetItem',
-      // `runby#` only (who typed `run`, for "selfApproval": false): a statement of its own, without UpdateItem.
+      // `runby#` (who typed `run`, for "selfApproval": false) has a statement of its own, without UpdateItem.
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
