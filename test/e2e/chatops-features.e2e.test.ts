@@ -6,7 +6,7 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { Locator } from 'playwright-core';
 import { ManualClock } from '../../src/local/aws/clock';
-import { LOCAL_USERS } from '../../src/local/dev-server/start-local-pipewatch';
+import { LOCAL_CONSOLE_USER, LOCAL_USERS } from '../../src/local/dev-server/start-local-pipewatch';
 import { type ChannelPage, type PipewatchInChromium, startPipewatchInChromium } from '../helpers/channel-page';
 import { decideApprovalInConsole } from '../helpers/console-approval';
 
@@ -37,7 +37,8 @@ async function decideInTheConsole(status: 'Approved' | 'Rejected', summary: stri
   const codePipeline = new CodePipelineClient({
     endpoint: aws.endpoint,
     region: aws.region,
-    credentials: { ...aws.credentials },
+    // Jane's own IAM user (npm start's local AWS knows her key): the approval records her as its answerer.
+    credentials: { accessKeyId: LOCAL_CONSOLE_USER.accessKeyId, secretAccessKey: LOCAL_CONSOLE_USER.secretAccessKey },
   });
   try {
     await decideApprovalInConsole(codePipeline, status, summary);
@@ -155,7 +156,8 @@ test('approvals: the reply shows expiry and approvers; the reminder comes an hou
     10_000,
   );
   await timePassesUntil(message.filter({ hasText: /Succeeded/ }), 120_000);
-  await message.filter({ hasText: /Approved\s*Checked the staging dashboards <ok>/ }).waitFor();
+  await message.filter({ hasText: /Approved by jane \(arn:aws:iam::\d{12}:user\/jane\) outside chat/ }).waitFor();
+  await message.filter({ hasText: /Checked the staging dashboards <ok>/ }).waitFor();
   // Approve and Reject went away, from the message and its replies; the reminder was posted once.
   for (const verb of ['approve', 'reject', 'stop']) {
     expect(await message.getByTestId(`button-pipewatch.${verb}`).count()).toBe(0);
