@@ -1,4 +1,5 @@
 // (slack) a time --> Slack's <!date^…> token, shown in each reader's time zone, with an escaped UTC fallback
+import { utcMinute } from '../core/messages';
 import { escapeMrkdwn } from './escape';
 
 /**
@@ -12,6 +13,6 @@ export function slackDate(time: string | Date): string {
   const millis = typeof time === 'string' ? Date.parse(time) : time.getTime();
   if (!Number.isFinite(millis)) return escapeMrkdwn(String(time));
   const epoch = Math.floor(millis / 1000);
-  const fallback = `${new Date(epoch * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const fallback = utcMinute(epoch * 1000);
   return `<!date^${epoch}^{date_short_pretty} {time}|${escapeMrkdwn(fallback)}>`;
 }

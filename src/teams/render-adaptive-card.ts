@@ -1,6 +1,7 @@
 // (teams) AlertMessage --> renderAdaptiveCard / activityOf --> Adaptive Card 1.5 JSON in a Bot Connector activity; escaped, under the size limit
 import { AdaptiveCard, type CardElementArray, Fact, FactSet, TextBlock } from '@microsoft/teams.cards';
 import type { AlertApproval, AlertFact, AlertMessage } from '../core/messages';
+import { utcMinute } from '../core/messages';
 import { alertActionSet } from './card-actions';
 import { ADAPTIVE_CARD_SCHEMA, ADAPTIVE_CARD_VERSION, type AdaptiveCardJson, toCardJson } from './card-json';
 import { activityBytes, MAX_ACTIVITY_BYTES } from './card-size';
@@ -298,7 +299,7 @@ function timeText(time: string): string | undefined {
   if (time.trim() === '') return undefined;
   const millis = Date.parse(time);
   if (!Number.isFinite(millis)) return inline(time, TIME_TEXT_MAX);
-  return `${new Date(millis).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return utcMinute(millis);
 }
 
 function originFact(message: AlertMessage): AlertFact | undefined {

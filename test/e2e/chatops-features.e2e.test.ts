@@ -115,6 +115,25 @@ test('quiet subscriptions: --transitions posts "broken", then "fixed"; a snooze 
     .filter({ hasText: /Snoozed in this channel:\s*• nightly-data until .* \(2h left\), 1 failure held back/ })
     .waitFor();
   await channel.screenshotOf('quiet-snooze-list', [snoozed, list]);
+
+  // The snooze ends: its summary comes on time (an EventBridge Scheduler schedule), without waiting
+  // for the next event, once.
+  const summary = channel.messages().filter({ hasText: /While snoozed \(2h\): 1 failure of nightly-data/ });
+  await timePasses(2 * HOUR_MS - 2 * 60_000, 60_000);
+  expect(await summary.count()).toBe(0);
+  await timePassesUntil(summary, 4 * 60_000);
+  await timePasses(60_000);
+  expect(await summary.count()).toBe(1);
+  expect(await channel.messages().count()).toBe(3);
+
+  // Snoozed from the "broken" message itself: the Snooze control's choice, answered to alice alone.
+  const ephemerals = e2e.page.getByTestId('ephemeral');
+  const before = await ephemerals.count();
+  await broken.getByTestId('select-pipewatch.snooze').selectOption({ label: 'Snooze 4 hours' });
+  const answer = ephemerals.nth(before);
+  await answer.filter({ hasText: /Snoozed nightly-data here until .*\(4 hours\)/ }).waitFor();
+  expect(await channel.messages().count()).toBe(3);
+  await channel.screenshotOf('quiet-snooze-button', [summary, answer]);
 });
 
 test('approvals: the reply shows expiry and approvers; the reminder comes an hour before; decided in the console, the card says so', async () => {

@@ -1,6 +1,7 @@
 // (core) a retry / approve / reject / stop button pressed on any platform --> authorize --> claim --> use case --> one logged decision
 import type { ChannelRef } from '../channels';
 import { describeError } from '../errors';
+import { utcMinute } from '../messages';
 import { type SnoozeSetter, startSnooze } from '../notify/snooze-schedule';
 import type {
   ClickClaims,
@@ -275,7 +276,7 @@ async function pressSnooze(
     via: `${press.platformName} button`,
     scheduled,
   });
-  const end = new Date(until).toISOString();
+  const end = utcMinute(until);
   return {
     status: 'done',
     user,

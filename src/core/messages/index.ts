@@ -34,6 +34,7 @@ export {
   shortExecutionId,
   shortRevisionId,
   truncateText,
+  utcMinute,
   webUrl,
   wellFormed,
 } from './text-helpers';

@@ -1,6 +1,11 @@
 // (core) text shortenings of the alert builders: short ids, first lines, ARN ends, web-only URLs, safe truncation
 /** Small text shortenings shared by the alert builders. Output stays raw (no escaping). */
 
+/** A moment as people read it in chat, to the minute: `2026-12-07 21:15 UTC`. */
+export function utcMinute(millis: number): string {
+  return `${new Date(millis).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** The first 8 characters of an execution id: enough to tell executions apart in a channel. */
 export function shortExecutionId(executionId: string): string {
   return executionId.slice(0, 8);

@@ -2,7 +2,7 @@
 import { type ChannelRef, channelLabel } from '../channels';
 import { executionConsoleUrl, type PipelineEvent } from '../events';
 import type { TransitionNote } from '../executions';
-import { type AlertMessage, shortExecutionId } from '../messages';
+import { type AlertMessage, shortExecutionId, utcMinute } from '../messages';
 import type { LogFields, OutcomeKey, Snooze } from '../ports';
 import {
   type NotifyDeps,
@@ -181,9 +181,7 @@ export function snoozeSummaryMessage(
     title: `While snoozed (${formatDuration(snooze.until - snooze.since)}): ${failures} of ${snooze.pipeline}`,
     status: { state: 'FAILED', label: 'Snooze ended', severity: 'warning', known: true },
     summary: [...shown.map((id) => `Execution ${shortExecutionId(id)} failed`), ...more].join('\n'),
-    facts: [
-      { label: 'Snoozed', value: `${new Date(snooze.since).toISOString()} – ${new Date(snooze.until).toISOString()}` },
-    ],
+    facts: [{ label: 'Snoozed', value: `${utcMinute(snooze.since)} – ${utcMinute(snooze.until)}` }],
     // Without a region (a snooze stored before regions were kept), no console links.
     links: shown.slice(0, event.pipelineRegion === undefined ? 0 : 3).map((executionId) => ({
       kind: 'console' as const,

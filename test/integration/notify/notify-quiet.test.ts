@@ -8,6 +8,7 @@ import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
 import { notifyInputTemplate } from '../../../src/aws/notify-input';
 import { CachedPipelineCatalog } from '../../../src/aws/pipeline-catalog';
 import { SchedulerReminderSchedules, SNOOZE_END_DESCRIPTION } from '../../../src/aws/scheduler-reminders';
+import { utcMinute } from '../../../src/core/messages';
 import { snoozeEndTime, snoozeScheduleName } from '../../../src/core/notify';
 import type { ReminderSchedules } from '../../../src/core/ports';
 import { parseSubscribeArguments, toEventPattern } from '../../../src/core/subscriptions';
@@ -313,7 +314,7 @@ describe('snooze, typed in Slack', () => {
     const chosenAt = stack.clock.now();
     const answer = await chooseSnooze(handler, alert as SlackMessage, 'Snooze 1 hour');
     const until = chosenAt + 60 * 60_000;
-    expect(answer).toContain(`Snoozed myPipeline here until ${new Date(until).toISOString()} (1 hour)`);
+    expect(answer).toContain(`Snoozed myPipeline here until ${utcMinute(until)} (1 hour)`);
     // The same choice again a moment later (a double click): handled once.
     expect(await chooseSnooze(handler, alert as SlackMessage, 'Snooze 1 hour')).toContain('already pressed');
     // One message per execution: nothing posted, the alert left as it was.

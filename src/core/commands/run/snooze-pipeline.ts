@@ -1,4 +1,5 @@
 // (core) snooze <pipeline> <duration> | snooze <pipeline> off | unsnooze <pipeline> --> SnoozeStore; list's snooze lines
+import { utcMinute } from '../../messages';
 import { nearest } from '../../nearest';
 import { formatDuration } from '../../notify/quiet-subscriptions';
 import { cancelSnoozeSchedule, type SnoozeSetter, startSnooze } from '../../notify/snooze-schedule';
@@ -38,7 +39,7 @@ export async function snoozePipeline(
   });
   return textAnswer(
     [
-      `Snoozed \`${pipeline}\` in this channel for ${formatDuration(durationMs)}, until ${new Date(until).toISOString()}.`,
+      `Snoozed \`${pipeline}\` in this channel for ${formatDuration(durationMs)}, until ${utcMinute(until)}.`,
       'No new alerts about it are posted here meanwhile (messages already posted keep updating); its failures are counted and summarised in one message when the snooze ends.',
       `\`${context.invocation} snooze ${pipeline} off\` ends it now.`,
     ].join('\n'),
@@ -86,7 +87,7 @@ function snoozeLine(snooze: Snooze, now: number): string {
   const count = snooze.swallowed.length;
   const failures = count === 1 ? '1 failure held back' : `${count} failures held back`;
   if (snooze.until > now) {
-    return `• \`${snooze.pipeline}\` until ${new Date(snooze.until).toISOString()} (${formatDuration(snooze.until - now)} left), ${failures}`;
+    return `• \`${snooze.pipeline}\` until ${utcMinute(snooze.until)} (${formatDuration(snooze.until - now)} left), ${failures}`;
   }
   return `• \`${snooze.pipeline}\` ended ${new Date(snooze.until).toISOString()}, ${failures}: the summary is posted with the next alert`;
 }
