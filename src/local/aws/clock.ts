@@ -7,7 +7,14 @@ export interface Clock {
   now(): number;
   /** Runs `fn` after `ms` of simulated time; returns a cancel function. */
   schedule(ms: number, fn: () => void): () => void;
+  /**
+   * Runs `fn` once `now()` reaches `time` (an absolute time, as EventBridge Scheduler's `at()`);
+   * returns a cancel function. On the real clock that is real time, whatever its speed.
+   */
+  scheduleAt(time: number, fn: () => void): () => void;
 }
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Real time, `speed` times faster (a 60-second build takes 6 s at speed 10). */
 export class RealClock implements Clock {
@@ -29,6 +36,26 @@ export class RealClock implements Clock {
     );
     this.timers.add(timer);
     return () => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    };
+  }
+
+  scheduleAt(time: number, fn: () => void): () => void {
+    // setTimeout holds at most 2^31 - 1 ms (24.8 days): a later time waits in steps.
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      const wait = Math.min(Math.max(0, time - Date.now()), MAX_TIMEOUT_MS);
+      timer = setTimeout(() => {
+        if (timer !== undefined) this.timers.delete(timer);
+        if (Date.now() < time) arm();
+        else fn();
+      }, wait);
+      this.timers.add(timer);
+    };
+    arm();
+    return () => {
+      if (timer === undefined) return;
       clearTimeout(timer);
       this.timers.delete(timer);
     };
@@ -67,6 +94,10 @@ export class ManualClock implements Clock {
     return () => {
       this.queue = this.queue.filter((q) => q !== item);
     };
+  }
+
+  scheduleAt(time: number, fn: () => void): () => void {
+    return this.schedule(time - this.current, fn);
   }
 
   /** Moves time forward by `ms`, running each due callback at its own time. */

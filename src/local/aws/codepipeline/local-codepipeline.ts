@@ -62,13 +62,14 @@ export class LocalCodePipeline implements LocalService {
     this.snapshot = new SimulatorSnapshot(options.dataDir);
     this.callerArn = options.callerArn ?? `arn:aws:sts::${options.accountId}:assumed-role/Admin/local-user`;
     // Timer callbacks change state outside any request: save after each one.
+    const saving = (fn: () => void) => () => {
+      fn();
+      this.save();
+    };
     const clock: Clock = {
       now: () => options.clock.now(),
-      schedule: (ms, fn) =>
-        options.clock.schedule(ms, () => {
-          fn();
-          this.save();
-        }),
+      schedule: (ms, fn) => options.clock.schedule(ms, saving(fn)),
+      scheduleAt: (time, fn) => options.clock.scheduleAt(time, saving(fn)),
     };
     this.engine = new ExecutionEngine({
       region: options.region,

@@ -233,9 +233,8 @@ export class LocalScheduler {
     };
     this.schedules.set(key, record);
     if (record.state === 'ENABLED') {
-      record.cancel = this.options.clock.schedule(Math.max(0, time - this.options.clock.now()), () =>
-        this.fire(key, record),
-      );
+      // At its time on the clock (real time under `npm start`, whatever the simulator's speed).
+      record.cancel = this.options.clock.scheduleAt(time, () => this.fire(key, record));
     }
     return { ScheduleArn: this.scheduleArn(group, name) };
   }
