@@ -14,6 +14,8 @@ import {
   type NotifyInput,
   notifyInputTemplate,
 } from '../src/aws/notify-input';
+import { buildAlertMessage } from '../src/core/messages';
+import { ChatDeliveryError } from '../src/core/notify/chat-delivery-error';
 import type { ChannelRef } from '../src/core/subscriptions';
 import { ManualClock, startLocalAws } from '../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../src/local/aws/codepipeline/local-codepipeline';
@@ -21,6 +23,8 @@ import { SLACK_RATE_LIMITS, SlackRateLimiter, startLocalSlack } from '../src/loc
 import { startLocalBotConnector } from '../src/local/teams/bot-connector';
 import { startLocalIdentity } from '../src/local/teams/identity';
 import { SlidingWindowLimiter, TEAMS_THREAD_LIMITS } from '../src/local/teams/rate-limits';
+import { SlackChatPoster } from '../src/slack/slack-chat-poster';
+import { pipelineEvent, retriedExecutionSpecs } from '../test/unit/core/executions/execution-events';
 import { CountingLog } from './issue15';
 
 /**
@@ -380,6 +384,52 @@ export async function runBurstBench(): Promise<void> {
     await slack.stop();
     await connector.stop();
     await identity.stop();
+  }
+}
+
+/**
+ * The Slack poster alone against the limits: 50 channels x 20 posts, all at once, each a post as
+ * notify makes it (429s waited out within the call up to its budget). What is not posted within the
+ * budget is what Lambda's retry would have to post a minute later.
+ */
+export async function runSlackPosterBurst(): Promise<void> {
+  const slack = await startLocalSlack({
+    port: 0,
+    teamId: TEAM,
+    channels: slackChannels.map((id, i) => ({ id, name: `burst-${i}` })),
+    rateLimits: SLACK_RATE_LIMITS,
+  });
+  try {
+    const chat = new SlackChatPoster({ token: slack.botToken, slackApiUrl: slack.apiUrl });
+    const spec = retriedExecutionSpecs()[7];
+    if (spec === undefined) throw new Error('no execution spec');
+    const message = buildAlertMessage(pipelineEvent(spec));
+    const started = performance.now();
+    let lastPostedMs = 0;
+    const outcomes = await Promise.all(
+      slackChannels.flatMap((channel) =>
+        Array.from({ length: EXECUTIONS }, (_, i) =>
+          chat.post({ platform: 'slack', workspace: TEAM, channel }, { ...message, title: `run ${i}` }).then(
+            () => {
+              lastPostedMs = performance.now() - started;
+              return 'posted';
+            },
+            (error: unknown) => (error instanceof ChatDeliveryError ? error.code : String(error)),
+          ),
+        ),
+      ),
+    );
+    const count = (what: string) => outcomes.filter((o) => o === what).length;
+    const others = [...new Set(outcomes)]
+      .filter((o) => o !== 'posted' && o !== 'ratelimited')
+      .map((o) => `${o} ${count(o)}`);
+    const limited = slack.workspace.callsTo('chat.postMessage').filter((c) => c.status === 429).length;
+    console.log(
+      `Slack poster alone, ${outcomes.length} posts at once: ${count('posted')} posted (the last after ${(lastPostedMs / 1000).toFixed(1)} s), ` +
+        `${count('ratelimited')} given up as ratelimited after the poster's 20 s budget (left to Lambda's retry)${others.length === 0 ? '' : `, other failures: ${others.join(', ')}`}; ${limited} answers 429`,
+    );
+  } finally {
+    await slack.stop();
   }
 }
 

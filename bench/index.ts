@@ -1,4 +1,4 @@
-import { runBurstBench } from './burst';
+import { runBurstBench, runSlackPosterBurst } from './burst';
 import { runDeliveryBench } from './delivery';
 import { runHandlersBench } from './handlers';
 import { runIssue15Bench } from './issue15';
@@ -11,6 +11,7 @@ const sections: readonly { readonly name: string; readonly run: () => Promise<vo
   { name: 'handlers', run: runHandlersBench },
   { name: 'issue15: triage, quiet subscriptions, approvals, stop and run', run: runIssue15Bench },
   { name: 'burst: 1,000 events at the chat rate limits', run: runBurstBench },
+  { name: 'burst-poster: the Slack poster alone at the rate limits', run: runSlackPosterBurst },
 ];
 
 async function main(): Promise<void> {
