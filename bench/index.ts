@@ -1,3 +1,4 @@
+import { runBurstBench, runSlackPosterBurst } from './burst';
 import { runDeliveryBench } from './delivery';
 import { runHandlersBench } from './handlers';
 import { runIssue15Bench } from './issue15';
@@ -9,6 +10,8 @@ const sections: readonly { readonly name: string; readonly run: () => Promise<vo
   { name: 'local AWS delivery', run: runDeliveryBench },
   { name: 'handlers', run: runHandlersBench },
   { name: 'issue15: triage, quiet subscriptions, approvals, stop and run', run: runIssue15Bench },
+  { name: 'burst: 1,000 events at the chat rate limits', run: runBurstBench },
+  { name: 'burst-poster: the Slack poster alone at the rate limits', run: runSlackPosterBurst },
 ];
 
 async function main(): Promise<void> {

@@ -121,7 +121,7 @@ function recorded<T extends MiddlewareClient>(client: T): T {
 }
 
 /** A log that keeps nothing but counts warnings and errors (the figures are void if any). */
-class CountingLog implements Log {
+export class CountingLog implements Log {
   warnings: string[] = [];
   errors: string[] = [];
   debug() {}

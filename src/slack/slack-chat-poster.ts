@@ -28,8 +28,13 @@ export interface SlackChatPosterOptions {
    * sleeps past its timeout. WebClient's own 429 handling would wait for any Retry-After.
    */
   readonly maxRetryAfterSeconds?: number;
-  /** 429s waited out per call before giving up. */
-  readonly maxRateLimitRetries?: number;
+  /**
+   * All of a call's 429 waits together (default 20 s, within notify's 30 s timeout). A burst meets
+   * Slack's 1 post per second per channel: a channel's 20th post of a burst waits about 15 one-second
+   * Retry-Afters, which a count of retries would have turned into a failed invocation and a Lambda
+   * retry a minute later. A 429 is never taken for a lost answer: nothing was posted, no lookup.
+   */
+  readonly maxRateLimitWaitSeconds?: number;
   readonly log?: Log;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -58,7 +63,7 @@ export class SlackChatPoster implements ChatPoster {
   private readonly client: WebClient;
   private readonly retries: number;
   private readonly maxRetryAfterSeconds: number;
-  private readonly maxRateLimitRetries: number;
+  private readonly maxRateLimitWaitMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly log: Log | undefined;
@@ -77,7 +82,7 @@ export class SlackChatPoster implements ChatPoster {
     });
     this.retries = options.retries ?? 2;
     this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 10;
-    this.maxRateLimitRetries = options.maxRateLimitRetries ?? 2;
+    this.maxRateLimitWaitMs = (options.maxRateLimitWaitSeconds ?? 20) * 1000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = Date.now;
     this.log = options.log;
@@ -221,7 +226,7 @@ export class SlackChatPoster implements ChatPoster {
     lookup?: () => Promise<T | undefined>,
     retries = this.retries,
   ): Promise<T> {
-    let rateLimited = 0;
+    let rateLimitedMs = 0;
     let failed = 0;
     for (;;) {
       try {
@@ -230,11 +235,16 @@ export class SlackChatPoster implements ChatPoster {
         const failure = toDeliveryError(method, error);
         const wait = failure.retryAfterSeconds;
         if (failure.code === 'ratelimited') {
-          if (wait === undefined || wait > this.maxRetryAfterSeconds || rateLimited >= this.maxRateLimitRetries) {
+          const waitMs = (wait ?? Number.POSITIVE_INFINITY) * 1000;
+          if (
+            wait === undefined ||
+            wait > this.maxRetryAfterSeconds ||
+            rateLimitedMs + waitMs > this.maxRateLimitWaitMs
+          ) {
             throw failure;
           }
-          rateLimited++;
-          await this.sleep(wait * 1000);
+          rateLimitedMs += waitMs;
+          await this.sleep(waitMs);
           continue;
         }
         if (!isLostAnswer(failure) || failed >= retries) throw failure;

@@ -49,7 +49,7 @@ import {
   localPipelinePanel,
 } from '../channel';
 import type { TeamsPagePort, TeamsPageUser } from '../channel/teams-page-port';
-import { type LocalSlack, startLocalSlack } from '../slack';
+import { type LocalSlack, SLACK_RATE_LIMITS, startLocalSlack } from '../slack';
 import { DEFAULT_TEAM, type LocalBotConnector, startLocalBotConnector } from '../teams/bot-connector';
 import { type LocalIdentity, startLocalIdentity } from '../teams/identity';
 import { installationActivity, teamsEvent } from '../teams/signed-activity';
@@ -244,6 +244,8 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
         users: LOCAL_USERS.map((u) => ({ id: u.id, name: u.name, realName: u.realName })),
         fallback: slot.fallback,
         dataDir: options.dataDir,
+        // Slack's documented limits, as a real workspace answers them (429 + Retry-After).
+        rateLimits: SLACK_RATE_LIMITS,
       });
       const started = slack;
       cleanups.push(() => started.stop());

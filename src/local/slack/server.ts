@@ -5,6 +5,7 @@ import { createLoopbackServer, header, listen, readBody, sendJson } from '../htt
 import { type Fault, SlackFaults } from './faults';
 import { METHODS } from './methods';
 import { WorkspacePersistence } from './persistence';
+import { SlackRateLimiter, type SlackRateLimits } from './rate-limits';
 import { decodeJsonArg, parseRequestArgs, type RawArgs } from './request-args';
 import { handleResponseUrlPost } from './response-url';
 import { SlackApiError } from './slack-api-error';
@@ -36,6 +37,12 @@ export interface LocalSlackOptions {
    * (`pipewatch local --data DIR`); in memory without it. A file that cannot be read stops the start.
    */
   dataDir?: string | undefined;
+  /**
+   * Slack's rate limits (`SLACK_RATE_LIMITS`: chat.postMessage per channel and per workspace, the
+   * methods' tiers), answered as Slack does: HTTP 429, `Retry-After` seconds, `{ok:false,error:'ratelimited'}`.
+   * Off unless given: `pipewatch local` turns them on; tests that are about something else stay fast.
+   */
+  rateLimits?: SlackRateLimits | false | undefined;
 }
 
 export interface LocalSlack {
@@ -68,6 +75,10 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
   const now = options.now ?? Date.now;
   const bindHost = options.host ?? '127.0.0.1';
   const faults = new SlackFaults();
+  const limiter =
+    options.rateLimits === undefined || options.rateLimits === false
+      ? undefined
+      : new SlackRateLimiter(options.rateLimits, now);
   // Read before the port is taken: an unreadable file fails the start and is left as it is.
   const persistence = options.dataDir === undefined ? undefined : new WorkspacePersistence(options.dataDir);
   const saved = persistence?.load();
@@ -132,6 +143,12 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
       authenticate(bearerToken(req) ?? parsed.bodyToken, botToken);
       const handler = METHODS[method];
       if (handler === undefined) throw new SlackApiError('unknown_method', { req_method: method });
+      const retryAfter = limiter?.admit(method, args);
+      if (retryAfter !== undefined) {
+        const status = sendFault(res, { kind: 'rateLimit', retryAfterSeconds: retryAfter });
+        record(args, status, { ok: false, error: 'ratelimited' });
+        return;
+      }
       const body = { ok: true, ...handler(args, ws) };
       if (fault !== undefined) {
         // Done, and its answer lost on the way back.

@@ -1,6 +1,6 @@
 import { buildAlertMessage } from '../../../src/core/messages';
 import { ChatDeliveryError } from '../../../src/core/notify';
-import { type LocalSlack, startLocalSlack } from '../../../src/local/slack';
+import { type LocalSlack, SLACK_RATE_LIMITS, startLocalSlack } from '../../../src/local/slack';
 import { renderBlockKit, renderThreadReply } from '../../../src/slack';
 import { SlackChatPoster } from '../../../src/slack/slack-chat-poster';
 import { pipelineEvent, retriedExecutionSpecs } from '../../unit/core/executions/execution-events';
@@ -85,8 +85,37 @@ describe('SlackChatPoster against the local Slack', () => {
     slack.faults.rateLimit('chat.postMessage', { times: 2, retryAfterSeconds: 2 });
     await chat.post(CHANNEL, message);
     expect(waits).toEqual([2000, 2000]);
+    // All waits of a call together are bounded (notify's timeout): past the budget, transient.
     slack.faults.rateLimit('chat.postMessage', { times: 3, retryAfterSeconds: 1 });
-    expect(await failure(chat.post(CHANNEL, message))).toMatchObject({ code: 'ratelimited' });
+    const bounded = poster({ sleep: async (ms) => void waits.push(ms), maxRateLimitWaitSeconds: 2 });
+    expect(await failure(bounded.post(CHANNEL, message))).toMatchObject({ code: 'ratelimited' });
+    expect(waits).toEqual([2000, 2000, 1000, 1000]);
+  });
+});
+
+describe("SlackChatPoster under the local Slack's own rate limits", () => {
+  test('a burst of 8 posts to one channel: each posted exactly once, the 429s waited out, never looked for', async () => {
+    await slack.stop();
+    let now = Date.UTC(2026, 0, 15, 9, 0, 0);
+    slack = await startLocalSlack({ port: 0, now: () => now, rateLimits: SLACK_RATE_LIMITS });
+    const waits: number[] = [];
+    // Sleeping moves the local Slack's clock: Retry-After is waited out exactly.
+    const chat = poster({
+      sleep: async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    });
+    const ids = [];
+    for (let i = 0; i < 8; i++) ids.push((await chat.post(CHANNEL, { ...message, title: `run ${i}` })).messageId);
+    const posted = slack.workspace.messages(CHANNEL.channel);
+    expect(posted.map((m) => m.ts)).toEqual(ids);
+    expect(new Set(ids).size).toBe(8);
+    // Burst 5, then one a second: posts 6, 7 and 8 each waited one Retry-After of 1 s.
+    expect(waits).toEqual([1000, 1000, 1000]);
+    const statuses = slack.workspace.callsTo('chat.postMessage').map((c) => c.status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 200, 429, 200, 429, 200]);
+    expect(slack.workspace.callsTo('conversations.history')).toEqual([]);
   });
 });
 
