@@ -88,7 +88,10 @@ export function shownTexts(value: unknown): Array<{ path: string; text: string }
     if (!isNode(current)) return;
     for (const [key, child] of Object.entries(current)) {
       if (key === 'data') continue;
-      if (typeof child === 'string' && SHOWN_KEYS.has(key)) found.push({ path: `${path}.${key}`, text: child });
+      // A choice set shows its choices' titles; its `value` and theirs are what the card sends back.
+      const sentBack = key === 'value' && (current.type === 'Input.ChoiceSet' || /\.choices\[\d+\]$/.test(path));
+      if (typeof child === 'string' && SHOWN_KEYS.has(key) && !sentBack)
+        found.push({ path: `${path}.${key}`, text: child });
       else walk(child, `${path}.${key}`);
     }
   };
