@@ -85,21 +85,22 @@ describe('the local Service Quotas', () => {
 });
 
 describe('ServiceQuotasRulesQuota', () => {
-  test('the applied value, kept for an hour, then asked again', async () => {
+  /** The adapter on the local Service Quotas, its clock moved by `advance`. */
+  function quotaIn(region: string) {
     let now = 1_000_000;
     const log = new Warnings();
-    const quota = new ServiceQuotasRulesQuota({
-      client: local.serviceQuotas,
-      region: 'us-east-1',
-      log,
-      now: () => now,
-    });
+    const quota = new ServiceQuotasRulesQuota({ client: local.serviceQuotas, region, log, now: () => now });
+    return { quota, log, advance: (ms: number) => (now += ms) };
+  }
+
+  test('the applied value, kept for an hour, then asked again', async () => {
+    const { quota, log, advance } = quotaIn('us-east-1');
     const before = local.aws.serviceQuotas.requests;
     await expect(quota.rulesPerBus()).resolves.toEqual({ value: 7, source: 'service-quotas' });
     local.aws.serviceQuotas.appliedRulesPerBus(500);
-    now += RULES_QUOTA_TTL_MS - 1;
+    advance(RULES_QUOTA_TTL_MS - 1);
     await expect(quota.rulesPerBus()).resolves.toEqual({ value: 7, source: 'service-quotas' });
-    now += 2;
+    advance(2);
     await expect(quota.rulesPerBus()).resolves.toEqual({ value: 500, source: 'service-quotas' });
     expect(local.aws.serviceQuotas.requests - before).toBe(2);
     expect(log.lines).toEqual([]);
@@ -107,16 +108,9 @@ describe('ServiceQuotasRulesQuota', () => {
 
   test('denied: the region’s documented default (100 in af-south-1 and eu-south-1, else 300), one warning', async () => {
     local.aws.serviceQuotas.refuse('AccessDeniedException');
-    let now = 0;
-    const log = new Warnings();
-    const quota = new ServiceQuotasRulesQuota({
-      client: local.serviceQuotas,
-      region: 'eu-south-1',
-      log,
-      now: () => now,
-    });
+    const { quota, log, advance } = quotaIn('eu-south-1');
     await expect(quota.rulesPerBus()).resolves.toEqual({ value: 100, source: 'default' });
-    now += RULES_QUOTA_TTL_MS + 1;
+    advance(RULES_QUOTA_TTL_MS + 1);
     await expect(quota.rulesPerBus()).resolves.toEqual({ value: 100, source: 'default' });
     expect(log.lines).toEqual([
       {

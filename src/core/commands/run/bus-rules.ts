@@ -1,6 +1,5 @@
 // (core) status (no pipeline) and subscribe's check --> RuleStore.ruleNames + RulesQuota: the bus's rules against its quota, in words
-import type { CommandDeps } from './command-context';
-import { type CommandAnswer, textAnswer } from './command-context';
+import { type CommandAnswer, type CommandDeps, textAnswer } from './command-context';
 import { ruleStoreRefusal } from './rule-store-refusal';
 
 /** The pipewatch bus's rules (every rule on it, pipewatch's or not) and its quota, when known. */
