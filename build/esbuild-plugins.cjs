@@ -5,6 +5,7 @@
 // bundles' inputs, and loads and invokes the bundled Slack handler and the Teams SDK's App.
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 
 const STUB_NAMESPACE = 'pipewatch-lambda-stub';
@@ -253,6 +254,25 @@ function lambdaEnvironmentCredentials() {
   };
 }
 
+/**
+ * An AWS SDK client's package.json, as its runtimeConfig imports it (`import packageInfo from
+ * "../package.json"`), is bundled whole (~2 KB minified per client: scripts, dependencies,
+ * typesVersions…) although the client reads one field, `packageInfo.version`, for its User-Agent
+ * (every @aws-sdk/client-* reads only that). Each becomes `{"name","version"}` of the same file: the
+ * User-Agent is unchanged, and the bytes pay for the Service Quotas client in the teams bundle.
+ */
+function awsSdkClientPackageVersionOnly() {
+  return {
+    name: 'pipewatch-aws-sdk-client-package-version',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/ }, (args) => {
+        const { name, version } = JSON.parse(fs.readFileSync(args.path, 'utf8'));
+        return { contents: JSON.stringify({ name, version }), loader: 'json' };
+      });
+    },
+  };
+}
+
 /** The stub modules the plugins above resolve to. */
 function stubs() {
   return {
@@ -297,7 +317,13 @@ function stubs() {
   };
 }
 
-module.exports = [boltLambdaReceiverOnly(), teamsSdkLambdaOnly(), lambdaEnvironmentCredentials(), stubs()];
+module.exports = [
+  boltLambdaReceiverOnly(),
+  teamsSdkLambdaOnly(),
+  lambdaEnvironmentCredentials(),
+  awsSdkClientPackageVersionOnly(),
+  stubs(),
+];
 module.exports.CREDENTIALS_NAMESPACE = CREDENTIALS_NAMESPACE;
 /** Marks the stubbed modules in a metafile's inputs (`<namespace>:<path>`). */
 module.exports.STUB_NAMESPACE = STUB_NAMESPACE;

@@ -4,6 +4,7 @@ import {
   createDynamoDbClient,
   createEventBridgeClient,
   createSchedulerClient,
+  createServiceQuotasClient,
   createSsmClient,
 } from '../aws/clients';
 import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
@@ -14,6 +15,7 @@ import { DynamoDbRunRequesters } from '../aws/dynamodb-run-requesters';
 import { EventBridgeRuleStore } from '../aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../aws/pipeline-catalog';
 import { SchedulerReminderSchedules, SNOOZE_END_DESCRIPTION } from '../aws/scheduler-reminders';
+import { ServiceQuotasRulesQuota } from '../aws/service-quotas-rules-quota';
 import type { ButtonDeps, PolicySource } from '../core/actions';
 import type { CommandDeps } from '../core/commands';
 import type { ChatPoster, PipelineClient, ReminderSchedules } from '../core/ports';
@@ -27,6 +29,8 @@ export interface ChatFunctionClients {
   readonly ssm: ReturnType<typeof createSsmClient>;
   /** Snoozes' end schedules (EventBridge Scheduler); absent: one is created when they are configured. */
   readonly scheduler?: ReturnType<typeof createSchedulerClient>;
+  /** The bus's rules quota (Service Quotas); absent: `status` and `subscribe` count rules without it. */
+  readonly serviceQuotas?: ReturnType<typeof createServiceQuotasClient>;
 }
 
 /** The clients from the environment (endpoints, region, credentials), built once per cold start. */
@@ -36,6 +40,7 @@ export function chatFunctionClients(): ChatFunctionClients {
     codePipeline: createCodePipelineClient(),
     dynamo: createDynamoDbClient(),
     ssm: createSsmClient(),
+    serviceQuotas: createServiceQuotasClient(),
   };
 }
 
@@ -59,6 +64,8 @@ export interface ChatAdapters {
   readonly eventBridge: ReturnType<typeof createEventBridgeClient>;
   readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
   readonly dynamo: ReturnType<typeof createDynamoDbClient>;
+  /** Service Quotas: the bus's "Number of rules" (`status`, `subscribe`); absent: rules are counted without a quota. */
+  readonly serviceQuotas?: ReturnType<typeof createServiceQuotasClient>;
   /** The CodePipeline client's region; a button for another region gets a client of its own. */
   readonly region?: string;
   /** The pipewatch bus, where subscription rules live. */
@@ -142,6 +149,16 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
       targetArn: adapters.notifyFunctionArn,
       ...(adapters.deadLetterArn === undefined ? {} : { deadLetterArn: adapters.deadLetterArn }),
     }),
+    // Built once per cold start, so its hour-long cache serves every command of a warm container.
+    ...(adapters.serviceQuotas === undefined
+      ? {}
+      : {
+          rulesQuota: new ServiceQuotasRulesQuota({
+            client: adapters.serviceQuotas,
+            region: adapters.region,
+            log: adapters.log,
+          }),
+        }),
     pipelines,
     // Built once per cold start, so its short cache serves every command of a warm container.
     catalog: new CachedPipelineCatalog({ source: pipelines }),

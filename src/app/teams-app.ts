@@ -108,6 +108,7 @@ export function teamsAppFromEnvironment(
           eventBridge: clients.eventBridge,
           codePipeline: clients.codePipeline,
           dynamo: clients.dynamo,
+          ...(clients.serviceQuotas === undefined ? {} : { serviceQuotas: clients.serviceQuotas }),
           ...(region === undefined || region === '' ? {} : { region }),
           busName: environment.PIPEWATCH_EVENT_BUS,
           notifyFunctionArn: environment.PIPEWATCH_NOTIFY_FUNCTION_ARN,

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import {
@@ -73,4 +74,9 @@ export function createCloudWatchLogsClient(settings?: AwsClientSettings): CloudW
 
 export function createSchedulerClient(settings?: AwsClientSettings): SchedulerClient {
   return new SchedulerClient(awsClientConfig(settings));
+}
+
+/** Service Quotas (GetServiceQuota): the pipewatch bus's "Number of rules" quota, for `status` and `subscribe`. */
+export function createServiceQuotasClient(settings?: AwsClientSettings): ServiceQuotasClient {
+  return new ServiceQuotasClient(awsClientConfig(settings));
 }

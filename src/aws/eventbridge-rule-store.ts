@@ -191,6 +191,23 @@ export class EventBridgeRuleStore implements RuleStore {
     return stored.filter((rule): rule is StoredRule => rule !== undefined);
   }
 
+  async ruleNames(): Promise<readonly string[]> {
+    const names: string[] = [];
+    try {
+      let nextToken: string | undefined;
+      do {
+        const output = await this.client.send(
+          new ListRulesCommand({ EventBusName: this.busName, Limit: PAGE_SIZE, NextToken: nextToken }),
+        );
+        for (const rule of output.Rules ?? []) if (rule.Name !== undefined) names.push(rule.Name);
+        nextToken = output.NextToken;
+      } while (nextToken !== undefined);
+    } catch (error) {
+      throw toRuleStoreError(error, 'list-rules', this.busName);
+    }
+    return names;
+  }
+
   /** The one target of a subscription rule (public so tests can compare what EventBridge stored). */
   notifyTarget(rule: Pick<RuleDefinition, 'channel' | 'mode'>): Target {
     return {

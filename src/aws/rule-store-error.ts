@@ -20,7 +20,7 @@ export function toRuleStoreError(error: unknown, operation: RuleStoreOperation, 
   switch (name) {
     case 'LimitExceededException':
       return new RuleStoreError(
-        'quota-exceeded',
+        operation === 'put-targets' ? 'quota-exceeded' : 'bus-full',
         operation === 'put-targets'
           ? `the subscription's rule already has 5 targets (EventBridge's limit per rule), so pipewatch cannot add its own: remove the extra targets from the rule on the ${busName} bus`
           : `the ${busName} event bus already has as many subscriptions as EventBridge allows (300 rules per bus in most regions): unsubscribe some, or ask AWS for a higher "Number of rules" quota`,

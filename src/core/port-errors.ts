@@ -24,8 +24,10 @@ export class PipelineApiError extends PipewatchError {
 
 /** Why the rule store failed; the command use cases choose the answer (and whether to log loudly) from this. */
 export type RuleStoreErrorReason =
-  /** Rules per bus (300 in most regions, adjustable) or targets per rule (5). */
+  /** Targets per rule (5). */
   | 'quota-exceeded'
+  /** PutRule refused a new rule: the bus holds as many rules as its quota allows (300 in most regions, adjustable). */
+  | 'bus-full'
   | 'invalid-pattern'
   /** The pipewatch bus is missing: pipewatch is not (or no longer) deployed in this account/region. */
   | 'bus-not-found'

@@ -299,6 +299,20 @@ export interface RuleStore {
   deleteRule(name: string): Promise<void>;
   /** Every rule whose name starts with `namePrefix` (all pages), with its tags. */
   listRules(namePrefix: string): Promise<readonly StoredRule[]>;
+  /** The name of every rule on the bus, pipewatch's or not (all pages, no tags): what counts against its quota. */
+  ruleNames(): Promise<readonly string[]>;
+}
+
+/** The bus's rules quota ("Number of rules", per bus): where the figure came from. */
+export interface RulesQuotaValue {
+  readonly value: number;
+  /** `service-quotas`: the applied value GetServiceQuota answered; `default`: EventBridge's documented default. */
+  readonly source: 'service-quotas' | 'default';
+}
+
+/** How many rules the pipewatch bus may hold (Service Quotas, else the documented default). */
+export interface RulesQuota {
+  rulesPerBus(): Promise<RulesQuotaValue>;
 }
 
 // ---- Notify path: conversations and chat posting -----------------------------

@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../../src/local/aws';
@@ -22,6 +23,8 @@ export interface LocalAwsClients {
   codeBuild: CodeBuildClient;
   logs: CloudWatchLogsClient;
   scheduler: SchedulerClient;
+  /** GetServiceQuota: the bus's rules quota, as `status` and `subscribe` read it. */
+  serviceQuotas: ServiceQuotasClient;
   stop(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
   const codeBuild = new CodeBuildClient(config);
   const logs = new CloudWatchLogsClient(config);
   const scheduler = new SchedulerClient(config);
+  const serviceQuotas = new ServiceQuotasClient(config);
   return {
     aws,
     eventBridge,
@@ -54,7 +58,9 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
     codeBuild,
     logs,
     scheduler,
+    serviceQuotas,
     async stop() {
+      serviceQuotas.destroy();
       codeBuild.destroy();
       logs.destroy();
       scheduler.destroy();

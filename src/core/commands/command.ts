@@ -17,7 +17,8 @@ export type Command =
   | { kind: 'subscribe'; subscription: Subscription; allowMissing: boolean }
   | { kind: 'unsubscribe'; target: UnsubscribeTarget }
   | { kind: 'list' }
-  | { kind: 'status'; pipeline: string }
+  /** A pipeline's state; without a pipeline, the pipewatch bus's rules against its quota. */
+  | { kind: 'status'; pipeline?: string }
   /** Mute a pipeline in this channel for `durationMs` (`snooze myPipeline 2h`). */
   | { kind: 'snooze'; pipeline: string; durationMs: number }
   /** End this channel's snooze of a pipeline (`snooze myPipeline off`, `unsnooze myPipeline`). */

@@ -74,6 +74,7 @@ function parseNamed(name: CommandName, args: readonly string[]): Command {
       noArguments('list', args);
       return { kind: 'list' };
     case 'status':
+      return args.length === 0 ? { kind: 'status' } : { kind: 'status', pipeline: onePipeline('status', args) };
     case 'run':
       return { kind: name, pipeline: onePipeline(name, args) };
     case 'snooze': {

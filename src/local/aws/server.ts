@@ -1,4 +1,4 @@
-// (local AWS) one loopback HTTP endpoint: loopback Host, X-Amz-Target --> SigV4 --> EventBridge, CodePipeline, SSM, SQS (AWS JSON protocol), DynamoDB (dynalite) or Lambda Invoke
+// (local AWS) one loopback HTTP endpoint: loopback Host, X-Amz-Target --> SigV4 --> EventBridge, CodePipeline, SSM, SQS, Service Quotas (AWS JSON protocol), DynamoDB (dynalite) or Lambda Invoke
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,7 @@ import { LambdaRegistry } from './lambda-registry';
 import { LocalLogs } from './logs/local-logs';
 import { LocalScheduler } from './scheduler/local-scheduler';
 import type { Caller, LocalService } from './service';
+import { LocalServiceQuotas } from './service-quotas/local-service-quotas';
 import { type AwsCredentials, LOCAL_AWS_CREDENTIALS, verifySigV4 } from './sigv4';
 import { LocalSqs } from './sqs/local-sqs';
 import { LocalSsm } from './ssm/local-ssm';
@@ -30,7 +31,7 @@ export interface LocalAwsOptions {
   clock?: Clock;
   /** Real time runs this many times faster for the pipeline simulator (ignored with `clock`). */
   speed?: number;
-  /** EventBridge's rules-per-bus quota (300 in most regions). */
+  /** EventBridge's rules-per-bus quota (300 in most regions): enforced by PutRule, and Service Quotas' applied value. */
   rulesPerBus?: number;
   /** Pipelines to create at start (the simulator's definitions format or the AWS shape). */
   definitionsFile?: string;
@@ -63,6 +64,8 @@ export interface LocalAws {
   logs: LocalLogs;
   /** EventBridge Scheduler (REST-JSON on `/schedules/…`): approval reminders. */
   scheduler: LocalScheduler;
+  /** Service Quotas (GetServiceQuota): EventBridge's "Number of rules", the bus's quota `status` shows. */
+  serviceQuotas: LocalServiceQuotas;
   lambdas: LambdaRegistry;
   /** The local AWS's time: the given clock, or its own real one (what schedules run on). */
   clock: Clock;
@@ -70,6 +73,8 @@ export interface LocalAws {
 }
 
 const DYNAMODB_TARGET = 'DynamoDB_20120810.';
+/** As the local EventBridge: AWS's default rules per bus in most regions. */
+const DEFAULT_RULES_PER_BUS = 300;
 /** Lambda's Invoke (REST): `POST /2015-03-31/functions/<name or ARN>/invocations`. */
 const LAMBDA_INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const MAX_BODY = 10 * 1024 * 1024;
@@ -106,6 +111,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     dataDir: options.dataDir,
     rulesPerBus: options.rulesPerBus,
   });
+  const rulesPerBus = options.rulesPerBus ?? DEFAULT_RULES_PER_BUS;
+  const serviceQuotas = new LocalServiceQuotas({ region, accountId, rulesPerBus: () => rulesPerBus });
   const logs = new LocalLogs();
   const codeBuild = new LocalCodeBuild(logs);
   const codePipeline = new LocalCodePipeline({
@@ -125,7 +132,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   lambdas.destinationSink = (destination, record) => {
     sqs.sendInternal(destination, record);
   };
-  const services: LocalService[] = [eventBridge, codePipeline, ssm, sqs, codeBuild, logs];
+  const services: LocalService[] = [eventBridge, codePipeline, ssm, sqs, codeBuild, logs, serviceQuotas];
   const scheduler = new LocalScheduler({ region, accountId, clock, lambdas });
 
   const server = createLoopbackServer('local-aws', bindHost, (req, res) => {
@@ -163,6 +170,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     codeBuild,
     logs,
     scheduler,
+    serviceQuotas,
     lambdas,
     clock,
     async stop() {

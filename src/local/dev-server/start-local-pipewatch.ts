@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
@@ -489,6 +490,8 @@ interface LocalClients {
   codeBuild: CodeBuildClient;
   logs: CloudWatchLogsClient;
   scheduler: SchedulerClient;
+  /** `status` and `subscribe`: the bus's rules quota from the local Service Quotas. */
+  serviceQuotas: ServiceQuotasClient;
   destroy(): void;
 }
 
@@ -517,6 +520,7 @@ function localClients(aws: LocalAws): LocalClients {
     codeBuild: new CodeBuildClient(config),
     logs: new CloudWatchLogsClient(config),
     scheduler: new SchedulerClient(config),
+    serviceQuotas: new ServiceQuotasClient(config),
   };
   return {
     ...sdk,

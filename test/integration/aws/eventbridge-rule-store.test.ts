@@ -159,7 +159,7 @@ describe('EventBridgeRuleStore.putRule', () => {
 });
 
 describe('EventBridgeRuleStore quota', () => {
-  it('the 301st rule (here the 3rd): quota-exceeded with a human message', async () => {
+  it('the 301st rule (here the 3rd): bus-full with a human message; ruleNames counts every rule on the bus', async () => {
     const small = await startLocalAwsWithClients({ rulesPerBus: 2 });
     try {
       await small.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
@@ -168,8 +168,9 @@ describe('EventBridgeRuleStore quota', () => {
       await limited.putRule(definition(channelA, 'two'));
       // Re-putting an existing rule is not a new rule: still fine at the limit.
       await expect(limited.putRule(definition(channelA, 'two'))).resolves.toEqual({ created: false });
+      await expect(limited.ruleNames()).resolves.toHaveLength(2);
       await expect(limited.putRule(definition(channelA, 'three'))).rejects.toMatchObject({
-        reason: 'quota-exceeded',
+        reason: 'bus-full',
         message: expect.stringContaining('already has as many subscriptions as EventBridge allows (300 rules per bus'),
       });
     } finally {

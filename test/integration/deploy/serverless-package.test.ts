@@ -334,6 +334,7 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
       'logs:PutLogEvents',
       'scheduler:CreateSchedule',
       'scheduler:DeleteSchedule',
+      'servicequotas:GetServiceQuota',
       'ssm:GetParameter',
     ].sort(),
   );
@@ -385,6 +386,29 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
     '/pipewatch/test/teams/client-secret',
     '/pipewatch/test/teams/tenant-id',
   ]);
+});
+
+test('IAM, the chat roles: GetServiceQuota on the bus\'s "Number of rules" quota only (events/L-244521F2); notify none', () => {
+  for (const role of ['SlackRole', 'TeamsRole']) {
+    const grants = statementsOf(role).filter((s) => actions(s).some((a) => a.startsWith('servicequotas:')));
+    expect([role, grants.length]).toEqual([role, 1]);
+    const [grant] = grants;
+    if (grant === undefined) throw new Error(`${role}: no servicequotas grant`);
+    expect(actions(grant)).toEqual(['servicequotas:GetServiceQuota']);
+    expect(grant.Effect).toBe('Allow');
+    expect(grant.Condition).toBeUndefined();
+    expect(text(grant.Resource)).toBe(
+      text({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal.
+        'Fn::Sub': 'arn:${AWS::Partition}:servicequotas:${AWS::Region}:${AWS::AccountId}:events/L-244521F2',
+      }),
+    );
+  }
+  expect(
+    statementsOf('NotifyRole')
+      .flatMap(actions)
+      .filter((a) => a.startsWith('servicequotas:')),
+  ).toEqual([]);
 });
 
 /** The pipeline part of a CodePipeline ARN in the template: what follows the account (a name pattern). */

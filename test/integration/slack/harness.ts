@@ -12,6 +12,7 @@ import { createTableInput, DynamoDbConversationStore } from '../../../src/aws/dy
 import { DynamoDbRunRequesters } from '../../../src/aws/dynamodb-run-requesters';
 import { EventBridgeRuleStore } from '../../../src/aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../../../src/aws/pipeline-catalog';
+import { ServiceQuotasRulesQuota } from '../../../src/aws/service-quotas-rules-quota';
 import type { AuthorizationPolicy, PolicySource } from '../../../src/core/actions';
 import { ManualClock } from '../../../src/local/aws/clock';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
@@ -110,12 +111,18 @@ export interface StackOptions {
   table?: boolean;
   /** The bot token's scopes in the local Slack (default: every scope). */
   slackScopes?: string[];
+  /** The local EventBridge's rules per bus, which its Service Quotas reports too (default 300, AWS's). */
+  rulesPerBus?: number;
 }
 
 /** The real stack: local AWS with the pipewatch bus and sample pipelines, the real adapters, a local Slack. */
 export async function startStack(policy: PolicySource = POLICY, options: StackOptions = {}): Promise<Stack> {
   const clock = new ManualClock();
-  const local = await startLocalAwsWithClients({ clock, definitionsFile: SAMPLE_PIPELINES_FILE });
+  const local = await startLocalAwsWithClients({
+    clock,
+    definitionsFile: SAMPLE_PIPELINES_FILE,
+    ...(options.rulesPerBus === undefined ? {} : { rulesPerBus: options.rulesPerBus }),
+  });
   await local.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
   const slack = await startLocalSlack({
     teamId: TEAM,
@@ -155,6 +162,8 @@ export async function startStack(policy: PolicySource = POLICY, options: StackOp
     ...(options.installation === undefined ? {} : { installation: options.installation(slack) }),
     deps: wired ?? {
       rules: new EventBridgeRuleStore({ client: local.eventBridge, busName: BUS, targetArn: NOTIFY_ARN }),
+      // As chatAppDepsFor wires it: the bus's "Number of rules" from the local Service Quotas.
+      rulesQuota: new ServiceQuotasRulesQuota({ client: local.serviceQuotas, region: local.aws.region, log }),
       pipelines,
       catalog: new CachedPipelineCatalog({ source: pipelines }),
       clicks,
@@ -199,6 +208,7 @@ async function deployedWiring(
     eventBridge: local.eventBridge,
     codePipeline: local.codePipeline,
     dynamo: local.dynamo,
+    serviceQuotas: local.serviceQuotas,
     region: local.aws.region,
     busName: BUS,
     notifyFunctionArn: NOTIFY_ARN,

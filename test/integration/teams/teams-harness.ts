@@ -73,6 +73,8 @@ export interface TeamsStackOptions {
    * reminders are then scheduled, calling notify.
    */
   readonly schedules?: boolean;
+  /** The local EventBridge's rules per bus, which its Service Quotas reports too (default 300, AWS's). */
+  readonly rulesPerBus?: number;
 }
 
 export const SCHEDULE_GROUP = 'pipewatch-test';
@@ -133,7 +135,11 @@ export interface TeamsStack {
  */
 export async function startTeamsStack(options: TeamsStackOptions = {}): Promise<TeamsStack> {
   const clock = new ManualClock();
-  const local = await startLocalAwsWithClients({ clock, definitionsFile: SAMPLE_PIPELINES_FILE });
+  const local = await startLocalAwsWithClients({
+    clock,
+    definitionsFile: SAMPLE_PIPELINES_FILE,
+    ...(options.rulesPerBus === undefined ? {} : { rulesPerBus: options.rulesPerBus }),
+  });
   const identity = await startLocalIdentity({ port: 0 });
   const connector = await startLocalBotConnector({ port: 0, identity });
   await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));

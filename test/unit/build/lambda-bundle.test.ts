@@ -184,12 +184,18 @@ describe('the slack bundle', () => {
     expect(from(built.inputs, 'node_modules/zod/v4/classic/')).toEqual([]);
   });
 
-  test('takes AWS credentials from the environment only: no default chain, no nested clients; the four SDK clients it uses', () => {
+  test('takes AWS credentials from the environment only: no default chain, no nested clients; the five SDK clients it uses', () => {
     expect(from(built.inputs, 'node_modules/@aws-sdk/nested-clients/')).toEqual([]);
     expect(from(built.inputs, 'node_modules/@aws-sdk/credential-provider-node/')).toEqual([]);
     expect(built.inputs).toContain(`${plugins.CREDENTIALS_NAMESPACE}:@aws-sdk/credential-provider-node`);
     expect(from(built.inputs, 'node_modules/@aws-sdk/credential-provider-env/').length).toBeGreaterThan(0);
-    for (const client of ['client-eventbridge/', 'client-dynamodb/', 'client-codepipeline/', 'client-ssm/']) {
+    for (const client of [
+      'client-eventbridge/',
+      'client-dynamodb/',
+      'client-codepipeline/',
+      'client-ssm/',
+      'client-service-quotas/',
+    ]) {
       expect([client, from(built.bundled, `node_modules/@aws-sdk/${client}`).length > 0]).toEqual([client, true]);
     }
     expect(from(built.bundled, 'node_modules/@aws-sdk/lib-dynamodb/')).toEqual([]);
@@ -247,6 +253,19 @@ describe('the teams bundle', () => {
     expect(from(built.inputs, 'node_modules/@aws-sdk/nested-clients/')).toEqual([]);
     expect(from(built.inputs, 'node_modules/@aws-sdk/credential-provider-node/')).toEqual([]);
     expect(built.inputs).toContain(`${plugins.CREDENTIALS_NAMESPACE}:@aws-sdk/credential-provider-node`);
+  });
+
+  test("the Service Quotas client with GetServiceQuota alone; each SDK client's package.json as its name and version", () => {
+    expect(from(built.bundled, 'node_modules/@aws-sdk/client-service-quotas/dist-es/commands/')).toEqual([
+      'node_modules/@aws-sdk/client-service-quotas/dist-es/commands/GetServiceQuotaCommand.js',
+    ]);
+    const manifests = from(built.bundled, 'package.json').filter((input) => input.includes('/@aws-sdk/client-'));
+    expect(manifests.length).toBeGreaterThanOrEqual(6);
+    const { version } = require(path.join(root, 'node_modules/@aws-sdk/client-service-quotas/package.json'));
+    // What the client's User-Agent reads is there; the rest of the manifest (scripts, typesVersions) is not.
+    expect(built.code).toContain(`"@aws-sdk/client-service-quotas",version:"${version}"`);
+    expect(built.code).not.toContain('build:cjs');
+    expect(built.code).not.toContain('typesVersions');
   });
 
   test('fits the budget: at most 300 KB compressed', () => {

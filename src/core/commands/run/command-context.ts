@@ -9,6 +9,7 @@ import type {
   PipelineStateView,
   ReminderSchedules,
   RuleStore,
+  RulesQuota,
   RunRequesters,
   SnoozeStore,
 } from '../../ports';
@@ -17,6 +18,12 @@ import type {
 export interface CommandDeps {
   /** Subscriptions: rules on the pipewatch bus; the store adds the notify target and its InputTransformer. */
   readonly rules: RuleStore;
+  /**
+   * The bus's rules quota: `status` shows the rules against it and `subscribe` refuses a new rule
+   * on a full bus before PutRule. Absent: `status` shows the count alone and EventBridge's refusal
+   * is the only check.
+   */
+  readonly rulesQuota?: RulesQuota;
   readonly pipelines: PipelineClient;
   /** The account's pipeline and stage names, against which `subscribe` checks what was typed. */
   readonly catalog: PipelineCatalog;

@@ -5,6 +5,7 @@ import type { Command } from '../command';
 import { InvalidCommandError } from '../errors';
 import { parseCommand } from '../parse-command';
 import { helpText } from '../usage';
+import { busStatus } from './bus-rules';
 import { listSubscriptions } from './channel-subscriptions';
 import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
 import { pipelineStatus } from './pipeline-status';
@@ -52,7 +53,7 @@ function run(context: CommandContext, deps: CommandDeps, command: Command): Prom
     case 'list':
       return listSubscriptions(context, deps);
     case 'status':
-      return pipelineStatus(deps, command.pipeline);
+      return command.pipeline === undefined ? busStatus(deps) : pipelineStatus(deps, command.pipeline);
     case 'snooze':
       return snoozePipeline(context, deps, command.pipeline, command.durationMs);
     case 'unsnooze':

@@ -1,6 +1,6 @@
 // (core) subscribe … --> names checked (PipelineCatalog) --> RuleStore.putRule: one rule on the pipewatch bus per subscription
 import { truncateText } from '../../messages';
-import type { RuleDefinition } from '../../ports';
+import { type RuleDefinition, RuleStoreError } from '../../ports';
 import {
   describeSubscription,
   eventPatternText,
@@ -8,6 +8,7 @@ import {
   subscriptionIdOfRule,
   subscriptionRuleName,
 } from '../../subscriptions';
+import { busFullAfterRace, busFullText, busIsFullFor, readBusRules } from './bus-rules';
 import { judgeNames, lookUpNames } from './check-names';
 import { type CommandAnswer, type CommandContext, type CommandDeps, textAnswer } from './command-context';
 import { ruleStoreRefusal } from './rule-store-refusal';
@@ -36,7 +37,10 @@ export function subscriptionTags(context: CommandContext): Record<string, string
  *    is taken as written.
  * 3. The rule name, deterministic from (channel, pattern), so a repeated subscribe names the
  *    same rule.
- * 4. PutRule + PutTargets through the store (one target: the notify function, whose
+ * 4. With a rules quota: a new rule on a full bus (ListRules, every rule on it, against Service
+ *    Quotas' "Number of rules") is refused with the figures, before PutRule; EventBridge's own
+ *    LimitExceededException (a rule created in between) gets the same answer.
+ * 5. PutRule + PutTargets through the store (one target: the notify function, whose
  *    InputTransformer carries this channel). The store reports whether the rule is new: if not,
  *    the answer is "already subscribed" (the put still repairs a rule whose target was lost).
  */
@@ -67,10 +71,26 @@ export async function subscribeChannel(
   };
   let created: boolean;
   try {
+    if (deps.rulesQuota !== undefined) {
+      const bus = await readBusRules(deps);
+      if (bus.quota !== undefined && busIsFullFor(bus, name)) {
+        deps.log.info('subscribe refused: the bus is full', {
+          rule: name,
+          channel: context.channel,
+          rules: bus.names.length,
+          quota: bus.quota.value,
+        });
+        return textAnswer(busFullText({ ...bus, quota: bus.quota }));
+      }
+    }
     ({ created } = await deps.rules.putRule(rule));
   } catch (error) {
     const refusal = ruleStoreRefusal(error);
     if (refusal === undefined) throw error;
+    if (error instanceof RuleStoreError && error.reason === 'bus-full') {
+      deps.log.info('subscribe refused: EventBridge found the bus full', { rule: name, channel: context.channel });
+      return busFullAfterRace(deps, refusal);
+    }
     return textAnswer(refusal);
   }
   const withNotes = (text: string) => textAnswer([text, ...notes.map((note) => `Note: ${note}`)].join('\n'));

@@ -8,6 +8,8 @@
  *   eventBridge.faults.holdDeliveries()                deliveries queue up instead of starting…
  *   eventBridge.faults.releaseDeliveries({ order: 'reverse' })   …and start in reverse (or shuffled) order
  *   eventBridge.faults.failTarget(arn, 3)              the next 3 attempts to that target fail, then it recovers
+ *   eventBridge.faults.beforeNext('PutRule', run)      the next PutRule waits for `run` (another caller's
+ *                                                      request landing first: a race, on demand)
  *   eventBridge.faults.reset()                         back to normal (held deliveries are released in order)
  *
  * Faults apply to deliveries created after the call (duplicate, hold) or attempts made after it
@@ -42,6 +44,7 @@ export class EventBridgeFaults {
   private copies = 1;
   private holding = false;
   private readonly failures = new Map<string, number>();
+  private readonly before = new Map<string, () => Promise<unknown> | unknown>();
 
   constructor(private readonly held: HeldDeliveries) {}
 
@@ -71,10 +74,19 @@ export class EventBridgeFaults {
     else this.failures.set(arn, times);
   }
 
+  /**
+   * The next request of `operation` (a control-plane call: `PutRule`, `DeleteRule`…) is handled only
+   * after `run` has finished: what another caller did between this caller's read and its write.
+   */
+  beforeNext(operation: string, run: () => Promise<unknown> | unknown): void {
+    this.before.set(operation, run);
+  }
+
   /** Clears every fault; held deliveries are released in FIFO order. */
   reset(): void {
     this.copies = 1;
     this.failures.clear();
+    this.before.clear();
     if (this.holding) this.releaseDeliveries();
   }
 
@@ -91,6 +103,13 @@ export class EventBridgeFaults {
 
   get isHolding(): boolean {
     return this.holding;
+  }
+
+  /** What must run before this request of `operation` (once), if a test asked for it. */
+  takeBefore(operation: string): (() => Promise<unknown> | unknown) | undefined {
+    const run = this.before.get(operation);
+    this.before.delete(operation);
+    return run;
   }
 
   /** Whether this attempt to `arn` must fail (and counts it down). */

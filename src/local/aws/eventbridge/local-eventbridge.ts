@@ -100,6 +100,7 @@ export class LocalEventBridge implements LocalService {
   }
 
   async handle(operation: string, input: Record<string, unknown>): Promise<unknown> {
+    await this.faults.takeBefore(operation)?.();
     if (operation === 'PutEvents') return this.putEvents(parsePutEventsRequest(input), false);
     const handler = OPERATIONS[operation];
     if (handler === undefined) {
