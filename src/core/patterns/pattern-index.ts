@@ -94,7 +94,7 @@ interface Entry<T> {
   readonly id: string;
   readonly seq: number;
   readonly value: T;
-  readonly group: Group<T>;
+  readonly group: Group;
 }
 
 /** Stride of Group.hits: seq, value, entry. */
@@ -105,7 +105,7 @@ const HIT = 3;
  * (several channels follow one pipeline), so the index files and verifies each
  * distinct pattern once and answers for all its entries.
  */
-interface Group<T> {
+interface Group {
   /** The plan's field ids: equal keys, equal sub-rules, the same matches. */
   readonly key: string;
   readonly compiled: CompiledEventPattern;
@@ -417,7 +417,7 @@ function fieldHolds(field: PlanField, values: PathValues): boolean {
   return field.only !== undefined ? values === field.only : field.leaf.test(values);
 }
 
-function verify<T>(group: Group<T>, event: unknown, round: number): boolean {
+function verify<T>(group: Group, event: unknown, round: number): boolean {
   const { plan } = group;
   let holds = true;
   for (let i = 0; i < plan.length; i++) {
@@ -464,7 +464,7 @@ function residualResult(residual: Residual, event: unknown, round: number): bool
 }
 
 /** Verifies a candidate once per event with its full plan and collects its members when it matches. */
-function consider<T>(group: Group<T>, event: unknown, round: number, hits: Hits<T>): void {
+function consider<T>(group: Group, event: unknown, round: number, hits: Hits<T>): void {
   if (group.seen === round) return;
   group.seen = round;
   if (verify(group, event, round)) collect(group.hits, hits);
@@ -479,14 +479,14 @@ function considerAll<T>(bucket: Bucket, event: unknown, round: number, hits: Hit
   for (let i = 0; i < bucket.length; i += CANDIDATE) {
     const residual = bucket[i] as Residual | undefined;
     if (!proven || residual === undefined) {
-      consider(bucket[i + 2] as Group<T>, event, round, hits);
+      consider(bucket[i + 2] as Group, event, round, hits);
       continue;
     }
     const result = residual.round === round ? residual.result : residualResult(residual, event, round);
     if (result === true) {
       collect(bucket[i + 1] as unknown[], hits);
     } else if (result !== false) {
-      const group = bucket[i + 2] as Group<T>;
+      const group = bucket[i + 2] as Group;
       if (group.seen === round) continue;
       group.seen = round;
       if (group.compiled.matches(event)) collect(group.hits, hits);
@@ -570,11 +570,11 @@ function without(bucket: Bucket, group: object): Bucket | undefined {
 
 export class EventPatternIndex<T> {
   readonly #entries = new Map<string, Entry<T>>();
-  readonly #groups = new Map<string, Group<T>>();
+  readonly #groups = new Map<string, Group>();
   readonly #paths = new Map<string, PathIndex>();
   /** The path indexes as an array, for iteration without allocating on every event. */
   #pathList: readonly PathIndex[] = [];
-  readonly #scan = new Set<Group<T>>();
+  readonly #scan = new Set<Group>();
   /** How many groups could be filed under each key: the selectivity estimate. */
   readonly #keyUse = new Map<string, number>();
   /** Interned plan fields. Grows with the distinct fields ever added; cleared when the index is emptied. */
@@ -752,7 +752,7 @@ export class EventPatternIndex<T> {
     return interned;
   }
 
-  #countKeys(group: Group<T>, delta: number): void {
+  #countKeys(group: Group, delta: number): void {
     for (const field of group.plan) {
       if (field?.indexable === undefined) continue;
       for (const key of field.indexable.keys) {
@@ -799,7 +799,7 @@ export class EventPatternIndex<T> {
   }
 
   /** Files the group under the cheapest field of each sub-rule, or in the scan list if a sub-rule has none. */
-  #file(group: Group<T>): void {
+  #file(group: Group): void {
     const { plan } = group;
     let keys: readonly IndexKey[] | undefined;
     let subRules = 0;
@@ -835,7 +835,7 @@ export class EventPatternIndex<T> {
     }
   }
 
-  #unfile(group: Group<T>): void {
+  #unfile(group: Group): void {
     const keys = group.filed;
     group.filed = undefined;
     if (!keys) {
@@ -862,7 +862,7 @@ export class EventPatternIndex<T> {
     }
   }
 
-  #pathIndex(path: string, group: Group<T>): PathIndex {
+  #pathIndex(path: string, group: Group): PathIndex {
     let index = this.#paths.get(path);
     if (!index) {
       const segments = group.plan.find((field) => field?.slot.path === path)?.slot.segments ?? path.split('.');
