@@ -183,6 +183,8 @@ interface Hits<T> {
   readonly entries: Entry<T>[];
   /** Where each collected group's members start: each such run is already in seq order. */
   readonly runs: number[];
+  /** Scratch for merging runs. */
+  readonly merge: { readonly seqs: number[]; readonly values: T[]; readonly entries: Entry<T>[] };
   count: number;
   runCount: number;
   withEntries: boolean;
@@ -257,9 +259,7 @@ function mergeRuns<T>(hits: Hits<T>): void {
   const { seqs, values, entries, withEntries } = hits;
   const n = hits.count;
   let bounds = [...hits.runs.slice(0, hits.runCount), n];
-  const tmpSeqs = seqs.slice(0, n);
-  const tmpValues = values.slice(0, n);
-  const tmpEntries = withEntries ? entries.slice(0, n) : entries;
+  const { seqs: tmpSeqs, values: tmpValues, entries: tmpEntries } = hits.merge;
   while (bounds.length > 2) {
     const next: number[] = [];
     for (let r = 0; r < bounds.length - 1; r += 2) {
@@ -377,15 +377,19 @@ function collectStrings(
 function valuesAt(value: unknown, field: PathSlot): PathValues {
   let current = value;
   let position = 0;
-  while (position < field.segments.length) {
+  const { segments, routes } = field;
+  while (position < segments.length) {
+    // isObject and presentValue (compile.ts), written out: this runs for every indexed path of every event.
+    if (typeof current !== 'object' || current === null) return NONE;
     if (Array.isArray(current)) return AMBIGUOUS;
-    if (!isObject(current)) return NONE;
-    const row = field.routes[position] ?? [];
+    const object = current as Readonly<Record<string, unknown>>;
+    const row = routes[position] as readonly string[];
     let next: unknown;
     let step = 0;
     for (let j = 0; j < row.length; j++) {
-      const candidate = presentValue(current, row[j] ?? '');
-      if (candidate === undefined) continue;
+      const key = row[j] as string;
+      const candidate = object[key];
+      if (candidate === undefined || !Object.hasOwn(object, key)) continue;
       if (next !== undefined) return AMBIGUOUS;
       next = candidate;
       step = j + 1;
@@ -394,7 +398,8 @@ function valuesAt(value: unknown, field: PathSlot): PathValues {
     current = next;
     position += step;
   }
-  if (!Array.isArray(current)) return isObject(current) ? NONE : current;
+  if (typeof current !== 'object' || current === null) return current;
+  if (!Array.isArray(current)) return NONE;
   const out: unknown[] = [];
   const stack: unknown[] = [current];
   while (stack.length > 0) {
@@ -417,7 +422,7 @@ function fieldHolds(field: PlanField, values: PathValues): boolean {
   return field.only !== undefined ? values === field.only : field.leaf.test(values);
 }
 
-function verify<T>(group: Group, event: unknown, round: number): boolean {
+function verify(group: Group, event: unknown, round: number): boolean {
   const { plan } = group;
   let holds = true;
   for (let i = 0; i < plan.length; i++) {
@@ -587,7 +592,16 @@ export class EventPatternIndex<T> {
   readonly #residuals = new Map<string, Residual>();
   /** Scratch arrays, reused across calls: matching is synchronous. */
   readonly #texts: string[] = [];
-  readonly #hits: Hits<T> = { seqs: [], values: [], entries: [], runs: [], count: 0, runCount: 0, withEntries: false };
+  readonly #hits: Hits<T> = {
+    seqs: [],
+    values: [],
+    entries: [],
+    runs: [],
+    merge: { seqs: [], values: [], entries: [] },
+    count: 0,
+    runCount: 0,
+    withEntries: false,
+  };
   #seq = 0;
   #round = 0;
   #groupsAtLastChoice = 0;
