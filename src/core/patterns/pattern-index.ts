@@ -176,116 +176,82 @@ function appended<V>(array: V[], ...items: V[]): V[] {
   return array.concat(items);
 }
 
-/** What match() collects, in reused scratch arrays: the matching members' seqs and values (and entries), in parallel. */
-interface Hits<T> {
-  readonly seqs: number[];
-  readonly values: T[];
-  readonly entries: Entry<T>[];
-  /** Where each collected group's members start: each such run is already in seq order. */
-  readonly runs: number[];
-  /** Scratch for merging runs. */
-  readonly merge: { readonly seqs: number[]; readonly values: T[]; readonly entries: Entry<T>[] };
+/**
+ * What match() collects: the `hits` arrays of the matching groups (each in seq
+ * order), in a reused scratch array; nothing is copied until the answer is
+ * gathered.
+ */
+interface Hits {
+  readonly runs: (readonly unknown[])[];
   count: number;
-  runCount: number;
-  withEntries: boolean;
+  /** Scratch for merging: each run's next member. */
+  readonly positions: number[];
 }
 
-function collect<T>(data: readonly unknown[], hits: Hits<T>): void {
-  const { seqs, values } = hits;
-  let n = hits.count;
-  hits.runs[hits.runCount++] = n;
-  if (hits.withEntries) {
-    const { entries } = hits;
-    for (let i = 0; i < data.length; i += HIT) {
-      seqs[n] = data[i] as number;
-      values[n] = data[i + 1] as T;
-      entries[n] = data[i + 2] as Entry<T>;
-      n++;
-    }
-  } else {
-    for (let i = 0; i < data.length; i += HIT) {
-      seqs[n] = data[i] as number;
-      values[n] = data[i + 1] as T;
-      n++;
-    }
-  }
-  hits.count = n;
+function collect(data: readonly unknown[], hits: Hits): void {
+  hits.runs[hits.count++] = data;
 }
+
+/** Up to this many runs are merged by picking the smallest head (O(members x runs)); more are sorted. */
+const MERGE_RUNS = 16;
 
 /**
- * Sorts the hits by seq (insertion order of the patterns), keeping the parallel
- * arrays aligned, and drops repeats (a group found under two keys the event
- * has, collected twice).
+ * The collected members in seq order (the order the patterns were added),
+ * without repeats (a group found under two keys the event has is collected
+ * twice): per member, its value (`offset` 1) or entry (2).
  */
-function sortHits<T>(hits: Hits<T>): void {
-  const { seqs, values, entries, withEntries } = hits;
-  const n = hits.count;
-  if (hits.runCount <= 1) return;
-  if (n <= 32) {
-    for (let i = 1; i < n; i++) {
-      const seq = seqs[i] as number;
-      if ((seqs[i - 1] as number) <= seq) continue;
-      const value = values[i] as T;
-      const entry = entries[i];
-      let j = i - 1;
-      while (j >= 0 && (seqs[j] as number) > seq) {
-        seqs[j + 1] = seqs[j] as number;
-        values[j + 1] = values[j] as T;
-        if (withEntries) entries[j + 1] = entries[j] as Entry<T>;
-        j--;
+function gather(hits: Hits, offset: number): unknown[] {
+  const { runs, count } = hits;
+  const out: unknown[] = [];
+  if (count === 1) {
+    const data = runs[0] as readonly unknown[];
+    for (let i = offset; i < data.length; i += HIT) out.push(data[i]);
+    return out;
+  }
+  if (count > MERGE_RUNS) return sortedMembers(hits, offset);
+  const { positions } = hits;
+  for (let r = 0; r < count; r++) positions[r] = 0;
+  let last = -1;
+  for (;;) {
+    let best = -1;
+    let bestSeq = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < count; r++) {
+      const data = runs[r] as readonly unknown[];
+      const at = positions[r] as number;
+      if (at < data.length && (data[at] as number) < bestSeq) {
+        bestSeq = data[at] as number;
+        best = r;
       }
-      seqs[j + 1] = seq;
-      values[j + 1] = value;
-      if (withEntries) entries[j + 1] = entry as Entry<T>;
     }
-  } else {
-    mergeRuns(hits);
+    if (best === -1) return out;
+    const at = positions[best] as number;
+    positions[best] = at + HIT;
+    if (bestSeq === last) continue;
+    last = bestSeq;
+    out.push((runs[best] as readonly unknown[])[at + offset]);
   }
-  let kept = 1;
-  for (let i = 1; i < n; i++) {
-    if (seqs[i] === seqs[kept - 1]) continue;
-    if (kept !== i) {
-      seqs[kept] = seqs[i] as number;
-      values[kept] = values[i] as T;
-      if (withEntries) entries[kept] = entries[i] as Entry<T>;
-    }
-    kept++;
-  }
-  hits.count = kept;
 }
 
-/** Many hits: merges the sorted runs pairwise, O(n log runs). */
-function mergeRuns<T>(hits: Hits<T>): void {
-  const { seqs, values, entries, withEntries } = hits;
-  const n = hits.count;
-  let bounds = [...hits.runs.slice(0, hits.runCount), n];
-  const { seqs: tmpSeqs, values: tmpValues, entries: tmpEntries } = hits.merge;
-  while (bounds.length > 2) {
-    const next: number[] = [];
-    for (let r = 0; r < bounds.length - 1; r += 2) {
-      const lo = bounds[r] as number;
-      const mid = bounds[r + 1] as number;
-      next.push(lo);
-      if (r + 2 >= bounds.length) break;
-      const hi = bounds[r + 2] as number;
-      for (let k = lo; k < hi; k++) {
-        tmpSeqs[k] = seqs[k] as number;
-        tmpValues[k] = values[k] as T;
-        if (withEntries) tmpEntries[k] = entries[k] as Entry<T>;
-      }
-      let a = lo;
-      let b = mid;
-      for (let k = lo; k < hi; k++) {
-        const fromA = b >= hi || (a < mid && (tmpSeqs[a] as number) <= (tmpSeqs[b] as number));
-        const from = fromA ? a++ : b++;
-        seqs[k] = tmpSeqs[from] as number;
-        values[k] = tmpValues[from] as T;
-        if (withEntries) entries[k] = tmpEntries[from] as Entry<T>;
-      }
+/** gather() for many runs: all members sorted by seq. */
+function sortedMembers(hits: Hits, offset: number): unknown[] {
+  const seqs: number[] = [];
+  const items: unknown[] = [];
+  for (let r = 0; r < hits.count; r++) {
+    const data = hits.runs[r] as readonly unknown[];
+    for (let i = 0; i < data.length; i += HIT) {
+      seqs.push(data[i] as number);
+      items.push(data[i + offset]);
     }
-    next.push(n);
-    bounds = next;
   }
+  const order = seqs.map((_, i) => i).sort((a, b) => (seqs[a] as number) - (seqs[b] as number));
+  const out: unknown[] = [];
+  let last = -1;
+  for (const i of order) {
+    if (seqs[i] === last) continue;
+    last = seqs[i] as number;
+    out.push(items[i]);
+  }
+  return out;
 }
 
 /**
@@ -469,7 +435,7 @@ function residualResult(residual: Residual, event: unknown, round: number): bool
 }
 
 /** Verifies a candidate once per event with its full plan and collects its members when it matches. */
-function consider<T>(group: Group, event: unknown, round: number, hits: Hits<T>): void {
+function consider(group: Group, event: unknown, round: number, hits: Hits): void {
   if (group.seen === round) return;
   group.seen = round;
   if (verify(group, event, round)) collect(group.hits, hits);
@@ -480,7 +446,7 @@ function consider<T>(group: Group, event: unknown, round: number, hits: Hits<T>)
  * value at its path, so a group with a residual needs only that checked (a
  * group collected twice this way is dropped as a repeat by sortHits).
  */
-function considerAll<T>(bucket: Bucket, event: unknown, round: number, hits: Hits<T>, proven: boolean): void {
+function considerAll(bucket: Bucket, event: unknown, round: number, hits: Hits, proven: boolean): void {
   for (let i = 0; i < bucket.length; i += CANDIDATE) {
     const residual = bucket[i] as Residual | undefined;
     if (!proven || residual === undefined) {
@@ -500,14 +466,7 @@ function considerAll<T>(bucket: Bucket, event: unknown, round: number, hits: Hit
 }
 
 /** The candidates filed under one string the event has at the index's path. */
-function lookUp<T>(
-  index: PathIndex,
-  text: string,
-  event: unknown,
-  round: number,
-  hits: Hits<T>,
-  proven: boolean,
-): void {
+function lookUp(index: PathIndex, text: string, event: unknown, round: number, hits: Hits, proven: boolean): void {
   const exact = index.exact.get(text);
   if (exact !== undefined) considerAll(exact, event, round, hits, proven);
   let node = index.prefixes;
@@ -592,16 +551,7 @@ export class EventPatternIndex<T> {
   readonly #residuals = new Map<string, Residual>();
   /** Scratch arrays, reused across calls: matching is synchronous. */
   readonly #texts: string[] = [];
-  readonly #hits: Hits<T> = {
-    seqs: [],
-    values: [],
-    entries: [],
-    runs: [],
-    merge: { seqs: [], values: [], entries: [] },
-    count: 0,
-    runCount: 0,
-    withEntries: false,
-  };
+  readonly #hits: Hits = { runs: [], count: 0, positions: [] };
   #seq = 0;
   #round = 0;
   #groupsAtLastChoice = 0;
@@ -688,28 +638,22 @@ export class EventPatternIndex<T> {
 
   /** The values of the patterns that match `event`, in the order they were added. */
   match(event: unknown): T[] {
-    const hits = this.#matching(event, false);
-    return hits.count === 0 ? [] : hits.values.slice(0, hits.count);
+    const hits = this.#matching(event);
+    return hits.count === 0 ? [] : (gather(hits, 1) as T[]);
   }
 
   /** The ids and values of the patterns that match `event`, in the order they were added. */
   matchEntries(event: unknown): EventPatternMatch<T>[] {
-    const hits = this.#matching(event, true);
-    const out: EventPatternMatch<T>[] = [];
-    for (let i = 0; i < hits.count; i++) {
-      const entry = hits.entries[i] as Entry<T>;
-      out.push({ id: entry.id, value: entry.value });
-    }
-    return out;
+    const hits = this.#matching(event);
+    if (hits.count === 0) return [];
+    return (gather(hits, 2) as Entry<T>[]).map((entry) => ({ id: entry.id, value: entry.value }));
   }
 
-  /** The matching members, sorted, in the reused scratch arrays (valid until the next call). */
-  #matching(event: unknown, withEntries: boolean): Hits<T> {
+  /** The matching groups' members, in the reused scratch array (valid until the next call). */
+  #matching(event: unknown): Hits {
     const round = ++this.#round;
     const hits = this.#hits;
     hits.count = 0;
-    hits.runCount = 0;
-    hits.withEntries = withEntries;
     if (this.#scan.size > 0) for (const group of this.#scan) consider(group, event, round, hits);
     const pathList = this.#pathList;
     for (let p = 0; p < pathList.length; p++) {
@@ -731,7 +675,6 @@ export class EventPatternIndex<T> {
         }
       }
     }
-    if (hits.count > 1) sortHits(hits);
     return hits;
   }
 
