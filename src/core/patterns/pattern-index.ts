@@ -426,7 +426,11 @@ function residualResult(residual: Residual, event: unknown, round: number): bool
         result = AMBIGUOUS;
         break;
       }
-      if (!field) result = false;
+      if (!field) {
+        // As in verify(): a field that plainly fails fails the conjunction.
+        result = false;
+        break;
+      }
     }
     residual.result = result;
     residual.round = round;
