@@ -40,8 +40,12 @@ interface FieldCursor {
 
 export interface SubRule {
   readonly fields: readonly CompiledField[];
-  /** The same fields as a tree of path segments: the allocation-free fast path. */
-  readonly trie: TrieNode;
+  /**
+   * The same fields as a tree of path segments: the allocation-free fast path.
+   * Built on the first match: an EventPatternIndex verifies most candidates
+   * without it, and ten thousand tries would double its heap.
+   */
+  trie: TrieNode | undefined;
 }
 
 /**
@@ -408,7 +412,8 @@ export class CompiledEventPattern {
     this.pattern = pattern;
     this.subRules = expand(root, []).map((specs) => {
       const fields = [...specs.values()].map((spec) => compileField(spec.segments, spec.conditions));
-      return { fields, trie: buildTrie(fields, 0) };
+      const rule: SubRule = { fields, trie: undefined };
+      return rule;
     });
   }
 
@@ -416,6 +421,7 @@ export class CompiledEventPattern {
   matches(event: unknown): boolean {
     const root = isObject(event) ? event : EMPTY_EVENT;
     for (const rule of this.subRules) {
+      rule.trie ??= buildTrie(rule.fields, 0);
       if (satisfiesTrieObject(root, rule.trie)) return true;
     }
     return false;

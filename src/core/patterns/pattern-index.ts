@@ -27,6 +27,12 @@ import type { ValidateEventPatternOptions } from './validate';
  * objects), checked against the event's values per path, computed once per
  * event. Where an array or a dotted key along a path makes the plain check
  * ambiguous, the entry's full matcher decides.
+ *
+ * Memory: everything a pattern shares with others (its fields, the keys it can
+ * be filed under, what remains to check once found) is interned, and the
+ * arrays a pattern owns are allocated at their exact length (an array grown by
+ * `push` reserves room for 16 more elements: with thousands of patterns that
+ * doubled the index's heap).
  */
 
 export interface EventPatternMatch<T> {
@@ -36,12 +42,14 @@ export interface EventPatternMatch<T> {
 
 /** A field as the verification plan checks it; one object per distinct (path, conditions) in the index. */
 interface PlanField {
-  /** A number unique among the index's plan fields: residuals are interned by their fields' ids. */
+  /** A number unique among the index's plan fields: groups and residuals are interned by their fields' ids. */
   readonly id: number;
   readonly slot: PathSlot;
   readonly leaf: CompiledLeaf;
   /** The one plain string the field accepts, when that is all it accepts: compared inline, no call. */
   readonly only: string | undefined;
+  /** The keys the field can be filed under (shared by every pattern with the field), or undefined. */
+  indexable: IndexableField | undefined;
   /**
    * The field's result for the event of match() call `round`: fields are shared
    * by many patterns, so each is evaluated once per event.
@@ -86,15 +94,19 @@ interface Entry<T> {
   readonly id: string;
   readonly seq: number;
   readonly value: T;
-  readonly group: Group<T>;
+  readonly group: Group;
 }
 
+/** Stride of Group.hits: seq, value, entry. */
+const HIT = 3;
+
 /**
- * The entries whose patterns are the same JSON. Subscriptions repeat (several
- * channels follow one pipeline), so the index files and verifies each distinct
- * pattern once and answers for all its entries.
+ * The entries whose patterns have the same fields. Subscriptions repeat
+ * (several channels follow one pipeline), so the index files and verifies each
+ * distinct pattern once and answers for all its entries.
  */
-interface Group<T> {
+interface Group {
+  /** The plan's field ids: equal keys, equal sub-rules, the same matches. */
   readonly key: string;
   readonly compiled: CompiledEventPattern;
   /**
@@ -103,8 +115,6 @@ interface Group<T> {
    * thousands of patterns verification costs memory fetches, not arithmetic.
    */
   readonly plan: readonly (PlanField | null)[];
-  /** Per sub-rule, the fields that can index it; empty for a sub-rule that cannot be indexed. */
-  readonly candidates: readonly (readonly IndexableField[])[];
   /**
    * For a pattern of one sub-rule, the fields other than the one it is filed
    * under: a candidate found by a plain (unambiguous) lookup of that field's
@@ -113,13 +123,15 @@ interface Group<T> {
    * name) share one, evaluated once per event.
    */
   residual: Residual | undefined;
-  /** The entries with this pattern (usually one or a few, so an array). */
-  members: Entry<T>[];
-  /** The members' seqs and values interleaved (`[seq, value, seq, value, ...]`): what a match collects, in one array. */
-  hits: unknown[];
+  /**
+   * The members' seqs, values and entries interleaved (`[seq, value, entry, ...]`),
+   * in seq order: what a match collects, in one array. Changed in place, as
+   * the buckets refer to it.
+   */
+  readonly hits: unknown[];
   /** Where the group is filed now (undefined: in the scan list). */
   filed: readonly IndexKey[] | undefined;
-  /** The match() call that last collected this group, so each candidate is verified once. */
+  /** The match() call that last verified this group in full, so each candidate is verified once. */
   seen: number;
 }
 
@@ -140,126 +152,121 @@ interface IndexKey {
 
 interface IndexableField {
   readonly field: PlanField;
-  readonly path: string;
-  readonly segments: readonly string[];
   readonly keys: readonly IndexKey[];
 }
 
 /**
- * The groups filed under one key, with each group's residual alongside: a
- * candidate whose residual fails (the common case) is rejected without
- * touching the group itself. Unordered (results are sorted by seq).
+ * The groups filed under one key, as triples `[residual, hits, group, ...]`:
+ * a candidate whose residual fails (the common case) is rejected, and one
+ * whose residual holds is collected, without touching the group itself.
+ * Unordered (results are sorted by seq).
  */
-class Bucket<T> {
-  readonly groups: Group<T>[] = [];
-  readonly residuals: (Residual | undefined)[] = [];
+type Bucket = unknown[];
+/** Stride of a Bucket. */
+const CANDIDATE = 3;
 
-  get size(): number {
-    return this.groups.length;
-  }
+/** Arrays shorter than this are copied to grow or shrink (exact length); longer ones use push and pop. */
+const SMALL = 16;
 
-  add(group: Group<T>): void {
-    this.groups.push(group);
-    this.residuals.push(group.residual);
+function appended<V>(array: V[], ...items: V[]): V[] {
+  if (array.length >= SMALL) {
+    array.push(...items);
+    return array;
   }
-
-  delete(group: Group<T>): boolean {
-    const at = this.groups.indexOf(group);
-    if (at === -1) return false;
-    const last = this.groups.length - 1;
-    this.groups[at] = this.groups[last] as Group<T>;
-    this.residuals[at] = this.residuals[last];
-    this.groups.pop();
-    this.residuals.pop();
-    return true;
-  }
+  return array.concat(items);
 }
 
-/** What match() collects: the matching members' seqs and values (and entries, for matchEntries), in parallel. */
-interface Hits<T> {
-  readonly seqs: number[];
-  readonly values: T[];
-  readonly entries: Entry<T>[];
-  /** Where each collected group's members start: each such run is already in seq order. */
-  readonly runs: number[];
-  withEntries: boolean;
+/**
+ * What match() collects: the `hits` arrays of the matching groups (each in seq
+ * order), in a reused scratch array; nothing is copied until the answer is
+ * gathered.
+ */
+interface Hits {
+  readonly runs: (readonly unknown[])[];
+  count: number;
+  /** Scratch for merging: each run's next member. */
+  readonly positions: number[];
 }
 
-function collect<T>(group: Group<T>, hits: Hits<T>): void {
-  const data = group.hits;
-  const { seqs, values } = hits;
-  hits.runs.push(seqs.length);
-  for (let i = 0; i < data.length; i += 2) {
-    seqs.push(data[i] as number);
-    values.push(data[i + 1] as T);
-  }
-  if (hits.withEntries) for (const entry of group.members) hits.entries.push(entry);
+function collect(data: readonly unknown[], hits: Hits): void {
+  hits.runs[hits.count++] = data;
 }
 
-/** Sorts the hits by seq (insertion order of the patterns), keeping the parallel arrays aligned. */
-function sortHits<T>(hits: Hits<T>): void {
-  const { seqs, values, entries, withEntries, runs } = hits;
-  const n = seqs.length;
-  if (runs.length <= 1) return;
-  if (n <= 32) {
-    for (let i = 1; i < n; i++) {
-      const seq = seqs[i] as number;
-      if ((seqs[i - 1] as number) <= seq) continue;
-      const value = values[i] as T;
-      const entry = entries[i];
-      let j = i - 1;
-      while (j >= 0 && (seqs[j] as number) > seq) {
-        seqs[j + 1] = seqs[j] as number;
-        values[j + 1] = values[j] as T;
-        if (withEntries) entries[j + 1] = entries[j] as Entry<T>;
-        j--;
-      }
-      seqs[j + 1] = seq;
-      values[j + 1] = value;
-      if (withEntries) entries[j + 1] = entry as Entry<T>;
-    }
-    return;
+/** Up to this many runs are merged by picking the smallest head (O(members x runs)); more are sorted. */
+const MERGE_RUNS = 16;
+
+/**
+ * The collected members in seq order (the order the patterns were added),
+ * without repeats (a group found under two keys the event has is collected
+ * twice): per member, its value (`offset` 1) or entry (2).
+ */
+function gather(hits: Hits, offset: number): unknown[] {
+  const { runs, count } = hits;
+  const out: unknown[] = [];
+  if (count === 1) {
+    const data = runs[0] as readonly unknown[];
+    for (let i = offset; i < data.length; i += HIT) out.push(data[i]);
+    return out;
   }
-  // Many hits: merge the sorted runs pairwise, O(n log runs).
-  let bounds = [...runs, n];
-  const tmpSeqs = seqs.slice();
-  const tmpValues = values.slice();
-  const tmpEntries = entries.slice();
-  while (bounds.length > 2) {
-    const next: number[] = [];
-    for (let r = 0; r < bounds.length - 1; r += 2) {
-      const lo = bounds[r] as number;
-      const mid = bounds[r + 1] as number;
-      next.push(lo);
-      if (r + 2 >= bounds.length) break;
-      const hi = bounds[r + 2] as number;
-      for (let k = lo; k < hi; k++) {
-        tmpSeqs[k] = seqs[k] as number;
-        tmpValues[k] = values[k] as T;
-        if (withEntries) tmpEntries[k] = entries[k] as Entry<T>;
-      }
-      let a = lo;
-      let b = mid;
-      for (let k = lo; k < hi; k++) {
-        const fromA = b >= hi || (a < mid && (tmpSeqs[a] as number) <= (tmpSeqs[b] as number));
-        const from = fromA ? a++ : b++;
-        seqs[k] = tmpSeqs[from] as number;
-        values[k] = tmpValues[from] as T;
-        if (withEntries) entries[k] = tmpEntries[from] as Entry<T>;
+  if (count > MERGE_RUNS) return sortedMembers(hits, offset);
+  const { positions } = hits;
+  for (let r = 0; r < count; r++) positions[r] = 0;
+  let last = -1;
+  for (;;) {
+    let best = -1;
+    let bestSeq = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < count; r++) {
+      const data = runs[r] as readonly unknown[];
+      const at = positions[r] as number;
+      if (at < data.length && (data[at] as number) < bestSeq) {
+        bestSeq = data[at] as number;
+        best = r;
       }
     }
-    next.push(n);
-    bounds = next;
+    if (best === -1) return out;
+    const at = positions[best] as number;
+    positions[best] = at + HIT;
+    if (bestSeq === last) continue;
+    last = bestSeq;
+    out.push((runs[best] as readonly unknown[])[at + offset]);
   }
 }
 
-interface PathIndex<T> {
+/** gather() for many runs: all members sorted by seq. */
+function sortedMembers(hits: Hits, offset: number): unknown[] {
+  const seqs: number[] = [];
+  const items: unknown[] = [];
+  for (let r = 0; r < hits.count; r++) {
+    const data = hits.runs[r] as readonly unknown[];
+    for (let i = 0; i < data.length; i += HIT) {
+      seqs.push(data[i] as number);
+      items.push(data[i + offset]);
+    }
+  }
+  const order = seqs.map((_, i) => i).sort((a, b) => (seqs[a] as number) - (seqs[b] as number));
+  const out: unknown[] = [];
+  let last = -1;
+  for (const i of order) {
+    if (seqs[i] === last) continue;
+    last = seqs[i] as number;
+    out.push(items[i]);
+  }
+  return out;
+}
+
+/**
+ * The prefix buckets of a path as a tree of characters: an event value walks
+ * it once, meeting every bucket whose prefix it starts with, without slicing.
+ */
+interface PrefixNode {
+  bucket: Bucket | undefined;
+  next: Map<number, PrefixNode> | undefined;
+}
+
+interface PathIndex {
   readonly slot: PathSlot;
-  readonly exact: Map<string, Bucket<T>>;
-  /** Prefix buckets by prefix length: an event value is looked up once per distinct length. */
-  readonly prefixes: Map<number, Map<string, Bucket<T>>>;
-  /** The same as an array, for iteration without allocating on every event. */
-  prefixList: readonly { readonly length: number; readonly buckets: Map<string, Bucket<T>> }[];
+  readonly exact: Map<string, Bucket>;
+  prefixes: PrefixNode | undefined;
   registrations: number;
 }
 
@@ -291,7 +298,7 @@ function indexableField(field: CompiledField, planField: PlanField): IndexableFi
       return undefined;
     }
   }
-  return { field: planField, path: field.path, segments: field.segments, keys };
+  return { field: planField, keys: keys.slice() };
 }
 
 /**
@@ -336,15 +343,19 @@ function collectStrings(
 function valuesAt(value: unknown, field: PathSlot): PathValues {
   let current = value;
   let position = 0;
-  while (position < field.segments.length) {
+  const { segments, routes } = field;
+  while (position < segments.length) {
+    // isObject and presentValue (compile.ts), written out: this runs for every indexed path of every event.
+    if (typeof current !== 'object' || current === null) return NONE;
     if (Array.isArray(current)) return AMBIGUOUS;
-    if (!isObject(current)) return NONE;
-    const row = field.routes[position] ?? [];
+    const object = current as Readonly<Record<string, unknown>>;
+    const row = routes[position] as readonly string[];
     let next: unknown;
     let step = 0;
     for (let j = 0; j < row.length; j++) {
-      const candidate = presentValue(current, row[j] ?? '');
-      if (candidate === undefined) continue;
+      const key = row[j] as string;
+      const candidate = object[key];
+      if (candidate === undefined || !Object.hasOwn(object, key)) continue;
       if (next !== undefined) return AMBIGUOUS;
       next = candidate;
       step = j + 1;
@@ -353,7 +364,8 @@ function valuesAt(value: unknown, field: PathSlot): PathValues {
     current = next;
     position += step;
   }
-  if (!Array.isArray(current)) return isObject(current) ? NONE : current;
+  if (typeof current !== 'object' || current === null) return current;
+  if (!Array.isArray(current)) return NONE;
   const out: unknown[] = [];
   const stack: unknown[] = [current];
   while (stack.length > 0) {
@@ -376,7 +388,7 @@ function fieldHolds(field: PlanField, values: PathValues): boolean {
   return field.only !== undefined ? values === field.only : field.leaf.test(values);
 }
 
-function verify<T>(group: Group<T>, event: unknown, round: number): boolean {
+function verify(group: Group, event: unknown, round: number): boolean {
   const { plan } = group;
   let holds = true;
   for (let i = 0; i < plan.length; i++) {
@@ -414,7 +426,11 @@ function residualResult(residual: Residual, event: unknown, round: number): bool
         result = AMBIGUOUS;
         break;
       }
-      if (!field) result = false;
+      if (!field) {
+        // As in verify(): a field that plainly fails fails the conjunction.
+        result = false;
+        break;
+      }
     }
     residual.result = result;
     residual.round = round;
@@ -423,59 +439,110 @@ function residualResult(residual: Residual, event: unknown, round: number): bool
 }
 
 /** Verifies a candidate once per event with its full plan and collects its members when it matches. */
-function consider<T>(group: Group<T>, event: unknown, round: number, hits: Hits<T>): void {
+function consider(group: Group, event: unknown, round: number, hits: Hits): void {
   if (group.seen === round) return;
   group.seen = round;
-  if (verify(group, event, round)) collect(group, hits);
+  if (verify(group, event, round)) collect(group.hits, hits);
 }
 
 /**
  * The candidates of a bucket. `proven`: the bucket was found by an unambiguous
- * value at its path, so a group with a residual needs only that checked.
+ * value at its path, so a group with a residual needs only that checked (a
+ * group collected twice this way is dropped as a repeat by sortHits).
  */
-function considerAll<T>(bucket: Bucket<T>, event: unknown, round: number, hits: Hits<T>, proven: boolean): void {
-  const { groups, residuals } = bucket;
-  for (let i = 0; i < groups.length; i++) {
-    const group = groups[i] as Group<T>;
-    const residual = residuals[i];
+function considerAll(bucket: Bucket, event: unknown, round: number, hits: Hits, proven: boolean): void {
+  for (let i = 0; i < bucket.length; i += CANDIDATE) {
+    const residual = bucket[i] as Residual | undefined;
     if (!proven || residual === undefined) {
-      consider(group, event, round, hits);
+      consider(bucket[i + 2] as Group, event, round, hits);
       continue;
     }
-    const result = residualResult(residual, event, round);
-    if (result === false || group.seen === round) continue;
-    group.seen = round;
-    if (result === true || group.compiled.matches(event)) collect(group, hits);
+    const result = residual.round === round ? residual.result : residualResult(residual, event, round);
+    if (result === true) {
+      collect(bucket[i + 1] as unknown[], hits);
+    } else if (result !== false) {
+      const group = bucket[i + 2] as Group;
+      if (group.seen === round) continue;
+      group.seen = round;
+      if (group.compiled.matches(event)) collect(group.hits, hits);
+    }
   }
 }
 
 /** The candidates filed under one string the event has at the index's path. */
-function lookUp<T>(
-  index: PathIndex<T>,
-  text: string,
-  event: unknown,
-  round: number,
-  hits: Hits<T>,
-  proven: boolean,
-): void {
+function lookUp(index: PathIndex, text: string, event: unknown, round: number, hits: Hits, proven: boolean): void {
   const exact = index.exact.get(text);
-  if (exact) considerAll(exact, event, round, hits, proven);
-  const { prefixList } = index;
-  for (let i = 0; i < prefixList.length; i++) {
-    const { length, buckets } = prefixList[i] as { readonly length: number; readonly buckets: Map<string, Bucket<T>> };
-    if (text.length < length) continue;
-    const bucket = buckets.get(length === text.length ? text : text.slice(0, length));
-    if (bucket) considerAll(bucket, event, round, hits, proven);
+  if (exact !== undefined) considerAll(exact, event, round, hits, proven);
+  let node = index.prefixes;
+  for (let i = 0; node !== undefined; i++) {
+    if (node.bucket !== undefined) considerAll(node.bucket, event, round, hits, proven);
+    if (node.next === undefined || i >= text.length) break;
+    node = node.next.get(text.charCodeAt(i));
   }
+}
+
+/** The node of a prefix, created with the nodes on the way. */
+function prefixNode(root: PrefixNode, prefix: string): PrefixNode {
+  let node = root;
+  for (let i = 0; i < prefix.length; i++) {
+    const code = prefix.charCodeAt(i);
+    node.next ??= new Map();
+    let next = node.next.get(code);
+    if (next === undefined) {
+      next = { bucket: undefined, next: undefined };
+      node.next.set(code, next);
+    }
+    node = next;
+  }
+  return node;
+}
+
+/** Removes the group from the prefix's bucket, pruning emptied nodes; whether it was there. */
+function unfilePrefix(root: PrefixNode, prefix: string, group: object): boolean {
+  const path: PrefixNode[] = [root];
+  let node: PrefixNode | undefined = root;
+  for (let i = 0; i < prefix.length && node !== undefined; i++) {
+    node = node.next?.get(prefix.charCodeAt(i));
+    if (node !== undefined) path.push(node);
+  }
+  if (node === undefined || node.bucket === undefined) return false;
+  const bucket = without(node.bucket, group);
+  if (bucket === undefined) return false;
+  node.bucket = bucket.length === 0 ? undefined : bucket;
+  for (let i = path.length - 1; i > 0; i--) {
+    const child = path[i] as PrefixNode;
+    if (child.bucket !== undefined || (child.next !== undefined && child.next.size > 0)) break;
+    const parent = path[i - 1] as PrefixNode;
+    parent.next?.delete(prefix.charCodeAt(i - 1));
+    if (parent.next?.size === 0) parent.next = undefined;
+  }
+  return true;
+}
+
+/** The bucket without the group (a new array, or the same one shortened), or undefined when it was not there. */
+function without(bucket: Bucket, group: object): Bucket | undefined {
+  let at = -1;
+  for (let i = 2; i < bucket.length; i += CANDIDATE) {
+    if (bucket[i] === group) {
+      at = i - 2;
+      break;
+    }
+  }
+  if (at === -1) return undefined;
+  if (bucket.length <= SMALL) return bucket.slice(0, at).concat(bucket.slice(at + CANDIDATE));
+  const last = bucket.length - CANDIDATE;
+  for (let k = 0; k < CANDIDATE; k++) bucket[at + k] = bucket[last + k];
+  bucket.length = last;
+  return bucket;
 }
 
 export class EventPatternIndex<T> {
   readonly #entries = new Map<string, Entry<T>>();
-  readonly #groups = new Map<string, Group<T>>();
-  readonly #paths = new Map<string, PathIndex<T>>();
+  readonly #groups = new Map<string, Group>();
+  readonly #paths = new Map<string, PathIndex>();
   /** The path indexes as an array, for iteration without allocating on every event. */
-  #pathList: readonly PathIndex<T>[] = [];
-  readonly #scan = new Set<Group<T>>();
+  #pathList: readonly PathIndex[] = [];
+  readonly #scan = new Set<Group>();
   /** How many groups could be filed under each key: the selectivity estimate. */
   readonly #keyUse = new Map<string, number>();
   /** Interned plan fields. Grows with the distinct fields ever added; cleared when the index is emptied. */
@@ -488,7 +555,7 @@ export class EventPatternIndex<T> {
   readonly #residuals = new Map<string, Residual>();
   /** Scratch arrays, reused across calls: matching is synchronous. */
   readonly #texts: string[] = [];
-  readonly #hits: Hits<T> = { seqs: [], values: [], entries: [], runs: [], withEntries: false };
+  readonly #hits: Hits = { runs: [], count: 0, positions: [] };
   #seq = 0;
   #round = 0;
   #groupsAtLastChoice = 0;
@@ -520,37 +587,28 @@ export class EventPatternIndex<T> {
   add(id: string, pattern: unknown, value: T): void {
     const compiled = compileEventPattern(pattern, this.#options);
     this.remove(id);
-    const key = JSON.stringify(compiled.pattern);
+    const planFields: (PlanField | null)[] = [];
+    compiled.subRules.forEach((rule, i) => {
+      if (i > 0) planFields.push(null);
+      for (const field of rule.fields) planFields.push(this.#intern(field));
+    });
+    const key = planFields.map((field) => (field === null ? '|' : field.id)).join(',');
+    const seq = this.#seq++;
     let group = this.#groups.get(key);
-    if (!group) {
-      group = {
-        key,
-        compiled,
-        plan: compiled.subRules.flatMap((rule, i) => [
-          ...(i === 0 ? [] : [null]),
-          ...rule.fields.map((field) => this.#intern(field)),
-        ]),
-        candidates: compiled.subRules.map((rule) => {
-          const fields: IndexableField[] = [];
-          for (const field of rule.fields) {
-            const indexable = indexableField(field, this.#intern(field));
-            if (indexable) fields.push(indexable);
-          }
-          return fields;
-        }),
-        residual: undefined,
-        members: [],
-        hits: [],
-        filed: undefined,
-        seen: 0,
-      };
+    let entry: Entry<T>;
+    if (group) {
+      entry = { id, seq, value, group };
+      group.hits.push(seq, value, entry);
+    } else {
+      // A literal: the usual one-member group's array at its exact length.
+      const hits: unknown[] = [seq, value, undefined];
+      group = { key, compiled, plan: planFields.slice(), residual: undefined, hits, filed: undefined, seen: 0 };
+      entry = { id, seq, value, group };
+      hits[2] = entry;
       this.#groups.set(key, group);
       this.#countKeys(group, 1);
       this.#file(group);
     }
-    const entry: Entry<T> = { id, seq: this.#seq++, value, group };
-    group.members.push(entry);
-    group.hits.push(entry.seq, value);
     this.#entries.set(id, entry);
     if (this.#groups.size >= Math.max(MIN_REBUILD_SIZE, 2 * this.#groupsAtLastChoice)) this.#refile();
   }
@@ -561,9 +619,14 @@ export class EventPatternIndex<T> {
     if (!entry) return false;
     this.#entries.delete(id);
     const { group } = entry;
-    group.members = group.members.filter((member) => member !== entry);
-    group.hits = group.members.flatMap((member) => [member.seq, member.value]);
-    if (group.members.length === 0) {
+    const { hits } = group;
+    for (let i = 2; i < hits.length; i += HIT) {
+      if (hits[i] === entry) {
+        hits.splice(i - 2, HIT);
+        break;
+      }
+    }
+    if (hits.length === 0) {
       this.#unfile(group);
       this.#countKeys(group, -1);
       this.#groups.delete(group.key);
@@ -579,38 +642,26 @@ export class EventPatternIndex<T> {
 
   /** The values of the patterns that match `event`, in the order they were added. */
   match(event: unknown): T[] {
-    const hits = this.#matching(event, false);
-    const out = hits.values.slice();
-    this.#clearHits();
-    return out;
+    const hits = this.#matching(event);
+    return hits.count === 0 ? [] : (gather(hits, 1) as T[]);
   }
 
   /** The ids and values of the patterns that match `event`, in the order they were added. */
   matchEntries(event: unknown): EventPatternMatch<T>[] {
-    const hits = this.#matching(event, true);
-    const out = hits.entries.map((entry) => ({ id: entry.id, value: entry.value }));
-    this.#clearHits();
-    return out;
+    const hits = this.#matching(event);
+    if (hits.count === 0) return [];
+    return (gather(hits, 2) as Entry<T>[]).map((entry) => ({ id: entry.id, value: entry.value }));
   }
 
-  #clearHits(): void {
-    const hits = this.#hits;
-    hits.seqs.length = 0;
-    hits.values.length = 0;
-    hits.entries.length = 0;
-    hits.runs.length = 0;
-  }
-
-  /** The matching members, sorted, in the reused scratch arrays (the caller copies and clears them). */
-  #matching(event: unknown, withEntries: boolean): Hits<T> {
+  /** The matching groups' members, in the reused scratch array (valid until the next call). */
+  #matching(event: unknown): Hits {
     const round = ++this.#round;
     const hits = this.#hits;
-    this.#clearHits();
-    hits.withEntries = withEntries;
+    hits.count = 0;
     if (this.#scan.size > 0) for (const group of this.#scan) consider(group, event, round, hits);
     const pathList = this.#pathList;
     for (let p = 0; p < pathList.length; p++) {
-      const index = pathList[p] as PathIndex<T>;
+      const index = pathList[p] as PathIndex;
       const values = slotValues(index.slot, event, round);
       if (typeof values === 'string') {
         lookUp(index, values, event, round, hits, true);
@@ -628,7 +679,6 @@ export class EventPatternIndex<T> {
         }
       }
     }
-    if (hits.seqs.length > 1) sortHits(hits);
     return hits;
   }
 
@@ -652,24 +702,25 @@ export class EventPatternIndex<T> {
         slot: this.#slot(field.path, field.segments),
         leaf: field.leaf,
         only,
+        indexable: undefined,
         round: 0,
         result: false,
       };
+      interned.indexable = indexableField(field, interned);
       this.#planFields.set(key, interned);
     }
     this.#planByField.set(field, interned);
     return interned;
   }
 
-  #countKeys(group: Group<T>, delta: number): void {
-    for (const fields of group.candidates) {
-      for (const field of fields) {
-        for (const key of field.keys) {
-          const stat = key.stat;
-          const count = (this.#keyUse.get(stat) ?? 0) + delta;
-          if (count <= 0) this.#keyUse.delete(stat);
-          else this.#keyUse.set(stat, count);
-        }
+  #countKeys(group: Group, delta: number): void {
+    for (const field of group.plan) {
+      if (field?.indexable === undefined) continue;
+      for (const key of field.indexable.keys) {
+        const stat = key.stat;
+        const count = (this.#keyUse.get(stat) ?? 0) + delta;
+        if (count <= 0) this.#keyUse.delete(stat);
+        else this.#keyUse.set(stat, count);
       }
     }
   }
@@ -684,48 +735,68 @@ export class EventPatternIndex<T> {
     return cost;
   }
 
-  /** Files the group under the cheapest field of each sub-rule, or in the scan list if a sub-rule has none. */
-  #file(group: Group<T>): void {
-    const keys: IndexKey[] = [];
-    for (const fields of group.candidates) {
-      let best: IndexableField | undefined;
-      let bestCost = Number.POSITIVE_INFINITY;
-      for (const field of fields) {
-        const cost = this.#cost(field);
-        if (cost < bestCost) {
-          best = field;
-          bestCost = cost;
-        }
+  /**
+   * The cheapest field of the sub-rule starting at plan[from]; on a tie the one
+   * with the longer path (`detail.pipeline` rather than `source`: deeper is
+   * usually rarer when the index is too small to tell).
+   */
+  #bestField(plan: readonly (PlanField | null)[], from: number): IndexableField | undefined {
+    let best: IndexableField | undefined;
+    let bestCost = Number.POSITIVE_INFINITY;
+    for (let i = from; i < plan.length; i++) {
+      const field = plan[i];
+      if (field === null || field === undefined) break;
+      if (field.indexable === undefined) continue;
+      const cost = this.#cost(field.indexable);
+      if (
+        cost < bestCost ||
+        (cost === bestCost && best !== undefined && field.slot.segments.length > best.field.slot.segments.length)
+      ) {
+        best = field.indexable;
+        bestCost = cost;
       }
+    }
+    return best;
+  }
+
+  /** Files the group under the cheapest field of each sub-rule, or in the scan list if a sub-rule has none. */
+  #file(group: Group): void {
+    const { plan } = group;
+    let keys: readonly IndexKey[] | undefined;
+    let subRules = 0;
+    for (let from = 0; from <= plan.length; from++) {
+      if (from > 0 && plan[from - 1] !== null) continue;
+      subRules++;
+      const best = this.#bestField(plan, from);
       if (!best) {
         group.filed = undefined;
         group.residual = undefined;
         this.#scan.add(group);
         return;
       }
-      keys.push(...best.keys);
-      if (group.candidates.length === 1) {
+      keys = keys === undefined ? best.keys : keys.concat(best.keys);
+      if (from === 0) {
         const chosen = best.field;
-        group.residual = this.#residual(group.plan.filter((field): field is PlanField => field !== chosen));
-      } else {
-        group.residual = undefined;
+        group.residual = this.#residual(plan.filter((field): field is PlanField => field !== null && field !== chosen));
       }
     }
+    if (subRules > 1) group.residual = undefined;
     group.filed = keys;
-    for (const key of keys) {
+    for (const key of keys ?? []) {
       const index = this.#pathIndex(key.path, group);
       index.registrations++;
-      const buckets = key.kind === 'exact' ? index.exact : this.#prefixBuckets(index, key.value.length);
-      let bucket = buckets.get(key.value);
-      if (!bucket) {
-        bucket = new Bucket();
-        buckets.set(key.value, bucket);
+      const candidate = [group.residual, group.hits, group];
+      if (key.kind === 'exact') {
+        index.exact.set(key.value, appended(index.exact.get(key.value) ?? [], ...candidate));
+      } else {
+        index.prefixes ??= { bucket: undefined, next: undefined };
+        const node = prefixNode(index.prefixes, key.value);
+        node.bucket = appended(node.bucket ?? [], ...candidate);
       }
-      bucket.add(group);
     }
   }
 
-  #unfile(group: Group<T>): void {
+  #unfile(group: Group): void {
     const keys = group.filed;
     group.filed = undefined;
     if (!keys) {
@@ -735,31 +806,28 @@ export class EventPatternIndex<T> {
     for (const key of keys) {
       const index = this.#paths.get(key.path);
       if (!index) continue;
-      const buckets = key.kind === 'exact' ? index.exact : index.prefixes.get(key.value.length);
-      const bucket = buckets?.get(key.value);
-      if (bucket?.delete(group)) {
-        index.registrations--;
-        if (bucket.size === 0) buckets?.delete(key.value);
-        if (key.kind === 'prefix' && buckets?.size === 0) {
-          index.prefixes.delete(key.value.length);
-          index.prefixList = index.prefixList.filter((entry) => entry.length !== key.value.length);
+      let removed = false;
+      if (key.kind === 'exact') {
+        const bucket = index.exact.get(key.value);
+        const rest = bucket === undefined ? undefined : without(bucket, group);
+        if (rest !== undefined) {
+          removed = true;
+          if (rest.length === 0) index.exact.delete(key.value);
+          else index.exact.set(key.value, rest);
         }
+      } else if (index.prefixes !== undefined) {
+        removed = unfilePrefix(index.prefixes, key.value, group);
       }
+      if (removed) index.registrations--;
       if (index.registrations === 0 && this.#paths.delete(key.path)) this.#pathList = [...this.#paths.values()];
     }
   }
 
-  #pathIndex(path: string, group: Group<T>): PathIndex<T> {
+  #pathIndex(path: string, group: Group): PathIndex {
     let index = this.#paths.get(path);
     if (!index) {
-      const segments = group.candidates.flat().find((field) => field.path === path)?.segments ?? path.split('.');
-      index = {
-        slot: this.#slot(path, segments),
-        exact: new Map(),
-        prefixes: new Map(),
-        prefixList: [],
-        registrations: 0,
-      };
+      const segments = group.plan.find((field) => field?.slot.path === path)?.slot.segments ?? path.split('.');
+      index = { slot: this.#slot(path, segments), exact: new Map(), prefixes: undefined, registrations: 0 };
       this.#paths.set(path, index);
       this.#pathList = [...this.#paths.values()];
     }
@@ -783,16 +851,6 @@ export class EventPatternIndex<T> {
       this.#slots.set(path, slot);
     }
     return slot;
-  }
-
-  #prefixBuckets(index: PathIndex<T>, length: number): Map<string, Bucket<T>> {
-    let buckets = index.prefixes.get(length);
-    if (!buckets) {
-      buckets = new Map();
-      index.prefixes.set(length, buckets);
-      index.prefixList = [...index.prefixList, { length, buckets }];
-    }
-    return buckets;
   }
 
   /** Re-chooses every group's keys with what is now known about how shared each key is. */

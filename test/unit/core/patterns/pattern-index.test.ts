@@ -98,4 +98,35 @@ describe('EventPatternIndex', () => {
     expect(index.match(event('pipe', 'FAILED'))).toEqual(expected);
     expect(index.matchEntries(event('pipe', 'FAILED')).map((m) => m.id)).toEqual(expected.map((i) => `p${i}`));
   });
+  test('a pattern filed under two keys the event has comes back once, among many matching patterns', () => {
+    const index = new EventPatternIndex<number>();
+    // Exact 'api' and prefix 'ap' in one field: the pattern is found twice for 'api'.
+    index.add('both', { detail: { pipeline: ['api', { prefix: 'ap' }] } }, 0);
+    // More distinct matching patterns than the index merges head by head (it sorts then).
+    for (let i = 1; i <= 40; i++) index.add(`p${i}`, { detail: { pipeline: ['api'], version: [i] } }, i);
+    index.add('late', { detail: { pipeline: [{ prefix: 'a' }] } }, 41);
+
+    const all = Array.from({ length: 42 }, (_, i) => i);
+    const first = [0, 1, 41];
+    expect(index.match(event('api', 'FAILED', { version: 1 }))).toEqual(first);
+    expect(index.match({ detail: { pipeline: 'api', version: [...all] } })).toEqual(all);
+    expect(index.matchEntries(event('api', 'FAILED', { version: 1 })).map((m) => m.id)).toEqual(['both', 'p1', 'late']);
+    expect(index.match(event('apx', 'FAILED'))).toEqual([0, 41]);
+  });
+
+  test('removing prefix patterns forgets their keys; the others still match', () => {
+    const index = new EventPatternIndex<string>();
+    index.add('api', { detail: { pipeline: [{ prefix: 'api-' }] } }, 'api-');
+    index.add('ap', { detail: { pipeline: [{ prefix: 'ap' }] } }, 'ap');
+    index.add('auth', { detail: { pipeline: [{ prefix: 'auth-' }] } }, 'auth-');
+
+    expect(index.match(event('api-1', 'FAILED'))).toEqual(['api-', 'ap']);
+    index.remove('api');
+    expect(index.match(event('api-1', 'FAILED'))).toEqual(['ap']);
+    index.remove('ap');
+    expect(index.match(event('api-1', 'FAILED'))).toEqual([]);
+    expect(index.match(event('auth-1', 'FAILED'))).toEqual(['auth-']);
+    index.remove('auth');
+    expect(index.layout()).toEqual({ distinct: 0, scanned: 0, paths: {} });
+  });
 });
