@@ -83,6 +83,8 @@ export interface NotifyAdapters {
   readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
   /** The CodePipeline client's region. */
   readonly region?: string;
+  /** pipewatch's own account: with the region, a message about an execution elsewhere says where it runs. */
+  readonly account?: string;
   /**
    * CodeBuild and CloudWatch Logs clients (createCodeBuildClient, createCloudWatchLogsClient): with
    * both, a failure's thread reply carries its triage pack (commit, failed phase, log tail, changes
@@ -162,6 +164,14 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
     log: adapters.log,
     now,
     ...(adapters.options === undefined ? {} : { options: adapters.options }),
+    ...(adapters.account === undefined && adapters.region === undefined
+      ? {}
+      : {
+          home: {
+            ...(adapters.account === undefined ? {} : { account: adapters.account }),
+            ...(adapters.region === undefined ? {} : { region: adapters.region }),
+          },
+        }),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type ExecutionState,
   executionStateOfActions,
   executionToAlertMessage,
+  type HomeLocation,
   hasTransitionNote,
   mergeEvent,
   mergeExecutionStates,
@@ -120,6 +121,8 @@ export interface NotifyDeps {
    * EventBridge Scheduler). Absent: the approval's reply shows neither, and no reminder comes.
    */
   readonly approvals?: ApprovalSettings;
+  /** pipewatch's own account and region: a message about an execution elsewhere says where it runs. */
+  readonly home?: HomeLocation;
 }
 
 export type NotifyOutcome =
@@ -957,13 +960,14 @@ export async function overviewOptions(
   deps: NotifyDeps,
   context: LogFields,
 ): Promise<ExecutionOverviewOptions> {
-  if (deps.stageOrder === undefined) return {};
+  const home = deps.home === undefined ? {} : { home: deps.home };
+  if (deps.stageOrder === undefined) return home;
   try {
     const stageOrder = await deps.stageOrder(pipeline);
-    return stageOrder === undefined || stageOrder.length === 0 ? {} : { stageOrder };
+    return stageOrder === undefined || stageOrder.length === 0 ? home : { ...home, stageOrder };
   } catch (error) {
     deps.log.warn('could not read the pipeline’s stage order', { ...context, error: errorFields(error) });
-    return {};
+    return home;
   }
 }
 
