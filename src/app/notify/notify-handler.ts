@@ -16,6 +16,8 @@ import {
   reminderInputSchema,
   snoozeEndInputSchema,
 } from '../../aws/notify-input';
+import { UnreachablePipelines } from '../../aws/unreachable-account-pipelines';
+import { REGION_CODE } from '../../core/events';
 import {
   type FollowOutcome,
   type NotifyDeps,
@@ -122,6 +124,33 @@ export type SlackPosterSettings = Omit<SlackChatPosterOptions, 'log' | 'token'> 
   readonly token: string | (() => Promise<string>);
 };
 
+/**
+ * CodePipeline where an execution runs (NotifyDeps.at): this account's client in the pipeline's
+ * region (one client and stage-order cache per region, made on first use); for another account,
+ * or a place that is not a region code, a client that refuses every call with the reason.
+ */
+export function pipelinesWhere(
+  home: CodePipelinePipelineClient,
+  account: string,
+  now: () => number,
+): NonNullable<NotifyDeps['at']> {
+  const places = new Map<string, Pick<NotifyDeps, 'pipelines' | 'stageOrder'>>();
+  return (where) => {
+    const key = `${where.account} ${where.region}`;
+    let place = places.get(key);
+    if (place === undefined) {
+      if (where.account !== account || !REGION_CODE.test(where.region)) {
+        place = { pipelines: new UnreachablePipelines(where) };
+      } else {
+        const regional = home.inRegion(where.region);
+        place = { pipelines: regional, stageOrder: cachedStageOrder(regional, { now }) };
+      }
+      places.set(key, place);
+    }
+    return place;
+  };
+}
+
 /** The production adapters (DynamoDB, CodePipeline, one chat poster per configured platform) for createNotifyHandler. */
 export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
   const now = adapters.now ?? Date.now;
@@ -164,6 +193,7 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
     log: adapters.log,
     now,
     ...(adapters.options === undefined ? {} : { options: adapters.options }),
+    ...(adapters.account === undefined ? {} : { at: pipelinesWhere(pipelines, adapters.account, now) }),
     ...(adapters.account === undefined && adapters.region === undefined
       ? {}
       : {

@@ -123,6 +123,26 @@ export interface NotifyDeps {
   readonly approvals?: ApprovalSettings;
   /** pipewatch's own account and region: a message about an execution elsewhere says where it runs. */
   readonly home?: HomeLocation;
+  /**
+   * CodePipeline where an execution runs (its pipeline's account and region): the enrichment of an
+   * event (stage order, failure details, the opening state, approvals, triage history) reads there.
+   * Absent: `pipelines` and `stageOrder` serve every event.
+   */
+  readonly at?: (where: ExecutionWhere) => Pick<NotifyDeps, 'pipelines' | 'stageOrder'>;
+}
+
+/** Where an execution runs: its pipeline's account and region. */
+export interface ExecutionWhere {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** The deps with CodePipeline where the event's pipeline runs (NotifyDeps.at), or as they are. */
+function depsWhere(deps: NotifyDeps, event: PipelineEvent): NotifyDeps {
+  if (deps.at === undefined) return deps;
+  const { pipelines, stageOrder } = deps.at({ account: event.pipelineAccount, region: event.pipelineRegion });
+  const { stageOrder: _home, ...rest } = deps;
+  return { ...rest, pipelines, ...(stageOrder === undefined ? {} : { stageOrder }) };
 }
 
 export type NotifyOutcome =
@@ -226,9 +246,10 @@ export function parsedOrLogged(event: unknown, log: Log, context: LogFields): Pi
 export async function notifyParsedEvent(
   event: PipelineEvent,
   request: Omit<NotifyRequest, 'event'>,
-  deps: NotifyDeps,
-  started: number = deps.now(),
+  homeDeps: NotifyDeps,
+  started: number = homeDeps.now(),
 ): Promise<NotifyOutcome> {
+  const deps = depsWhere(homeDeps, event);
   const key: ConversationKey = { channel: request.channel, pipeline: event.pipeline, executionId: event.executionId };
   const context: LogFields = {
     rule: request.rule,
