@@ -21,11 +21,7 @@ const HOW =
   'or --param sourceAccounts=o-a1b2c3d4e5 (one AWS Organizations id), not both. See the README, Many accounts.';
 
 /** An error osls prints as its message alone (it prints a JS resolver's error by its stack). */
-function refusal(message) {
-  const error = new Error(message);
-  error.stack = message;
-  return error;
-}
+const { refusal } = require('./pipelines-param.cjs');
 
 /** A param's value, '' when not given (osls: a param is unknown in its first resolution phase). */
 async function param(resolveVariable, name, fallback) {
