@@ -37,3 +37,6 @@ module.exports = async ({ resolveVariable }) => {
   }
   return value;
 };
+
+// Also the refusal of build/source-accounts-param.cjs.
+module.exports.refusal = refusal;

@@ -16,6 +16,7 @@ import { EventBridgeRuleStore } from '../aws/eventbridge-rule-store';
 import { CachedPipelineCatalog } from '../aws/pipeline-catalog';
 import { SchedulerReminderSchedules, SNOOZE_END_DESCRIPTION } from '../aws/scheduler-reminders';
 import { ServiceQuotasRulesQuota } from '../aws/service-quotas-rules-quota';
+import { UnreachablePipelines } from '../aws/unreachable-account-pipelines';
 import type { ButtonDeps, PolicySource } from '../core/actions';
 import type { CommandDeps } from '../core/commands';
 import type { ChatPoster, PipelineClient, ReminderSchedules } from '../core/ports';
@@ -54,7 +55,7 @@ export interface ChatAppLogger {
 /** The core's command and button ports, as every chat platform's app uses them. */
 export type ChatAppDeps = CommandDeps &
   Omit<ButtonDeps, 'log' | 'conversations'> & {
-    readonly pipelinesIn: (region: string) => PipelineClient;
+    readonly pipelinesIn: (region: string, account?: string) => PipelineClient;
     /** The notify path's conversations: where a retry is noted (and, for Teams, which cards are pipewatch's). */
     readonly conversations: NonNullable<ButtonDeps['conversations']>;
     readonly log: ChatAppLogger;
@@ -162,7 +163,12 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
     pipelines,
     // Built once per cold start, so its short cache serves every command of a warm container.
     catalog: new CachedPipelineCatalog({ source: pipelines }),
-    pipelinesIn: (region) => pipelines.inRegion(region),
+    // Another account's pipeline (events forwarded through the bus policy) is refused with the
+    // reason, never sent to this account's CodePipeline, where a namesake would be the wrong one.
+    pipelinesIn: (region, other) =>
+      other !== undefined && account !== undefined && other !== account
+        ? new UnreachablePipelines({ account: other, region })
+        : pipelines.inRegion(region),
     clicks: new DynamoDbClickClaims({
       client: adapters.dynamo,
       tableName: adapters.tableName,

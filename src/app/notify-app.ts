@@ -16,6 +16,7 @@ import type { Log } from '../core/ports';
 import { createLogger } from '../log/logger';
 import { BotTokenProvider } from '../teams/bot-token';
 import { createNotifyHandler, type NotifyHandler, notifyDepsFor } from './notify/notify-handler';
+import { accountOfArn } from './run-announcer';
 import { teamsCredentials } from './teams/teams-settings';
 
 export interface NotifyApp {
@@ -85,6 +86,7 @@ export function notifyAppFromEnvironment(
   const group = environment.PIPEWATCH_REMINDER_SCHEDULE_GROUP;
   const role = environment.PIPEWATCH_REMINDER_ROLE_ARN;
   const self = environment.PIPEWATCH_NOTIFY_FUNCTION_ARN;
+  const account = self === undefined ? undefined : accountOfArn(self);
   const reminders =
     group === undefined || role === undefined || self === undefined
       ? undefined
@@ -102,6 +104,8 @@ export function notifyAppFromEnvironment(
       ...(clients.codeBuild === undefined ? {} : { codeBuild: clients.codeBuild }),
       ...(clients.logs === undefined ? {} : { logs: clients.logs }),
       ...(region === undefined || region === '' ? {} : { region }),
+      // The function's own account (from its ARN): an execution of another account says where it runs.
+      ...(account === undefined ? {} : { account }),
       ...(slackToken === undefined
         ? {}
         : {

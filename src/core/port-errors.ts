@@ -55,3 +55,9 @@ export class RuleStoreError extends PipewatchError {
     super(message, options);
   }
 }
+
+/**
+ * The PipelineApiError code of a pipeline pipewatch does not reach from here (another account):
+ * not one of CodePipeline's, so no caller mistakes it for the API's answer; its message says why.
+ */
+export const UNREACHABLE_ACCOUNT = 'PipewatchAccountUnreachable';

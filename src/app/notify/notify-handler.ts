@@ -16,6 +16,8 @@ import {
   reminderInputSchema,
   snoozeEndInputSchema,
 } from '../../aws/notify-input';
+import { UnreachablePipelines } from '../../aws/unreachable-account-pipelines';
+import { REGION_CODE } from '../../core/events';
 import {
   type FollowOutcome,
   type NotifyDeps,
@@ -83,6 +85,8 @@ export interface NotifyAdapters {
   readonly codePipeline: ReturnType<typeof createCodePipelineClient>;
   /** The CodePipeline client's region. */
   readonly region?: string;
+  /** pipewatch's own account: with the region, a message about an execution elsewhere says where it runs. */
+  readonly account?: string;
   /**
    * CodeBuild and CloudWatch Logs clients (createCodeBuildClient, createCloudWatchLogsClient): with
    * both, a failure's thread reply carries its triage pack (commit, failed phase, log tail, changes
@@ -119,6 +123,33 @@ export interface TeamsPosterSettings {
 export type SlackPosterSettings = Omit<SlackChatPosterOptions, 'log' | 'token'> & {
   readonly token: string | (() => Promise<string>);
 };
+
+/**
+ * CodePipeline where an execution runs (NotifyDeps.at): this account's client in the pipeline's
+ * region (one client and stage-order cache per region, made on first use); for another account,
+ * or a place that is not a region code, a client that refuses every call with the reason.
+ */
+export function pipelinesWhere(
+  home: CodePipelinePipelineClient,
+  account: string,
+  now: () => number,
+): NonNullable<NotifyDeps['at']> {
+  const places = new Map<string, Pick<NotifyDeps, 'pipelines' | 'stageOrder'>>();
+  return (where) => {
+    const key = `${where.account} ${where.region}`;
+    let place = places.get(key);
+    if (place === undefined) {
+      if (where.account !== account || !REGION_CODE.test(where.region)) {
+        place = { pipelines: new UnreachablePipelines(where) };
+      } else {
+        const regional = home.inRegion(where.region);
+        place = { pipelines: regional, stageOrder: cachedStageOrder(regional, { now }) };
+      }
+      places.set(key, place);
+    }
+    return place;
+  };
+}
 
 /** The production adapters (DynamoDB, CodePipeline, one chat poster per configured platform) for createNotifyHandler. */
 export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
@@ -162,6 +193,15 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
     log: adapters.log,
     now,
     ...(adapters.options === undefined ? {} : { options: adapters.options }),
+    ...(adapters.account === undefined ? {} : { at: pipelinesWhere(pipelines, adapters.account, now) }),
+    ...(adapters.account === undefined && adapters.region === undefined
+      ? {}
+      : {
+          home: {
+            ...(adapters.account === undefined ? {} : { account: adapters.account }),
+            ...(adapters.region === undefined ? {} : { region: adapters.region }),
+          },
+        }),
   };
 }
 

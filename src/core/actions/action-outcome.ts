@@ -1,5 +1,5 @@
 // (core) why a button did not do what it says, from CodePipeline's typed refusals
-import { PipelineApiError } from '../port-errors';
+import { PipelineApiError, UNREACHABLE_ACCOUNT } from '../port-errors';
 
 /** Why a button did not do what it says: each has a human message next to it. */
 export type ActionFailureCode =
@@ -104,6 +104,9 @@ export function failureOfError(
         'access-denied',
         `pipewatch is not allowed to do this in ${where.pipeline}: its IAM role lacks the permission${detail}.`,
       );
+    case UNREACHABLE_ACCOUNT:
+      // Another account's pipeline: nothing was sent to CodePipeline; the message says where and why.
+      return failure('access-denied', error.message);
     default:
       return failure('aws-error', `CodePipeline answered ${name}${detail}.`);
   }

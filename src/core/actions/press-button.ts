@@ -28,8 +28,11 @@ export type PolicySource = AuthorizationPolicy | (() => AuthorizationPolicy | Pr
 
 /** The ports a button press uses. */
 export interface ButtonDeps {
-  /** The CodePipeline client for the region a button names (a bus may carry several regions' events). */
-  readonly pipelinesIn: (region: string) => PipelineClient;
+  /**
+   * The CodePipeline client for the region and account a button names (a bus may carry several
+   * regions' and accounts' events): one that refuses with the reason where pipewatch does not act.
+   */
+  readonly pipelinesIn: (region: string, account?: string) => PipelineClient;
   readonly clicks: ClickClaims;
   /** Who may retry and approve. */
   readonly policy: PolicySource;
@@ -115,7 +118,7 @@ export async function pressButton(press: ButtonPress, deps: ButtonDeps): Promise
       return { status: 'duplicate', user };
     }
   }
-  const client = deps.pipelinesIn(value.region);
+  const client = deps.pipelinesIn(value.region, value.account);
   const common = { client, policy, policyLocation, user, platformName: press.platformName };
   const comment = press.comment ? { comment: press.comment } : {};
   const result =

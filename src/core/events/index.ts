@@ -4,7 +4,16 @@
 export { type ActionType, actionTypeSchema } from './action-type-schema';
 export type { AdditionalAttributes } from './additional-attributes-schema';
 export { type Artifact, artifactSchema } from './artifact-schema';
-export { type ExecutionLocation, executionConsoleUrl, REGION_CODE } from './console-url';
+export {
+  consoleHost,
+  type ExecutionLocation,
+  executionConsoleUrl,
+  isConsoleHost,
+  knownPartition,
+  type Partition,
+  partitionOfRegion,
+  REGION_CODE,
+} from './console-url';
 export {
   type ActionDetail,
   actionDetailSchema,

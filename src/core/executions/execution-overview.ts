@@ -63,6 +63,17 @@ export interface ExecutionOverviewOptions {
    * inbound executions), when notify found one.
    */
   readonly heldBy?: HeldStage;
+  /**
+   * pipewatch's own account and region: an execution elsewhere (another account forwarding to the
+   * bus, another region) says where it runs in a fact. Absent: no such fact.
+   */
+  readonly home?: HomeLocation;
+}
+
+/** An account and region: where pipewatch runs, or where an execution does. */
+export interface HomeLocation {
+  readonly account?: string;
+  readonly region?: string;
 }
 
 /** A stage another execution holds while this one waits to enter it. */

@@ -185,7 +185,24 @@ function factsOf(
   if (state.runNote !== undefined) add('Started by', `${state.runNote.by} in ${state.runNote.platform}`);
   for (const fact of state.trigger ? triggerFacts(state.trigger) : []) add(fact.label, fact.value);
   if (overview.attempt !== undefined && overview.attempt > 1) add('Attempt', String(overview.attempt));
+  add('Account and region', elsewhereLine(state, options));
   return facts;
+}
+
+/**
+ * "111111111111 · eu-west-1" for an execution in another account or region than pipewatch's own
+ * (options.home); undefined at home, or when home is unknown.
+ */
+export function elsewhereLine(
+  state: Pick<ExecutionState, 'account' | 'region'>,
+  options: ExecutionOverviewOptions,
+): string | undefined {
+  const home = options.home;
+  if (home === undefined) return undefined;
+  const otherAccount = home.account !== undefined && state.account !== '' && state.account !== home.account;
+  const otherRegion = home.region !== undefined && state.region !== '' && state.region !== home.region;
+  if (!otherAccount && !otherRegion) return undefined;
+  return `${state.account} · ${state.region}`;
 }
 
 /** Approval actions that succeeded: their summary says who approved and why ("Approved by alice in Slack: …"). */

@@ -14,6 +14,7 @@ export type {
   ExecutionOverview,
   ExecutionOverviewOptions,
   HeldStage,
+  HomeLocation,
   StageProgress,
   WaitingApproval,
 } from './execution-overview';

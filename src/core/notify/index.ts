@@ -22,6 +22,7 @@ export { type FailureDetails, fetchFailureDetails, needsFailureDetails } from '.
 export {
   ConversationContentionError,
   DEFAULT_NOTIFY_OPTIONS,
+  type ExecutionWhere,
   hasPendingWork,
   type NotifyDeps,
   type NotifyOptions,

@@ -10,6 +10,7 @@ import {
   type ExecutionState,
   executionStateOfActions,
   executionToAlertMessage,
+  type HomeLocation,
   hasTransitionNote,
   mergeEvent,
   mergeExecutionStates,
@@ -120,6 +121,28 @@ export interface NotifyDeps {
    * EventBridge Scheduler). Absent: the approval's reply shows neither, and no reminder comes.
    */
   readonly approvals?: ApprovalSettings;
+  /** pipewatch's own account and region: a message about an execution elsewhere says where it runs. */
+  readonly home?: HomeLocation;
+  /**
+   * CodePipeline where an execution runs (its pipeline's account and region): the enrichment of an
+   * event (stage order, failure details, the opening state, approvals, triage history) reads there.
+   * Absent: `pipelines` and `stageOrder` serve every event.
+   */
+  readonly at?: (where: ExecutionWhere) => Pick<NotifyDeps, 'pipelines' | 'stageOrder'>;
+}
+
+/** Where an execution runs: its pipeline's account and region. */
+export interface ExecutionWhere {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** The deps with CodePipeline where the event's pipeline runs (NotifyDeps.at), or as they are. */
+function depsWhere(deps: NotifyDeps, event: PipelineEvent): NotifyDeps {
+  if (deps.at === undefined) return deps;
+  const { pipelines, stageOrder } = deps.at({ account: event.pipelineAccount, region: event.pipelineRegion });
+  const { stageOrder: _home, ...rest } = deps;
+  return { ...rest, pipelines, ...(stageOrder === undefined ? {} : { stageOrder }) };
 }
 
 export type NotifyOutcome =
@@ -223,9 +246,10 @@ export function parsedOrLogged(event: unknown, log: Log, context: LogFields): Pi
 export async function notifyParsedEvent(
   event: PipelineEvent,
   request: Omit<NotifyRequest, 'event'>,
-  deps: NotifyDeps,
-  started: number = deps.now(),
+  homeDeps: NotifyDeps,
+  started: number = homeDeps.now(),
 ): Promise<NotifyOutcome> {
+  const deps = depsWhere(homeDeps, event);
   const key: ConversationKey = { channel: request.channel, pipeline: event.pipeline, executionId: event.executionId };
   const context: LogFields = {
     rule: request.rule,
@@ -957,13 +981,14 @@ export async function overviewOptions(
   deps: NotifyDeps,
   context: LogFields,
 ): Promise<ExecutionOverviewOptions> {
-  if (deps.stageOrder === undefined) return {};
+  const home = deps.home === undefined ? {} : { home: deps.home };
+  if (deps.stageOrder === undefined) return home;
   try {
     const stageOrder = await deps.stageOrder(pipeline);
-    return stageOrder === undefined || stageOrder.length === 0 ? {} : { stageOrder };
+    return stageOrder === undefined || stageOrder.length === 0 ? home : { ...home, stageOrder };
   } catch (error) {
     deps.log.warn('could not read the pipeline’s stage order', { ...context, error: errorFields(error) });
-    return {};
+    return home;
   }
 }
 

@@ -17,7 +17,7 @@ export function describeSubscription(subscription: Subscription): string {
 function describeFilter(s: FilterSubscription): string {
   if (s.transitions === true) {
     const what = s.stage === undefined ? '' : ` (stage ${s.stage})`;
-    return `transitions only: broken and fixed${what} in ${describePipelines(s.pipelines)}`;
+    return `transitions only: broken and fixed${what} in ${describePipelines(s.pipelines)}${describeOrigin(s)}`;
   }
   const states = s.states.length > 0 ? orList(s.states) : 'all';
   const levels = andList(PROSE_ORDER.filter((l) => s.levels.includes(l)));
@@ -26,7 +26,14 @@ function describeFilter(s: FilterSubscription): string {
   if (s.action !== undefined) scope.push(`action ${s.action}`);
   if (s.stage !== undefined) scope.push(`stage ${s.stage}`);
   const qualifier = scope.length > 0 ? ` (${scope.join(', ')})` : '';
-  return `${states} ${levels} events${qualifier} in ${describePipelines(s.pipelines)}`;
+  return `${states} ${levels} events${qualifier} in ${describePipelines(s.pipelines)}${describeOrigin(s)}`;
+}
+
+/** " of account 111111111111 in eu-west-1", from `--account` and `--region`; empty without them. */
+function describeOrigin(s: FilterSubscription): string {
+  const accounts = s.accounts !== undefined && s.accounts.length > 0 ? ` of account ${orList(s.accounts)}` : '';
+  const regions = s.regions !== undefined && s.regions.length > 0 ? ` in ${orList(s.regions)}` : '';
+  return `${accounts}${regions}`;
 }
 
 function describePipelines(selectors: readonly PipelineSelector[]): string {

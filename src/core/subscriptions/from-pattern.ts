@@ -42,6 +42,13 @@ function asFilter(pattern: unknown): Subscription | undefined {
   if (!isObject(type)) return undefined;
   const categories = type.category === undefined ? [] : stringList(type.category);
   if (pipelines === undefined || states === undefined || categories === undefined) return undefined;
+  const accounts = pattern.account === undefined ? undefined : stringList(pattern.account);
+  const regions = pattern.region === undefined ? undefined : stringList(pattern.region);
+  if (
+    (pattern.account !== undefined && accounts === undefined) ||
+    (pattern.region !== undefined && regions === undefined)
+  )
+    return undefined;
   if (stage === undefined || stage.length !== 1 || action === undefined || action.length !== 1) return undefined;
   try {
     return buildFilterSubscription({
@@ -51,6 +58,8 @@ function asFilter(pattern: unknown): Subscription | undefined {
       action: action[0],
       categories,
       level: levels.join(','),
+      accounts,
+      regions,
     });
   } catch {
     return undefined;

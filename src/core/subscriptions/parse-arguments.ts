@@ -1,20 +1,27 @@
-// (core) the words after subscribe --> a Subscription (pipelines, states, --stage/--action/--category/--level), or --pattern; --allow-missing
+// (core) the words after subscribe --> a Subscription (pipelines, states, --stage/--action/--category/--level/--account/--region), or --pattern; --allow-missing
+import { REGION_CODE } from '../events/console-url';
 import { ACTION_CATEGORIES, ALL_STATES, LEVELS, type Level, STATES_BY_LEVEL } from '../events/states';
 import { nearest } from '../nearest';
 import { InvalidSubscriptionError } from './errors';
 import { restrictToCodePipeline } from './pattern-subscription';
-import { type FilterSubscription, type PipelineSelector, RESOURCE_NAME, type Subscription } from './subscription';
+import {
+  ACCOUNT_ID,
+  type FilterSubscription,
+  type PipelineSelector,
+  RESOURCE_NAME,
+  type Subscription,
+} from './subscription';
 
 /** The order the seed document lists detail-types in; kept so generated patterns read like AWS's examples. */
 const LEVEL_ORDER: readonly Level[] = ['pipeline', 'action', 'stage'];
 
 /** The options that take a value. */
-const OPTIONS: readonly string[] = ['stage', 'action', 'category', 'level', 'pattern'];
+const OPTIONS: readonly string[] = ['stage', 'action', 'category', 'level', 'account', 'region', 'pattern'];
 /** The options that take none. */
 const SWITCHES: readonly string[] = ['allow-missing', 'transitions'];
 
 export const SUBSCRIBE_USAGE =
-  'subscribe <pipeline>[,<pipeline>…] [STATE …] [--stage NAME] [--action NAME] [--category C[,C…]] [--level pipeline|stage|action[,…]] [--transitions] [--allow-missing] [--pattern JSON]';
+  'subscribe <pipeline>[,<pipeline>…] [STATE …] [--stage NAME] [--action NAME] [--category C[,C…]] [--level pipeline|stage|action[,…]] [--account ID[,ID…]] [--region R[,R…]] [--transitions] [--allow-missing] [--pattern JSON]';
 
 /** What `subscribe` was asked: the subscription, and whether names missing from the account are accepted. */
 export interface SubscribeArguments {
@@ -91,6 +98,8 @@ export function parseSubscribeArguments(tokens: readonly string[]): SubscribeArg
     categories: flags.has('category') ? (flags.get('category') as string).split(',').filter((c) => c !== '') : [],
     level: flags.get('level'),
     transitions,
+    accounts: listOf(flags.get('account')),
+    regions: listOf(flags.get('region')),
   });
   return { subscription, allowMissing };
 }
@@ -104,10 +113,54 @@ export interface FilterInput {
   level?: string | undefined;
   /** `--transitions`: broken/fixed only (see FilterSubscription.transitions). */
   transitions?: boolean | undefined;
+  /** `--account`: AWS account ids (12 digits). */
+  accounts?: readonly string[] | undefined;
+  /** `--region`: region codes (eu-west-1). */
+  regions?: readonly string[] | undefined;
+}
+
+/** A comma-separated option's values; undefined when the option is absent. */
+function listOf(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').filter((item) => item !== '');
+}
+
+/** `--account` and `--region`, checked and normalised (sorted, once each), as a subscription's fields. */
+function originOf(input: FilterInput): Pick<FilterSubscription, 'accounts' | 'regions'> {
+  const origin: Pick<FilterSubscription, 'accounts' | 'regions'> = {};
+  if (input.accounts !== undefined) {
+    if (input.accounts.length === 0) throw new InvalidSubscriptionError('`--account` needs a value.');
+    for (const account of input.accounts) {
+      if (!ACCOUNT_ID.test(account)) {
+        throw new InvalidSubscriptionError(
+          `\`${account}\` is not an AWS account id: twelve digits, as in 111111111111.`,
+        );
+      }
+    }
+    origin.accounts = [...new Set(input.accounts)].sort();
+  }
+  if (input.regions !== undefined) {
+    if (input.regions.length === 0) throw new InvalidSubscriptionError('`--region` needs a value.');
+    const regions = input.regions.map((region) => region.toLowerCase());
+    for (const [i, region] of regions.entries()) {
+      if (!REGION_CODE.test(region)) {
+        throw new InvalidSubscriptionError(
+          `\`${input.regions[i]}\` is not an AWS region code, such as eu-west-1 or us-gov-west-1.`,
+        );
+      }
+    }
+    origin.regions = [...new Set(regions)].sort();
+  }
+  return origin;
 }
 
 /** Validates and normalises the parts of a filter subscription, whichever way they were given. */
 export function buildFilterSubscription(input: FilterInput): FilterSubscription {
+  const origin = originOf(input);
+  const subscription = buildPipelineFilter(input);
+  return { ...subscription, ...origin };
+}
+
+function buildPipelineFilter(input: FilterInput): FilterSubscription {
   if (input.transitions === true) return buildTransitionsSubscription(input);
   const pipelines = normalisePipelines(input.pipelines);
   const stage = checkName('stage', input.stage);

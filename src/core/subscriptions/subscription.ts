@@ -1,4 +1,4 @@
-// (core) Subscription: a filter (pipeline selectors, levels, states, stage, action, categories) or a raw pattern
+// (core) Subscription: a filter (pipeline selectors, levels, states, stage, action, categories, accounts, regions) or a raw pattern
 import type { Level } from '../events/states';
 
 /**
@@ -26,6 +26,10 @@ export interface FilterSubscription {
    * events; the rule's target input carries `"mode":"transitions"` and notify decides.
    */
   transitions?: true;
+  /** `--account`: the events of these AWS accounts only (the pattern's top-level `account`); sorted. */
+  accounts?: string[];
+  /** `--region`: the events of these regions only (the pattern's top-level `region`); sorted. */
+  regions?: string[];
 }
 
 /** A power user's raw `--pattern`, validated and restricted to `source: aws.codepipeline`. */
@@ -38,3 +42,6 @@ export type Subscription = FilterSubscription | PatternSubscription;
 
 /** CodePipeline's own name rule for pipelines, stages and actions. */
 export const RESOURCE_NAME = /^[A-Za-z0-9.@\-_]{1,100}$/;
+
+/** An AWS account id: twelve digits. */
+export const ACCOUNT_ID = /^\d{12}$/;

@@ -11,7 +11,7 @@ export function toCommandArguments(subscription: Subscription): string {
   if (subscription.transitions === true) {
     const words = [subscription.pipelines.map(selectorText).join(','), '--transitions'];
     if (subscription.stage !== undefined) words.push('--stage', subscription.stage);
-    return words.join(' ');
+    return [...words, ...originWords(subscription)].join(' ');
   }
   const words = [subscription.pipelines.map(selectorText).join(','), ...subscription.states];
   if (subscription.stage !== undefined) words.push('--stage', subscription.stage);
@@ -21,7 +21,17 @@ export function toCommandArguments(subscription: Subscription): string {
   if (!sameLevels(derivedLevels(subscription), subscription.levels)) {
     words.push('--level', subscription.levels.join(','));
   }
-  return words.join(' ');
+  return [...words, ...originWords(subscription)].join(' ');
+}
+
+/** `--account` and `--region`, when the subscription has them. */
+function originWords(subscription: FilterSubscription): string[] {
+  const words: string[] = [];
+  if (subscription.accounts !== undefined && subscription.accounts.length > 0)
+    words.push('--account', subscription.accounts.join(','));
+  if (subscription.regions !== undefined && subscription.regions.length > 0)
+    words.push('--region', subscription.regions.join(','));
+  return words;
 }
 
 function selectorText(selector: PipelineSelector): string {

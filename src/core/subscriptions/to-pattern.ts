@@ -29,6 +29,10 @@ function filterPattern(subscription: FilterSubscription): Record<string, unknown
     source: [CODEPIPELINE_SOURCE],
     'detail-type': subscription.levels.map((level) => DETAIL_TYPES[level]),
   };
+  // Where the event comes from: the envelope's account and region (another account's forwarded events keep theirs).
+  if (subscription.accounts !== undefined && subscription.accounts.length > 0)
+    pattern.account = [...subscription.accounts];
+  if (subscription.regions !== undefined && subscription.regions.length > 0) pattern.region = [...subscription.regions];
   if (Object.keys(detail).length > 0) pattern.detail = detail;
   return pattern;
 }

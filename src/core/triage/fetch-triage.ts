@@ -1,5 +1,5 @@
 // (core) a failure reply's key --> GetPipelineExecution, ListActionExecutions, ListPipelineExecutions, BatchGetBuilds, GetLogEvents --> its triage pack, best effort
-import type { Trigger } from '../events';
+import { consoleHost, type Trigger } from '../events';
 import type { ExecutionState } from '../executions';
 import {
   type AlertTriage,
@@ -258,10 +258,10 @@ async function failedBuild(
   };
 }
 
-/** The CloudWatch console's page of a log stream (its fragment encodes `%` as `$25`). */
+/** The CloudWatch console's page of a log stream (its fragment encodes `%` as `$25`), on the region's partition's console. */
 export function cloudWatchLogUrl(region: string, group: string, stream: string): string {
   const encode = (text: string) => encodeURIComponent(encodeURIComponent(text)).replace(/%/g, '$');
-  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${encode(group)}/log-events/${encode(stream)}`;
+  return `https://${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${encode(group)}/log-events/${encode(stream)}`;
 }
 
 function timeOf(view: ActionExecutionView): number {

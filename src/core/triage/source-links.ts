@@ -1,5 +1,5 @@
 // (core) a source revision (revisionUrl, CodeStar FullRepositoryId, the trigger's repository) --> its repository --> commit and compare links (GitHub, Bitbucket, GitLab, CodeCommit)
-import { parseExecutionSummary } from '../events';
+import { consoleHost, isConsoleHost, parseExecutionSummary } from '../events';
 import { webUrl } from '../messages';
 
 /** The source hosts whose commit and compare pages have a known address. */
@@ -79,7 +79,7 @@ function repositoryOfUrl(
     const end = host === 'GitLab' && segments.includes('-') ? segments.indexOf('-') : 2;
     return repository(host, segments.slice(0, end));
   }
-  if (!url.hostname.endsWith('console.aws.amazon.com')) return undefined;
+  if (!isConsoleHost(url.hostname)) return undefined;
   const connectionRepository = url.searchParams.get('FullRepositoryId');
   if (connectionRepository !== null) {
     const provider = providerTypeOf(revision.revisionSummary) ?? hint?.providerType;
@@ -148,7 +148,7 @@ export function compareUrl(repo: SourceRepository, from: string, to: string): st
 }
 
 function codeCommitBase(repo: SourceRepository): string {
-  return `https://${repo.region}.console.aws.amazon.com/codesuite/codecommit/repositories/${repo.path}`;
+  return `https://${consoleHost(repo.region)}/codesuite/codecommit/repositories/${repo.path}`;
 }
 
 /**

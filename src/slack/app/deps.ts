@@ -19,7 +19,7 @@ export interface SlackAppDeps extends Omit<CommandDeps, 'policy'>, Omit<ButtonDe
    * The client for a pipeline in another region: a button names its pipeline's region (a
    * multi-region bus forwards events from several). Absent: `pipelines` serves every button.
    */
-  readonly pipelinesIn?: (region: string) => PipelineClient;
+  readonly pipelinesIn?: (region: string, account?: string) => PipelineClient;
   readonly log: SlackAppLogger;
   /** How people invoke pipewatch, for help and usage text. Default `/pipewatch`. */
   readonly command?: string;

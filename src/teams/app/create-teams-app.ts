@@ -28,7 +28,7 @@ export interface TeamsAppDeps
   extends Omit<CommandDeps, 'policy'>,
     Omit<ButtonDeps, 'pipelinesIn' | 'log' | 'conversations'> {
   /** The client for a pipeline in another region (a button names its pipeline's region). */
-  readonly pipelinesIn?: (region: string) => PipelineClient;
+  readonly pipelinesIn?: (region: string, account?: string) => PipelineClient;
   /**
    * The notify path's conversations: a click must be on a card pipewatch posted (its message id is
    * recorded there), and a retry is noted in it.

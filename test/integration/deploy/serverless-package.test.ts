@@ -34,7 +34,11 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 type Environment = { Variables: Record<string, unknown> };
 
 let outDir: string;
-let template: { Resources: Record<string, Resource>; Outputs: Record<string, unknown> };
+let template: {
+  Resources: Record<string, Resource>;
+  Outputs: Record<string, unknown>;
+  Conditions: Record<string, unknown>;
+};
 /** `serverless print` of `custom.pipelines` without the parameter, and with `pipelines='*'` given explicitly. */
 let withoutPipelines: Osls;
 let everyPipeline: Osls;
@@ -85,10 +89,24 @@ beforeAll(async () => {
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 const resourcesOf = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
-const statementsOf = (role: string): Statement[] => {
-  const policies = template.Resources[role]?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
-  return policies.flatMap((p) => p.PolicyDocument.Statement);
+const statementsOf = (role: string): Statement[] => statementsIn(template, role);
+/** A role's statements in the given template (the packaged one, or one printed with other params). */
+const statementsIn = (of: typeof template, role: string): Statement[] => {
+  const policies = of.Resources[role]?.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => resolveIf(s, of)));
 };
+/**
+ * A statement as CloudFormation makes it: `Fn::If` on a condition of the `!Not [!Equals [a, b]]`
+ * form evaluated, `AWS::NoValue` dropped (the grant for other accounts' member roles, below).
+ */
+function resolveIf(statement: unknown, of: typeof template): Statement[] {
+  const branches = (statement as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If'];
+  if (branches === undefined) return [statement as Statement];
+  const condition = of.Conditions[branches[0]] as { 'Fn::Not': [{ 'Fn::Equals': [unknown, unknown] }] };
+  const [left, right] = condition['Fn::Not'][0]['Fn::Equals'];
+  const chosen = left !== right ? branches[1] : branches[2];
+  return text(chosen) === text({ Ref: 'AWS::NoValue' }) ? [] : resolveIf(chosen, of);
+}
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const text = (value: unknown) => JSON.stringify(value);
 /** The SSM parameter names a role may read (`ssm:GetParameter` resources, after `parameter`), sorted. */
@@ -914,4 +932,155 @@ test('the alarm: the DLQ holding something for 15 periods of five minutes in a r
   expect(touched(60 + 2)).toBeLessThan(periods);
   expect(Math.ceil(75 / periodMinutes)).toBeGreaterThanOrEqual(periods);
   expect(text(alarm.AlarmActions)).toContain('HasAlarmTopic');
+});
+
+describe('--param sourceAccounts: other accounts forward to the bus; the functions assume their member role only', () => {
+  /** `serverless print` of the resources with two accounts (and a member role name), and with an organization. */
+  let accounts: typeof template;
+  let organization: typeof template;
+  let refused: Osls[];
+  const resourcesWith = async (...params: string[]): Promise<typeof template> => {
+    const printed = await osls(
+      'print',
+      '--format',
+      'json',
+      '--path',
+      'resources',
+      '--param',
+      'pipelines=team-a-*',
+      ...params,
+    );
+    if (!printed.ok) throw new Error(`serverless print failed: ${printed.stderr}${printed.stdout}`);
+    return JSON.parse(printed.stdout);
+  };
+  const CHAT_AND_NOTIFY = ['NotifyRole', 'SlackRole', 'TeamsRole'];
+  const assumes = (role: string, of: typeof template) =>
+    statementsIn(of, role).filter((s) => actions(s).some((a) => a.startsWith('sts:')));
+
+  beforeAll(async () => {
+    [accounts, organization, ...refused] = await Promise.all([
+      resourcesWith('--param', 'sourceAccounts=111111111111,222222222222', '--param', 'memberRoleName=pw-member'),
+      resourcesWith('--param', 'sourceAccounts=o-a1b2c3d4e5'),
+      osls('print', '--path', 'custom.sourceAccounts', '--param', 'pipelines=x', '--param', 'sourceAccounts=12345,o-x'),
+      osls(
+        'print',
+        '--path',
+        'custom.sourceAccounts',
+        '--param',
+        'pipelines=x',
+        '--param',
+        'sourceAccounts=111111111111,o-a1b2c3d4e5',
+      ),
+      osls(
+        'print',
+        '--path',
+        'custom.memberRoleName',
+        '--param',
+        'pipelines=x',
+        '--param',
+        'sourceAccounts=111111111111',
+        '--param',
+        'memberRoleName=no role!',
+      ),
+    ]);
+  }, 120_000);
+
+  test('without the parameter: no bus policy and no sts:AssumeRole in any role', () => {
+    expect(template.Resources.EventBus?.Properties.Policy).toEqual({
+      'Fn::If': ['HasSourceAccounts', 'none', { Ref: 'AWS::NoValue' }],
+    });
+    expect(template.Conditions.HasSourceAccounts).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    for (const [role] of resourcesOf('AWS::IAM::Role')) {
+      expect(text(statementsOf(role))).not.toContain('sts:AssumeRole"');
+      expect(assumes(role, template)).toEqual([]);
+    }
+  });
+
+  test('two accounts: the bus lets their root principals PutEvents on this bus only', () => {
+    expect(accounts.Resources.EventBus?.Properties.Policy).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'pipewatch-source-accounts',
+          Effect: 'Allow',
+          Principal: {
+            AWS: [
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder.
+              { 'Fn::Sub': 'arn:${AWS::Partition}:iam::111111111111:root' },
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder.
+              { 'Fn::Sub': 'arn:${AWS::Partition}:iam::222222222222:root' },
+            ],
+          },
+          Action: 'events:PutEvents',
+          Resource: {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder.
+            'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/pipewatch-test',
+          },
+        },
+      ],
+    });
+  });
+
+  test('two accounts: notify, Slack and Teams may assume exactly those accounts’ member role; no other role may', () => {
+    for (const role of CHAT_AND_NOTIFY) {
+      expect(assumes(role, accounts)).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: [
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder.
+            { 'Fn::Sub': 'arn:${AWS::Partition}:iam::111111111111:role/pw-member' },
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder.
+            { 'Fn::Sub': 'arn:${AWS::Partition}:iam::222222222222:role/pw-member' },
+          ],
+        },
+      ]);
+    }
+    const others = Object.entries(accounts.Resources)
+      .filter(([name, r]) => r.Type === 'AWS::IAM::Role' && !CHAT_AND_NOTIFY.includes(name))
+      .map(([name]) => name);
+    expect(others.length).toBeGreaterThan(0);
+    for (const role of others) expect(assumes(role, accounts)).toEqual([]);
+  });
+
+  test('an organization: any principal of it (aws:PrincipalOrgID) may PutEvents; the member role of its accounts only (aws:ResourceOrgID)', () => {
+    const policy = organization.Resources.EventBus?.Properties.Policy as { Statement: Statement[] };
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      }),
+    ]);
+    for (const role of CHAT_AND_NOTIFY) {
+      expect(assumes(role, organization)).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder.
+          Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/pipewatch-member' },
+          Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } },
+        },
+      ]);
+    }
+  });
+
+  test('the functions are told the member role’s name', () => {
+    for (const fn of ['NotifyLambdaFunction', 'SlackLambdaFunction', 'TeamsLambdaFunction']) {
+      const environment = template.Resources[fn]?.Properties.Environment as Environment;
+      expect(environment.Variables.PIPEWATCH_MEMBER_ROLE_NAME).toBe('pipewatch-member');
+    }
+  });
+
+  test('malformed values stop the command with a message naming them and what is expected', () => {
+    const [notIds, mixed, badRole] = refused as [Osls, Osls, Osls];
+    expect(notIds.ok).toBe(false);
+    expect(notIds.stdout + notIds.stderr).toContain(
+      '"12345", "o-x" are neither account ids nor organization ids. Name the accounts',
+    );
+    expect(mixed.ok).toBe(false);
+    expect(mixed.stdout + mixed.stderr).toContain('mixes an organization with other values');
+    expect(badRole.ok).toBe(false);
+    expect(badRole.stdout + badRole.stderr).toContain('--param memberRoleName="no role!" is not an IAM role name');
+  });
 });

@@ -59,6 +59,11 @@ export interface NotifyStackOptions {
    * before the expiry, scheduled in the local Scheduler's group `REMINDER_GROUP` with notify as target.
    */
   readonly approvals?: { readonly policy: AuthorizationPolicy; readonly leadMinutes?: number };
+  /**
+   * notify knows its own account (the local AWS's, as the deployed function reads it from its ARN):
+   * an execution elsewhere says where it runs, and is read in its own region, or not at all in another account.
+   */
+  readonly knowsAccount?: boolean;
 }
 
 export const REMINDER_GROUP = 'pipewatch-test';
@@ -88,6 +93,7 @@ export async function startNotifyStack(options: NotifyStackOptions = {}): Promis
   const deps = notifyDepsFor({
     // No retries within a call: a 5xx reaches the handler, and Lambda's retry is what is tested.
     ...localNotifyAdapters(local, slack, TABLE, log),
+    ...(options.knowsAccount === true ? { account: local.aws.accountId } : {}),
     ...(now === undefined ? {} : { now }),
     ...(options.approvals === undefined
       ? {}

@@ -379,3 +379,18 @@ describe('renderAdaptiveCard: a waiting approval’s expiry, approvers and remin
     expect(verbsOf(card)).toEqual([]);
   });
 });
+
+describe('an execution in another account or region', () => {
+  test('the card’s facts say where it runs; the console link is on its region’s host', () => {
+    const state = stateUntil('ev-010');
+    const card = renderAdaptiveCard(
+      executionToAlertMessage(state, {
+        stageOrder: STAGE_ORDER,
+        home: { account: '999999999999', region: 'ap-south-1' },
+      }),
+    );
+    const facts = nodesOf(card).flatMap(factsOf);
+    expect(facts).toContainEqual({ title: 'Account and region', value: `${state.account} · ${state.region}` });
+    expect(JSON.stringify(card)).toContain(`https://${state.region}.console.aws.amazon.com/codesuite/codepipeline/`);
+  });
+});

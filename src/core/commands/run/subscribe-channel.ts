@@ -4,6 +4,7 @@ import { type RuleDefinition, RuleStoreError } from '../../ports';
 import {
   describeSubscription,
   eventPatternText,
+  type FilterSubscription,
   type Subscription,
   subscriptionIdOfRule,
   subscriptionRuleName,
@@ -30,6 +31,17 @@ export function subscriptionTags(context: CommandContext): Record<string, string
 }
 
 /**
+ * `--account` or `--region`: the pipelines may live in another account or region, whose names
+ * pipewatch's own catalog (its account and region) cannot list; they are taken as written.
+ */
+function namesElsewhere(subscription: FilterSubscription): boolean {
+  return (subscription.accounts?.length ?? 0) > 0 || (subscription.regions?.length ?? 0) > 0;
+}
+
+export const ELSEWHERE_NOTE =
+  'The names were not checked: with `--account` or `--region` the pipelines may be in another account or region.';
+
+/**
  * 1. The pattern (refused in plain words when over EventBridge's size quota).
  * 2. The names, checked against the account (check-names.ts): a pipeline or stage that does not
  *    exist is refused with the nearest one, unless `allowMissing`; a prefix with no match yet,
@@ -52,7 +64,9 @@ export async function subscribeChannel(
 ): Promise<CommandAnswer> {
   const eventPattern = eventPatternText(subscription);
   let notes: readonly string[] = [];
-  if (subscription.kind === 'filter') {
+  if (subscription.kind === 'filter' && namesElsewhere(subscription)) {
+    notes = [ELSEWHERE_NOTE];
+  } else if (subscription.kind === 'filter') {
     const verdict = judgeNames(subscription, await lookUpNames(deps.catalog, subscription, deps.log), allowMissing);
     if (!verdict.ok) return textAnswer(verdict.reason);
     notes = verdict.notes;

@@ -177,3 +177,32 @@ describe('executionToAlertMessage', () => {
     expect(overview.stages.map((stage) => `${stage.name} ${stage.mark}`)).toEqual(['Build ✗', 'Prod –', 'Source ✓']);
   });
 });
+
+describe('an execution in another account or region says where it runs', () => {
+  const state = stateUntil('ev-010');
+
+  it('at home (pipewatch’s account and region), or with home unknown: no such fact', () => {
+    expect(
+      factsOf(executionToAlertMessage(state, { home: { account: state.account, region: state.region } })),
+    ).not.toHaveProperty('Account and region');
+    expect(factsOf(executionToAlertMessage(state))).not.toHaveProperty('Account and region');
+  });
+
+  it('another account, or another region of the same account: "account · region", last', () => {
+    const otherAccount = executionToAlertMessage(state, { home: { account: '999999999999', region: state.region } });
+    expect(otherAccount.facts.at(-1)).toEqual({
+      label: 'Account and region',
+      value: `${state.account} · ${state.region}`,
+    });
+    const otherRegion = executionToAlertMessage(state, { home: { account: state.account, region: 'ap-south-1' } });
+    expect(factsOf(otherRegion)['Account and region']).toBe(`${state.account} · ${state.region}`);
+  });
+});
+
+describe('console links on the partition’s host', () => {
+  it('a GovCloud execution links to console.amazonaws-us-gov.com', () => {
+    const state = { ...stateUntil('ev-010'), region: 'us-gov-west-1' };
+    const console = executionToAlertMessage(state).links.find((link) => link.kind === 'console');
+    expect(new URL(console?.url ?? '').host).toBe('console.amazonaws-us-gov.com');
+  });
+});

@@ -31,6 +31,17 @@ describe('commit and compare links, per provider', () => {
       `https://eu-west-1.console.aws.amazon.com/codesuite/codecommit/repositories/shop/commit/${NEW}?region=eu-west-1`,
       `https://eu-west-1.console.aws.amazon.com/codesuite/codecommit/repositories/shop/compare/${OLD}/.../${NEW}?region=eu-west-1`,
     ],
+    // Another partition: its own console host, the region in the query.
+    [
+      { host: 'CodeCommit', path: 'shop', region: 'cn-north-1' },
+      `https://console.amazonaws.cn/codesuite/codecommit/repositories/shop/commit/${NEW}?region=cn-north-1`,
+      `https://console.amazonaws.cn/codesuite/codecommit/repositories/shop/compare/${OLD}/.../${NEW}?region=cn-north-1`,
+    ],
+    [
+      { host: 'CodeCommit', path: 'shop', region: 'us-gov-west-1' },
+      `https://console.amazonaws-us-gov.com/codesuite/codecommit/repositories/shop/commit/${NEW}?region=us-gov-west-1`,
+      `https://console.amazonaws-us-gov.com/codesuite/codecommit/repositories/shop/compare/${OLD}/.../${NEW}?region=us-gov-west-1`,
+    ],
   ];
   test.each(cases)('%j', (repo, commit, compare) => {
     expect(commitUrl(repo, NEW)).toBe(commit);
