@@ -270,13 +270,26 @@ export async function notifyParsedEvent(
       { channel: request.channel, rule: request.rule },
     );
   }
-  const version = await mergeIntoConversation(key, event, record, deps, options, context, request.transition);
-  const outcome = await renderConversation(key, version, deps, options, context, await viewing);
+  // The render lock's owner from the merge on: the merge's write takes the lock when it is free.
+  const owner = (deps.newOwner ?? randomUUID)();
+  const merged = await mergeIntoConversation(key, event, record, deps, options, context, request.transition, owner);
+  const { version } = merged;
+  const outcome = await renderConversation(key, version, deps, options, context, await viewing, { owner, ...merged });
   deps.log.info('notified', { ...context, outcome: outcome.status, version, durationMs: deps.now() - started });
   return outcome;
 }
 
-/** Step 3: the merged state's version once stored (or the stored one, when the event changed nothing). */
+/**
+ * What step 3 leaves for step 4: the merged state's version once stored (or the stored one, when the
+ * event changed nothing), and the render lock as the merge's write found it (absent: no write, or the
+ * lock free as of the write without being taken: step 4 takes it).
+ */
+interface Merged {
+  readonly version: number;
+  readonly lock?: { readonly status: 'taken'; readonly record: LockedRecord } | { readonly status: 'held' };
+}
+
+/** Step 3, ending with the write that also takes the render lock when it is free (mergeAndLock). */
 async function mergeIntoConversation(
   key: ConversationKey,
   event: PipelineEvent,
@@ -285,8 +298,10 @@ async function mergeIntoConversation(
   deps: NotifyDeps,
   options: NotifyOptions,
   context: LogFields,
-  transition?: TransitionNote,
-): Promise<number> {
+  transition: TransitionNote | undefined,
+  /** The render lock's owner of this invocation. */
+  owner: string,
+): Promise<Merged> {
   // Fetched at most once per invocation, whatever the number of conflicts.
   let details: FailureDetails | undefined;
   let fetched = false;
@@ -327,9 +342,12 @@ async function mergeIntoConversation(
     // Who answered an approval that ended (the console, the CLI, a button): read once per invocation.
     if (deciders === null) deciders = await fetchApprovalDeciders(deps.pipelines, next, deps.log);
     if (deciders !== undefined) next = withApprovalDeciders(next, deciders);
-    if (record !== undefined && next === record.state) return record.version;
-    const result = await deps.conversations.writeState(key, next, record?.version);
-    if (result.ok) return result.version;
+    if (record !== undefined && next === record.state) return { version: record.version };
+    const result = await deps.conversations.mergeAndLock(key, next, record?.version, owner, options.leaseMs);
+    if (result.ok) {
+      const { lock } = result;
+      return lock.status === 'free' ? { version: result.version } : { version: result.version, lock };
+    }
     if (attempt >= options.maxMergeAttempts) {
       throw new ConversationContentionError(
         `Lost ${attempt} conditional writes in a row on ${key.pipeline} ${key.executionId}; EventBridge will retry`,
@@ -398,12 +416,21 @@ export async function renderConversation(
   options: NotifyOptions,
   context: LogFields,
   view: ExecutionOverviewOptions,
+  /** The lock's owner, and the lock as step 3's write left it (taken, or held by another): the first round's acquire. */
+  start?: Merged & { readonly owner: string },
 ): Promise<NotifyOutcome> {
   const { conversations } = deps;
-  const owner = (deps.newOwner ?? randomUUID)();
+  const owner = start?.owner ?? (deps.newOwner ?? randomUUID)();
   let outcome: NotifyOutcome | undefined;
   for (let round = 1; round <= options.maxRenderRounds; round++) {
-    const record = await conversations.acquireLock(key, owner, options.leaseMs);
+    const known = round === 1 ? start?.lock : undefined;
+    // Held as of the write: as an acquire that failed then (the holder's release comes after the write).
+    const record =
+      known === undefined
+        ? await conversations.acquireLock(key, owner, options.leaseMs)
+        : known.status === 'taken'
+          ? known.record
+          : undefined;
     if (record === undefined) {
       if (outcome !== undefined) return outcome;
       // The holder's release shows it the record as released: it renders what this invocation

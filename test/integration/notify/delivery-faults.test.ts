@@ -33,7 +33,7 @@ const STEPS = [
   'store.claimEvent',
   'store.read',
   'store.follow',
-  'store.writeState',
+  'store.mergeAndLock',
   'store.acquireLock',
   'store.saveRendering',
   'store.releaseLock',
