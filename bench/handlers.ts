@@ -85,11 +85,7 @@ export async function runHandlersBench(): Promise<void> {
     for (const kind of KINDS) {
       const zip = path.join(packageDir, `${kind}.zip`);
       const dir = path.join(work, kind);
-      mkdirSync(dir);
-      await run('unzip', ['-q', zip, '-d', dir]).catch((error: unknown) => {
-        throw new Error(`cannot unzip ${zip} (is \`unzip\` installed?)`, { cause: error });
-      });
-      bundles[kind] = path.join(dir, 'handlers', `${kind}.js`);
+      bundles[kind] = await unzipBundle(packageDir, kind, dir);
       console.log(
         `${kind}.zip ${kb(statSync(zip).size)} (${kind}.js ${kb(statSync(bundles[kind]).size)}; files: ${listFiles(dir).join(', ')})`,
       );
@@ -101,7 +97,18 @@ export async function runHandlersBench(): Promise<void> {
   }
 }
 
-async function packageNow(outDir: string): Promise<string> {
+/** The function's zip from `serverless package`, unzipped into `dir`: the path of its bundled handler. */
+export async function unzipBundle(packageDir: string, kind: string, dir: string): Promise<string> {
+  const zip = path.join(packageDir, `${kind}.zip`);
+  mkdirSync(dir);
+  await run('unzip', ['-q', zip, '-d', dir]).catch((error: unknown) => {
+    throw new Error(`cannot unzip ${zip} (is \`unzip\` installed?)`, { cause: error });
+  });
+  return path.join(dir, 'handlers', `${kind}.js`);
+}
+
+/** `serverless package` (osls + serverless-esbuild) into `outDir`, as deployed. */
+export async function packageNow(outDir: string): Promise<string> {
   const started = performance.now();
   await run(
     process.execPath,
