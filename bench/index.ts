@@ -1,6 +1,7 @@
 import { runDeliveryBench } from './delivery';
 import { runHandlersBench } from './handlers';
 import { runIssue15Bench } from './issue15';
+import { runLatencyBench } from './latency';
 import { runPatternBench } from './patterns';
 
 /** Benchmarks, one section each. Run with `npm run bench` (which exposes gc for the heap figures). */
@@ -9,6 +10,10 @@ const sections: readonly { readonly name: string; readonly run: () => Promise<vo
   { name: 'local AWS delivery', run: runDeliveryBench },
   { name: 'handlers', run: runHandlersBench },
   { name: 'issue15: triage, quiet subscriptions, approvals, stop and run', run: runIssue15Bench },
+  {
+    name: 'latency: what users feel (event → message on screen, warm and cold; button press → ack, → update)',
+    run: runLatencyBench,
+  },
 ];
 
 async function main(): Promise<void> {
