@@ -272,11 +272,16 @@ async function measure(work: string, bundles: Record<Kind, string>): Promise<voi
 }
 
 function runChild(childFile: string, env: Record<string, string>): Promise<void> {
+  // The handlers' JSON log lines go to stdout, as on Lambda; they are not read here.
+  // PIPEWATCH_BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside a run.
+  const nodeArgs = (process.env.PIPEWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  return runNode([...nodeArgs, childFile], env);
+}
+
+/** A fresh `node` process with these arguments and only this environment; rejects unless it exits 0 (within 2 minutes). */
+export function runNode(args: readonly string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    // The handlers' JSON log lines go to stdout, as on Lambda; they are not read here.
-    // PIPEWATCH_BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside a run.
-    const nodeArgs = (process.env.PIPEWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-    const child = spawn(process.execPath, [...nodeArgs, childFile], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -286,7 +291,7 @@ function runChild(childFile: string, env: Record<string, string>): Promise<void>
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new Error(`bench child exited with ${code ?? signal}: ${stderr}`));
+      else reject(new Error(`node ${args.join(' ')} exited with ${code ?? signal}: ${stderr}`));
     });
   });
 }

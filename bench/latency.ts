@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,14 +16,14 @@ import { slackAppFromEnvironment } from '../src/app/slack-app';
 import { awsClientConfig } from '../src/aws/clients';
 import { createTableInput } from '../src/aws/dynamodb-conversation-store';
 import { type NotifyInput, notifyInputTemplate } from '../src/aws/notify-input';
-import type { Log } from '../src/core/ports';
 import { ManualClock, startLocalAws } from '../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../src/local/aws/codepipeline/local-codepipeline';
 import { signedSlackEvent } from '../src/local/channel/slack-requests';
-import { blockActionsBody, type LocalSlack, startLocalSlack } from '../src/local/slack';
+import { blockActionsBody, startLocalSlack } from '../src/local/slack';
 import { ACTION_IDS } from '../src/slack/action-ids';
 import { clickPayload, type Stack } from '../test/integration/slack/harness';
-import { BUS, PARAMS as HANDLERS_PARAMS, packageNow, quantile, TABLE, unzipBundle } from './handlers';
+import { BUS, packageNow, quantile, runNode, TABLE, unzipBundle } from './handlers';
+import { benchFunctionEnv, CountingLog, type MiddlewareClient, NOTIFY_ARN, PARAMS, POLICY, TEAM } from './issue15';
 
 /**
  * What users feel, with the local AWS and the local Slack over loopback, through the composition
@@ -50,11 +49,7 @@ import { BUS, PARAMS as HANDLERS_PARAMS, packageNow, quantile, TABLE, unzipBundl
 const N = Number(process.env.PIPEWATCH_BENCH_N ?? 40);
 const COLD_RUNS = Number(process.env.PIPEWATCH_BENCH_COLD_RUNS ?? 5);
 const WARMUP = 3;
-const TEAM = 'T0000LOCAL';
 const ALICE = 'U00000ALICE';
-const NOTIFY_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-bench-notify';
-const PARAMS = { ...HANDLERS_PARAMS, authorization: '/pipewatch/bench/authorization' };
-const POLICY = { rules: [{ pipelines: ['*'], retry: [ALICE], approve: [ALICE], stop: [ALICE], run: [ALICE] }] };
 const RECORD_RULE = 'pw-latency-record';
 const CHANNELS = Array.from(
   { length: 2 * (N + WARMUP) + COLD_RUNS + 2 },
@@ -63,23 +58,6 @@ const CHANNELS = Array.from(
 
 /** The DynamoDB calls the clients made (operation names, in order of completion). */
 const dynamoCalls: string[] = [];
-
-class CountingLog implements Log {
-  warnings: string[] = [];
-  errors: string[] = [];
-  debug() {}
-  info() {}
-  warn(message: string) {
-    this.warnings.push(message);
-  }
-  error(message: string) {
-    this.errors.push(message);
-  }
-}
-
-interface MiddlewareClient {
-  middlewareStack: { add(middleware: never, options: { step: 'initialize'; name: string }): void };
-}
 
 /** The DynamoDB client with a middleware recording each call (one per operation called, whatever its retries). */
 function counted<T extends MiddlewareClient>(client: T): T {
@@ -142,19 +120,7 @@ export async function runLatencyBench(): Promise<void> {
     await put(PARAMS.authorization, JSON.stringify(POLICY), 'String');
     await clients.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
     await clients.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
-    const env = {
-      AWS_REGION: aws.region,
-      PIPEWATCH_TABLE: TABLE,
-      PIPEWATCH_EVENT_BUS: BUS,
-      PIPEWATCH_NOTIFY_FUNCTION_ARN: NOTIFY_ARN,
-      PIPEWATCH_SLACK_BOT_TOKEN_PARAM: PARAMS.botToken,
-      PIPEWATCH_SLACK_SIGNING_SECRET_PARAM: PARAMS.signingSecret,
-      PIPEWATCH_AUTHORIZATION_PARAM: PARAMS.authorization,
-      PIPEWATCH_SLACK_API_URL: slack.apiUrl,
-      PIPEWATCH_SLACK_TEAM_ID: TEAM,
-      PIPEWATCH_SLACK_BOT_ID: slack.workspace.botId,
-      PIPEWATCH_SLACK_BOT_USER_ID: slack.workspace.botUserId,
-    };
+    const env = benchFunctionEnv(aws.region, slack);
     const notify = notifyAppFromEnvironment(env, { clients, log }).handler;
     const slackHandler = slackAppFromEnvironment(env, { clients, log });
 
@@ -352,11 +318,7 @@ export async function runLatencyBench(): Promise<void> {
           `[cold: ${coldMs.map((ms) => ms.toFixed(0)).join(', ')}; bare: ${bareMs.map((ms) => ms.toFixed(0)).join(', ')}]`,
       );
     }
-    if (log.errors.length > 0 || log.warnings.length > 0) {
-      throw new Error(
-        `the handlers logged ${log.errors.length} errors, ${log.warnings.length} warnings: ${[...log.errors, ...log.warnings].slice(0, 5).join('; ')}`,
-      );
-    }
+    log.assertQuiet();
     console.log(`load average after: ${load()}`);
   } finally {
     for (const client of Object.values(clients)) client.destroy();
@@ -418,23 +380,6 @@ function reportEvents(samples: readonly EventSample[]): void {
       .map(([op, n]) => `${op} ${(n / samples.length).toFixed(2)}`)
       .join(', ')}`,
   );
-}
-
-function runNode(args: readonly string[], env: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill(), 120_000);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`node ${args.join(' ')} exited with ${code ?? signal}: ${stderr}`));
-    });
-  });
 }
 
 /** The cold child: plain CommonJS; requires the bundle, invokes it once with the rule target's input, exits. */

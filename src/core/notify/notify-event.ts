@@ -164,8 +164,11 @@ export class ConversationContentionError extends PipewatchError {
  *    (commutative, associative, idempotent), so the stored state is the same for any order of writers
  *    and events. A pipeline/stage FAILED without a reason gets the failed action's summary and link
  *    from the CodePipeline API (withFetchedFailure), best effort.
+ *    The write also takes the render lock when it is free (mergeAndLock: one UpdateItem for both);
+ *    when a holder has it, the state is written alone and the answer says the lock was held as of
+ *    that write, which is as good as step 4's acquire failing then.
  * 4. Render under a lease lock: take the lock (a conditional write that returns the record as
- *    locked) or leave, since the holder's release shows it every write made before the release and it
+ *    locked; done already by step 3's write when it could) or leave, since the holder's release shows it every write made before the release and it
  *    renders whatever it finds newer. Holding it, from the record as locked: no message yet → post;
  *    message shows an older version → update; replies the state calls for that are not posted yet →
  *    reply; posted replies whose fingerprint differs (the failing action's details arrived after the
@@ -178,9 +181,9 @@ export class ConversationContentionError extends PipewatchError {
  * took the lock (so no other holder has recorded anything since) showing no message id, and the id is
  * recorded before the lock is released or in the release's own atomic write (conditional on still
  * holding it). The lease outlives an invocation (function timeout), so two holders never overlap.
- * Why the final state is shown: every writer, after its write, either takes the lock, whose write
- * returns a record with at least its version, and renders it, or fails to take it because a holder
- * has it. That holder has not released yet, so its release comes after the write, and the record the
+ * Why the final state is shown: every writer, after its write (or in it), either takes the lock, whose
+ * write returns a record with at least its version, and renders it, or fails to take it because a
+ * holder has it (as of its write or after it). That holder has not released yet, so its release comes after the write, and the record the
  * release returns (atomically, as of the release) has it: the holder renders again. A write after the
  * release is its writer's to render (its own acquire attempt comes later still, and finds the lock
  * free or held by someone whose release comes later). So the last render is of the last version.
