@@ -148,8 +148,8 @@ export class DynamoDbConversationStore implements ConversationStore {
     );
     if (locked !== undefined) {
       const before = fromAttributes(locked.Attributes) ?? {};
-      const record = toRecord({ ...before, state: text, version }, key);
-      if (record === undefined) throw new Error(`The record ${conversationKey(key)} has no state after its write`);
+      // The state as a read returns it (its JSON text parsed); the rendering as it was before.
+      const record = withRendering(storedItemSchema.parse(before), JSON.parse(text) as ExecutionState, version);
       const previous = before.lockOwner;
       const tookOver = typeof previous === 'string' && previous !== owner;
       return { ok: true, version, lock: { status: 'taken', record: tookOver ? { ...record, tookOver } : record } };
@@ -385,10 +385,18 @@ function toRecord(Item: Record<string, unknown> | undefined, key: ConversationKe
   if (Item === undefined) return undefined;
   const item = storedItemSchema.parse(Item);
   if (item.state === undefined || item.version === undefined) return undefined;
-  const state = parseState(item.state, key);
+  return withRendering(item, parseState(item.state, key), item.version);
+}
+
+/** A record of `state` at `version`, with the item's rendering (message, replies, pending posts). */
+function withRendering(
+  item: z.infer<typeof storedItemSchema>,
+  state: ExecutionState,
+  version: number,
+): ConversationRecord {
   return {
-    state: { ...state, version: item.version },
-    version: item.version,
+    state: { ...state, version },
+    version,
     ...(item.messageId === undefined ? {} : { messageId: item.messageId }),
     renderedVersion: item.renderedVersion ?? 0,
     // A record written before replies were updated in place holds their keys only.
