@@ -85,11 +85,7 @@ export async function runHandlersBench(): Promise<void> {
     for (const kind of KINDS) {
       const zip = path.join(packageDir, `${kind}.zip`);
       const dir = path.join(work, kind);
-      mkdirSync(dir);
-      await run('unzip', ['-q', zip, '-d', dir]).catch((error: unknown) => {
-        throw new Error(`cannot unzip ${zip} (is \`unzip\` installed?)`, { cause: error });
-      });
-      bundles[kind] = path.join(dir, 'handlers', `${kind}.js`);
+      bundles[kind] = await unzipBundle(packageDir, kind, dir);
       console.log(
         `${kind}.zip ${kb(statSync(zip).size)} (${kind}.js ${kb(statSync(bundles[kind]).size)}; files: ${listFiles(dir).join(', ')})`,
       );
@@ -101,7 +97,18 @@ export async function runHandlersBench(): Promise<void> {
   }
 }
 
-async function packageNow(outDir: string): Promise<string> {
+/** The function's zip from `serverless package`, unzipped into `dir`: the path of its bundled handler. */
+export async function unzipBundle(packageDir: string, kind: string, dir: string): Promise<string> {
+  const zip = path.join(packageDir, `${kind}.zip`);
+  mkdirSync(dir);
+  await run('unzip', ['-q', zip, '-d', dir]).catch((error: unknown) => {
+    throw new Error(`cannot unzip ${zip} (is \`unzip\` installed?)`, { cause: error });
+  });
+  return path.join(dir, 'handlers', `${kind}.js`);
+}
+
+/** `serverless package` (osls + serverless-esbuild) into `outDir`, as deployed. */
+export async function packageNow(outDir: string): Promise<string> {
   const started = performance.now();
   await run(
     process.execPath,
@@ -265,11 +272,16 @@ async function measure(work: string, bundles: Record<Kind, string>): Promise<voi
 }
 
 function runChild(childFile: string, env: Record<string, string>): Promise<void> {
+  // The handlers' JSON log lines go to stdout, as on Lambda; they are not read here.
+  // PIPEWATCH_BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside a run.
+  const nodeArgs = (process.env.PIPEWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  return runNode([...nodeArgs, childFile], env);
+}
+
+/** A fresh `node` process with these arguments and only this environment; rejects unless it exits 0 (within 2 minutes). */
+export function runNode(args: readonly string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    // The handlers' JSON log lines go to stdout, as on Lambda; they are not read here.
-    // PIPEWATCH_BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside a run.
-    const nodeArgs = (process.env.PIPEWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-    const child = spawn(process.execPath, [...nodeArgs, childFile], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -279,7 +291,7 @@ function runChild(childFile: string, env: Record<string, string>): Promise<void>
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new Error(`bench child exited with ${code ?? signal}: ${stderr}`));
+      else reject(new Error(`node ${args.join(' ')} exited with ${code ?? signal}: ${stderr}`));
     });
   });
 }

@@ -2,6 +2,7 @@ import { runBurstBench, runSlackPosterBurst } from './burst';
 import { runDeliveryBench } from './delivery';
 import { runHandlersBench } from './handlers';
 import { runIssue15Bench } from './issue15';
+import { runLatencyBench } from './latency';
 import { runPatternBench } from './patterns';
 
 /** Benchmarks, one section each. Run with `npm run bench` (which exposes gc for the heap figures). */
@@ -12,6 +13,10 @@ const sections: readonly { readonly name: string; readonly run: () => Promise<vo
   { name: 'issue15: triage, quiet subscriptions, approvals, stop and run', run: runIssue15Bench },
   { name: 'burst: 1,000 events at the chat rate limits', run: runBurstBench },
   { name: 'burst-poster: the Slack poster alone at the rate limits', run: runSlackPosterBurst },
+  {
+    name: 'latency: what users feel (event → message on screen, warm and cold; button press → ack, → update)',
+    run: runLatencyBench,
+  },
 ];
 
 async function main(): Promise<void> {

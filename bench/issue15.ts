@@ -67,15 +67,15 @@ const N = Number(process.env.PIPEWATCH_BENCH_N ?? 60);
 const WARMUP = 5;
 /** nightly-data runs replayed before the quiet subscriptions' counted ones. */
 const QUIET_WARM_RUNS = 2;
-const TEAM = 'T0000LOCAL';
+export const TEAM = 'T0000LOCAL';
 const ALICE = 'U00000ALICE';
 const GROUP = 'pipewatch-bench';
-const NOTIFY_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-bench-notify';
+export const NOTIFY_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-bench-notify';
 const ROLE_ARN = 'arn:aws:iam::000000000000:role/pipewatch-bench-reminders';
 const RECORD_CHANNEL = 'CBENCHRECORD';
 /** The handlers bench's names, and the authorization policy's parameter. */
-const PARAMS = { ...HANDLERS_PARAMS, authorization: '/pipewatch/bench/authorization' };
-const POLICY = { rules: [{ pipelines: ['*'], retry: [ALICE], approve: [ALICE], stop: [ALICE], run: [ALICE] }] };
+export const PARAMS = { ...HANDLERS_PARAMS, authorization: '/pipewatch/bench/authorization' };
+export const POLICY = { rules: [{ pipelines: ['*'], retry: [ALICE], approve: [ALICE], stop: [ALICE], run: [ALICE] }] };
 /** Channels: one per variant and round of each section, plus the quiet section's three. */
 const CHANNELS = Array.from({ length: 6 * (N + WARMUP) + 3 }, (_, i) => `CBENCH${String(i).padStart(5, '0')}`);
 
@@ -84,6 +84,23 @@ interface Call {
   readonly operation: string;
   readonly start: number;
   readonly end: number;
+}
+
+/** The notify and Slack functions' environment as serverless.yml sets it, pointed at loopback (the bench's names). */
+export function benchFunctionEnv(region: string, slack: LocalSlack): Record<string, string> {
+  return {
+    AWS_REGION: region,
+    PIPEWATCH_TABLE: TABLE,
+    PIPEWATCH_EVENT_BUS: BUS,
+    PIPEWATCH_NOTIFY_FUNCTION_ARN: NOTIFY_ARN,
+    PIPEWATCH_SLACK_BOT_TOKEN_PARAM: PARAMS.botToken,
+    PIPEWATCH_SLACK_SIGNING_SECRET_PARAM: PARAMS.signingSecret,
+    PIPEWATCH_AUTHORIZATION_PARAM: PARAMS.authorization,
+    PIPEWATCH_SLACK_API_URL: slack.apiUrl,
+    PIPEWATCH_SLACK_TEAM_ID: TEAM,
+    PIPEWATCH_SLACK_BOT_ID: slack.workspace.botId,
+    PIPEWATCH_SLACK_BOT_USER_ID: slack.workspace.botUserId,
+  };
 }
 
 /** Every AWS call the clients made, in order of completion. */
@@ -96,7 +113,7 @@ type RecordingMiddleware = (
 ) => (args: unknown) => Promise<unknown>;
 
 /** Any SDK v3 client: its middleware types are per client, so the middleware is passed as `never`. */
-interface MiddlewareClient {
+export interface MiddlewareClient {
   middlewareStack: { add(middleware: never, options: { step: 'initialize'; name: string }): void };
 }
 
@@ -131,6 +148,13 @@ export class CountingLog implements Log {
   }
   error(message: string) {
     this.errors.push(message);
+  }
+  /** The figures are void if the handlers logged a warning or an error: thrown. */
+  assertQuiet(): void {
+    if (this.errors.length === 0 && this.warnings.length === 0) return;
+    throw new Error(
+      `the handlers logged ${this.errors.length} errors, ${this.warnings.length} warnings: ${[...this.errors, ...this.warnings].slice(0, 5).join('; ')}`,
+    );
   }
 }
 
@@ -194,17 +218,7 @@ export async function runIssue15Bench(): Promise<void> {
 
     // As serverless.yml sets them, pointed at loopback.
     const env = {
-      AWS_REGION: aws.region,
-      PIPEWATCH_TABLE: TABLE,
-      PIPEWATCH_EVENT_BUS: BUS,
-      PIPEWATCH_NOTIFY_FUNCTION_ARN: NOTIFY_ARN,
-      PIPEWATCH_SLACK_BOT_TOKEN_PARAM: PARAMS.botToken,
-      PIPEWATCH_SLACK_SIGNING_SECRET_PARAM: PARAMS.signingSecret,
-      PIPEWATCH_AUTHORIZATION_PARAM: PARAMS.authorization,
-      PIPEWATCH_SLACK_API_URL: slack.apiUrl,
-      PIPEWATCH_SLACK_TEAM_ID: TEAM,
-      PIPEWATCH_SLACK_BOT_ID: slack.workspace.botId,
-      PIPEWATCH_SLACK_BOT_USER_ID: slack.workspace.botUserId,
+      ...benchFunctionEnv(aws.region, slack),
       PIPEWATCH_REMINDER_SCHEDULE_GROUP: GROUP,
       PIPEWATCH_REMINDER_ROLE_ARN: ROLE_ARN,
     };
@@ -486,11 +500,7 @@ export async function runIssue15Bench(): Promise<void> {
     for (const [name, samples] of Object.entries(stopSamples)) report(`  ${name}`, samples);
     report('  `/pipewatch run web-service` → answer', runSamples);
 
-    if (log.errors.length > 0 || log.warnings.length > 0) {
-      throw new Error(
-        `the handlers logged ${log.errors.length} errors, ${log.warnings.length} warnings: ${[...log.errors, ...log.warnings].slice(0, 5).join('; ')}`,
-      );
-    }
+    log.assertQuiet();
     console.log(`load average after: ${load()}`);
   } finally {
     for (const client of Object.values(clients)) client.destroy();

@@ -6,6 +6,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { CHAT_PLATFORMS, type ChannelRef } from '../core/channels';
@@ -17,6 +18,7 @@ import type {
   ConversationStore,
   Follower,
   LockedRecord,
+  MergeAndLockResult,
   PipelineExecutionRef,
   PutExecutionResult,
 } from '../core/ports';
@@ -110,27 +112,98 @@ export class DynamoDbConversationStore implements ConversationStore {
     state: ExecutionState,
     expectedVersion: number | undefined,
   ): Promise<PutExecutionResult> {
-    const version = (expectedVersion ?? 0) + 1;
-    // An update, not a put: the message id, the replies and the lock on the same item stay as they are.
-    const written = await conditional(
+    const { input, version } = this.stateUpdate(key, state, expectedVersion);
+    const written = await conditional(this.client.send(new UpdateItemCommand(input)));
+    return written ? { ok: true, version } : { ok: false, reason: 'version-conflict' };
+  }
+
+  async mergeAndLock(
+    key: ConversationKey,
+    state: ExecutionState,
+    expectedVersion: number | undefined,
+    owner: string,
+    leaseMs: number,
+  ): Promise<MergeAndLockResult> {
+    const { input, version, text } = this.stateUpdate(key, state, expectedVersion);
+    const now = this.now();
+    // One write: the state and the lock, when the version is as expected and the lock free (or run out,
+    // or already this owner's: acquireLock's condition). DynamoDB cannot set the lock only when free in
+    // a write that sets the state regardless, hence the second write below when this one fails.
+    const locked = await conditionalOutput(
       this.client.send(
         new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
-          UpdateExpression: 'SET #state = :state, #version = :version, #expiresAt = :expiresAt',
-          ConditionExpression:
-            expectedVersion === undefined ? 'attribute_not_exists(#version)' : '#version = :expected',
-          ExpressionAttributeNames: { '#state': 'state', '#version': 'version', '#expiresAt': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: toAttributes({
-            ':state': JSON.stringify({ ...state, version }),
-            ':version': version,
-            ':expiresAt': Math.floor(this.now() / 1000) + this.recordTtlSeconds,
-            ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
-          }),
+          ...input,
+          UpdateExpression: `${input.UpdateExpression}, #lockOwner = :owner, #lockExpiresAt = :lockExpires`,
+          ConditionExpression: `(${input.ConditionExpression}) AND (${LOCK_FREE})`,
+          ExpressionAttributeNames: { ...input.ExpressionAttributeNames, ...LOCK_NAMES },
+          ExpressionAttributeValues: {
+            ...input.ExpressionAttributeValues,
+            ...toAttributes({ ':owner': owner, ':lockExpires': now + leaseMs, ':now': now }),
+          },
+          // The item as it was before: with the state written, the record as locked (no read), and
+          // whether the lock was taken over from a holder whose lease ran out.
+          ReturnValues: 'ALL_OLD',
         }),
       ),
     );
-    return written ? { ok: true, version } : { ok: false, reason: 'version-conflict' };
+    if (locked !== undefined) {
+      const before = fromAttributes(locked.Attributes) ?? {};
+      // The state as a read returns it (its JSON text parsed); the rendering as it was before.
+      const record = withRendering(storedItemSchema.parse(before), JSON.parse(text) as ExecutionState, version);
+      const previous = before.lockOwner;
+      const tookOver = typeof previous === 'string' && previous !== owner;
+      return { ok: true, version, lock: { status: 'taken', record: tookOver ? { ...record, tookOver } : record } };
+    }
+    // The version moved on (this write fails too: a conflict) or the lock is held: the state alone,
+    // and the lock as of this write (ALL_OLD: the write leaves the lock as it was).
+    const written = await conditionalOutput(
+      this.client.send(new UpdateItemCommand({ ...input, ReturnValues: 'ALL_OLD' })),
+    );
+    if (written === undefined) return { ok: false, reason: 'version-conflict' };
+    const before = fromAttributes(written.Attributes);
+    const held =
+      typeof before?.lockOwner === 'string' &&
+      before.lockOwner !== owner &&
+      typeof before.lockExpiresAt === 'number' &&
+      before.lockExpiresAt >= this.now();
+    return { ok: true, version, lock: { status: held ? 'held' : 'free' } };
+  }
+
+  /** The conditional UpdateItem that stores `state` as `expectedVersion + 1` (or 1): the rendering and the lock stay. */
+  private stateUpdate(
+    key: ConversationKey,
+    state: ExecutionState,
+    expectedVersion: number | undefined,
+  ): {
+    readonly input: UpdateItemCommandInput & {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, AttributeValue>;
+    };
+    readonly version: number;
+    readonly text: string;
+  } {
+    const version = (expectedVersion ?? 0) + 1;
+    const text = JSON.stringify({ ...state, version });
+    return {
+      version,
+      text,
+      // An update, not a put: the message id, the replies and the lock on the same item stay as they are.
+      input: {
+        TableName: this.tableName,
+        Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
+        UpdateExpression: 'SET #state = :state, #version = :version, #expiresAt = :expiresAt',
+        ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(#version)' : '#version = :expected',
+        ExpressionAttributeNames: { '#state': 'state', '#version': 'version', '#expiresAt': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: toAttributes({
+          ':state': text,
+          ':version': version,
+          ':expiresAt': Math.floor(this.now() / 1000) + this.recordTtlSeconds,
+          ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
+        }),
+      },
+    };
   }
 
   async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<LockedRecord | undefined> {
@@ -142,13 +215,8 @@ export class DynamoDbConversationStore implements ConversationStore {
           Key: toAttributes({ [PARTITION_KEY]: conversationKey(key) }),
           UpdateExpression: 'SET #lockOwner = :owner, #lockExpiresAt = :expires',
           // attribute_exists: a lock on no record would create a stray item without a TTL (and there is nothing to render).
-          ConditionExpression:
-            'attribute_exists(#version) AND (attribute_not_exists(#lockOwner) OR #lockOwner = :owner OR #lockExpiresAt < :now)',
-          ExpressionAttributeNames: {
-            '#version': 'version',
-            '#lockOwner': 'lockOwner',
-            '#lockExpiresAt': 'lockExpiresAt',
-          },
+          ConditionExpression: `attribute_exists(#version) AND (${LOCK_FREE})`,
+          ExpressionAttributeNames: { '#version': 'version', ...LOCK_NAMES },
           ExpressionAttributeValues: toAttributes({ ':owner': owner, ':expires': now + leaseMs, ':now': now }),
           // The item as it was before (only the lock differs): the holder renders it without reading it
           // again, and sees whether it took the lock over from a holder whose lease ran out.
@@ -252,6 +320,10 @@ export class DynamoDbConversationStore implements ConversationStore {
   }
 }
 
+/** The render lock is free for `:owner` at `:now`: nobody holds it, `:owner` does, or its lease ran out. */
+const LOCK_FREE = 'attribute_not_exists(#lockOwner) OR #lockOwner = :owner OR #lockExpiresAt < :now';
+const LOCK_NAMES = { '#lockOwner': 'lockOwner', '#lockExpiresAt': 'lockExpiresAt' } as const;
+
 const followerSchema = z.object({
   channel: z.object({
     platform: z.enum(CHAT_PLATFORMS),
@@ -313,10 +385,18 @@ function toRecord(Item: Record<string, unknown> | undefined, key: ConversationKe
   if (Item === undefined) return undefined;
   const item = storedItemSchema.parse(Item);
   if (item.state === undefined || item.version === undefined) return undefined;
-  const state = parseState(item.state, key);
+  return withRendering(item, parseState(item.state, key), item.version);
+}
+
+/** A record of `state` at `version`, with the item's rendering (message, replies, pending posts). */
+function withRendering(
+  item: z.infer<typeof storedItemSchema>,
+  state: ExecutionState,
+  version: number,
+): ConversationRecord {
   return {
-    state: { ...state, version: item.version },
-    version: item.version,
+    state: { ...state, version },
+    version,
     ...(item.messageId === undefined ? {} : { messageId: item.messageId }),
     renderedVersion: item.renderedVersion ?? 0,
     // A record written before replies were updated in place holds their keys only.

@@ -357,6 +357,23 @@ export interface LockedRecord extends ConversationRecord {
   readonly tookOver?: boolean;
 }
 
+/** What mergeAndLock did: the state written or not (a version conflict), and the render lock. */
+export type MergeAndLockResult =
+  | { readonly ok: false; readonly reason: 'version-conflict' }
+  | {
+      readonly ok: true;
+      readonly version: number;
+      /**
+       * `taken`: the lock is the writer's, `record` the record as locked (the state just written);
+       * `held`: another holder's lease covered the write; `free`: the lock was free as of the write
+       * (released between a failed attempt to take it and the write) and not taken.
+       */
+      readonly lock:
+        | { readonly status: 'taken'; readonly record: LockedRecord }
+        | { readonly status: 'held' }
+        | { readonly status: 'free' };
+    };
+
 /** A post begun under the render lock whose id is not recorded yet. */
 export interface PendingPost {
   /** `message` for the conversation's message, else the thread reply's key (`failed:Build@1`). */
@@ -419,6 +436,20 @@ export interface ConversationStore {
    * write: no read needed under the lock), undefined when the lock was not taken.
    */
   acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<LockedRecord | undefined>;
+  /**
+   * writeState and acquireLock in one: writes `state` if the stored version is still `expectedVersion`
+   * and, in the same atomic write, takes the render lock for `owner` if it is free (or its lease ran
+   * out). When the lock is held the state is written all the same, without the lock, and the answer
+   * says whether a holder held it as of that write (`held`: its release comes after the write, so it
+   * renders it) or not (`free`: released meanwhile; the writer takes the lock with acquireLock).
+   */
+  mergeAndLock(
+    key: ConversationKey,
+    state: ExecutionState,
+    expectedVersion: number | undefined,
+    owner: string,
+    leaseMs: number,
+  ): Promise<MergeAndLockResult>;
   /** Records what is on screen, only while `owner` holds the lock: false if the lock was lost. */
   saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean>;
   /**

@@ -6,6 +6,7 @@ import type {
   ConversationStore,
   Follower,
   LockedRecord,
+  MergeAndLockResult,
   PendingPost,
   PipelineExecutionRef,
   PostedReply,
@@ -49,6 +50,10 @@ export class InMemoryConversationStore implements ConversationStore {
   /** Successful state writes, for assertions. */
   writes = 0;
   conflicts = 0;
+  /** mergeAndLock and acquireLock calls, and the locks mergeAndLock took in its first write: for assertions. */
+  mergeAndLockCalls = 0;
+  acquireLockCalls = 0;
+  locksTakenWithMerge = 0;
 
   constructor(options: InMemoryConversationStoreOptions = {}) {
     this.now = options.now ?? (() => Date.parse('2026-01-01T00:00:00Z'));
@@ -97,17 +102,61 @@ export class InMemoryConversationStore implements ConversationStore {
       this.conflicts += 1;
       return { ok: false, reason: 'version-conflict' };
     }
+    return { ok: true, version: this.store(key, stored, state, expectedVersion) };
+  }
+
+  private store(
+    key: ConversationKey,
+    stored: StoredConversation | undefined,
+    state: ExecutionState,
+    expectedVersion: number | undefined,
+  ): number {
     const version = (expectedVersion ?? 0) + 1;
     const next: StoredConversation = stored ?? { renderedVersion: 0, replies: [] };
     next.state = structuredClone({ ...state, version });
     next.version = version;
     this.conversations.set(keyOf(key), next);
     this.writes += 1;
-    return { ok: true, version };
+    return version;
+  }
+
+  /**
+   * As the DynamoDB adapter does it, in the same atomic steps: one write of the state and the lock
+   * when the version is as expected and the lock free; failing that, after a yield point (another
+   * writer or a release may come between), the state alone, telling whether the lock was held then.
+   */
+  async mergeAndLock(
+    key: ConversationKey,
+    state: ExecutionState,
+    expectedVersion: number | undefined,
+    owner: string,
+    leaseMs: number,
+  ): Promise<MergeAndLockResult> {
+    await this.yieldPoint();
+    this.mergeAndLockCalls += 1;
+    const stored = this.conversations.get(keyOf(key));
+    const lock = stored?.lock;
+    const free = lock === undefined || lock.owner === owner || lock.expiresAt <= this.now();
+    if (stored?.version === expectedVersion && free) {
+      const version = this.store(key, stored, state, expectedVersion);
+      const taken = this.conversations.get(keyOf(key));
+      if (taken !== undefined) taken.lock = { owner, expiresAt: this.now() + leaseMs };
+      this.locksTakenWithMerge += 1;
+      const record = this.snapshot(key);
+      if (record === undefined) throw new Error('no record after its write');
+      const tookOver = lock !== undefined && lock.owner !== owner;
+      return { ok: true, version, lock: { status: 'taken', record: tookOver ? { ...record, tookOver } : record } };
+    }
+    const written = await this.writeState(key, state, expectedVersion);
+    if (!written.ok) return written;
+    const now = this.conversations.get(keyOf(key))?.lock;
+    const held = now !== undefined && now.owner !== owner && now.expiresAt > this.now();
+    return { ok: true, version: written.version, lock: { status: held ? 'held' : 'free' } };
   }
 
   async acquireLock(key: ConversationKey, owner: string, leaseMs: number): Promise<LockedRecord | undefined> {
     await this.yieldPoint();
+    this.acquireLockCalls += 1;
     const stored = this.conversations.get(keyOf(key));
     if (stored?.version === undefined) return undefined;
     const lock = stored.lock;

@@ -34,7 +34,16 @@ export interface MortalInvocation {
   diedWithAPostUnrecorded(): boolean;
 }
 
-const STORE_CALLS = ['claimEvent', 'read', 'writeState', 'acquireLock', 'saveRendering', 'releaseLock', 'follow'];
+const STORE_CALLS = [
+  'claimEvent',
+  'read',
+  'writeState',
+  'mergeAndLock',
+  'acquireLock',
+  'saveRendering',
+  'releaseLock',
+  'follow',
+];
 const CHAT_CALLS = ['post', 'update', 'reply', 'updateReply', 'findPost'];
 
 /**

@@ -187,8 +187,11 @@ export class ConversationContentionError extends PipewatchError {
  *    (commutative, associative, idempotent), so the stored state is the same for any order of writers
  *    and events. A pipeline/stage FAILED without a reason gets the failed action's summary and link
  *    from the CodePipeline API (withFetchedFailure), best effort.
+ *    The write also takes the render lock when it is free (mergeAndLock: one UpdateItem for both);
+ *    when a holder has it, the state is written alone and the answer says the lock was held as of
+ *    that write, which is as good as step 4's acquire failing then.
  * 4. Render under a lease lock: take the lock (a conditional write that returns the record as
- *    locked) or leave, since the holder's release shows it every write made before the release and it
+ *    locked; done already by step 3's write when it could) or leave, since the holder's release shows it every write made before the release and it
  *    renders whatever it finds newer. Holding it, from the record as locked: no message yet → post;
  *    message shows an older version → update; replies the state calls for that are not posted yet →
  *    reply; posted replies whose fingerprint differs (the failing action's details arrived after the
@@ -201,9 +204,9 @@ export class ConversationContentionError extends PipewatchError {
  * took the lock (so no other holder has recorded anything since) showing no message id, and the id is
  * recorded before the lock is released or in the release's own atomic write (conditional on still
  * holding it). The lease outlives an invocation (function timeout), so two holders never overlap.
- * Why the final state is shown: every writer, after its write, either takes the lock, whose write
- * returns a record with at least its version, and renders it, or fails to take it because a holder
- * has it. That holder has not released yet, so its release comes after the write, and the record the
+ * Why the final state is shown: every writer, after its write (or in it), either takes the lock, whose
+ * write returns a record with at least its version, and renders it, or fails to take it because a
+ * holder has it (as of its write or after it). That holder has not released yet, so its release comes after the write, and the record the
  * release returns (atomically, as of the release) has it: the holder renders again. A write after the
  * release is its writer's to render (its own acquire attempt comes later still, and finds the lock
  * free or held by someone whose release comes later). So the last render is of the last version.
@@ -294,13 +297,26 @@ export async function notifyParsedEvent(
       { channel: request.channel, rule: request.rule },
     );
   }
-  const version = await mergeIntoConversation(key, event, record, deps, options, context, request.transition);
-  const outcome = await renderConversation(key, version, deps, options, context, await viewing);
+  // The render lock's owner from the merge on: the merge's write takes the lock when it is free.
+  const owner = (deps.newOwner ?? randomUUID)();
+  const merged = await mergeIntoConversation(key, event, record, deps, options, context, request.transition, owner);
+  const { version } = merged;
+  const outcome = await renderConversation(key, version, deps, options, context, await viewing, { owner, ...merged });
   deps.log.info('notified', { ...context, outcome: outcome.status, version, durationMs: deps.now() - started });
   return outcome;
 }
 
-/** Step 3: the merged state's version once stored (or the stored one, when the event changed nothing). */
+/**
+ * What step 3 leaves for step 4: the merged state's version once stored (or the stored one, when the
+ * event changed nothing), and the render lock as the merge's write found it (absent: no write, or the
+ * lock free as of the write without being taken: step 4 takes it).
+ */
+interface Merged {
+  readonly version: number;
+  readonly lock?: { readonly status: 'taken'; readonly record: LockedRecord } | { readonly status: 'held' };
+}
+
+/** Step 3, ending with the write that also takes the render lock when it is free (mergeAndLock). */
 async function mergeIntoConversation(
   key: ConversationKey,
   event: PipelineEvent,
@@ -309,8 +325,10 @@ async function mergeIntoConversation(
   deps: NotifyDeps,
   options: NotifyOptions,
   context: LogFields,
-  transition?: TransitionNote,
-): Promise<number> {
+  transition: TransitionNote | undefined,
+  /** The render lock's owner of this invocation. */
+  owner: string,
+): Promise<Merged> {
   // Fetched at most once per invocation, whatever the number of conflicts.
   let details: FailureDetails | undefined;
   let fetched = false;
@@ -351,9 +369,12 @@ async function mergeIntoConversation(
     // Who answered an approval that ended (the console, the CLI, a button): read once per invocation.
     if (deciders === null) deciders = await fetchApprovalDeciders(deps.pipelines, next, deps.log);
     if (deciders !== undefined) next = withApprovalDeciders(next, deciders);
-    if (record !== undefined && next === record.state) return record.version;
-    const result = await deps.conversations.writeState(key, next, record?.version);
-    if (result.ok) return result.version;
+    if (record !== undefined && next === record.state) return { version: record.version };
+    const result = await deps.conversations.mergeAndLock(key, next, record?.version, owner, options.leaseMs);
+    if (result.ok) {
+      const { lock } = result;
+      return lock.status === 'free' ? { version: result.version } : { version: result.version, lock };
+    }
     if (attempt >= options.maxMergeAttempts) {
       throw new ConversationContentionError(
         `Lost ${attempt} conditional writes in a row on ${key.pipeline} ${key.executionId}; EventBridge will retry`,
@@ -422,12 +443,21 @@ export async function renderConversation(
   options: NotifyOptions,
   context: LogFields,
   view: ExecutionOverviewOptions,
+  /** The lock's owner, and the lock as step 3's write left it (taken, or held by another): the first round's acquire. */
+  start?: Merged & { readonly owner: string },
 ): Promise<NotifyOutcome> {
   const { conversations } = deps;
-  const owner = (deps.newOwner ?? randomUUID)();
+  const owner = start?.owner ?? (deps.newOwner ?? randomUUID)();
   let outcome: NotifyOutcome | undefined;
   for (let round = 1; round <= options.maxRenderRounds; round++) {
-    const record = await conversations.acquireLock(key, owner, options.leaseMs);
+    const known = round === 1 ? start?.lock : undefined;
+    // Held as of the write: as an acquire that failed then (the holder's release comes after the write).
+    const record =
+      known === undefined
+        ? await conversations.acquireLock(key, owner, options.leaseMs)
+        : known.status === 'taken'
+          ? known.record
+          : undefined;
     if (record === undefined) {
       if (outcome !== undefined) return outcome;
       // The holder's release shows it the record as released: it renders what this invocation

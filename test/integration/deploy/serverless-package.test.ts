@@ -550,6 +550,7 @@ const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Pro
     await store.claimEvent('event-1', SLACK_CHANNEL, 60);
     await store.read(CONVERSATION);
     await store.writeState(CONVERSATION, STATE, 1);
+    await store.mergeAndLock(CONVERSATION, STATE, 1, 'owner', 1000);
     await store.acquireLock(CONVERSATION, 'owner', 1000);
     await store.saveRendering(CONVERSATION, 'owner', { renderedVersion: 1, replies: [] });
     await store.releaseLock(CONVERSATION, 'owner');

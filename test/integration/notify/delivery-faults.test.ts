@@ -33,7 +33,7 @@ const STEPS = [
   'store.claimEvent',
   'store.read',
   'store.follow',
-  'store.writeState',
+  'store.mergeAndLock',
   'store.acquireLock',
   'store.saveRendering',
   'store.releaseLock',
@@ -131,9 +131,10 @@ describe('notify dies at every step: one message, one reply, nothing lost', () =
   });
 
   test('dies holding the render lock while other events arrive: they wait, the retry takes over', async () => {
-    // Dies right after taking the lock: later events find it held, throw RenderPendingError
-    // (not `deferred`, which would be a success never retried), and the retries render.
-    await start(once('store.acquireLock', 'after'));
+    // Dies right after taking the lock (the merge's write takes it: mergeAndLock): later events find
+    // it held, throw RenderPendingError (not `deferred`, which would be a success never retried), and
+    // the retries render.
+    await start(once('store.mergeAndLock', 'after'));
     const executionId = await runFailingBuild(stack);
     await runFor(stack, RUN_MS);
     expectOneFailedBuildMessage(executionId);

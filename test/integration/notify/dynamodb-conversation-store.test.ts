@@ -113,6 +113,118 @@ describe('DynamoDbConversationStore against dynalite', () => {
     });
   });
 
+  describe('mergeAndLock: the state write and the render lock in one UpdateItem', () => {
+    /** The UpdateItem calls the store sends while `run` runs (with `after`, run after each call's answer). */
+    async function updatesDuring<T>(run: () => Promise<T>, after?: (call: number) => Promise<void>) {
+      const updates: Record<string, unknown>[] = [];
+      const name = 'count-updates';
+      local.dynamo.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName !== 'UpdateItemCommand') return next(args);
+          updates.push(args.input as Record<string, unknown>);
+          try {
+            return await next(args);
+          } finally {
+            await after?.(updates.length);
+          }
+        },
+        { step: 'initialize', name },
+      );
+      try {
+        return { result: await run(), updates };
+      } finally {
+        local.dynamo.middlewareStack.remove(name);
+      }
+    }
+
+    test('the lock free: the state written and the lock taken in one call; the record as locked comes back', async () => {
+      const k = key();
+      const state = mergeEvent(undefined, first ?? fail('no event'));
+      const { result, updates } = await updatesDuring(() => store.mergeAndLock(k, state, undefined, 'a', 30_000));
+      expect(updates).toHaveLength(1);
+      const record = { state: { ...state, version: 1 }, version: 1, renderedVersion: 0, replies: [] };
+      expect(result).toEqual({ ok: true, version: 1, lock: { status: 'taken', record } });
+      // Taken: nobody else gets it; the record as locked is what a read returns.
+      expect(await store.read(k)).toEqual(record);
+      expect(await store.acquireLock(k, 'b', 30_000)).toBeUndefined();
+      // The next write of the holder keeps the rendering and says nothing was taken over.
+      await store.releaseLock(k, 'a', { messageId: '1.2', renderedVersion: 1, replies: [] });
+      const next = mergeEvent({ ...state, version: 1 }, second ?? fail('no event'));
+      expect(await store.mergeAndLock(k, next, 1, 'c', 30_000)).toEqual({
+        ok: true,
+        version: 2,
+        lock: {
+          status: 'taken',
+          record: { state: { ...next, version: 2 }, version: 2, messageId: '1.2', renderedVersion: 1, replies: [] },
+        },
+      });
+    });
+
+    test('the lock held: the state is merged all the same, the holder keeps the lock and its release shows the write', async () => {
+      const k = key();
+      const state = mergeEvent(undefined, first ?? fail('no event'));
+      await store.writeState(k, state, undefined);
+      expect(await store.acquireLock(k, 'holder', 30_000)).toMatchObject({ version: 1 });
+      const next = mergeEvent({ ...state, version: 1 }, second ?? fail('no event'));
+      const { result, updates } = await updatesDuring(() => store.mergeAndLock(k, next, 1, 'writer', 30_000));
+      // The combined write refused (the lock), then the state alone.
+      expect(updates).toHaveLength(2);
+      expect(result).toEqual({ ok: true, version: 2, lock: { status: 'held' } });
+      expect(await store.acquireLock(k, 'writer', 30_000)).toBeUndefined();
+      expect(await store.releaseLock(k, 'holder')).toMatchObject({ version: 2, state: { ...next, version: 2 } });
+    });
+
+    test('the lock released between the combined write and the state alone: `free`, not taken', async () => {
+      const k = key();
+      const state = mergeEvent(undefined, first ?? fail('no event'));
+      await store.writeState(k, state, undefined);
+      await store.acquireLock(k, 'holder', 30_000);
+      const next = mergeEvent({ ...state, version: 1 }, second ?? fail('no event'));
+      const other = new DynamoDbConversationStore({ client: local.dynamo, tableName: TABLE, now: () => now });
+      const { result } = await updatesDuring(
+        () => store.mergeAndLock(k, next, 1, 'writer', 30_000),
+        async (call) => {
+          if (call === 1) await other.releaseLock(k, 'holder');
+        },
+      );
+      expect(result).toEqual({ ok: true, version: 2, lock: { status: 'free' } });
+      expect(await store.acquireLock(k, 'writer', 30_000)).toMatchObject({ version: 2 });
+    });
+
+    test('a version conflict writes nothing, whoever holds the lock', async () => {
+      const k = key();
+      const state = mergeEvent(undefined, first ?? fail('no event'));
+      await store.writeState(k, state, undefined);
+      const next = mergeEvent({ ...state, version: 1 }, second ?? fail('no event'));
+      expect(await store.mergeAndLock(k, next, undefined, 'a', 30_000)).toEqual({
+        ok: false,
+        reason: 'version-conflict',
+      });
+      await store.acquireLock(k, 'holder', 30_000);
+      expect(await store.mergeAndLock(k, next, 2, 'a', 30_000)).toEqual({ ok: false, reason: 'version-conflict' });
+      expect(await store.read(k)).toMatchObject({ version: 1, state: { ...state, version: 1 } });
+      expect(await store.releaseLock(k, 'a')).toBeUndefined();
+    });
+
+    test('a lease run out: the lock is taken over in the same write, and said', async () => {
+      const k = key();
+      const state = mergeEvent(undefined, first ?? fail('no event'));
+      await store.writeState(k, state, undefined);
+      await store.acquireLock(k, 'dead', 30_000);
+      await store.saveRendering(k, 'dead', { messageId: '1.2', renderedVersion: 1, replies: [] });
+      now += 30_001;
+      const next = mergeEvent({ ...state, version: 1 }, second ?? fail('no event'));
+      const { result, updates } = await updatesDuring(() => store.mergeAndLock(k, next, 1, 'b', 30_000));
+      expect(updates).toHaveLength(1);
+      expect(result).toMatchObject({
+        ok: true,
+        version: 2,
+        lock: { status: 'taken', record: { version: 2, messageId: '1.2', renderedVersion: 1, tookOver: true } },
+      });
+      expect(await store.saveRendering(k, 'dead', { renderedVersion: 2, replies: [] })).toBe(false);
+    });
+  });
+
   test('a release can record the rendering in the same write, and returns the record as released', async () => {
     const k = key();
     const written = mergeEvent(undefined, first ?? fail('no event'));

@@ -296,6 +296,8 @@ describe('a replayed activity is refused with 401 for as long as its token is va
     const captured = s.event(s.click(reply, 'pipewatch.approve', ALICE, { comment: 'ship it' }));
     expect(answerOf(await s.handler(captured)).value).toMatch(/Approved/);
     expect(s.log.decisions()).toEqual([expect.objectContaining({ action: 'approve', outcome: 'ok' })]);
+    // The approval's own events (CodePipeline's, delivered to notify) render first: not the replay's doing.
+    await s.local.aws.eventBridge.settled();
     later(61);
     const before = await effects(s);
     expect((await s.handler(captured)).statusCode).toBe(401);

@@ -18,6 +18,7 @@ import { InMemoryConversationStore } from '../../../helpers/in-memory-conversati
 import { InMemoryPipelineClient } from '../../../helpers/in-memory-pipeline-client';
 import { MemoryLog } from '../../../helpers/memory-log';
 import { Crash, mortal } from '../../../helpers/mortal-invocation';
+import { propertyRuns } from '../../../helpers/property-runs';
 import {
   type EventSpec,
   EXECUTION_ID,
@@ -132,7 +133,7 @@ describe('announceRun racing notify: one message per (channel, execution)', () =
           if (run.chat.messages[0]?.revisions[0]?.facts.some((fact) => fact.label === 'Started by')) byRun++;
         },
       ),
-      { numRuns: 80 },
+      { numRuns: propertyRuns(80) },
     );
     // The interleavings did reach both sides: runs whose message the run posted, and the link given.
     expect(posted).toBeGreaterThan(40);

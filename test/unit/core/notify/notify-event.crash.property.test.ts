@@ -13,6 +13,7 @@ import { InMemoryConversationStore } from '../../../helpers/in-memory-conversati
 import { InMemoryPipelineClient } from '../../../helpers/in-memory-pipeline-client';
 import { MemoryLog } from '../../../helpers/memory-log';
 import { Crash, mortal } from '../../../helpers/mortal-invocation';
+import { propertyRuns } from '../../../helpers/property-runs';
 import { type EventSpec, pipelineEvent, retriedExecutionSpecs } from '../executions/execution-events';
 import { CHANNEL, content, fold, KEY, RULE, rawEvent, shows } from './notify-harness';
 
@@ -155,7 +156,7 @@ describe('notifyEvent: invocations that die at any step lose nothing', () => {
           crashes += outcome.crashes;
           afterPosts += outcome.diedAfterAPost;
         }),
-        { numRuns: 100 },
+        { numRuns: propertyRuns(100) },
       );
       // The runs did crash, and right after posts too (the case the lookup is for).
       expect(crashes).toBeGreaterThan(50);
@@ -172,7 +173,7 @@ describe('notifyEvent: invocations that die at any step lose nothing', () => {
         const due = 1 + (outcome.store.snapshot(KEY)?.replies.length ?? 0);
         expect(posts - due).toBeLessThanOrEqual(outcome.diedAfterAPost);
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { executionToAlertMessage, mergeEvent } from '../../../../src/core/executions';
 import type { AlertMessage } from '../../../../src/core/messages';
 import { threadReplies } from '../../../../src/core/notify';
+import { propertyRuns } from '../../../helpers/property-runs';
 import { type EventSpec, pipelineEvent, retriedExecutionSpecs } from '../executions/execution-events';
 import { content, fold, harness, KEY, shows } from './notify-harness';
 
@@ -72,7 +73,7 @@ describe('notifyEvent: exactly one message with the final state, whatever the de
         for (const spec of delivered) await run.deliver(spec);
         expectOneMessageShowingTheFinalState(run, specs, replyKeys);
       }),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60) },
     );
   });
 
@@ -88,7 +89,7 @@ describe('notifyEvent: exactly one message with the final state, whatever the de
           await scheduler.waitFor(Promise.all(delivered.map((spec) => run.deliver(spec))));
           expectOneMessageShowingTheFinalState(run, specs, replyKeys);
         }),
-        { numRuns: 60 },
+        { numRuns: propertyRuns(60) },
       );
     },
   );
@@ -105,7 +106,7 @@ describe('notifyEvent: exactly one message with the final state, whatever the de
         conflicts += run.store.conflicts;
         deferred += outcomes.filter((outcome) => outcome.status === 'deferred').length;
       }),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
     // The interleaving did make writers collide and renders wait for the lock holder.
     expect(conflicts).toBeGreaterThan(0);

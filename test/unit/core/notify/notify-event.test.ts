@@ -161,6 +161,46 @@ describe('notifyEvent', () => {
     expect(chat.messages[0]?.revisions).toHaveLength(2);
   });
 
+  test('the lock free: the merge’s write takes it (one mergeAndLock, no acquireLock), and the render uses it', async () => {
+    const { notify, chat, store } = harness();
+    await expect(notify(rawEvent(byId('ev-001')))).resolves.toMatchObject({ status: 'rendered', version: 1 });
+    await expect(notify(rawEvent(byId('ev-002')))).resolves.toMatchObject({ status: 'rendered', version: 2 });
+    expect([store.mergeAndLockCalls, store.locksTakenWithMerge, store.acquireLockCalls]).toEqual([2, 2, 0]);
+    expect(chat.messages).toHaveLength(1);
+    expect(chat.messages[0]?.revisions).toHaveLength(2);
+    expect(store.lockOf(KEY)).toBeUndefined();
+  });
+
+  test('the lock held: the merge still writes the state, does not take the lock, and does not ask for it again', async () => {
+    const { notify, chat, store, deps } = harness();
+    await notify(rawEvent(byId('ev-001')));
+    await store.acquireLock(KEY, 'holder', 60_000);
+    const acquires = store.acquireLockCalls;
+    const waiting = notifyEvent(
+      { rule: RULE, channel: CHANNEL, event: rawEvent(byId('ev-002')) },
+      {
+        ...deps,
+        sleep: async () => {
+          // The writer's first pause: its state is stored, the lock still the holder's; the holder
+          // releases and renders (as its release would show it the new version).
+          expect(store.snapshot(KEY)?.version).toBe(2);
+          expect(store.lockOf(KEY)?.owner).toBe('holder');
+          // Held as of the write: no acquire before the wait (the holder's release comes after the write).
+          expect(store.acquireLockCalls).toBe(acquires);
+          await store.releaseLock(KEY, 'holder');
+          await notify(rawEvent(byId('ev-002')));
+        },
+      },
+    );
+    await expect(waiting).resolves.toEqual({ status: 'deferred', version: 2 });
+    expect(store.locksTakenWithMerge).toBe(1);
+    expect(content(store.snapshot(KEY)?.state)).toEqual(
+      content(fold([byId('ev-001'), byId('ev-002')].map(pipelineEvent))),
+    );
+    expect(chat.messages).toHaveLength(1);
+    expect(chat.messages[0]?.revisions).toHaveLength(2);
+  });
+
   test('a holder that died holding the lock: the deferred writer takes the lock when the lease runs out and shows it', async () => {
     const { notify, chat, store } = harness();
     await notify(rawEvent(byId('ev-001')));
