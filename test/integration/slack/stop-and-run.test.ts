@@ -264,6 +264,10 @@ describe('/pipewatch run, with the deployed wiring: a link to the message that f
     stack = await startStack(POLICY, { notify: true });
   });
 
+  // A run's first events reach notify asynchronously, as on AWS: let them finish before the stack
+  // (and its DynamoDB) is stopped, or their writes fail in the next test's time.
+  afterEach(() => stack.local.aws.eventBridge.settled());
+
   /** Steps the simulator a second at a time, letting EventBridge deliver to notify. */
   async function runFor(ms: number): Promise<void> {
     for (let t = 0; t < ms; t += 1000) {
