@@ -25,7 +25,13 @@ const plugins = require(path.join(root, 'build/esbuild-plugins.cjs'));
 function esbuildOptionsOfServerlessYml(): BuildOptions {
   // CloudFormation tags (!Ref, !GetAtt, !Sub) elsewhere in the file only matter to the framework.
   const yml = parseYaml(readFileSync(path.join(root, 'serverless.yml'), 'utf8'), { logLevel: 'error' });
-  const { exclude: _exclude, plugins: pluginFile, metafile: _metafile, ...options } = yml.custom.esbuild;
+  const {
+    exclude: _exclude,
+    plugins: pluginFile,
+    metafile: _metafile,
+    nativeZip: _nativeZip,
+    ...options
+  } = yml.custom.esbuild;
   expect(pluginFile).toBe('./build/esbuild-plugins.cjs');
   return options as BuildOptions;
 }
