@@ -4,7 +4,6 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { notifyAppFromEnvironment } from '../src/app/notify-app';
-import { awsClientConfig } from '../src/aws/clients';
 import { DynamoDbChannelAddresses } from '../src/aws/dynamodb-channel-addresses';
 import { createTableInput } from '../src/aws/dynamodb-conversation-store';
 import {
@@ -25,6 +24,7 @@ import { startLocalIdentity } from '../src/local/teams/identity';
 import { SlidingWindowLimiter, TEAMS_THREAD_LIMITS } from '../src/local/teams/rate-limits';
 import { SlackChatPoster } from '../src/slack/slack-chat-poster';
 import { pipelineEvent, retriedExecutionSpecs } from '../test/unit/core/executions/execution-events';
+import { localClientConfig, teamsEnvironment } from './handlers';
 import { CountingLog } from './issue15';
 
 /**
@@ -122,11 +122,7 @@ export async function runBurstBench(): Promise<void> {
     identity,
     teams: [{ id: TEAMS_TEAM_ID, name: 'Burst', channels: teamsChannels.map((id, i) => ({ id, name: `burst-${i}` })) }],
   });
-  const config = {
-    ...awsClientConfig({ region: aws.region }),
-    endpoint: aws.endpoint,
-    credentials: { ...aws.credentials },
-  };
+  const config = localClientConfig(aws);
   const clients = {
     dynamo: counted(new DynamoDBClient(config)),
     codePipeline: counted(new CodePipelineClient(config)),
@@ -150,12 +146,7 @@ export async function runBurstBench(): Promise<void> {
       PIPEWATCH_TABLE: TABLE,
       PIPEWATCH_SLACK_BOT_TOKEN_PARAM: PARAMS.botToken,
       PIPEWATCH_SLACK_API_URL: slack.apiUrl,
-      PIPEWATCH_TEAMS_APP_ID_PARAM: PARAMS.teamsAppId,
-      PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM: PARAMS.teamsClientSecret,
-      PIPEWATCH_TEAMS_TENANT_ID_PARAM: PARAMS.teamsTenantId,
-      PIPEWATCH_TEAMS_LOGIN_ENDPOINT: identity.loginEndpoint,
-      PIPEWATCH_TEAMS_OPENID_METADATA_URL: identity.openIdMetadataUrl,
-      PIPEWATCH_TEAMS_TOKEN_ISSUER: identity.tokenIssuer,
+      ...teamsEnvironment(PARAMS, identity),
     };
     const notify = notifyAppFromEnvironment(env, { clients, log }).handler;
 

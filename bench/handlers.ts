@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { awsClientConfig } from '../src/aws/clients';
 import { createTableInput } from '../src/aws/dynamodb-conversation-store';
 import { startLocalAws } from '../src/local/aws';
 import { signedSlackEvent } from '../src/local/channel/slack-requests';
@@ -51,6 +52,30 @@ export const PARAMS = {
   teamsClientSecret: '/pipewatch/bench/teams/client-secret',
   teamsTenantId: '/pipewatch/bench/teams/tenant-id',
 };
+
+/** An SDK client's configuration for the local AWS: its endpoint, region and (test) credentials. */
+export function localClientConfig(aws: {
+  readonly region: string;
+  readonly endpoint: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}) {
+  return { ...awsClientConfig({ region: aws.region }), endpoint: aws.endpoint, credentials: { ...aws.credentials } };
+}
+
+/** The Teams function's parameter names and the local identity's endpoints, as deployed. */
+export function teamsEnvironment(
+  params: { readonly teamsAppId: string; readonly teamsClientSecret: string; readonly teamsTenantId: string },
+  identity: LocalIdentity,
+): Record<string, string> {
+  return {
+    PIPEWATCH_TEAMS_APP_ID_PARAM: params.teamsAppId,
+    PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM: params.teamsClientSecret,
+    PIPEWATCH_TEAMS_TENANT_ID_PARAM: params.teamsTenantId,
+    PIPEWATCH_TEAMS_LOGIN_ENDPOINT: identity.loginEndpoint,
+    PIPEWATCH_TEAMS_OPENID_METADATA_URL: identity.openIdMetadataUrl,
+    PIPEWATCH_TEAMS_TOKEN_ISSUER: identity.tokenIssuer,
+  };
+}
 /** The local Bot Connector's personal chat: a command there needs no mention and no thread. */
 const PERSONAL_CHAT = 'a:1pipewatch-local-personal-chat';
 const NOTIFY_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-bench-notify';
@@ -195,12 +220,7 @@ async function measure(work: string, bundles: Record<Kind, string>): Promise<voi
       ...env,
       PIPEWATCH_EVENT_BUS: BUS,
       PIPEWATCH_NOTIFY_FUNCTION_ARN: NOTIFY_ARN,
-      PIPEWATCH_TEAMS_APP_ID_PARAM: PARAMS.teamsAppId,
-      PIPEWATCH_TEAMS_CLIENT_SECRET_PARAM: PARAMS.teamsClientSecret,
-      PIPEWATCH_TEAMS_TENANT_ID_PARAM: PARAMS.teamsTenantId,
-      PIPEWATCH_TEAMS_LOGIN_ENDPOINT: identity.loginEndpoint,
-      PIPEWATCH_TEAMS_OPENID_METADATA_URL: identity.openIdMetadataUrl,
-      PIPEWATCH_TEAMS_TOKEN_ISSUER: identity.tokenIssuer,
+      ...teamsEnvironment(PARAMS, identity),
     };
     const redriveEnv: Record<string, string> = {
       PATH: env.PATH ?? '',

@@ -18,7 +18,6 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { WebClient } from '@slack/web-api';
 import { notifyAppFromEnvironment } from '../src/app/notify-app';
 import { slackAppFromEnvironment } from '../src/app/slack-app';
-import { awsClientConfig } from '../src/aws/clients';
 import { createTableInput } from '../src/aws/dynamodb-conversation-store';
 import { type NotifyInput, notifyInputTemplate } from '../src/aws/notify-input';
 import { encodeButtonValue } from '../src/core/actions';
@@ -38,7 +37,7 @@ import {
 } from '../src/local/slack';
 import { ACTION_IDS } from '../src/slack/action-ids';
 import { clickPayload, type Stack, viewSubmissionPayload } from '../test/integration/slack/harness';
-import { BUS, PARAMS as HANDLERS_PARAMS, quantile, TABLE } from './handlers';
+import { BUS, PARAMS as HANDLERS_PARAMS, localClientConfig, quantile, TABLE } from './handlers';
 
 /**
  * Issue 15's paths, in-process, through the composition roots as deployed (notifyAppFromEnvironment,
@@ -187,11 +186,7 @@ export async function runIssue15Bench(): Promise<void> {
     channels: [{ id: RECORD_CHANNEL, name: 'record' }, ...CHANNELS.map((id, i) => ({ id, name: `bench-${i}` }))],
     users: [{ id: ALICE, name: 'alice', realName: 'Alice Approver' }],
   });
-  const config = {
-    ...awsClientConfig({ region: aws.region }),
-    endpoint: aws.endpoint,
-    credentials: { ...aws.credentials },
-  };
+  const config = localClientConfig(aws);
   const clients = {
     dynamo: recorded(new DynamoDBClient(config)),
     codePipeline: recorded(new CodePipelineClient(config)),

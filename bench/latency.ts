@@ -13,7 +13,6 @@ import {
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { notifyAppFromEnvironment } from '../src/app/notify-app';
 import { slackAppFromEnvironment } from '../src/app/slack-app';
-import { awsClientConfig } from '../src/aws/clients';
 import { createTableInput } from '../src/aws/dynamodb-conversation-store';
 import { type NotifyInput, notifyInputTemplate } from '../src/aws/notify-input';
 import { ManualClock, startLocalAws } from '../src/local/aws';
@@ -22,7 +21,7 @@ import { signedSlackEvent } from '../src/local/channel/slack-requests';
 import { blockActionsBody, startLocalSlack } from '../src/local/slack';
 import { ACTION_IDS } from '../src/slack/action-ids';
 import { clickPayload, type Stack } from '../test/integration/slack/harness';
-import { BUS, packageNow, quantile, runNode, TABLE, unzipBundle } from './handlers';
+import { BUS, localClientConfig, packageNow, quantile, runNode, TABLE, unzipBundle } from './handlers';
 import { benchFunctionEnv, CountingLog, type MiddlewareClient, NOTIFY_ARN, PARAMS, POLICY, TEAM } from './issue15';
 
 /**
@@ -100,11 +99,7 @@ export async function runLatencyBench(): Promise<void> {
     channels: CHANNELS.map((id, i) => ({ id, name: `latency-${i}` })),
     users: [{ id: ALICE, name: 'alice', realName: 'Alice Approver' }],
   });
-  const config = {
-    ...awsClientConfig({ region: aws.region }),
-    endpoint: aws.endpoint,
-    credentials: { ...aws.credentials },
-  };
+  const config = localClientConfig(aws);
   const clients = {
     dynamo: counted(new DynamoDBClient(config)),
     codePipeline: new CodePipelineClient(config),
