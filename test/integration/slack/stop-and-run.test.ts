@@ -340,7 +340,7 @@ describe('/pipewatch run, with the deployed wiring: a link to the message that f
     await command(stack, 'subscribe myPipeline');
     expect((await command(stack, 'snooze myPipeline 2h')).answer).toContain('nooze');
     const { answer } = await command(stack, 'run myPipeline');
-    expect(answer).toMatch(/`myPipeline` is snoozed in this channel until \d{4}-\d\d-\d\dT/);
+    expect(answer).toMatch(/`myPipeline` is snoozed in this channel until \d{4}-\d\d-\d\d \d\d:\d\d UTC: /);
     expect(stack.slack.workspace.messages(DEPLOYS)).toEqual([]);
   });
 });

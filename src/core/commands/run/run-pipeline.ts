@@ -4,7 +4,7 @@ import type { AuthorizationPolicy, ChatUser } from '../../actions';
 import { authorize, currentPolicy, EMPTY_AUTHORIZATION_POLICY, failureOfError } from '../../actions';
 import { describeError } from '../../errors';
 import { executionConsoleUrl } from '../../events';
-import { shortExecutionId } from '../../messages';
+import { shortExecutionId, utcMinute } from '../../messages';
 import { nearest } from '../../nearest';
 import { matchesEventPattern } from '../../patterns';
 import { describeSubscription, type Subscription } from '../../subscriptions';
@@ -203,13 +203,13 @@ async function announce(
   }
 }
 
-/** When the channel's snooze of the pipeline ends (ISO 8601), if one runs; a failure to read it is none. */
+/** When the channel's snooze of the pipeline ends (`2026-12-07 21:15 UTC`), if one runs; a failure to read it is none. */
 async function snoozedUntil(context: CommandContext, deps: CommandDeps, pipeline: string): Promise<string | undefined> {
   if (deps.snoozes === undefined) return undefined;
   try {
     const snooze = await deps.snoozes.read(context.channel, pipeline);
     const now = (deps.now ?? Date.now)();
-    return snooze === undefined || snooze.until <= now ? undefined : new Date(snooze.until).toISOString();
+    return snooze === undefined || snooze.until <= now ? undefined : utcMinute(snooze.until);
   } catch (error) {
     deps.log.warn('run: the channel’s snooze could not be read', { pipeline, error: describeError(error) });
     return undefined;
