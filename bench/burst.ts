@@ -1,4 +1,4 @@
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
@@ -24,7 +24,7 @@ import { startLocalIdentity } from '../src/local/teams/identity';
 import { SlidingWindowLimiter, TEAMS_THREAD_LIMITS } from '../src/local/teams/rate-limits';
 import { SlackChatPoster } from '../src/slack/slack-chat-poster';
 import { pipelineEvent, retriedExecutionSpecs } from '../test/unit/core/executions/execution-events';
-import { localClientConfig, teamsEnvironment } from './handlers';
+import { loadAverage, localClientConfig, teamsEnvironment } from './handlers';
 import { CountingLog } from './issue15';
 
 /**
@@ -102,11 +102,7 @@ export function rateLimitBoundMs(
 
 export async function runBurstBench(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  console.log(
-    `node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${loadAverage()}`);
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
   const aws = await startLocalAws({ port: 0, clock, definitionsFile: SAMPLE_PIPELINES_FILE });
   const slack = await startLocalSlack({

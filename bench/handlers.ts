@@ -53,6 +53,13 @@ export const PARAMS = {
   teamsTenantId: '/pipewatch/bench/teams/tenant-id',
 };
 
+/** The machine's load average (1, 5, 15 minutes), printed with every bench's figures. */
+export function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+}
+
 /** An SDK client's configuration for the local AWS: its endpoint, region and (test) credentials. */
 export function localClientConfig(aws: {
   readonly region: string;
@@ -99,11 +106,7 @@ export async function runHandlersBench(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const work = mkdtempSync(path.join(tmpdir(), 'pipewatch-bench-handlers-'));
   // Cold starts are CPU-bound: a busy machine (tests running alongside) inflates them.
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ');
-  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load()}`);
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${loadAverage()}`);
   try {
     const packageDir = process.env.PIPEWATCH_BENCH_PACKAGE ?? (await packageNow(path.join(work, 'package')));
     const bundles: Record<Kind, string> = { notify: '', slack: '', teams: '', redrive: '' };
@@ -116,7 +119,7 @@ export async function runHandlersBench(): Promise<void> {
       );
     }
     await measure(work, bundles);
-    console.log(`load average after: ${load()}`);
+    console.log(`load average after: ${loadAverage()}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import {
@@ -37,7 +37,7 @@ import {
 } from '../src/local/slack';
 import { ACTION_IDS } from '../src/slack/action-ids';
 import { clickPayload, type Stack, viewSubmissionPayload } from '../test/integration/slack/harness';
-import { BUS, PARAMS as HANDLERS_PARAMS, localClientConfig, quantile, TABLE } from './handlers';
+import { BUS, PARAMS as HANDLERS_PARAMS, loadAverage, localClientConfig, quantile, TABLE } from './handlers';
 
 /**
  * Issue 15's paths, in-process, through the composition roots as deployed (notifyAppFromEnvironment,
@@ -173,11 +173,7 @@ async function sample(run: () => Promise<unknown>): Promise<Sample> {
 
 export async function runIssue15Bench(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ');
-  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load()}; n = ${N} per figure`);
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${loadAverage()}; n = ${N} per figure`);
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
   const aws = await startLocalAws({ port: 0, clock, definitionsFile: SAMPLE_PIPELINES_FILE });
   const slack = await startLocalSlack({
@@ -496,7 +492,7 @@ export async function runIssue15Bench(): Promise<void> {
     report('  `/pipewatch run web-service` → answer', runSamples);
 
     log.assertQuiet();
-    console.log(`load average after: ${load()}`);
+    console.log(`load average after: ${loadAverage()}`);
   } finally {
     for (const client of Object.values(clients)) client.destroy();
     await slack.stop();

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -21,7 +21,7 @@ import { signedSlackEvent } from '../src/local/channel/slack-requests';
 import { blockActionsBody, startLocalSlack } from '../src/local/slack';
 import { ACTION_IDS } from '../src/slack/action-ids';
 import { clickPayload, type Stack } from '../test/integration/slack/harness';
-import { BUS, localClientConfig, packageNow, quantile, runNode, TABLE, unzipBundle } from './handlers';
+import { BUS, loadAverage, localClientConfig, packageNow, quantile, runNode, TABLE, unzipBundle } from './handlers';
 import { benchFunctionEnv, CountingLog, type MiddlewareClient, NOTIFY_ARN, PARAMS, POLICY, TEAM } from './issue15';
 
 /**
@@ -83,12 +83,8 @@ interface EventSample {
 
 export async function runLatencyBench(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ');
   console.log(
-    `node ${process.version}, ${cpus().length} CPUs, load average ${load()}; n = ${N} warm, ${COLD_RUNS} cold`,
+    `node ${process.version}, ${cpus().length} CPUs, load average ${loadAverage()}; n = ${N} warm, ${COLD_RUNS} cold`,
   );
   const work = mkdtempSync(path.join(tmpdir(), 'pipewatch-bench-latency-'));
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
@@ -314,7 +310,7 @@ export async function runLatencyBench(): Promise<void> {
       );
     }
     log.assertQuiet();
-    console.log(`load average after: ${load()}`);
+    console.log(`load average after: ${loadAverage()}`);
   } finally {
     for (const client of Object.values(clients)) client.destroy();
     await slack.stop();
