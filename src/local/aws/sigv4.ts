@@ -7,6 +7,14 @@ export interface AwsCredentials {
   readonly secretAccessKey: string;
   /** The IAM user the key belongs to (the local AWS's extra users): the caller is `arn:aws:iam::<account>:user/<userName>`. */
   readonly userName?: string;
+  /** Temporary credentials (STS): the `X-Amz-Security-Token` every request signed with this key must carry. */
+  readonly sessionToken?: string;
+}
+
+/** Who signed a request, and for which region (the credential scope's). */
+export interface SigV4Signer {
+  readonly credentials: AwsCredentials;
+  readonly region: string;
 }
 
 /**
@@ -31,8 +39,14 @@ export interface IncomingSignedRequest {
 export interface SigV4Check {
   /** The service's signing name (`events`, `codepipeline`, `dynamodb`, `ssm`, `sqs`, `lambda`). */
   readonly service: string;
-  /** The key requests may be signed with, or several (one per local IAM user): the access key picks one. */
-  readonly credentials: AwsCredentials | readonly AwsCredentials[];
+  /**
+   * The key requests may be signed with, or several (one per local IAM user), or a lookup (which
+   * also finds the temporary keys STS issued): the access key picks one.
+   */
+  readonly credentials:
+    | AwsCredentials
+    | readonly AwsCredentials[]
+    | ((accessKeyId: string) => AwsCredentials | undefined);
   /** Milliseconds since the epoch: real time, which is what the SDK signs with. */
   readonly now: number;
 }
@@ -53,10 +67,11 @@ const SIGNATURE_MISMATCH =
  * signed, a wrong signature, InvalidSignatureException; an unknown access key,
  * UnrecognizedClientException. The canonical request is built from what came over the wire, with
  * the headers the client says it signed, so any SigV4 client (the SDKs, the AWS CLI) is checked the
- * same way. The region is any the client chose (the local AWS answers every region), and a session
- * token is signed but not checked (the local AWS issues none).
+ * same way. The region is any the client chose (returned: it selects the place that answers). A
+ * temporary key must come with its own `X-Amz-Security-Token` (missing or another one:
+ * UnrecognizedClientException, as AWS answers a token it does not know).
  */
-export function verifySigV4(request: IncomingSignedRequest, check: SigV4Check): AwsCredentials {
+export function verifySigV4(request: IncomingSignedRequest, check: SigV4Check): SigV4Signer {
   const headers = headerValues(request.rawHeaders);
   const authorization = headers.get('authorization')?.[0]?.trim();
   if (authorization === undefined || !authorization.startsWith('AWS4-')) {
@@ -112,9 +127,9 @@ export function verifySigV4(request: IncomingSignedRequest, check: SigV4Check): 
       : `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${day}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
   ].join('');
   if (scopeProblems !== '') throw invalid(scopeProblems.trim());
-  const known: readonly AwsCredentials[] = Array.isArray(check.credentials) ? check.credentials : [check.credentials];
-  const credentials = known.find((candidate) => candidate.accessKeyId === accessKeyId);
-  if (credentials === undefined) {
+  const credentials = findCredentials(check.credentials, accessKeyId);
+  const token = headers.get('x-amz-security-token')?.[0]?.trim();
+  if (credentials === undefined || (credentials.sessionToken !== undefined && token !== credentials.sessionToken)) {
     throw new AwsServiceError(
       'UnrecognizedClientException',
       'The security token included in the request is invalid.',
@@ -135,7 +150,13 @@ export function verifySigV4(request: IncomingSignedRequest, check: SigV4Check): 
   const expected = Buffer.from(createHmac('sha256', key).update(stringToSign).digest('hex'));
   const given = Buffer.from((parts.get('Signature') ?? '').toLowerCase());
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid(SIGNATURE_MISMATCH);
-  return credentials;
+  return { credentials, region };
+}
+
+function findCredentials(known: SigV4Check['credentials'], accessKeyId: string): AwsCredentials | undefined {
+  if (typeof known === 'function') return known(accessKeyId);
+  const list: readonly AwsCredentials[] = Array.isArray(known) ? known : [known as AwsCredentials];
+  return list.find((candidate) => candidate.accessKeyId === accessKeyId);
 }
 
 /**

@@ -43,6 +43,7 @@ export function describeEventBus(ctx: OperationContext, input: Input): unknown {
     Name: bus.name,
     Arn: ctx.state.busArn(bus.name),
     Description: bus.description,
+    Policy: bus.policy,
     CreationTime: epochSeconds(bus.createdAt),
     LastModifiedTime: epochSeconds(bus.modifiedAt),
   };
@@ -59,6 +60,7 @@ export function listEventBuses(ctx: OperationContext, input: Input): unknown {
       Name: bus.name,
       Arn: ctx.state.busArn(bus.name),
       Description: bus.description,
+      Policy: bus.policy,
       CreationTime: epochSeconds(bus.createdAt),
       LastModifiedTime: epochSeconds(bus.modifiedAt),
     })),

@@ -80,15 +80,18 @@ const CLOSE_GRACE_MS = 5_000;
 /** A rule that forwards a bus's events back to itself would loop forever; the local bus stops after this. */
 export const MAX_HOPS = 8;
 
-/** Not worth retrying: retries cannot change the outcome. */
-class PermanentDeliveryError extends Error {}
+/** Not worth retrying: retries cannot change the outcome (a forwarding loop, a bus policy that refuses the sender). */
+export class PermanentDeliveryError extends Error {}
 
 export interface DispatcherOptions {
   clock: Clock;
   lambdas: LambdaRegistry;
   faults: () => EventBridgeFaults;
-  /** Puts an event on a local bus (forwarding target); false if the bus does not exist. */
-  forward: (event: Record<string, unknown>, busArn: string, hops: number) => boolean;
+  /**
+   * Puts an event on a bus (forwarding target), of this place or another; throws if the bus does
+   * not exist, a PermanentDeliveryError if its policy refuses the sender.
+   */
+  forward: (event: Record<string, unknown>, busArn: string, hops: number) => void;
   isBusArn: (arn: string) => boolean;
 }
 
@@ -203,7 +206,7 @@ export class DeliveryDispatcher {
     if (this.options.isBusArn(arn)) {
       if (job.hops + 1 >= MAX_HOPS)
         throw new PermanentDeliveryError(`Forwarding loop: event crossed ${MAX_HOPS} buses`);
-      if (!this.options.forward(job.event, arn, job.hops + 1)) throw new Error(`Event bus ${arn} does not exist.`);
+      this.options.forward(job.event, arn, job.hops + 1);
       return;
     }
     if (isLocalHttpTarget(arn)) {

@@ -6,8 +6,9 @@ import type { Clock } from '../clock';
 import type { LambdaRegistry } from '../lambda-registry';
 import type { LocalService } from '../service';
 import { createEventBus, deleteEventBus, describeEventBus, listEventBuses } from './bus-operations';
+import { policyAllowsPutEvents, putPermission, removePermission } from './bus-policy';
 import type { OperationContext } from './context';
-import { type DeadLetter, DeliveryDispatcher, type DeliveryRecord } from './delivery';
+import { type DeadLetter, DeliveryDispatcher, type DeliveryRecord, PermanentDeliveryError } from './delivery';
 import { EventBridgeFaults } from './faults';
 import { transformInput } from './input-transformer';
 import {
@@ -35,7 +36,14 @@ export interface LocalEventBridgeOptions {
   clock: Clock;
   dataDir?: string | undefined;
   rulesPerBus?: number | undefined;
+  /**
+   * Puts a forwarded event on a bus of another account or region (the local AWS's other places):
+   * `delivered`, `no-bus` (retried, as a missing target is), or `denied` by that bus's policy.
+   */
+  forwardElsewhere?: ((event: Record<string, unknown>, busArn: string, hops: number) => ForwardOutcome) | undefined;
 }
+
+export type ForwardOutcome = 'delivered' | 'no-bus' | 'denied';
 
 type Operation = (ctx: OperationContext, input: Input) => unknown;
 
@@ -57,6 +65,8 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,
+  PutPermission: putPermission,
+  RemovePermission: removePermission,
   TestEventPattern: (_ctx, input) => testEventPattern(input),
 };
 
@@ -90,10 +100,17 @@ export class LocalEventBridge implements LocalService {
       faults: () => this.faults,
       isBusArn: (arn) => BUS_ARN.test(arn),
       forward: (event, busArn, hops) => {
-        const busName = this.state.busNameOf(busArn);
-        if (busName === undefined || !this.state.hasBus(busName)) return false;
-        this.dispatch(event, busName, hops);
-        return true;
+        const outcome =
+          this.state.busNameOf(busArn) === undefined
+            ? (options.forwardElsewhere?.(event, busArn, hops) ?? 'no-bus')
+            : this.receiveForwarded(event, busArn, hops, this.state.accountId);
+        if (outcome === 'no-bus') throw new Error(`Event bus ${busArn} does not exist.`);
+        if (outcome === 'denied') {
+          // As AWS: a failed invocation, not retried; the event never reaches the bus.
+          const message = `Not authorized: the policy of ${busArn} does not allow account ${options.accountId} to put events on it.`;
+          console.warn(`[local-eventbridge] forwarding refused: ${message}`);
+          throw new PermanentDeliveryError(message);
+        }
       },
     });
     this.faults = new EventBridgeFaults(this.dispatcher);
@@ -128,6 +145,21 @@ export class LocalEventBridge implements LocalService {
     });
     const result = this.putEvents(parsed, true);
     return result.Entries;
+  }
+
+  /**
+   * An event forwarded to one of this place's buses by a rule (of this place or another): put on
+   * the bus unchanged (its `account` and `region` are the source's) if the bus exists and, when the
+   * forwarding rule is another account's (`sender`), the bus's policy allows that account.
+   */
+  receiveForwarded(event: Record<string, unknown>, busArn: string, hops: number, sender: string): ForwardOutcome {
+    const busName = this.state.busNameOf(busArn);
+    if (busName === undefined || !this.state.hasBus(busName)) return 'no-bus';
+    if (sender !== this.state.accountId && !policyAllowsPutEvents(this.state.bus(busName).policy, sender, busArn)) {
+      return 'denied';
+    }
+    this.dispatch(event, busName, hops);
+    return 'delivered';
   }
 
   /** Resolves when no delivery is running, waiting for a retry (on the clock) or held by the faults. */

@@ -51,6 +51,8 @@ export interface BusRecord {
   createdAt: number;
   modifiedAt: number;
   tags: Tags;
+  /** The bus's resource policy (a JSON document), as PutPermission left it. */
+  policy?: string;
 }
 
 interface Snapshot {
@@ -126,6 +128,15 @@ export class EventBridgeState {
 
   createBus(record: BusRecord): void {
     this.addBus(record);
+    this.save();
+  }
+
+  /** Sets (or removes, with undefined) the bus's resource policy. */
+  setBusPolicy(name: string, policy: string | undefined, now: number): void {
+    const record = this.busEntry(name).record;
+    if (policy === undefined) delete record.policy;
+    else record.policy = policy;
+    record.modifiedAt = now;
     this.save();
   }
 
