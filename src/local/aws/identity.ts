@@ -18,17 +18,13 @@ export interface Identity {
   readonly callerArn?: string;
 }
 
-/** What `deploy/member-account.yml`'s MemberRole allows: the pipelines, a failed build's phases and its log. */
+/**
+ * What a member role may do by default: CodePipeline, a failed build's phases and its log (the
+ * services `deploy/member-account.yml`'s MemberRole grants; it grants fewer CodePipeline actions,
+ * no ListPipelines: give a role `allow` to narrow it so).
+ */
 export const MEMBER_ROLE_ACTIONS: readonly string[] = [
-  'codepipeline:GetPipeline',
-  'codepipeline:GetPipelineExecution',
-  'codepipeline:GetPipelineState',
-  'codepipeline:ListActionExecutions',
-  'codepipeline:ListPipelineExecutions',
-  'codepipeline:PutApprovalResult',
-  'codepipeline:RetryStageExecution',
-  'codepipeline:StartPipelineExecution',
-  'codepipeline:StopPipelineExecution',
+  'codepipeline:*',
   'codebuild:BatchGetBuilds',
   'logs:GetLogEvents',
 ];
