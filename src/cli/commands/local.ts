@@ -117,6 +117,8 @@ export function welcome(running: Pick<LocalPipewatch, 'url' | 'aws' | 'mode'>, d
       '',
       `  Local AWS: ${running.aws.endpoint} (region ${running.aws.region}); with the AWS CLI:`,
       `    export AWS_ENDPOINT_URL=${running.aws.endpoint} AWS_REGION=${running.aws.region} AWS_ACCESS_KEY_ID=${running.aws.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${running.aws.credentials.secretAccessKey}`,
+      `  Accounts and regions: ${running.aws.places.map((place) => `${place.accountId} ${place.region}`).join(', ')}`,
+      '    (the pipeline panel lists the others as <account>/<region>/<pipeline>; AWS_REGION=us-west-2 for the home us-west-2)',
     );
   }
   lines.push(

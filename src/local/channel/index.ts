@@ -24,5 +24,6 @@ export {
   type PipelinePanelPort,
   type StartOptions,
 } from './pipeline-panel';
+export { type PanelPlace, placesPipelinePanel } from './places-pipeline-panel';
 export { type InvokeSlack, readAnswer, SLACK_EVENTS_PATH, signedSlackEvent } from './slack-requests';
 export type { TeamsPagePort, TeamsPageUser } from './teams-page-port';

@@ -9,6 +9,7 @@ import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-s
 import {
   CreateEventBusCommand,
   EventBridgeClient,
+  PutPermissionCommand,
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
@@ -47,13 +48,20 @@ import {
   type ChannelPageHandler,
   createChannelPage,
   lateFallback,
-  localPipelinePanel,
+  placesPipelinePanel,
 } from '../channel';
 import type { TeamsPagePort, TeamsPageUser } from '../channel/teams-page-port';
 import { type LocalSlack, SLACK_RATE_LIMITS, startLocalSlack } from '../slack';
 import { DEFAULT_TEAM, type LocalBotConnector, startLocalBotConnector } from '../teams/bot-connector';
 import { type LocalIdentity, startLocalIdentity } from '../teams/identity';
 import { installationActivity, teamsEvent } from '../teams/signed-activity';
+import {
+  centralBusPolicy,
+  forwardOtherPlaces,
+  LOCAL_MEMBER_ACCOUNT,
+  LOCAL_MEMBER_ROLE_NAME,
+  localAccountsOptions,
+} from './local-accounts';
 import { type AwsTarget, chooseRunMode, type RunMode } from './run-mode';
 import { type ScheduledRedrive, scheduleRedrive } from './scheduled-redrive';
 import { serveTeamsMessages } from './teams-endpoint';
@@ -73,6 +81,9 @@ export const TABLE_NAME = `${BUS_NAME}-state`;
 export const SSM_PREFIX = `/pipewatch/${LOCAL_STAGE}`;
 export const SIGNING_SECRET_PARAM = `${SSM_PREFIX}/slack/signing-secret`;
 export const BOT_TOKEN_PARAM = `${SSM_PREFIX}/slack/bot-token`;
+
+/** The local AWS's home account (startLocalAws's default): the central account pipewatch is deployed in. */
+export const LOCAL_HOME_ACCOUNT = '000000000000';
 
 export const TEAM_ID = 'T0000LOCAL';
 /** The local people: their ids are what local/authorization.json lists. */
@@ -211,15 +222,26 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       // An IAM user of her own (key `jane`, secret `jane`): an approval she answers with the AWS CLI
       // ("the console") is shown as hers, as AWS records its caller (README, Approvals nobody forgets).
       users: [LOCAL_CONSOLE_USER],
+      // Two regions of the home account and a member account with its role (issue 16): buttons and
+      // enrichment act in an event's own account and region.
+      ...localAccountsOptions(LOCAL_HOME_ACCOUNT),
     });
     cleanups.push(() => aws.stop());
     const clients = localClients(aws);
     cleanups.push(() => clients.destroy());
     const notifyArn = notifyFunctionArn(aws);
-    await createDeployedResources(clients, aws, notifyArn);
+    const busArn = await createDeployedResources(clients, aws, notifyArn);
+    await forwardOtherPlaces(aws, busArn);
     // Approval reminders' schedule group, as serverless.yml's ReminderScheduleGroup.
     await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: REMINDER_GROUP }));
-    log.info('local AWS ready', { endpoint: aws.endpoint, region: aws.region, bus: BUS_NAME, table: TABLE_NAME });
+    log.info('local AWS ready', {
+      endpoint: aws.endpoint,
+      region: aws.region,
+      bus: BUS_NAME,
+      table: TABLE_NAME,
+      places: aws.places.map((place) => `${place.accountId} ${place.region}`).join(', '),
+      memberRole: `arn:aws:iam::${LOCAL_MEMBER_ACCOUNT}:role/${LOCAL_MEMBER_ROLE_NAME}`,
+    });
 
     // --- Slack secrets: in the local SSM, as deployed (generated per run locally; never printed) ----
     const local = mode.slack.kind === 'local';
@@ -272,6 +294,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       PIPEWATCH_NOTIFY_FUNCTION_ARN: notifyArn,
       PIPEWATCH_REMINDER_SCHEDULE_GROUP: REMINDER_GROUP,
       PIPEWATCH_REMINDER_ROLE_ARN: `arn:aws:iam::${aws.accountId}:role/pipewatch-local-reminders`,
+      PIPEWATCH_MEMBER_ROLE_NAME: LOCAL_MEMBER_ROLE_NAME,
       PIPEWATCH_SLACK_SIGNING_SECRET_PARAM: SIGNING_SECRET_PARAM,
       PIPEWATCH_SLACK_BOT_TOKEN_PARAM: BOT_TOKEN_PARAM,
       ...(slackApiUrl === undefined ? {} : { PIPEWATCH_SLACK_API_URL: slackApiUrl }),
@@ -363,7 +386,8 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
         signingSecret: await secrets.get(SIGNING_SECRET_PARAM),
         users: LOCAL_USERS.map((u) => ({ id: u.id, name: u.name, title: u.title })),
         channels: LOCAL_CHANNELS.map((c) => ({ ...c })),
-        pipelines: localPipelinePanel(aws.codePipeline),
+        // Every account and region: the home us-east-1 pipelines by name, the others as <account>/<region>/<name>.
+        pipelines: placesPipelinePanel(aws.places),
         teamId: TEAM_ID,
         ...(localTeams === undefined ? {} : { teams: localTeams.port }),
       });
@@ -530,14 +554,21 @@ function localClients(aws: LocalAws): LocalClients {
   };
 }
 
-/** The bus, the forwarding rule on the default bus and the table, as serverless.yml declares them; idempotent. */
-async function createDeployedResources(clients: LocalClients, aws: LocalAws, notifyArn: string): Promise<void> {
+/**
+ * The bus (with its policy for the other accounts), the forwarding rule on the default bus and the
+ * table, as serverless.yml declares them; idempotent. Returns the bus's ARN.
+ */
+async function createDeployedResources(clients: LocalClients, aws: LocalAws, notifyArn: string): Promise<string> {
   let busArn = `arn:aws:events:${aws.region}:${aws.accountId}:event-bus/${BUS_NAME}`;
   try {
     const created = await clients.eventBridge.send(new CreateEventBusCommand({ Name: BUS_NAME }));
     busArn = created.EventBusArn ?? busArn;
   } catch (error) {
     if (awsErrorName(error) !== 'ResourceAlreadyExistsException') throw error;
+  }
+  const policy = centralBusPolicy(aws, busArn);
+  if (policy !== undefined) {
+    await clients.eventBridge.send(new PutPermissionCommand({ EventBusName: BUS_NAME, Policy: policy }));
   }
   await clients.eventBridge.send(
     new PutRuleCommand({
@@ -589,6 +620,7 @@ async function createDeployedResources(clients: LocalClients, aws: LocalAws, not
     { client: clients.dynamo, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
     { TableName: TABLE_NAME },
   );
+  return busArn;
 }
 
 async function putSecret(ssm: SSMClient, name: string, value: string): Promise<void> {

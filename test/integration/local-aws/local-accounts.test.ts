@@ -1,0 +1,159 @@
+import {
+  CodePipelineClient,
+  GetPipelineCommand,
+  ListPipelineExecutionsCommand,
+  ListPipelinesCommand,
+} from '@aws-sdk/client-codepipeline';
+import { DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { type LocalAws, ManualClock } from '../../../src/local/aws';
+import {
+  LOCAL_MEMBER_ACCOUNT,
+  LOCAL_MEMBER_FORWARD_RULE,
+  LOCAL_MEMBER_ROLE_NAME,
+  LOCAL_SECOND_REGION,
+} from '../../../src/local/dev-server/local-accounts';
+import {
+  BUS_NAME,
+  LOCAL_HOME_ACCOUNT,
+  type LocalPipewatch,
+  startLocalPipewatch,
+} from '../../../src/local/dev-server/start-local-pipewatch';
+import { createLogger } from '../../../src/log/logger';
+
+/*
+ * What `pipewatch local` (npm start) runs for issue 16: the home account in us-east-1 and
+ * us-west-2, the member account 111111111111 in us-west-2 with the role pipewatch-member trusting
+ * the home account, its pipelines (a namesake of the home myPipeline among them), its forwarding
+ * rule to the pipewatch bus and the bus's policy naming it; the channel page's pipeline panel lists
+ * and drives every place's pipelines.
+ */
+
+const CENTRAL_BUS_ARN = `arn:aws:events:us-east-1:${LOCAL_HOME_ACCOUNT}:event-bus/${BUS_NAME}`;
+let pipewatch: LocalPipewatch;
+let aws: LocalAws;
+let clock: ManualClock;
+const clients: { destroy(): void }[] = [];
+
+function client<T extends { destroy(): void }>(
+  Client: new (config: object) => T,
+  region: string,
+  credentials: object = { ...aws.credentials },
+): T {
+  const made = new Client({ endpoint: aws.endpoint, region, credentials, maxAttempts: 1 });
+  clients.push(made);
+  return made;
+}
+
+async function pipelineNames(codePipeline: CodePipelineClient): Promise<string[]> {
+  return ((await codePipeline.send(new ListPipelinesCommand({}))).pipelines ?? []).map((p) => p.name ?? '').sort();
+}
+
+async function page(path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const base = pipewatch.url ?? '';
+  const response = await fetch(`${base}api/${path}`, {
+    ...(body === undefined
+      ? {}
+      : {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: new URL(base).origin },
+          body: JSON.stringify(body),
+        }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+beforeAll(async () => {
+  clock = new ManualClock(Date.now());
+  pipewatch = await startLocalPipewatch({ port: 0, clock, log: createLogger({ level: 'silent' }) });
+  if (pipewatch.aws === undefined) throw new Error('not the local mode');
+  aws = pipewatch.aws;
+});
+afterAll(async () => {
+  for (const made of clients) made.destroy();
+  await pipewatch.stop();
+});
+
+test('runs the home account in two regions and the member account in us-west-2', () => {
+  expect(aws.places.map((place) => `${place.accountId} ${place.region}`)).toEqual([
+    `${LOCAL_HOME_ACCOUNT} us-east-1`,
+    `${LOCAL_HOME_ACCOUNT} ${LOCAL_SECOND_REGION}`,
+    `${LOCAL_MEMBER_ACCOUNT} us-west-2`,
+  ]);
+});
+
+test('the functions key assumes pipewatch-member and sees the member pipelines, the namesake its own', async () => {
+  const answer = await client(STSClient, 'us-east-1').send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${LOCAL_MEMBER_ACCOUNT}:role/${LOCAL_MEMBER_ROLE_NAME}`,
+      RoleSessionName: 'pipewatch-notify',
+    }),
+  );
+  const member = client(CodePipelineClient, 'us-west-2', {
+    accessKeyId: answer.Credentials?.AccessKeyId,
+    secretAccessKey: answer.Credentials?.SecretAccessKey,
+    sessionToken: answer.Credentials?.SessionToken,
+  });
+  expect(await pipelineNames(member)).toEqual(['myPipeline', 'payments-api']);
+  const namesake = await member.send(new GetPipelineCommand({ name: 'myPipeline' }));
+  const home = await client(CodePipelineClient, 'us-east-1').send(new GetPipelineCommand({ name: 'myPipeline' }));
+  expect(namesake.pipeline?.stages?.map((s) => s.name)).toEqual(['Source', 'Build', 'Deploy']);
+  expect(home.pipeline?.stages?.map((s) => s.name)).toEqual(['Source', 'Build', 'Approval', 'Prod']);
+  expect(await pipelineNames(client(CodePipelineClient, LOCAL_SECOND_REGION))).toEqual(['edge-cache']);
+});
+
+test('the pipewatch bus policy names the member, whose default bus forwards to it', async () => {
+  const bus = await client(EventBridgeClient, 'us-east-1').send(new DescribeEventBusCommand({ Name: BUS_NAME }));
+  expect(JSON.parse(bus.Policy ?? '{}').Statement[0]).toMatchObject({
+    Effect: 'Allow',
+    Principal: { AWS: [`arn:aws:iam::${LOCAL_MEMBER_ACCOUNT}:root`] },
+    Action: 'events:PutEvents',
+    Resource: CENTRAL_BUS_ARN,
+  });
+  for (const place of aws.places.slice(1)) {
+    const targets = (await place.eventBridge.handle('ListTargetsByRule', { Rule: LOCAL_MEMBER_FORWARD_RULE })) as {
+      Targets: { Arn: string }[];
+    };
+    expect(targets.Targets.map((t) => t.Arn)).toEqual([CENTRAL_BUS_ARN]);
+  }
+});
+
+test('the pipeline panel lists every place and starts the member namesake, not the home one', async () => {
+  const { pipelines } = (await page('pipelines')) as { pipelines: { name: string }[] };
+  const names = pipelines.map((p) => p.name);
+  expect(names).toEqual(
+    expect.arrayContaining([
+      'myPipeline',
+      `${LOCAL_HOME_ACCOUNT}/${LOCAL_SECOND_REGION}/edge-cache`,
+      `${LOCAL_MEMBER_ACCOUNT}/us-west-2/myPipeline`,
+      `${LOCAL_MEMBER_ACCOUNT}/us-west-2/payments-api`,
+    ]),
+  );
+  const homeRuns = async () =>
+    (
+      await client(CodePipelineClient, 'us-east-1').send(
+        new ListPipelineExecutionsCommand({ pipelineName: 'myPipeline' }),
+      )
+    ).pipelineExecutionSummaries ?? [];
+  const before = await homeRuns();
+  const memberBus = aws.place(LOCAL_MEMBER_ACCOUNT, 'us-west-2').eventBridge;
+  const { executionId } = await page('pipeline/start', { pipeline: `${LOCAL_MEMBER_ACCOUNT}/us-west-2/myPipeline` });
+  const memberRuns = (await aws
+    .place(LOCAL_MEMBER_ACCOUNT, 'us-west-2')
+    .codePipeline.handle('ListPipelineExecutions', { pipelineName: 'myPipeline' })) as {
+    pipelineExecutionSummaries: { pipelineExecutionId: string }[];
+  };
+  expect(memberRuns.pipelineExecutionSummaries.map((e) => e.pipelineExecutionId)).toEqual([executionId]);
+  expect(await homeRuns()).toEqual(before);
+  // Its events crossed to the pipewatch bus: delivered, none refused.
+  await memberBus.settled();
+  const forwarded = memberBus.deliveryLog.filter((record) => record.targetArn === CENTRAL_BUS_ARN);
+  expect(forwarded.length).toBeGreaterThan(0);
+  expect(forwarded.every((record) => record.ok)).toBe(true);
+  const state = (await page(`pipelines`)) as {
+    pipelines: { name: string; state: { latestExecution?: { id: string } } }[];
+  };
+  const shown = state.pipelines.find((p) => p.name === `${LOCAL_MEMBER_ACCOUNT}/us-west-2/myPipeline`);
+  expect(shown?.state.latestExecution?.id).toBe(executionId);
+});
