@@ -22,6 +22,8 @@ export const localCommand: CliCommand = {
     'Starts the local AWS (EventBridge, the CodePipeline simulator, DynamoDB, SSM), creates what',
     'serverless.yml creates (the pipewatch bus, the forwarding rule, the table, the secrets), runs the',
     'notify and Slack functions in-process, and serves a Slack-like channel at http://127.0.0.1:3000.',
+    'The local AWS runs the home account 000000000000 in us-east-1 and us-west-2 and a member account',
+    '111111111111 in us-west-2 (role pipewatch-member, its own pipelines, forwarding to the pipewatch bus).',
     '',
     '--port N               the channel page’s port (default 3000; 0 picks a free one)',
     '--data DIR             keep subscriptions, pipelines, executions, history and channel messages across restarts',

@@ -140,24 +140,31 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const lambdas = new LambdaRegistry();
   const places = new Places();
   const placeSettings = { clock, lambdas, random: options.random, rulesPerBus: options.rulesPerBus };
-  const home = places.create({
-    ...placeSettings,
-    accountId,
-    region,
-    dataDir: options.dataDir,
-    definitionsFile: options.definitionsFile,
-  });
-  for (const place of options.places ?? []) {
-    places.create({
+  let home: LocalAwsPlace;
+  try {
+    home = places.create({
       ...placeSettings,
-      ...place,
-      dataDir: placeDataDir(options.dataDir, place.accountId, place.region),
+      accountId,
+      region,
+      dataDir: options.dataDir,
+      definitionsFile: options.definitionsFile,
     });
-  }
-  const placeless = sts.roleAccounts().filter((account) => places.resolve(account, region) === undefined);
-  if (placeless.length > 0) {
+    for (const place of options.places ?? []) {
+      places.create({
+        ...placeSettings,
+        ...place,
+        dataDir: placeDataDir(options.dataDir, place.accountId, place.region),
+      });
+    }
+    const placeless = sts.roleAccounts().filter((account) => places.resolve(account, region) === undefined);
+    if (placeless.length > 0) {
+      throw new Error(`roles of account ${placeless.join(', ')}: give the account a place (options.places) to act in`);
+    }
+  } catch (error) {
+    // A configuration mistake stops the start, leaving no simulator timer behind.
     await places.close();
-    throw new Error(`roles of account ${placeless.join(', ')}: give the account a place (options.places) to act in`);
+    ownClock?.dispose();
+    throw error;
   }
   const { eventBridge, codePipeline, codeBuild, logs } = home;
   const rulesPerBus = options.rulesPerBus ?? DEFAULT_RULES_PER_BUS;

@@ -597,3 +597,51 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('configuration', () => {
+  it('refuses a malformed place, a place given twice and a role whose account has no place, with a clear error', async () => {
+    await expect(startLocalAws({ port: 0, places: [{ accountId: '1111', region: WEST }] })).rejects.toThrow(
+      'account id must be 12 digits, not 1111',
+    );
+    await expect(startLocalAws({ port: 0, places: [{ accountId: MEMBER, region: 'west' }] })).rejects.toThrow(
+      '"west" is not a region name',
+    );
+    await expect(
+      startLocalAws({
+        port: 0,
+        places: [
+          { accountId: MEMBER, region: WEST },
+          { accountId: MEMBER, region: WEST },
+        ],
+      }),
+    ).rejects.toThrow(`the place ${MEMBER} ${WEST} is configured twice`);
+    await expect(
+      startLocalAws({ port: 0, roles: [{ accountId: MEMBER, name: 'pipewatch-member', trustedAccounts: [HOME] }] }),
+    ).rejects.toThrow(`roles of account ${MEMBER}: give the account a place (options.places) to act in`);
+    await expect(
+      startLocalAws({
+        port: 0,
+        places: [{ accountId: MEMBER, region: WEST }],
+        roles: [{ accountId: MEMBER, name: 'pipewatch-member', trustedAccounts: ['home'] }],
+      }),
+    ).rejects.toThrow('role pipewatch-member: trusted accounts must be 12 digits, not home');
+  });
+});
+
+describe('the wire', () => {
+  it('answers STS in its XML: an unsigned request is a MissingAuthenticationToken ErrorResponse', async () => {
+    const response = await fetch(local.aws.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('content-type')).toBe('text/xml');
+    const requestId = response.headers.get('x-amzn-requestid');
+    expect(await response.text()).toBe(
+      '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>' +
+        '<Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message></Error>' +
+        `<RequestId>${requestId}</RequestId></ErrorResponse>`,
+    );
+  });
+});
