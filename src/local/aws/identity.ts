@@ -1,4 +1,5 @@
 // (local AWS) who signed a request --> its account, ARN and what it may do (`service:Operation` with IAM wildcards) --> AWS's AccessDenied wording
+import { createHash } from 'node:crypto';
 import { AwsServiceError } from './aws-error';
 
 /**
@@ -57,4 +58,12 @@ export function wildcard(pattern: string, flags = 'i'): RegExp {
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, flags);
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** An IAM unique id (`AIDA…` for a user, `AROA…` for a role): 17 characters derived from `seed`, the same across restarts. */
+export function iamUniqueId(prefix: 'AIDA' | 'AROA', seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  return `${prefix}${[...digest.subarray(0, 17)].map((byte) => BASE32[byte % 32]).join('')}`;
 }

@@ -10,7 +10,7 @@ import type { LocalCodeBuild } from './codebuild/local-codebuild';
 import type { LocalCodePipeline } from './codepipeline/local-codepipeline';
 import { type LocalDynamoDb, startDynamoDb } from './dynamodb';
 import type { LocalEventBridge } from './eventbridge/local-eventbridge';
-import { accessDeniedMessage, authorize, type Identity } from './identity';
+import { accessDeniedMessage, authorize, type Identity, iamUniqueId } from './identity';
 import { LambdaRegistry } from './lambda-registry';
 import type { LocalLogs } from './logs/local-logs';
 import { type LocalAwsPlace, type LocalAwsPlaceOptions, Places, placeDataDir } from './places';
@@ -281,16 +281,7 @@ type Guard = (req: IncomingMessage, body: Buffer, action: string) => void;
 function keyIdentity(accountId: string, key: AwsCredentials): Identity {
   if (key.userName === undefined) return { accountId, arn: `arn:aws:iam::${accountId}:root`, userId: accountId };
   const arn = `arn:aws:iam::${accountId}:user/${key.userName}`;
-  return {
-    accountId,
-    arn,
-    userId: `AIDA${key.accessKeyId
-      .toUpperCase()
-      .replace(/[^A-Z0-9]/g, '')
-      .padEnd(17, 'X')
-      .slice(0, 17)}`,
-    callerArn: arn,
-  };
+  return { accountId, arn, userId: iamUniqueId('AIDA', `${accountId}/${key.userName}`), callerArn: arn };
 }
 
 /**

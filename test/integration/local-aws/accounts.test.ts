@@ -203,6 +203,7 @@ describe('STS', () => {
     expect(root).toMatchObject({ Account: HOME, Arn: `arn:aws:iam::${HOME}:root`, UserId: HOME });
     const jane = await client(STSClient, { ...CONSOLE_USER }).send(new GetCallerIdentityCommand({}));
     expect(jane).toMatchObject({ Account: HOME, Arn: `arn:aws:iam::${HOME}:user/jane` });
+    expect(jane.UserId).toMatch(/^AIDA[A-Z2-7]{17}$/);
     const member = await client(STSClient, await assumeMember('who-am-i')).send(new GetCallerIdentityCommand({}));
     expect(member.Account).toBe(MEMBER);
     expect(member.Arn).toBe(`arn:aws:sts::${MEMBER}:assumed-role/pipewatch-member/who-am-i`);

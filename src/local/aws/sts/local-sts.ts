@@ -1,8 +1,8 @@
 // (local AWS) STS AssumeRole, GetCallerIdentity --> roles per account (trust, ExternalId, session length) --> temporary keys that act as the role in its account until they expire on the local clock
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AwsServiceError } from '../aws-error';
 import type { Clock } from '../clock';
-import { accessDeniedMessage, type Identity, isAllowed, MEMBER_ROLE_ACTIONS } from '../identity';
+import { accessDeniedMessage, type Identity, iamUniqueId, isAllowed, MEMBER_ROLE_ACTIONS } from '../identity';
 import type { AwsCredentials } from '../sigv4';
 
 /** A role of a local account, as IAM and its trust policy define it. */
@@ -168,7 +168,7 @@ export class LocalSts {
 
     const now = this.clock.now();
     this.forgetExpired(now);
-    const roleId = `AROA${stableId(`${role.accountId}/${role.name}`)}`;
+    const roleId = iamUniqueId('AROA', `${role.accountId}/${role.name}`);
     const assumedArn = `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${session}`;
     const credentials = {
       accessKeyId: `ASIA${randomId(16)}`,
@@ -259,14 +259,6 @@ function roleKey(accountId: string, name: string): string {
 
 function randomId(length: number): string {
   return [...randomBytes(length)].map((byte) => BASE32[byte % 32]).join('');
-}
-
-/** A role's id: the same for the same role across restarts, as IAM keeps it. */
-function stableId(text: string): string {
-  return [...createHash('sha256').update(text).digest()]
-    .slice(0, 17)
-    .map((byte) => BASE32[byte % 32])
-    .join('');
 }
 
 function xml(text: string): string {
