@@ -157,3 +157,25 @@ test('the pipeline panel lists every place and starts the member namesake, not t
   const shown = state.pipelines.find((p) => p.name === `${LOCAL_MEMBER_ACCOUNT}/us-west-2/myPipeline`);
   expect(shown?.state.latestExecution?.id).toBe(executionId);
 });
+
+test('the pipeline panel fails an action in the member place, and refuses an account and region it does not run', async () => {
+  const member = aws.place(LOCAL_MEMBER_ACCOUNT, 'us-west-2').codePipeline;
+  await page('pipeline/start', {
+    pipeline: `${LOCAL_MEMBER_ACCOUNT}/us-west-2/payments-api`,
+    failStage: 'Build',
+    failAction: 'Build',
+  });
+  clock.advance(60_000);
+  const state = (await member.handle('GetPipelineState', { name: 'payments-api' })) as {
+    stageStates: { stageName: string; latestExecution?: { status: string } }[];
+  };
+  expect(state.stageStates.find((s) => s.stageName === 'Build')?.latestExecution?.status).toBe('Failed');
+  const base = pipewatch.url ?? '';
+  const refused = await fetch(`${base}api/pipeline/start`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: new URL(base).origin },
+    body: JSON.stringify({ pipeline: '222222222222/eu-west-1/payments-api' }),
+  });
+  expect(refused.status).toBe(400);
+  expect(await refused.json()).toMatchObject({ ok: false });
+});
