@@ -128,7 +128,7 @@ export interface NotifyDeps {
    * event (stage order, failure details, the opening state, approvals, triage history) reads there.
    * Absent: `pipelines` and `stageOrder` serve every event.
    */
-  readonly at?: (where: ExecutionWhere) => Pick<NotifyDeps, 'pipelines' | 'stageOrder'>;
+  readonly at?: (where: ExecutionWhere) => Pick<NotifyDeps, 'pipelines' | 'stageOrder' | 'triage' | 'approvals'>;
 }
 
 /** Where an execution runs: its pipeline's account and region. */
@@ -140,9 +140,16 @@ export interface ExecutionWhere {
 /** The deps with CodePipeline where the event's pipeline runs (NotifyDeps.at), or as they are. */
 function depsWhere(deps: NotifyDeps, event: PipelineEvent): NotifyDeps {
   if (deps.at === undefined) return deps;
-  const { pipelines, stageOrder } = deps.at({ account: event.pipelineAccount, region: event.pipelineRegion });
+  const place = deps.at({ account: event.pipelineAccount, region: event.pipelineRegion });
   const { stageOrder: _home, ...rest } = deps;
-  return { ...rest, pipelines, ...(stageOrder === undefined ? {} : { stageOrder }) };
+  // The place's triage and approval reads replace the home region's; none there (not reached): none.
+  return {
+    ...rest,
+    pipelines: place.pipelines,
+    ...(place.stageOrder === undefined ? {} : { stageOrder: place.stageOrder }),
+    ...(deps.triage === undefined ? {} : { triage: place.triage }),
+    ...(deps.approvals === undefined ? {} : { approvals: place.approvals ?? deps.approvals }),
+  };
 }
 
 export type NotifyOutcome =
