@@ -201,6 +201,14 @@ function teamsSdkLambdaOnly() {
         ].join('\n'),
         loader: 'js',
       }));
+      // axios tunnels HTTPS through a proxy with https-proxy-agent (and agent-base), only when a
+      // proxy is configured or HTTPS_PROXY/https_proxy is set; neither pipewatch's Teams client nor
+      // the Lambda environment (serverless.yml sets no such variable) configures one. It becomes a
+      // constructor that throws (axios's `instanceof` checks against it stay false).
+      build.onResolve({ filter: /^https-proxy-agent$/ }, (args) => {
+        if (!inPackage(args.importer, 'axios')) return undefined;
+        return { path: 'https-proxy-agent', namespace: STUB_NAMESPACE };
+      });
       build.onResolve({ filter: /^(@microsoft\/teams\.common(\/.*)?|axios)$/ }, async (args) => {
         if (args.kind === 'require-call') return undefined;
         // pipewatch's own imports of @microsoft/teams.common too; axios only where the SDK imports it.
@@ -212,6 +220,103 @@ function teamsSdkLambdaOnly() {
         });
         if (required.errors.length > 0) return { errors: required.errors };
         return { path: required.path, namespace: required.namespace, sideEffects: required.sideEffects };
+      });
+    },
+  };
+}
+
+/**
+ * semver as jsonwebtoken asks it (its lib/asymmetricKeyDetailsSupported, psSupported and
+ * rsaPssKeyDetailsSupported: `satisfies(process.version, '>=15.7.0' | '^6.12.0 || >=8.0.0' |
+ * '>=16.9.0')`, once at load): `>=X.Y.Z` and `^X.Y.Z` (X > 0) joined by `||`, compared as semver
+ * compares them (build metadata ignored), a prerelease or malformed version satisfying none. Any other range throws, naming
+ * it, rather than being answered differently from semver. Instead of semver 7's 29 KB (minified).
+ */
+const SEMVER_SATISFIES_SOURCE = [
+  "'use strict';",
+  'function parse(version) {',
+  '  const match = /^\\s*v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:\\+[0-9A-Za-z.-]+)?\\s*$/.exec(String(version));',
+  '  return match === null ? null : [Number(match[1]), Number(match[2]), Number(match[3])];',
+  '}',
+  'function compare(a, b) {',
+  '  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] - b[i];',
+  '  return 0;',
+  '}',
+  'exports.satisfies = function satisfies(version, range) {',
+  "  const comparators = String(range).split('||').map((part) => {",
+  '    const match = /^\\s*(>=|\\^)\\s*(\\d+\\.\\d+\\.\\d+)\\s*$/.exec(part);',
+  '    const floor = match === null ? null : parse(match[2]);',
+  "    if (floor === null || (match[1] === '^' && floor[0] === 0))",
+  `      throw new Error('semver.satisfies with the range ' + JSON.stringify(range) + ${JSON.stringify(` ${STUB_NOTE}`)});`,
+  "    return { caret: match[1] === '^', floor };",
+  '  });',
+  '  const parsed = parse(version);',
+  '  if (parsed === null) return false;',
+  '  return comparators.some(({ caret, floor }) => compare(parsed, floor) >= 0 && (!caret || parsed[0] === floor[0]));',
+  '};',
+].join('\n');
+
+/** jwks-rsa's framework integrations (its index re-exports them; the Teams SDK calls none). */
+const JWKS_RSA_INTEGRATIONS = {
+  hapi: ['hapiJwt2Key', 'hapiJwt2KeyAsync'],
+  express: ['expressJwtSecret'],
+  koa: ['koaJwtSecret'],
+  passport: ['passportJwtSecret'],
+};
+
+/**
+ * The Teams SDK checks a Bot Framework token (middleware/auth/jwt-validator.js) with
+ * jsonwebtoken's `verify` and a `jwks-rsa` client given only `jwksUri`. What that never reaches:
+ * - jsonwebtoken's `sign` (and the lodash.* helpers only it requires): pipewatch signs no JWT
+ *   (its bot token comes from a client-credentials call with a secret). A function that throws.
+ * - semver, which jsonwebtoken asks three fixed questions about process.version: SEMVER_SATISFIES_SOURCE.
+ * - limiter, for jwks-rsa's `rateLimit: true`, which the SDK does not set: RateLimiter throws when
+ *   constructed, i.e. when a client is made with `rateLimit: true`.
+ * - jwks-rsa's express/hapi/koa/passport integrations: functions that throw.
+ */
+function jwtVerificationOnly() {
+  return {
+    name: 'pipewatch-jwt-verification-only',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/sign$/ }, (args) => {
+        if (!/node_modules[\\/]jsonwebtoken[\\/]index\.js$/.test(args.importer)) return undefined;
+        return { path: 'jsonwebtoken/sign', namespace: STUB_NAMESPACE };
+      });
+      build.onResolve({ filter: /^semver$/ }, (args) => {
+        if (!inPackage(args.importer, 'jsonwebtoken')) return undefined;
+        return { path: 'semver', namespace: JOSE_NAMESPACE };
+      });
+      build.onLoad({ filter: /^semver$/, namespace: JOSE_NAMESPACE }, () => ({
+        contents: SEMVER_SATISFIES_SOURCE,
+        loader: 'js',
+      }));
+      build.onResolve({ filter: /^limiter$/ }, (args) => {
+        if (!inPackage(args.importer, 'jwks-rsa')) return undefined;
+        return { path: 'limiter', namespace: STUB_NAMESPACE };
+      });
+      build.onResolve({ filter: /^\.\/integrations\/(hapi|express|koa|passport)$/ }, (args) => {
+        if (!inPackage(args.importer, 'jwks-rsa')) return undefined;
+        return { path: `jwks-rsa/${args.path.slice(2)}`, namespace: STUB_NAMESPACE };
+      });
+    },
+  };
+}
+
+/**
+ * AWS SDK event streams: the protocols load @smithy/core/event-streams (`import()`, which esbuild
+ * bundles) only to send or read an operation's event stream (HttpProtocol.loadEventStreamCapability).
+ * pipewatch calls no such operation (CloudWatch Logs' StartLiveTail, Lambda's
+ * InvokeWithResponseStream…). That import becomes a module whose EventStreamSerde throws when
+ * constructed. Clients whose configuration imports the module itself (CloudWatch Logs, Lambda)
+ * still bundle it for that configuration; their event-stream operations would throw all the same.
+ */
+function awsSdkNoEventStreams() {
+  return {
+    name: 'pipewatch-aws-sdk-no-event-streams',
+    setup(build) {
+      build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) => {
+        if (args.kind !== 'dynamic-import' || !inPackage(args.importer, '@smithy/core')) return undefined;
+        return { path: '@smithy/core/event-streams', namespace: STUB_NAMESPACE };
       });
     },
   };
@@ -311,6 +416,28 @@ function stubs() {
         if (args.path === 'form-data') {
           return { contents: throwingModule('form-data', [], { callable: 'FormData' }), loader: 'js' };
         }
+        if (args.path === 'https-proxy-agent') {
+          return {
+            contents: throwingModule('https-proxy-agent', ['HttpsProxyAgent'], { callable: 'createHttpsProxyAgent' }),
+            loader: 'js',
+          };
+        }
+        if (args.path === 'jsonwebtoken/sign') {
+          return { contents: throwingModule('jsonwebtoken', [], { callable: 'sign' }), loader: 'js' };
+        }
+        if (args.path === 'limiter') {
+          return { contents: throwingModule('limiter', ['RateLimiter', 'TokenBucket']), loader: 'js' };
+        }
+        const integration = /^jwks-rsa\/integrations\/(\w+)$/.exec(args.path);
+        if (integration !== null) {
+          return { contents: throwingModule('jwks-rsa', JWKS_RSA_INTEGRATIONS[integration[1]]), loader: 'js' };
+        }
+        if (args.path === '@smithy/core/event-streams') {
+          return {
+            contents: throwingModule('@smithy/core/event-streams', ['EventStreamSerde', 'eventStreamSerdeProvider']),
+            loader: 'js',
+          };
+        }
         return { errors: [{ text: `no stub for ${args.path}` }] };
       });
     },
@@ -320,7 +447,9 @@ function stubs() {
 module.exports = [
   boltLambdaReceiverOnly(),
   teamsSdkLambdaOnly(),
+  jwtVerificationOnly(),
   lambdaEnvironmentCredentials(),
+  awsSdkNoEventStreams(),
   awsSdkClientPackageVersionOnly(),
   stubs(),
 ];
@@ -329,3 +458,5 @@ module.exports.CREDENTIALS_NAMESPACE = CREDENTIALS_NAMESPACE;
 module.exports.STUB_NAMESPACE = STUB_NAMESPACE;
 module.exports.STUB_NOTE = STUB_NOTE;
 module.exports.JOSE_NAMESPACE = JOSE_NAMESPACE;
+/** The semver replacement jsonwebtoken gets, for a test to compare with semver. */
+module.exports.SEMVER_SATISFIES_SOURCE = SEMVER_SATISFIES_SOURCE;

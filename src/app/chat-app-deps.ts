@@ -7,16 +7,16 @@ import {
   createServiceQuotasClient,
   createSsmClient,
 } from '../aws/clients';
-import { CodePipelinePipelineClient } from '../aws/codepipeline-client';
 import { DynamoDbClickClaims } from '../aws/dynamodb-click-claims';
 import { DynamoDbConversationStore } from '../aws/dynamodb-conversation-store';
 import { DynamoDbQuietStore } from '../aws/dynamodb-quiet-store';
 import { DynamoDbRunRequesters } from '../aws/dynamodb-run-requesters';
 import { EventBridgeRuleStore } from '../aws/eventbridge-rule-store';
+import type { MemberRoles } from '../aws/member-role';
 import { CachedPipelineCatalog } from '../aws/pipeline-catalog';
+import { PipelinePlaces } from '../aws/pipeline-places';
 import { SchedulerReminderSchedules, SNOOZE_END_DESCRIPTION } from '../aws/scheduler-reminders';
 import { ServiceQuotasRulesQuota } from '../aws/service-quotas-rules-quota';
-import { UnreachablePipelines } from '../aws/unreachable-account-pipelines';
 import type { ButtonDeps, PolicySource } from '../core/actions';
 import type { CommandDeps } from '../core/commands';
 import type { ChatPoster, PipelineClient, ReminderSchedules } from '../core/ports';
@@ -90,6 +90,8 @@ export interface ChatAdapters {
   readonly chat?: ChatPoster;
   /** Where a snooze's end is scheduled (snoozeSchedulesFor); absent: its summary follows the next alert. */
   readonly snoozeSchedules?: ReminderSchedules;
+  /** Other accounts' member roles (memberRolesFor): their buttons act there. Absent: refused with the reason. */
+  readonly members?: MemberRoles;
 }
 
 /** What the snoozes' end schedules need from the environment (the notify function's reminder settings). */
@@ -124,13 +126,16 @@ export function snoozeSchedulesFor(
 
 /** The same ports for every chat function (Slack, Teams), deployed, in the local mode and in tests. */
 export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
-  const pipelines = new CodePipelinePipelineClient({
-    client: adapters.codePipeline,
-    ...(adapters.region === undefined ? {} : { region: adapters.region }),
-  });
-  const conversations = new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName });
   // The pipelines are the function's own account's (it starts them with its role), as is notify.
   const account = accountOfArn(adapters.notifyFunctionArn);
+  const places = new PipelinePlaces({
+    codePipeline: adapters.codePipeline,
+    ...(adapters.region === undefined ? {} : { region: adapters.region }),
+    ...(account === undefined ? {} : { account }),
+    ...(adapters.members === undefined ? {} : { members: adapters.members }),
+  });
+  const pipelines = places.home;
+  const conversations = new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName });
   const announce =
     adapters.chat === undefined || adapters.region === undefined || account === undefined
       ? undefined
@@ -163,12 +168,10 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
     pipelines,
     // Built once per cold start, so its short cache serves every command of a warm container.
     catalog: new CachedPipelineCatalog({ source: pipelines }),
-    // Another account's pipeline (events forwarded through the bus policy) is refused with the
-    // reason, never sent to this account's CodePipeline, where a namesake would be the wrong one.
-    pipelinesIn: (region, other) =>
-      other !== undefined && account !== undefined && other !== account
-        ? new UnreachablePipelines({ account: other, region })
-        : pipelines.inRegion(region),
+    // Another account's pipeline (events forwarded through the bus policy) is acted on through its
+    // member role, or refused with the reason; never sent to this account's CodePipeline, where a
+    // namesake would be the wrong one.
+    pipelinesIn: (region, other) => places.pipelines({ account: other, region }),
     clicks: new DynamoDbClickClaims({
       client: adapters.dynamo,
       tableName: adapters.tableName,

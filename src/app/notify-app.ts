@@ -15,6 +15,7 @@ import type { NotifyOptions } from '../core/notify';
 import type { Log } from '../core/ports';
 import { createLogger } from '../log/logger';
 import { BotTokenProvider } from '../teams/bot-token';
+import { memberRolesFor } from './member-roles';
 import { createNotifyHandler, type NotifyHandler, notifyDepsFor } from './notify/notify-handler';
 import { accountOfArn } from './run-announcer';
 import { teamsCredentials } from './teams/teams-settings';
@@ -106,6 +107,8 @@ export function notifyAppFromEnvironment(
       ...(region === undefined || region === '' ? {} : { region }),
       // The function's own account (from its ARN): an execution of another account says where it runs.
       ...(account === undefined ? {} : { account }),
+      // Another account's executions: read there through its member role (PIPEWATCH_MEMBER_ROLE_NAME).
+      ...memberRolesFor(environment, { secrets, log, sessionName: 'pipewatch-notify', region }),
       ...(slackToken === undefined
         ? {}
         : {

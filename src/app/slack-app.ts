@@ -10,6 +10,7 @@ import { createSlackLambdaHandler, type SlackLambdaHandler } from '../slack/app/
 import { REPLAY_KEEP_SECONDS } from '../slack/app/request-replays';
 import { SlackChatPoster } from '../slack/slack-chat-poster';
 import { type ChatFunctionClients, chatAppDepsFor, chatFunctionClients, snoozeSchedulesFor } from './chat-app-deps';
+import { memberRolesFor } from './member-roles';
 import { fullLog } from './run-announcer';
 
 export interface SlackAppOverrides {
@@ -79,6 +80,7 @@ export function slackAppFromEnvironment(
         ...(environment.PIPEWATCH_DLQ_ARN === undefined ? {} : { deadLetterArn: environment.PIPEWATCH_DLQ_ARN }),
         tableName: environment.PIPEWATCH_TABLE,
         ...snoozeSchedulesFor(environment, clients),
+        ...memberRolesFor(environment, { secrets, log, sessionName: 'pipewatch-slack', region }),
         policy,
         ...(policyLocation === undefined ? {} : { policyLocation }),
         log,

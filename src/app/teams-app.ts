@@ -19,6 +19,7 @@ import {
   chatFunctionClients,
   snoozeSchedulesFor,
 } from './chat-app-deps';
+import { memberRolesFor } from './member-roles';
 import { fullLog } from './run-announcer';
 import { allowedTenants, teamsCloud, teamsCredentials } from './teams/teams-settings';
 
@@ -115,6 +116,7 @@ export function teamsAppFromEnvironment(
           ...(environment.PIPEWATCH_DLQ_ARN === undefined ? {} : { deadLetterArn: environment.PIPEWATCH_DLQ_ARN }),
           tableName: environment.PIPEWATCH_TABLE,
           ...snoozeSchedulesFor(environment, clients),
+          ...memberRolesFor(environment, { secrets, log, sessionName: 'pipewatch-teams', region }),
           policy,
           ...(policyLocation === undefined ? {} : { policyLocation }),
           log,

@@ -9,6 +9,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import {
   type AwsClientSettings,
   DEFAULT_CONNECTION_TIMEOUT_MS,
@@ -79,4 +80,9 @@ export function createSchedulerClient(settings?: AwsClientSettings): SchedulerCl
 /** Service Quotas (GetServiceQuota): the pipewatch bus's "Number of rules" quota, for `status` and `subscribe`. */
 export function createServiceQuotasClient(settings?: AwsClientSettings): ServiceQuotasClient {
   return new ServiceQuotasClient(awsClientConfig(settings));
+}
+
+/** STS (AssumeRole) in the function's region: another account's member role, for its pipelines. */
+export function createStsClient(settings?: AwsClientSettings): STSClient {
+  return new STSClient(awsClientConfig(settings));
 }

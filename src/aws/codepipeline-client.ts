@@ -37,6 +37,7 @@ import {
   type StageStateView,
   type StopPipelineExecutionInput,
 } from '../core/ports';
+import { configLike } from './client-like';
 
 /** ListActionExecutions' page size maximum. */
 const PAGE_SIZE = 100;
@@ -313,15 +314,7 @@ export class CodePipelinePipelineClient implements PipelineClient, PipelineHisto
  * (timeouts, sockets) and, where one was configured (the local mode), the same endpoint.
  */
 function clientInRegion(client: CodePipelineClient, region: string): CodePipelineClient {
-  const config = client.config;
-  return new CodePipelineClient({
-    region,
-    credentials: config.credentials,
-    maxAttempts: config.maxAttempts,
-    retryMode: config.retryMode,
-    requestHandler: config.requestHandler,
-    ...(config.isCustomEndpoint && config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
-  });
+  return new CodePipelineClient(configLike(client, region));
 }
 
 /**

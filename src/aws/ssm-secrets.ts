@@ -5,6 +5,9 @@ import { type AuthorizationPolicy, EMPTY_AUTHORIZATION_POLICY, parseAuthorizatio
 import { awsErrorName } from './aws-error-name';
 import { TtlCache } from './ttl-cache';
 
+/** The named SSM parameter does not exist. */
+export class MissingParameterError extends ConfigurationError {}
+
 /** Reads a secret by its SSM parameter name. */
 export interface SecretSource {
   get(name: string): Promise<string>;
@@ -43,6 +46,16 @@ export class SecretParameters implements SecretSource {
     return this.cache.get(name, (key) => this.fetch(key));
   }
 
+  /** A setting that may be left out: undefined when its parameter does not exist (not cached: created later, it is read). */
+  async getOptional(name: string): Promise<string | undefined> {
+    try {
+      return await this.get(name);
+    } catch (error) {
+      if (error instanceof MissingParameterError) return undefined;
+      throw error;
+    }
+  }
+
   /** Drops every cached value (e.g. after a 401 from Slack suggests the token was rotated). */
   clear(): void {
     this.cache.clear();
@@ -57,7 +70,7 @@ export class SecretParameters implements SecretSource {
     } catch (error) {
       if (error instanceof ConfigurationError) throw error;
       if (awsErrorName(error) === 'ParameterNotFound') {
-        throw new ConfigurationError(
+        throw new MissingParameterError(
           `SSM parameter ${name} does not exist in this account and region — create it (SecureString) or fix the variable that names it`,
         );
       }

@@ -1,6 +1,6 @@
 // (adapter) CodePipeline of an account or region pipewatch cannot reach --> every call refused with a PipelineApiError naming it
 import { PipelineApiError, UNREACHABLE_ACCOUNT } from '../core/port-errors';
-import type { PipelineClient } from '../core/ports';
+import type { PipelineClient, PipelineHistory } from '../core/ports';
 
 /**
  * The PipelineClient for a pipeline pipewatch may not read or act on from here: another account
@@ -9,7 +9,7 @@ import type { PipelineClient } from '../core/ports';
  * CodePipeline, where a pipeline of the same name would be the wrong one. Enrichment is best
  * effort (the message shows what the events say); a button answers with the reason.
  */
-export class UnreachablePipelines implements PipelineClient {
+export class UnreachablePipelines implements PipelineClient, PipelineHistory {
   readonly #reason: string;
 
   constructor(where: { readonly account: string; readonly region: string }) {
@@ -28,4 +28,6 @@ export class UnreachablePipelines implements PipelineClient {
   getPipelineStageNames = () => this.#refuse();
   stopPipelineExecution = () => this.#refuse();
   startPipelineExecution = () => this.#refuse();
+  listPipelineExecutions = () => this.#refuse();
+  getApprovalTimeouts = () => this.#refuse();
 }

@@ -44,6 +44,15 @@ const environmentSchema = z.object({
   PIPEWATCH_REMINDER_SCHEDULE_GROUP: emptyAsUnset(z.string().check(z.regex(/^[0-9a-zA-Z\-_.]{1,64}$/))),
   PIPEWATCH_REMINDER_ROLE_ARN: emptyAsUnset(z.string().check(z.startsWith('arn:'))),
   /**
+   * Other accounts' pipelines are read and acted on through this role of theirs
+   * (deploy/member-account.yml, `--param memberRoleName`); unset: they are shown, not acted on.
+   */
+  PIPEWATCH_MEMBER_ROLE_NAME: emptyAsUnset(
+    z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name such as pipewatch-member')),
+  ),
+  /** The SSM parameter (SecureString) of the sts:ExternalId the member roles require; absent parameter: none. */
+  PIPEWATCH_MEMBER_EXTERNAL_ID_PARAM: emptyAsUnset(z.string().check(z.startsWith('/'))),
+  /**
    * Slack bot user and bot ids, so Bolt makes no auth.test call at a cold start. serverless.yml
    * sets them from `--param` and leaves them empty when not given: empty means unset.
    */

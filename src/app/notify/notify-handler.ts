@@ -6,18 +6,18 @@ import type {
   createDynamoDbClient,
 } from '../../aws/clients';
 import { CodeBuildLogs } from '../../aws/codebuild-logs';
-import { CodePipelinePipelineClient } from '../../aws/codepipeline-client';
 import { DynamoDbChannelAddresses } from '../../aws/dynamodb-channel-addresses';
 import { DynamoDbConversationStore } from '../../aws/dynamodb-conversation-store';
 import { DynamoDbQuietStore } from '../../aws/dynamodb-quiet-store';
+import type { MemberRoles } from '../../aws/member-role';
 import {
   followInputSchema,
   notifyInputSchema,
   reminderInputSchema,
   snoozeEndInputSchema,
 } from '../../aws/notify-input';
+import { PipelinePlaces } from '../../aws/pipeline-places';
 import { UnreachablePipelines } from '../../aws/unreachable-account-pipelines';
-import { REGION_CODE } from '../../core/events';
 import {
   type FollowOutcome,
   type NotifyDeps,
@@ -31,6 +31,7 @@ import {
   type SnoozeEndOutcome,
 } from '../../core/notify';
 import type { ChatPoster, Log } from '../../core/ports';
+import type { TriageDeps } from '../../core/triage';
 import { SlackChatPoster, type SlackChatPosterOptions } from '../../slack/slack-chat-poster';
 import { activityOf } from '../../teams/render-adaptive-card';
 import { TeamsChatPoster } from '../../teams/teams-chat-poster';
@@ -95,6 +96,11 @@ export interface NotifyAdapters {
   readonly codeBuild?: ReturnType<typeof createCodeBuildClient>;
   readonly logs?: ReturnType<typeof createCloudWatchLogsClient>;
   /**
+   * Other accounts' member roles (PIPEWATCH_MEMBER_ROLE_NAME): their executions are read there with
+   * the assumed role. Absent: they are shown as their events say, nothing read.
+   */
+  readonly members?: MemberRoles;
+  /**
    * Slack, when this install posts to Slack: the bot token and, locally, the Web API URL; see
    * SlackChatPosterOptions. The token may be a source asked at each chat call (a cached secret):
    * then it is awaited only when first needed. Absent: Slack channels are undeliverable.
@@ -125,27 +131,38 @@ export type SlackPosterSettings = Omit<SlackChatPosterOptions, 'log' | 'token'> 
 };
 
 /**
- * CodePipeline where an execution runs (NotifyDeps.at): this account's client in the pipeline's
- * region (one client and stage-order cache per region, made on first use); for another account,
- * or a place that is not a region code, a client that refuses every call with the reason.
+ * CodePipeline where an execution runs (NotifyDeps.at), and the reads that follow it there (the
+ * failure triage's history and builds, a waiting approval's timeout): one set per place (account,
+ * region), made on first use, each with its own stage-order cache. This account's pipelines are
+ * read in their region; another account's through its member role (PipelinePlaces), or refused
+ * with the reason.
  */
 export function pipelinesWhere(
-  home: CodePipelinePipelineClient,
-  account: string,
+  places: PipelinePlaces,
   now: () => number,
+  reads: {
+    readonly triage?: Omit<TriageDeps, 'history' | 'builds' | 'region'>;
+    readonly approvals?: Omit<ApprovalSettingsOptions, 'pipelines' | 'now'>;
+  } = {},
 ): NonNullable<NotifyDeps['at']> {
-  const places = new Map<string, Pick<NotifyDeps, 'pipelines' | 'stageOrder'>>();
+  const cache = new Map<string, ReturnType<NonNullable<NotifyDeps['at']>>>();
   return (where) => {
-    const key = `${where.account} ${where.region}`;
-    let place = places.get(key);
+    const key = `${places.isElsewhere(where) ? where.account : ''} ${where.region}`;
+    let place = cache.get(key);
     if (place === undefined) {
-      if (where.account !== account || !REGION_CODE.test(where.region)) {
-        place = { pipelines: new UnreachablePipelines(where) };
-      } else {
-        const regional = home.inRegion(where.region);
-        place = { pipelines: regional, stageOrder: cachedStageOrder(regional, { now }) };
-      }
-      places.set(key, place);
+      const pipelines = places.pipelines(where);
+      const builds = places.builds(where);
+      place = {
+        pipelines,
+        ...(pipelines instanceof UnreachablePipelines ? {} : { stageOrder: cachedStageOrder(pipelines, { now }) }),
+        ...(reads.triage === undefined || builds === undefined
+          ? {}
+          : { triage: { ...reads.triage, history: pipelines, builds, region: where.region } }),
+        ...(reads.approvals === undefined
+          ? {}
+          : { approvals: approvalSettings({ ...reads.approvals, pipelines, now }) }),
+      };
+      cache.set(key, place);
     }
     return place;
   };
@@ -154,10 +171,15 @@ export function pipelinesWhere(
 /** The production adapters (DynamoDB, CodePipeline, one chat poster per configured platform) for createNotifyHandler. */
 export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
   const now = adapters.now ?? Date.now;
-  const pipelines = new CodePipelinePipelineClient({
-    client: adapters.codePipeline,
+  const places = new PipelinePlaces({
+    codePipeline: adapters.codePipeline,
     ...(adapters.region === undefined ? {} : { region: adapters.region }),
+    ...(adapters.account === undefined ? {} : { account: adapters.account }),
+    ...(adapters.members === undefined ? {} : { members: adapters.members }),
+    ...(adapters.codeBuild === undefined ? {} : { codeBuild: adapters.codeBuild }),
+    ...(adapters.logs === undefined ? {} : { logs: adapters.logs }),
   });
+  const pipelines = places.home;
   const quiet = new DynamoDbQuietStore({ client: adapters.dynamo, tableName: adapters.tableName });
   return {
     conversations: new DynamoDbConversationStore({ client: adapters.dynamo, tableName: adapters.tableName, now }),
@@ -193,7 +215,14 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
     log: adapters.log,
     now,
     ...(adapters.options === undefined ? {} : { options: adapters.options }),
-    ...(adapters.account === undefined ? {} : { at: pipelinesWhere(pipelines, adapters.account, now) }),
+    ...(adapters.account === undefined
+      ? {}
+      : {
+          at: pipelinesWhere(places, now, {
+            ...(adapters.codeBuild === undefined || adapters.logs === undefined ? {} : { triage: {} }),
+            ...(adapters.approvals === undefined ? {} : { approvals: adapters.approvals }),
+          }),
+        }),
     ...(adapters.account === undefined && adapters.region === undefined
       ? {}
       : {

@@ -128,7 +128,7 @@ export interface NotifyDeps {
    * event (stage order, failure details, the opening state, approvals, triage history) reads there.
    * Absent: `pipelines` and `stageOrder` serve every event.
    */
-  readonly at?: (where: ExecutionWhere) => Pick<NotifyDeps, 'pipelines' | 'stageOrder'>;
+  readonly at?: (where: ExecutionWhere) => Pick<NotifyDeps, 'pipelines' | 'stageOrder' | 'triage' | 'approvals'>;
 }
 
 /** Where an execution runs: its pipeline's account and region. */
@@ -137,12 +137,22 @@ export interface ExecutionWhere {
   readonly region: string;
 }
 
-/** The deps with CodePipeline where the event's pipeline runs (NotifyDeps.at), or as they are. */
-function depsWhere(deps: NotifyDeps, event: PipelineEvent): NotifyDeps {
+/**
+ * The deps with CodePipeline where an execution runs (NotifyDeps.at: its pipeline's account and
+ * region, from the event or the stored state), or as they are. Placing placed deps again changes nothing.
+ */
+function depsWhere(deps: NotifyDeps, where: ExecutionWhere): NotifyDeps {
   if (deps.at === undefined) return deps;
-  const { pipelines, stageOrder } = deps.at({ account: event.pipelineAccount, region: event.pipelineRegion });
+  const place = deps.at(where);
   const { stageOrder: _home, ...rest } = deps;
-  return { ...rest, pipelines, ...(stageOrder === undefined ? {} : { stageOrder }) };
+  // The place's triage and approval reads replace the home region's; none there (not reached): none.
+  return {
+    ...rest,
+    pipelines: place.pipelines,
+    ...(place.stageOrder === undefined ? {} : { stageOrder: place.stageOrder }),
+    ...(deps.triage === undefined ? {} : { triage: place.triage }),
+    ...(deps.approvals === undefined ? {} : { approvals: place.approvals ?? deps.approvals }),
+  };
 }
 
 export type NotifyOutcome =
@@ -252,7 +262,7 @@ export async function notifyParsedEvent(
   homeDeps: NotifyDeps,
   started: number = homeDeps.now(),
 ): Promise<NotifyOutcome> {
-  const deps = depsWhere(homeDeps, event);
+  const deps = depsWhere(homeDeps, { account: event.pipelineAccount, region: event.pipelineRegion });
   const key: ConversationKey = { channel: request.channel, pipeline: event.pipeline, executionId: event.executionId };
   const context: LogFields = {
     rule: request.rule,
@@ -466,7 +476,8 @@ export async function renderConversation(
       if (deferred === 'shown') return { status: 'deferred', version: merged };
       continue;
     }
-    const shown = await renderView(view, record.state, deps, context);
+    // Where the execution runs (a reminder or a run's announcement comes with the home deps).
+    const shown = await renderView(view, record.state, depsWhere(deps, record.state), context);
     let rendered: Rendered;
     try {
       rendered = await renderOnce(key, owner, record, deps, context, shown, options.leaseMs);
@@ -821,14 +832,13 @@ export async function remindApproval(request: ReminderRequest, deps: NotifyDeps)
     reminder: request.approval,
   };
   const options = { ...DEFAULT_NOTIFY_OPTIONS, ...deps.options };
-  const [record, view] = await Promise.all([
-    deps.conversations.read(key),
-    overviewOptions(request.pipeline, deps, context),
-  ]);
+  const record = await deps.conversations.read(key);
   if (record === undefined) {
     deps.log.warn('a reminder for a conversation that does not exist; dropped', context);
     return { status: 'invalid-event' };
   }
+  // The stage order where the execution runs (its account and region, as the record has them).
+  const view = await overviewOptions(request.pipeline, depsWhere(deps, record.state), context);
   const outcome = await renderConversation(key, record.version, deps, options, context, view);
   deps.log.info('reminder rendered', { ...context, outcome: outcome.status });
   return outcome;

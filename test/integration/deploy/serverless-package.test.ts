@@ -267,6 +267,7 @@ test('IAM: no wildcard action; rule management only on the pipewatch bus; CodePi
   // and the policy (a waiting approval names who may approve).
   expect(ssmParametersOf('NotifyRole')).toEqual([
     '/pipewatch/test/authorization',
+    '/pipewatch/test/member-external-id',
     '/pipewatch/test/slack/bot-token',
     '/pipewatch/test/teams/app-id',
     '/pipewatch/test/teams/client-secret',
@@ -274,6 +275,7 @@ test('IAM: no wildcard action; rule management only on the pipewatch bus; CodePi
   ]);
   expect(ssmParametersOf('SlackRole')).toEqual([
     '/pipewatch/test/authorization',
+    '/pipewatch/test/member-external-id',
     '/pipewatch/test/slack/bot-token',
     '/pipewatch/test/slack/signing-secret',
   ]);
@@ -400,6 +402,7 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
   }
   expect(ssmParametersOf('TeamsRole')).toEqual([
     '/pipewatch/test/authorization',
+    '/pipewatch/test/member-external-id',
     '/pipewatch/test/teams/app-id',
     '/pipewatch/test/teams/client-secret',
     '/pipewatch/test/teams/tenant-id',
@@ -1066,10 +1069,11 @@ describe('--param sourceAccounts: other accounts forward to the bus; the functio
     }
   });
 
-  test('the functions are told the member role’s name', () => {
+  test('the functions are told the member role’s name and where its ExternalId would be (an SSM parameter, never the value)', () => {
     for (const fn of ['NotifyLambdaFunction', 'SlackLambdaFunction', 'TeamsLambdaFunction']) {
       const environment = template.Resources[fn]?.Properties.Environment as Environment;
       expect(environment.Variables.PIPEWATCH_MEMBER_ROLE_NAME).toBe('pipewatch-member');
+      expect(environment.Variables.PIPEWATCH_MEMBER_EXTERNAL_ID_PARAM).toBe('/pipewatch/test/member-external-id');
     }
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pipelinesWhere } from '../../../src/app/notify/notify-handler';
-import { CodePipelinePipelineClient } from '../../../src/aws/codepipeline-client';
+import { PipelinePlaces } from '../../../src/aws/pipeline-places';
 import { CHANNEL, messagesAbout, type NotifyStack, startNotifyStack, textOf, WORKSPACE } from './notify-harness';
 
 /**
@@ -79,8 +79,13 @@ test('this account and region: no account-and-region fact', async () => {
 });
 
 test('one CodePipeline client per region, signed for that region; another account or a non-region is refused with the reason', async () => {
-  const home = new CodePipelinePipelineClient({ client: stack.local.codePipeline, region: stack.local.aws.region });
-  const at = pipelinesWhere(home, stack.local.aws.accountId, Date.now);
+  const places = new PipelinePlaces({
+    codePipeline: stack.local.codePipeline,
+    region: stack.local.aws.region,
+    account: stack.local.aws.accountId,
+  });
+  const home = places.home;
+  const at = pipelinesWhere(places, Date.now);
   const regional = at({ account: stack.local.aws.accountId, region: 'eu-west-1' }).pipelines;
   expect(at({ account: stack.local.aws.accountId, region: 'eu-west-1' }).pipelines).toBe(regional);
   expect(at({ account: stack.local.aws.accountId, region: stack.local.aws.region }).pipelines).toBe(home);

@@ -12,7 +12,8 @@ import { startLocalIdentity } from '../../../src/local/teams/identity';
 /**
  * The Lambda bundles as serverless-esbuild builds them: serverless.yml's custom.esbuild options and
  * build/esbuild-plugins.cjs. Checks what is in them (no Bolt and no Teams SDK in notify; none of the
- * receivers' dependencies in slack; none of the Teams SDK's web server or MSAL in teams; zod/mini
+ * receivers' dependencies in slack; none of the Teams SDK's web server or MSAL, nor of what token
+ * verification never reaches (jsonwebtoken's sign, semver, limiter, proxy agents), in teams; zod/mini
  * with its English locale only), their compressed size against the issue's budgets, and that the
  * replaced modules still load, are never reached on the Lambda path, and throw if called. The
  * bundles run in a child process: plain node, no jest module registry.
@@ -65,6 +66,11 @@ async function bundle(
  */
 const fromRoot = (input: string) => input.replace(/^(?:\.\.\/)+[^/]+\/(?=node_modules\/)/, '');
 const from = (inputs: string[], fragment: string) => inputs.filter((input) => input.includes(fragment));
+/** Of `fragments`, those some input contains, with those inputs: `{}` when none is there. */
+const found = (inputs: string[], fragments: string[]) =>
+  Object.fromEntries(
+    fragments.flatMap((fragment) => (from(inputs, fragment).length > 0 ? [[fragment, from(inputs, fragment)]] : [])),
+  );
 const STUB = `${plugins.STUB_NAMESPACE}:`;
 /** Decimal, as the issue writes its budgets. */
 const KB = 1000;
@@ -82,9 +88,9 @@ describe('the notify bundle', () => {
   });
 
   test('does not contain the Teams SDK: it posts to Teams with a small fetch client', () => {
-    for (const gone of ['node_modules/@microsoft/teams.apps/', 'node_modules/@microsoft/teams.api/']) {
-      expect([gone, from(built.inputs, gone)]).toEqual([gone, []]);
-    }
+    expect(found(built.inputs, ['node_modules/@microsoft/teams.apps/', 'node_modules/@microsoft/teams.api/'])).toEqual(
+      {},
+    );
     // The card builders render the Adaptive Card notify posts (src/teams/render-adaptive-card.ts):
     // a small library of element classes, not the SDK.
     expect(from(built.bundled, 'node_modules/@microsoft/teams.cards/').length).toBeGreaterThan(0);
@@ -104,14 +110,14 @@ describe('the notify bundle', () => {
     for (const client of ['client-dynamodb/', 'client-codepipeline/', 'client-ssm/', 'util-dynamodb/']) {
       expect([client, from(built.bundled, `node_modules/@aws-sdk/${client}`).length > 0]).toEqual([client, true]);
     }
-    for (const gone of [
-      'node_modules/@aws-sdk/client-eventbridge/',
-      'node_modules/@aws-sdk/lib-dynamodb/',
-      'node_modules/@aws-sdk/credential-provider-node/',
-      'node_modules/@aws-sdk/nested-clients/',
-    ]) {
-      expect([gone, from(built.bundled, gone)]).toEqual([gone, []]);
-    }
+    expect(
+      found(built.bundled, [
+        'node_modules/@aws-sdk/client-eventbridge/',
+        'node_modules/@aws-sdk/lib-dynamodb/',
+        'node_modules/@aws-sdk/credential-provider-node/',
+        'node_modules/@aws-sdk/nested-clients/',
+      ]),
+    ).toEqual({});
     expect(built.inputs).toContain(`${plugins.CREDENTIALS_NAMESPACE}:@aws-sdk/credential-provider-node`);
   });
 
@@ -131,18 +137,18 @@ describe('the redrive bundle', () => {
       expect([client, from(built.bundled, `node_modules/@aws-sdk/${client}`).length > 0]).toEqual([client, true]);
     }
     // Not even read: no chat code, no notify code.
-    for (const gone of [
-      'node_modules/@slack/',
-      'node_modules/@microsoft/',
-      'node_modules/@aws-sdk/credential-provider-node/',
-      'node_modules/@aws-sdk/nested-clients/',
-      'node_modules/zod/v4/classic/',
-      'src/slack/',
-      'src/teams/',
-      'src/core/notify/',
-    ]) {
-      expect([gone, from(built.inputs, gone)]).toEqual([gone, []]);
-    }
+    expect(
+      found(built.inputs, [
+        'node_modules/@slack/',
+        'node_modules/@microsoft/',
+        'node_modules/@aws-sdk/credential-provider-node/',
+        'node_modules/@aws-sdk/nested-clients/',
+        'node_modules/zod/v4/classic/',
+        'src/slack/',
+        'src/teams/',
+        'src/core/notify/',
+      ]),
+    ).toEqual({});
     // Read through src/aws/clients.ts, and dropped: nothing of them is in the bundle.
     for (const gone of ['client-dynamodb/', 'client-ssm/', 'client-eventbridge/', 'client-codepipeline/']) {
       expect([gone, from(built.bundled, `node_modules/@aws-sdk/${gone}`)]).toEqual([gone, []]);
@@ -164,27 +170,28 @@ describe('the slack bundle', () => {
   test('keeps Bolt with AwsLambdaReceiver and replaces the other receivers and what only they use', () => {
     expect(from(built.inputs, 'node_modules/@slack/bolt/dist/receivers/AwsLambdaReceiver.js')).toHaveLength(1);
     expect(from(built.inputs, 'node_modules/@slack/bolt/dist/App.js')).toHaveLength(1);
-    for (const gone of [
-      'node_modules/undici/',
-      'node_modules/iconv-lite/',
-      'node_modules/raw-body/',
-      'node_modules/express/',
-      'node_modules/body-parser/',
-      'node_modules/mime-db/',
-      'node_modules/jsonwebtoken/',
-      'node_modules/@slack/oauth/',
-      'node_modules/@slack/socket-mode/',
-      'receivers/HTTPReceiver.js',
-      'receivers/SocketModeReceiver.js',
-      'receivers/ExpressReceiver.js',
-    ]) {
-      expect([gone, from(built.inputs, gone)]).toEqual([gone, []]);
-    }
+    expect(
+      found(built.inputs, [
+        'node_modules/undici/',
+        'node_modules/iconv-lite/',
+        'node_modules/raw-body/',
+        'node_modules/express/',
+        'node_modules/body-parser/',
+        'node_modules/mime-db/',
+        'node_modules/jsonwebtoken/',
+        'node_modules/@slack/oauth/',
+        'node_modules/@slack/socket-mode/',
+        'receivers/HTTPReceiver.js',
+        'receivers/SocketModeReceiver.js',
+        'receivers/ExpressReceiver.js',
+      ]),
+    ).toEqual({});
     expect(built.inputs.filter((input) => input.startsWith(STUB)).sort()).toEqual([
       `${STUB}@slack/bolt/receivers/ExpressReceiver`,
       `${STUB}@slack/bolt/receivers/HTTPReceiver`,
       `${STUB}@slack/bolt/receivers/SocketModeReceiver`,
       `${STUB}@slack/oauth`,
+      `${STUB}@smithy/core/event-streams`,
       `${STUB}raw-body`,
     ]);
     expect(from(built.inputs, 'node_modules/zod/v4/classic/')).toEqual([]);
@@ -222,29 +229,61 @@ describe('the teams bundle', () => {
     for (const kept of ['dist/app.js', 'dist/http/http-server.js', 'dist/middleware/auth/jwt-validator.js']) {
       expect([kept, from(built.inputs, `node_modules/@microsoft/teams.apps/${kept}`).length]).toEqual([kept, 1]);
     }
-    for (const gone of [
-      'node_modules/@slack/bolt/',
-      'src/slack/app/',
-      'node_modules/express/',
-      'node_modules/cors/',
-      'node_modules/@azure/msal-node/',
-      'node_modules/@azure/msal-common/',
-      'node_modules/body-parser/',
-      'node_modules/iconv-lite/',
-      'node_modules/form-data/',
-      'node_modules/mime-db/',
-      // debug's loggers (axios's proxy agents, follow-redirects, jwks-rsa) are silent functions on Lambda.
-      'node_modules/debug/',
-    ]) {
-      expect([gone, from(built.inputs, gone)]).toEqual([gone, []]);
-    }
+    expect(
+      found(built.inputs, [
+        'node_modules/@slack/bolt/',
+        'src/slack/app/',
+        'node_modules/express/',
+        'node_modules/cors/',
+        'node_modules/@azure/msal-node/',
+        'node_modules/@azure/msal-common/',
+        'node_modules/body-parser/',
+        'node_modules/iconv-lite/',
+        'node_modules/form-data/',
+        'node_modules/mime-db/',
+        // debug's loggers (axios's proxy agents, follow-redirects, jwks-rsa) are silent functions on Lambda.
+        'node_modules/debug/',
+      ]),
+    ).toEqual({});
     expect(built.inputs.filter((input) => input.startsWith(STUB)).sort()).toEqual([
       `${STUB}@azure/msal-node`,
+      `${STUB}@smithy/core/event-streams`,
       `${STUB}cors`,
       `${STUB}express`,
       `${STUB}form-data`,
+      `${STUB}https-proxy-agent`,
+      `${STUB}jsonwebtoken/sign`,
+      `${STUB}jwks-rsa/integrations/express`,
+      `${STUB}jwks-rsa/integrations/hapi`,
+      `${STUB}jwks-rsa/integrations/koa`,
+      `${STUB}jwks-rsa/integrations/passport`,
+      `${STUB}limiter`,
     ]);
+    expect(from(built.inputs, `${plugins.JOSE_NAMESPACE}:semver`)).toHaveLength(1);
     expect(from(built.inputs, 'node_modules/zod/v4/classic/')).toEqual([]);
+  });
+
+  test("checks tokens with jsonwebtoken's verify and jwks-rsa alone: no sign, semver, limiter, proxy agent or event streams", () => {
+    const kept = ['node_modules/jsonwebtoken/verify.js', 'node_modules/jwks-rsa/src/JwksClient.js'];
+    expect(kept.flatMap((file) => from(built.bundled, file))).toEqual(kept);
+    expect(
+      found(built.inputs, [
+        'node_modules/jsonwebtoken/sign.js',
+        'node_modules/jsonwebtoken/node_modules/semver/',
+        'node_modules/semver/',
+        'node_modules/lodash.includes/',
+        'node_modules/lodash.isinteger/',
+        'node_modules/lodash.isplainobject/',
+        'node_modules/lodash.once/',
+        'node_modules/limiter/',
+        'node_modules/jwks-rsa/src/integrations/',
+        'node_modules/https-proxy-agent/',
+        'node_modules/agent-base/',
+      ]),
+    ).toEqual({});
+    // The codec a client's configuration imports (CloudWatch Logs') may be there; not the serde the
+    // protocols load to send or read an event stream.
+    expect(from(built.bundled, '@smithy/core/dist-es/submodules/event-streams/EventStreamSerde.js')).toEqual([]);
   });
 
   test('has one copy of @microsoft/teams.common and of axios (their CommonJS builds)', () => {
@@ -292,6 +331,12 @@ describe('bundled, the Teams SDK with its replaced modules', () => {
         "export { ConsoleLogger } from '@microsoft/teams.common';",
         "export { PUBLIC, withOverrides } from '@microsoft/teams.api';",
         "export { default as axios } from 'axios';",
+        "export { default as jwt } from 'jsonwebtoken';",
+        "export { default as jwksRsa } from 'jwks-rsa';",
+        "export { default as psSupported } from 'jsonwebtoken/lib/psSupported';",
+        "export { default as asymmetricKeyDetailsSupported } from 'jsonwebtoken/lib/asymmetricKeyDetailsSupported';",
+        "export { default as rsaPssKeyDetailsSupported } from 'jsonwebtoken/lib/rsaPssKeyDetailsSupported';",
+        "export { AwsJson1_1Protocol } from '@aws-sdk/core/protocols';",
       ].join('\n'),
     });
     writeFileSync(path.join(dir, 'probe.js'), probe.code);
@@ -322,7 +367,14 @@ describe('bundled, the Teams SDK with its replaced modules', () => {
     } finally {
       await identity.stop();
     }
-    const { routes, unauthenticated, signed, forged, thrown } = JSON.parse(readFileSync(report, 'utf8'));
+    const { routes, unauthenticated, signed, forged, thrown, versionChecks } = JSON.parse(readFileSync(report, 'utf8'));
+    // jsonwebtoken's three questions about this node, answered by the replacement as semver answers them.
+    const semver = require(path.join(root, 'node_modules/jsonwebtoken/node_modules/semver'));
+    expect(versionChecks).toEqual({
+      psSupported: semver.satisfies(process.version, '^6.12.0 || >=8.0.0'),
+      asymmetricKeyDetailsSupported: semver.satisfies(process.version, '>=15.7.0'),
+      rsaPssKeyDetailsSupported: semver.satisfies(process.version, '>=16.9.0'),
+    });
     expect(signed).toEqual({ status: 200 });
     expect(forged.status).toBe(401);
     expect(routes).toEqual(['POST /api/messages']);
@@ -335,8 +387,63 @@ describe('bundled, the Teams SDK with its replaced modules', () => {
         /^@azure\/msal-node ConfidentialClientApplication is not bundled for Lambda/,
       ),
       'axios.toFormData': expect.stringMatching(/^form-data FormData is not bundled for Lambda/),
+      'axios through a proxy': expect.stringMatching(
+        /^https-proxy-agent createHttpsProxyAgent is not bundled for Lambda/,
+      ),
+      'jwt.sign': expect.stringMatching(/^jsonwebtoken sign is not bundled for Lambda/),
+      'a JWKS client with rateLimit': expect.stringMatching(/^limiter RateLimiter is not bundled for Lambda/),
+      'jwksRsa.expressJwtSecret': expect.stringMatching(/^jwks-rsa expressJwtSecret is not bundled for Lambda/),
+      'an event stream': expect.stringMatching(
+        /^@smithy\/core\/event-streams eventStreamSerdeProvider is not bundled for Lambda/,
+      ),
     });
   });
+});
+
+describe("jsonwebtoken's semver (build/esbuild-plugins.cjs SEMVER_SATISFIES_SOURCE)", () => {
+  const replacement: { satisfies: (version: string, range: string) => boolean } = (() => {
+    const module = { exports: {} };
+    new Function('module', 'exports', plugins.SEMVER_SATISFIES_SOURCE)(module, module.exports);
+    return module.exports as { satisfies: (version: string, range: string) => boolean };
+  })();
+  const semver = require(path.join(root, 'node_modules/jsonwebtoken/node_modules/semver'));
+
+  test.each(['>=15.7.0', '^6.12.0 || >=8.0.0', '>=16.9.0'])('answers %s as semver does', (range) => {
+    const versions = [
+      process.version,
+      'v22.11.0',
+      'v15.7.0',
+      'v15.6.9',
+      'v16.9.0',
+      'v16.8.99',
+      'v6.12.0',
+      'v6.11.5',
+      'v6.99.0',
+      'v7.0.0',
+      'v8.0.0',
+      'v0.12.0',
+      '22.1.0',
+      ' v20.1.2 ',
+      'v22.0.0+build.1',
+      'v22.0.0-nightly20240101',
+      'v01.2.3',
+      '=20.1.2',
+      'garbage',
+      '',
+    ];
+    expect(versions.map((version) => [version, replacement.satisfies(version, range)])).toEqual(
+      versions.map((version) => [version, semver.satisfies(version, range)]),
+    );
+  });
+
+  test.each(['~1.2.3', '^0.1.0', '1.x', '>1.0.0', '>=1.0.0 <2.0.0'])(
+    'throws for a range it does not know: %s',
+    (range) => {
+      expect(() => replacement.satisfies('v22.0.0', range)).toThrow(
+        `semver.satisfies with the range ${JSON.stringify(range)} is not bundled for Lambda`,
+      );
+    },
+  );
 });
 
 describe('bundled, the replaced modules', () => {
@@ -453,8 +560,21 @@ const probe = require(process.env.PROBE_BUNDLE);
   await attempt('a bot token from a client secret', () =>
     new probe.TokenManager({ clientId: 'c', clientSecret: 's', tenantId: 't' }, logger).getBotToken());
   await attempt('axios.toFormData', () => probe.axios.toFormData({ a: '1' }));
+  await attempt('axios through a proxy', () => probe.axios.get('https://127.0.0.1:9/', { proxy: { protocol: 'http', host: '127.0.0.1', port: 9 } }));
+  await attempt('jwt.sign', () => probe.jwt.sign({ sub: 'x' }, 'secret'));
+  await attempt('a JWKS client with rateLimit', () => probe.jwksRsa({ jwksUri: 'https://127.0.0.1:9/keys', rateLimit: true }));
+  await attempt('jwksRsa.expressJwtSecret', () => probe.jwksRsa.expressJwtSecret({ jwksUri: 'https://127.0.0.1:9/keys' }));
+  // What a client's protocol does to send or read an operation's event stream (a client without a
+  // marshaller of its own in its configuration).
+  await attempt('an event stream', () => {
+    const protocol = new probe.AwsJson1_1Protocol({ defaultNamespace: 'probe', serviceTarget: 'Probe', awsQueryCompatible: false });
+    protocol.setSerdeContext({});
+    return protocol.loadEventStreamCapability();
+  });
+  const versionChecks = { psSupported: probe.psSupported, asymmetricKeyDetailsSupported: probe.asymmetricKeyDetailsSupported,
+    rsaPssKeyDetailsSupported: probe.rsaPssKeyDetailsSupported };
   writeFileSync(process.env.PROBE_REPORT, JSON.stringify({ routes, unauthenticated: { status: response.status, body: response.body },
-    signed: { status: signedResponse.status }, forged: { status: forgedResponse.status }, thrown }));
+    signed: { status: signedResponse.status }, forged: { status: forgedResponse.status }, thrown, versionChecks }));
   process.exit(0);
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
