@@ -1,4 +1,5 @@
 // (composition) a chat app's ports (Slack's, Teams') from AWS clients: the rule store, CodePipeline per region, the pipeline catalog, click claims, the policy
+import type { STSClient } from '@aws-sdk/client-sts';
 import {
   createCodePipelineClient,
   createDynamoDbClient,
@@ -32,6 +33,8 @@ export interface ChatFunctionClients {
   readonly scheduler?: ReturnType<typeof createSchedulerClient>;
   /** The bus's rules quota (Service Quotas); absent: `status` and `subscribe` count rules without it. */
   readonly serviceQuotas?: ReturnType<typeof createServiceQuotasClient>;
+  /** Other accounts' member roles are assumed with it; absent: a client from the environment. */
+  readonly sts?: STSClient;
 }
 
 /** The clients from the environment (endpoints, region, credentials), built once per cold start. */

@@ -1,4 +1,5 @@
 // (composition) the environment's member role settings --> MemberRoles (STS AssumeRole into other accounts), or none
+import type { STSClient } from '@aws-sdk/client-sts';
 import { createStsClient } from '../aws/clients';
 import { MemberRoles } from '../aws/member-role';
 import type { SecretParameters } from '../aws/ssm-secrets';
@@ -24,13 +25,15 @@ export function memberRolesFor(
     readonly sessionName: string;
     readonly region?: string | undefined;
     readonly now?: () => number;
+    /** The STS client (the local mode's points at the local AWS); by default one from the environment. */
+    readonly sts?: STSClient | undefined;
   },
 ): { readonly members?: MemberRoles } {
   const roleName = environment.PIPEWATCH_MEMBER_ROLE_NAME;
   if (roleName === undefined) return {};
   const externalIdParam = environment.PIPEWATCH_MEMBER_EXTERNAL_ID_PARAM;
   const members = new MemberRoles({
-    sts: createStsClient,
+    sts: options.sts === undefined ? createStsClient : () => options.sts as STSClient,
     roleName,
     sessionName: options.sessionName,
     ...(options.region === undefined ? {} : { region: options.region }),

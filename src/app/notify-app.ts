@@ -1,4 +1,5 @@
 // (composition root) the notify function from its environment: AWS clients, secrets, one chat poster per platform
+import type { STSClient } from '@aws-sdk/client-sts';
 import {
   createCloudWatchLogsClient,
   createCodeBuildClient,
@@ -39,6 +40,8 @@ export interface NotifyAppOverrides {
     readonly codeBuild?: ReturnType<typeof createCodeBuildClient>;
     readonly logs?: ReturnType<typeof createCloudWatchLogsClient>;
     readonly scheduler?: ReturnType<typeof createSchedulerClient>;
+    /** Other accounts' member roles are assumed with it (by default a client from the environment). */
+    readonly sts?: STSClient;
   };
   readonly log?: Log;
   readonly now?: () => number;
@@ -108,7 +111,7 @@ export function notifyAppFromEnvironment(
       // The function's own account (from its ARN): an execution of another account says where it runs.
       ...(account === undefined ? {} : { account }),
       // Another account's executions: read there through its member role (PIPEWATCH_MEMBER_ROLE_NAME).
-      ...memberRolesFor(environment, { secrets, log, sessionName: 'pipewatch-notify', region }),
+      ...memberRolesFor(environment, { secrets, log, sessionName: 'pipewatch-notify', region, sts: clients.sts }),
       ...(slackToken === undefined
         ? {}
         : {

@@ -80,7 +80,7 @@ export function slackAppFromEnvironment(
         ...(environment.PIPEWATCH_DLQ_ARN === undefined ? {} : { deadLetterArn: environment.PIPEWATCH_DLQ_ARN }),
         tableName: environment.PIPEWATCH_TABLE,
         ...snoozeSchedulesFor(environment, clients),
-        ...memberRolesFor(environment, { secrets, log, sessionName: 'pipewatch-slack', region }),
+        ...memberRolesFor(environment, { secrets, log, sessionName: 'pipewatch-slack', region, sts: clients.sts }),
         policy,
         ...(policyLocation === undefined ? {} : { policyLocation }),
         log,

@@ -116,7 +116,7 @@ export function teamsAppFromEnvironment(
           ...(environment.PIPEWATCH_DLQ_ARN === undefined ? {} : { deadLetterArn: environment.PIPEWATCH_DLQ_ARN }),
           tableName: environment.PIPEWATCH_TABLE,
           ...snoozeSchedulesFor(environment, clients),
-          ...memberRolesFor(environment, { secrets, log, sessionName: 'pipewatch-teams', region }),
+          ...memberRolesFor(environment, { secrets, log, sessionName: 'pipewatch-teams', region, sts: clients.sts }),
           policy,
           ...(policyLocation === undefined ? {} : { policyLocation }),
           log,

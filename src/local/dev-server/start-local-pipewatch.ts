@@ -18,6 +18,7 @@ import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-sch
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import { type App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { chatAppDepsFor } from '../../app/chat-app-deps';
 import { notifyAppFromEnvironment } from '../../app/notify-app';
@@ -516,6 +517,8 @@ interface LocalClients {
   scheduler: SchedulerClient;
   /** `status` and `subscribe`: the bus's rules quota from the local Service Quotas. */
   serviceQuotas: ServiceQuotasClient;
+  /** Other accounts' member roles, assumed with the local STS (never the real one). */
+  sts: STSClient;
   destroy(): void;
 }
 
@@ -545,6 +548,7 @@ function localClients(aws: LocalAws): LocalClients {
     logs: new CloudWatchLogsClient(config),
     scheduler: new SchedulerClient(config),
     serviceQuotas: new ServiceQuotasClient(config),
+    sts: new STSClient(config),
   };
   return {
     ...sdk,
