@@ -179,3 +179,34 @@ test('the pipeline panel fails an action in the member place, and refuses an acc
   expect(refused.status).toBe(400);
   expect(await refused.json()).toMatchObject({ ok: false });
 });
+
+test('a member execution reaches the channel, read in the member account through the member role (local STS)', async () => {
+  const deploys = { channel: 'C000DEPLOYS', user: 'U00000ALICE' };
+  const base = pipewatch.url ?? '';
+  const subscribed = await fetch(`${base}api/command`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: new URL(base).origin },
+    body: JSON.stringify({ ...deploys, text: '/pipewatch subscribe payments-api --allow-missing' }),
+  });
+  expect(subscribed.status).toBe(200);
+  await page('pipeline/start', {
+    pipeline: `${LOCAL_MEMBER_ACCOUNT}/us-west-2/payments-api`,
+    failStage: 'Build',
+    failAction: 'Build',
+  });
+  for (let second = 0; second < 60; second++) {
+    clock.advance(1000);
+    for (const place of aws.places) await place.eventBridge.settled();
+    await aws.eventBridge.settled();
+  }
+  const slack = pipewatch.slack;
+  if (slack === undefined) throw new Error('no local Slack');
+  const messages = slack.workspace.messages(deploys.channel);
+  const alert = JSON.stringify(messages.find((message) => message.text.startsWith('payments-api')));
+  expect(alert).toContain(`${LOCAL_MEMBER_ACCOUNT} · us-west-2`);
+  // The stages not yet reached come from GetPipeline in the member account (the events name only those that ran).
+  expect(alert).toContain('Source ✓ · Build ✗ · Approval – · Prod –');
+  expect(aws.sts.issued().map((session) => session.arn)).toContain(
+    `arn:aws:sts::${LOCAL_MEMBER_ACCOUNT}:assumed-role/${LOCAL_MEMBER_ROLE_NAME}/pipewatch-notify`,
+  );
+});

@@ -87,6 +87,11 @@ export class LocalSts {
     return [...new Set([...this.roles.values()].map((role) => role.accountId))];
   }
 
+  /** Who assumed what so far (the sessions not yet forgotten), oldest first: the assumed-role ARN and its Expiration. */
+  issued(): { arn: string; expiresAt: number }[] {
+    return [...this.sessions.values()].map((session) => ({ arn: session.identity.arn, expiresAt: session.expiresAt }));
+  }
+
   /** The session a temporary access key belongs to, expired or not (the caller tells ExpiredToken apart). */
   session(accessKeyId: string): StsSession | undefined {
     return this.sessions.get(accessKeyId);
