@@ -209,4 +209,26 @@ test('a member execution reaches the channel, read in the member account through
   expect(aws.sts.issued().map((session) => session.arn)).toContain(
     `arn:aws:sts::${LOCAL_MEMBER_ACCOUNT}:assumed-role/${LOCAL_MEMBER_ROLE_NAME}/pipewatch-notify`,
   );
+
+  // Alice presses Retry: the Slack function retries the member's execution, in the member account.
+  const message = messages.find((m) => m.text.startsWith('payments-api'));
+  const member = aws.place(LOCAL_MEMBER_ACCOUNT, 'us-west-2').codePipeline;
+  const buildRuns = async () =>
+    (
+      (await member.handle('ListActionExecutions', { pipelineName: 'payments-api' })) as {
+        actionExecutionDetails: { stageName: string }[];
+      }
+    ).actionExecutionDetails.filter((d) => d.stageName === 'Build').length;
+  const before = await buildRuns();
+  const press = await fetch(`${base}api/action`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: new URL(base).origin },
+    body: JSON.stringify({ ...deploys, messageTs: message?.ts, actionId: 'pipewatch.retry.failed' }),
+  });
+  expect(press.status).toBe(200);
+  for (const place of aws.places) await place.eventBridge.settled();
+  expect(await buildRuns()).toBe(before + 1);
+  expect(aws.sts.issued().map((session) => session.arn)).toContain(
+    `arn:aws:sts::${LOCAL_MEMBER_ACCOUNT}:assumed-role/${LOCAL_MEMBER_ROLE_NAME}/pipewatch-slack`,
+  );
 });
