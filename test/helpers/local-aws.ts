@@ -8,6 +8,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../../src/local/aws';
 import { decideApprovalInConsole } from './console-approval';
 
@@ -25,6 +26,8 @@ export interface LocalAwsClients {
   scheduler: SchedulerClient;
   /** GetServiceQuota: the bus's rules quota, as `status` and `subscribe` read it. */
   serviceQuotas: ServiceQuotasClient;
+  /** AssumeRole into another account's member role (the local STS). */
+  sts: STSClient;
   stop(): Promise<void>;
 }
 
@@ -47,6 +50,7 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
   const logs = new CloudWatchLogsClient(config);
   const scheduler = new SchedulerClient(config);
   const serviceQuotas = new ServiceQuotasClient(config);
+  const sts = new STSClient(config);
   return {
     aws,
     eventBridge,
@@ -59,8 +63,10 @@ export async function startLocalAwsWithClients(options: LocalAwsOptions = {}): P
     logs,
     scheduler,
     serviceQuotas,
+    sts,
     async stop() {
       serviceQuotas.destroy();
+      sts.destroy();
       codeBuild.destroy();
       logs.destroy();
       scheduler.destroy();

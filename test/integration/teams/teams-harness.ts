@@ -1,5 +1,5 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, PutPermissionCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -14,6 +14,13 @@ import { EXECUTION_STATE_SCHEMA, type ExecutionState } from '../../../src/core/e
 import type { StoredRule } from '../../../src/core/ports';
 import { ManualClock } from '../../../src/local/aws/clock';
 import { SAMPLE_PIPELINES_FILE } from '../../../src/local/aws/codepipeline/local-codepipeline';
+import {
+  centralBusPolicy,
+  forwardOtherPlaces,
+  LOCAL_MEMBER_ROLE_NAME,
+  localAccountsOptions,
+} from '../../../src/local/dev-server/local-accounts';
+import { LOCAL_HOME_ACCOUNT } from '../../../src/local/dev-server/start-local-pipewatch';
 import { DEFAULT_TEAM, type LocalBotConnector, startLocalBotConnector } from '../../../src/local/teams/bot-connector';
 import { type ActivityTokenOptions, type LocalIdentity, startLocalIdentity } from '../../../src/local/teams/identity';
 import {
@@ -75,6 +82,13 @@ export interface TeamsStackOptions {
   readonly schedules?: boolean;
   /** The local EventBridge's rules per bus, which its Service Quotas reports too (default 300, AWS's). */
   readonly rulesPerBus?: number;
+  /**
+   * `pipewatch local`'s accounts and regions: the member account 111111111111 in us-west-2 (its
+   * role pipewatch-member trusting this account, its events forwarded to the bus, whose policy
+   * names it) and this account in us-west-2; both functions get PIPEWATCH_MEMBER_ROLE_NAME. The
+   * clock starts at the real time (the SDK judges the role's credentials by it).
+   */
+  readonly accounts?: boolean;
 }
 
 export const SCHEDULE_GROUP = 'pipewatch-test';
@@ -134,16 +148,23 @@ export interface TeamsStack {
  * client credentials, Graph) and a local Bot Connector holding the team.
  */
 export async function startTeamsStack(options: TeamsStackOptions = {}): Promise<TeamsStack> {
-  const clock = new ManualClock();
+  const clock = options.accounts === true ? new ManualClock(Date.now()) : new ManualClock();
   const local = await startLocalAwsWithClients({
     clock,
     definitionsFile: SAMPLE_PIPELINES_FILE,
     ...(options.rulesPerBus === undefined ? {} : { rulesPerBus: options.rulesPerBus }),
+    ...(options.accounts === true ? localAccountsOptions(LOCAL_HOME_ACCOUNT) : {}),
   });
   const identity = await startLocalIdentity({ port: 0 });
   const connector = await startLocalBotConnector({ port: 0, identity });
   await local.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
-  await deployBusAndFollowRule(local);
+  const busArn = await deployBusAndFollowRule(local);
+  if (options.accounts === true) {
+    await forwardOtherPlaces(local.aws, busArn);
+    await local.eventBridge.send(
+      new PutPermissionCommand({ EventBusName: BUS, Policy: centralBusPolicy(local.aws, busArn) }),
+    );
+  }
   if (options.schedules === true) await local.scheduler.send(new CreateScheduleGroupCommand({ Name: SCHEDULE_GROUP }));
   for (const [name, value] of [
     [APP_ID_PARAM, identity.clientId],
@@ -164,6 +185,7 @@ export async function startTeamsStack(options: TeamsStackOptions = {}): Promise<
     PIPEWATCH_TEAMS_LOGIN_ENDPOINT: identity.loginEndpoint,
     PIPEWATCH_TEAMS_OPENID_METADATA_URL: identity.openIdMetadataUrl,
     PIPEWATCH_TEAMS_TOKEN_ISSUER: identity.tokenIssuer,
+    ...(options.accounts === true ? { PIPEWATCH_MEMBER_ROLE_NAME: LOCAL_MEMBER_ROLE_NAME } : {}),
     ...(options.graph === undefined
       ? {}
       : { PIPEWATCH_TEAMS_GRAPH_GROUPS: 'true', PIPEWATCH_TEAMS_GRAPH_URL: options.graph.url ?? identity.graphUrl }),
@@ -262,6 +284,8 @@ export async function startTeamsStack(options: TeamsStackOptions = {}): Promise<
       const eventBridge = local.aws.eventBridge;
       for (let t = 0; t < ms; t += 1000) {
         clock.advance(1000);
+        // Other places first: what they forward lands on this account's bus.
+        for (const place of local.aws.places.slice(1)) await place.eventBridge.settled();
         await eventBridge.settled();
       }
       while (eventBridge.pendingRetries > 0) {
@@ -303,8 +327,9 @@ export function executeActions(message: TeamsMessage | undefined): ExecuteAction
 }
 
 /** What serverless.yml deploys: the bus, the forward rule from the default bus, the follow rule. */
-async function deployBusAndFollowRule(local: LocalAwsClients): Promise<void> {
+async function deployBusAndFollowRule(local: LocalAwsClients): Promise<string> {
   const { EventBusArn } = await local.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
   if (EventBusArn === undefined) throw new Error('the bus has no ARN');
   await deployForwardAndFollowRules(local, { name: BUS, arn: EventBusArn }, NOTIFY_ARN);
+  return EventBusArn;
 }
