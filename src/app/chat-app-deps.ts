@@ -171,6 +171,8 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
     pipelines,
     // Built once per cold start, so its short cache serves every command of a warm container.
     catalog: new CachedPipelineCatalog({ source: pipelines }),
+    // `subscribe --account --region`: the names checked there (another account's through its role).
+    catalogAt: catalogsAt(places),
     // Another account's pipeline (events forwarded through the bus policy) is acted on through its
     // member role, or refused with the reason; never sent to this account's CodePipeline, where a
     // namesake would be the wrong one.
@@ -196,5 +198,19 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
     ...(adapters.policyLocation === undefined ? {} : { policyLocation: adapters.policyLocation }),
     log: adapters.log,
     ...(adapters.now === undefined ? {} : { now: adapters.now }),
+  };
+}
+
+/** One cached catalog per place (account, region), made on first use. */
+function catalogsAt(places: PipelinePlaces): NonNullable<ChatAppDeps['catalogAt']> {
+  const catalogs = new Map<string, CachedPipelineCatalog>();
+  return (place) => {
+    const key = `${places.isElsewhere(place) ? place.account : ''} ${place.region}`;
+    let catalog = catalogs.get(key);
+    if (catalog === undefined) {
+      catalog = new CachedPipelineCatalog({ source: places.pipelines(place) });
+      catalogs.set(key, catalog);
+    }
+    return catalog;
   };
 }

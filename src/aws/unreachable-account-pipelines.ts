@@ -29,5 +29,6 @@ export class UnreachablePipelines implements PipelineClient, PipelineHistory {
   stopPipelineExecution = () => this.#refuse();
   startPipelineExecution = () => this.#refuse();
   listPipelineExecutions = () => this.#refuse();
+  listPipelineNames = () => this.#refuse();
   getApprovalTimeouts = () => this.#refuse();
 }

@@ -95,3 +95,31 @@ test('a member accountâ€™s failure: one card read there (its stages, its buildâ€
   expect(executeActions(after[0]).map((action) => action.verb)).not.toContain('pipewatch.retry.failed');
   expect(stack.notifyErrors).toEqual([]);
 });
+
+test('subscribe --account --region checks the names in that account and region, through the member role', async () => {
+  expect((await stack.send(installationActivity(stack.parties(), 'add'))).statusCode).toBe(200);
+  const answerTo = async (text: string) => {
+    const command = stack.typed(BOB, text);
+    expect((await stack.send(command)).statusCode).toBe(200);
+    return stack.connector.tenant
+      .threadReplies(stack.parties().conversationId, String(command.id))
+      .map((reply) => String(reply.activity.text))
+      .join('\n');
+  };
+  // payments-api is the member's alone: this account has no pipeline of that name.
+  expect(await answerTo(`subscribe paymnts-api --account ${MEMBER} --region ${WEST}`)).toContain(
+    `There is no pipeline \`paymnts-api\` in account ${MEMBER} (${WEST}): did you mean \`payments-api\`?`,
+  );
+  const subscribed = await answerTo(`subscribe payments-api FAILED --account ${MEMBER} --region ${WEST}`);
+  expect(subscribed).toMatch(/Subscribed this channel/);
+  expect(subscribed).not.toContain('were not checked');
+  // The member's myPipeline has no stage Prod (this account's namesake has).
+  expect(await answerTo(`subscribe myPipeline --stage Prod --account ${MEMBER} --region ${WEST}`)).toContain(
+    'Pipeline `myPipeline` has no stage `Prod`',
+  );
+  // Two regions: nothing to check them against; taken as written, and said so.
+  expect(await answerTo(`subscribe payments-api --account ${MEMBER} --region ${WEST},eu-west-1`)).toContain(
+    'The names were not checked',
+  );
+  expect((await stack.rules()).length).toBe(2);
+});

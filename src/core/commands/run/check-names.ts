@@ -1,7 +1,7 @@
 // (core) subscribe's pipeline and stage names --> PipelineCatalog (ListPipelines, GetPipeline) --> refused with the nearest name, or accepted with notes
 import { describeError } from '../../errors';
 import { nearest, nearestFirst } from '../../nearest';
-import { PipelineApiError } from '../../port-errors';
+import { PipelineApiError, UNREACHABLE_ACCOUNT } from '../../port-errors';
 import type { Log, PipelineCatalog } from '../../ports';
 import type { FilterSubscription, PipelineSelector } from '../../subscriptions';
 
@@ -75,7 +75,11 @@ export async function lookUpNames(
       if (error instanceof PipelineApiError && error.code === 'PipelineNotFoundException') return 'missing';
       log.warn('subscribe: a name could not be checked', { what, error: describeError(error) });
       failure ??=
-        error instanceof PipelineApiError ? `CodePipeline answered ${error.code}` : 'CodePipeline could not be reached';
+        error instanceof PipelineApiError
+          ? error.code === UNREACHABLE_ACCOUNT
+            ? error.message
+            : `CodePipeline answered ${error.code}`
+          : 'CodePipeline could not be reached';
       unreachable = !(error instanceof PipelineApiError) || THROTTLED.test(error.code);
       return undefined;
     }
@@ -169,6 +173,8 @@ export function judgeNames(
   subscription: FilterSubscription,
   account: AccountNames,
   allowMissing: boolean,
+  /** Where the names were looked up, as a refusal says it. */
+  where = 'this account and region',
 ): NameVerdict {
   const refusals: string[] = [];
   const notes: string[] = [];
@@ -186,9 +192,9 @@ export function judgeNames(
       for (const name of missing) {
         const near = existing === undefined ? undefined : nearest(name, existing);
         if (near !== undefined) {
-          refusals.push(`There is no pipeline \`${name}\` in this account and region: did you mean \`${near}\`?`);
+          refusals.push(`There is no pipeline \`${name}\` in ${where}: did you mean \`${near}\`?`);
         } else {
-          refusals.push(`There is no pipeline \`${name}\` in this account and region.`);
+          refusals.push(`There is no pipeline \`${name}\` in ${where}.`);
           if (!listed && existing !== undefined) {
             refusals.push(
               existing.length === 0 ? 'It has no pipelines yet.' : `Its pipelines include ${fewOf(name, existing)}.`,

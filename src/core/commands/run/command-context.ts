@@ -27,6 +27,12 @@ export interface CommandDeps {
   readonly pipelines: PipelineClient;
   /** The account's pipeline and stage names, against which `subscribe` checks what was typed. */
   readonly catalog: PipelineCatalog;
+  /**
+   * The names of another place (`--region`, with `--account` another account's, through its member
+   * role): `subscribe --account A --region R` checks what was typed there. Absent: such names are
+   * taken as written.
+   */
+  readonly catalogAt?: (place: { readonly account?: string | undefined; readonly region: string }) => PipelineCatalog;
   readonly log: Pick<Log, 'info' | 'warn' | 'error'>;
   /** Snoozes per (channel, pipeline): `snooze`, `unsnooze`, and `list`'s snooze lines. Absent: snoozing is not set up. */
   readonly snoozes?: SnoozeStore;

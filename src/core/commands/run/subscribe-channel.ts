@@ -32,14 +32,25 @@ export function subscriptionTags(context: CommandContext): Record<string, string
 
 /**
  * `--account` or `--region`: the pipelines may live in another account or region, whose names
- * pipewatch's own catalog (its account and region) cannot list; they are taken as written.
+ * pipewatch's own catalog (its account and region) cannot list.
  */
 function namesElsewhere(subscription: FilterSubscription): boolean {
   return (subscription.accounts?.length ?? 0) > 0 || (subscription.regions?.length ?? 0) > 0;
 }
 
+/**
+ * The one place whose names can be checked: one `--region`, with at most one `--account` (none:
+ * this account's). Several, or an account in every region: undefined (the names are taken as written).
+ */
+function namedPlace(subscription: FilterSubscription): { account?: string; region: string } | undefined {
+  const accounts = subscription.accounts ?? [];
+  const [region, ...more] = subscription.regions ?? [];
+  if (region === undefined || more.length > 0 || accounts.length > 1) return undefined;
+  return accounts[0] === undefined ? { region } : { account: accounts[0], region };
+}
+
 export const ELSEWHERE_NOTE =
-  'The names were not checked: with `--account` or `--region` the pipelines may be in another account or region.';
+  'The names were not checked: with `--account` or `--region` the pipelines may be in another account or region (name one account and one region to have them checked there).';
 
 /**
  * 1. The pattern (refused in plain words when over EventBridge's size quota).
@@ -64,12 +75,27 @@ export async function subscribeChannel(
 ): Promise<CommandAnswer> {
   const eventPattern = eventPatternText(subscription);
   let notes: readonly string[] = [];
-  if (subscription.kind === 'filter' && namesElsewhere(subscription)) {
-    notes = [ELSEWHERE_NOTE];
-  } else if (subscription.kind === 'filter') {
-    const verdict = judgeNames(subscription, await lookUpNames(deps.catalog, subscription, deps.log), allowMissing);
-    if (!verdict.ok) return textAnswer(verdict.reason);
-    notes = verdict.notes;
+  if (subscription.kind === 'filter') {
+    const place = namesElsewhere(subscription) ? namedPlace(subscription) : undefined;
+    const catalog = namesElsewhere(subscription)
+      ? place === undefined
+        ? undefined
+        : deps.catalogAt?.(place)
+      : deps.catalog;
+    if (catalog === undefined) {
+      notes = [ELSEWHERE_NOTE];
+    } else {
+      const where =
+        place === undefined
+          ? undefined
+          : place.account === undefined
+            ? `${place.region}`
+            : `account ${place.account} (${place.region})`;
+      const names = await lookUpNames(catalog, subscription, deps.log);
+      const verdict = judgeNames(subscription, names, allowMissing, where);
+      if (!verdict.ok) return textAnswer(verdict.reason);
+      notes = verdict.notes;
+    }
   }
   const name = subscriptionRuleName(context.channel, subscription);
   const transitions = subscription.kind === 'filter' && subscription.transitions === true;
