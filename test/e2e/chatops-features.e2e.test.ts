@@ -5,9 +5,9 @@
 // Each step is checked on the page and photographed for the README.
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { Locator } from 'playwright-core';
-import { ManualClock } from '../../src/local/aws/clock';
+import type { ManualClock } from '../../src/local/aws/clock';
 import { LOCAL_CONSOLE_USER, LOCAL_USERS } from '../../src/local/dev-server/start-local-pipewatch';
-import { type ChannelPage, type PipewatchInChromium, startPipewatchInChromium } from '../helpers/channel-page';
+import { type ChannelPage, type PipewatchInChromium, pipewatchPageForEachFile } from '../helpers/channel-page';
 import { decideApprovalInConsole } from '../helpers/console-approval';
 
 const WAIT = 20_000;
@@ -17,19 +17,13 @@ const [ALICE] = LOCAL_USERS.map((u) => u.id) as [string, string, string];
 
 jest.setTimeout(180_000);
 
+const opened = pipewatchPageForEachFile(WAIT);
 let e2e: PipewatchInChromium;
 let channel: ChannelPage;
 let clock: ManualClock;
-
-beforeAll(async () => {
-  clock = new ManualClock(Date.now());
-  e2e = await startPipewatchInChromium({ pipewatch: { clock }, viewport: { width: 1280, height: 900 }, wait: WAIT });
-  channel = e2e.channel;
-  if (e2e.pipewatch.url === undefined) throw new Error('no channel page');
-  await e2e.page.goto(e2e.pipewatch.url);
+beforeAll(() => {
+  ({ e2e, channel, clock } = opened);
 });
-
-afterAll(() => e2e?.stop());
 
 /** The approval decided in "the console": PutApprovalResult over the local AWS endpoint, as the console calls it. */
 async function decideInTheConsole(status: 'Approved' | 'Rejected', summary: string): Promise<void> {

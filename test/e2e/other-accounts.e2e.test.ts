@@ -2,10 +2,10 @@
 // (111111111111, us-west-2) forwards its pipeline's events to the pipewatch bus; a channel subscribed
 // with `--account --region` gets the alert, read in the member account through its member role
 // (the local STS), and Retry acts there. Checked on the page and photographed for the README.
-import { ManualClock } from '../../src/local/aws/clock';
+import type { ManualClock } from '../../src/local/aws/clock';
 import { LOCAL_MEMBER_ACCOUNT, LOCAL_MEMBER_REGION } from '../../src/local/dev-server/local-accounts';
 import { LOCAL_USERS } from '../../src/local/dev-server/start-local-pipewatch';
-import { type ChannelPage, type PipewatchInChromium, startPipewatchInChromium } from '../helpers/channel-page';
+import { type ChannelPage, type PipewatchInChromium, pipewatchPageForEachFile } from '../helpers/channel-page';
 
 const WAIT = 20_000;
 const [, BOB] = LOCAL_USERS.map((u) => u.id) as [string, string, string];
@@ -13,20 +13,13 @@ const MEMBER_PIPELINE = `${LOCAL_MEMBER_ACCOUNT}/${LOCAL_MEMBER_REGION}/myPipeli
 
 jest.setTimeout(120_000);
 
+const opened = pipewatchPageForEachFile(WAIT);
 let e2e: PipewatchInChromium;
 let channel: ChannelPage;
 let clock: ManualClock;
-
-beforeAll(async () => {
-  // The real time: the SDK judges the member role's credentials by it.
-  clock = new ManualClock(Date.now());
-  e2e = await startPipewatchInChromium({ pipewatch: { clock }, viewport: { width: 1280, height: 900 }, wait: WAIT });
-  channel = e2e.channel;
-  if (e2e.pipewatch.url === undefined) throw new Error('no channel page');
-  await e2e.page.goto(e2e.pipewatch.url);
+beforeAll(() => {
+  ({ e2e, channel, clock } = opened);
 });
-
-afterAll(() => e2e?.stop());
 
 /** Lets `ms` of simulated time pass, a second at a time: every place's deliveries, then the bus's. */
 async function timePasses(ms: number): Promise<void> {

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { ManualClock } from '../../src/local/aws/clock';
 import {
   type LocalPipewatch,
   type StartLocalPipewatchOptions,
@@ -49,6 +50,36 @@ export async function startPipewatchInChromium(options: {
     await stop();
     throw error;
   }
+}
+
+/** What a test file's hooks (pipewatchPageForEachFile) fill in before its tests run. */
+export interface PipewatchPage {
+  e2e: PipewatchInChromium;
+  channel: ChannelPage;
+  /** The simulator's clock, at the real time when the file starts: the test moves it as time passing. */
+  clock: ManualClock;
+}
+
+/**
+ * For the whole test file: `pipewatch local` in Chromium on a manual clock started at the real time
+ * (the SDK judges credentials, such as a member role's, by it), the channel page open at 1280x900;
+ * stopped after the file. Read the fields inside tests, once beforeAll has run.
+ */
+export function pipewatchPageForEachFile(wait: number): PipewatchPage {
+  const opened = {} as PipewatchPage;
+  beforeAll(async () => {
+    opened.clock = new ManualClock(Date.now());
+    opened.e2e = await startPipewatchInChromium({
+      pipewatch: { clock: opened.clock },
+      viewport: { width: 1280, height: 900 },
+      wait,
+    });
+    opened.channel = opened.e2e.channel;
+    if (opened.e2e.pipewatch.url === undefined) throw new Error('no channel page');
+    await opened.e2e.page.goto(opened.e2e.pipewatch.url);
+  });
+  afterAll(() => opened.e2e?.stop());
+  return opened;
 }
 
 /** A person on the channel page (Slack's side unless said otherwise). */
