@@ -20,12 +20,21 @@ export interface Identity {
 }
 
 /**
- * What a member role may do by default: CodePipeline, a failed build's phases and its log (the
- * services `deploy/member-account.yml`'s MemberRole grants; it grants fewer CodePipeline actions,
- * no ListPipelines: give a role `allow` to narrow it so).
+ * What a member role may do by default: exactly the actions `deploy/member-account.yml`'s
+ * MemberRole grants (test/unit/deploy/member-account.test.ts keeps the two in step), so a call the
+ * template would refuse is refused here too. Resources are not checked.
  */
 export const MEMBER_ROLE_ACTIONS: readonly string[] = [
-  'codepipeline:*',
+  'codepipeline:GetPipeline',
+  'codepipeline:GetPipelineExecution',
+  'codepipeline:GetPipelineState',
+  'codepipeline:ListActionExecutions',
+  'codepipeline:ListPipelineExecutions',
+  'codepipeline:ListPipelines',
+  'codepipeline:PutApprovalResult',
+  'codepipeline:RetryStageExecution',
+  'codepipeline:StartPipelineExecution',
+  'codepipeline:StopPipelineExecution',
   'codebuild:BatchGetBuilds',
   'logs:GetLogEvents',
 ];

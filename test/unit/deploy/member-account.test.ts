@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, type Tags } from 'yaml';
+import { MEMBER_ROLE_ACTIONS } from '../../../src/local/aws';
 
 /**
  * deploy/member-account.yml, read as CloudFormation reads it (its short-form intrinsic functions as
@@ -118,16 +119,15 @@ test('the member role: its name is the parameter the central stack assumes by; t
 test('the member role may do exactly what the central functions do with pipelines, on the named ones only', () => {
   const statements = statementsOf(member.Resources.MemberRole as Resource);
   const pipelineGrants = statements.filter((s) => actions(s).some((a) => a.startsWith('codepipeline:')));
-  expect(pipelineGrants).toHaveLength(1);
+  expect(pipelineGrants).toHaveLength(2);
   expect(pipelineGrants[0]?.Resource).toEqual([
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder.
     { 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:*:${AWS::AccountId}:${Pipelines}' },
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder.
     { 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:*:${AWS::AccountId}:${Pipelines}/*' },
   ]);
-  // The central roles' CodePipeline actions on their named pipelines (serverless.yml), less the
-  // account-wide reads `subscribe` checks names with (ListPipelines, GetPipeline on `*`): a channel
-  // subscribes by name; no listing of the member's pipelines is needed or granted.
+  // The central roles' CodePipeline actions on their named pipelines (serverless.yml); the
+  // account-wide reads `subscribe` checks names with (ListPipelines, GetPipeline on `*`) apart.
   const central = readCloudFormation('serverless.yml') as unknown as {
     resources: { Resources: Record<string, Resource> };
   };
@@ -140,6 +140,20 @@ test('the member role may do exactly what the central functions do with pipeline
   );
   expect(actions(pipelineGrants[0] as Statement).sort()).toEqual([...new Set(centralActions)].sort());
   expect(actions(pipelineGrants[0] as Statement)).not.toContain('codepipeline:ListPipelines');
+  // `subscribe --account --region` checks names as the chat roles do at home: the same two reads on `*`.
+  expect(pipelineGrants[1]).toEqual({
+    Effect: 'Allow',
+    Action: ['codepipeline:ListPipelines', 'codepipeline:GetPipeline'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder.
+    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:*:${AWS::AccountId}:*' },
+  });
+  const chatNameReads = ['SlackRole', 'TeamsRole'].map((name) =>
+    statementsOf(central.resources.Resources[name] as Resource).find((s) =>
+      actions(s).includes('codepipeline:ListPipelines'),
+    ),
+  );
+  for (const reads of chatNameReads)
+    expect(actions(reads as Statement)).toEqual(actions(pipelineGrants[1] as Statement));
 });
 
 test('the triage reads: BatchGetBuilds and GetLogEvents on the named CodeBuild projects (default: the pipelines pattern)', () => {
@@ -191,4 +205,9 @@ test('the parameters refuse what is not a bus ARN, a pipeline pattern or a role 
   expect(matches('Pipelines', 'a/b')).toBe(false);
   expect(matches('MemberRoleName', 'pipewatch-member')).toBe(true);
   expect(matches('MemberRoleName', 'no role')).toBe(false);
+});
+
+test("the local AWS's member role may do exactly what the template's role may (its actions, whatever the resources)", () => {
+  const granted = statementsOf(member.Resources.MemberRole as Resource).flatMap(actions);
+  expect([...MEMBER_ROLE_ACTIONS].sort()).toEqual([...new Set(granted)].sort());
 });
