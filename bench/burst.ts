@@ -21,7 +21,7 @@ import { SAMPLE_PIPELINES_FILE } from '../src/local/aws/codepipeline/local-codep
 import { SLACK_RATE_LIMITS, SlackRateLimiter, startLocalSlack } from '../src/local/slack';
 import { startLocalBotConnector } from '../src/local/teams/bot-connector';
 import { startLocalIdentity } from '../src/local/teams/identity';
-import { SlidingWindowLimiter, TEAMS_THREAD_LIMITS } from '../src/local/teams/rate-limits';
+import { TEAMS_RATE_LIMITS, TeamsRateLimiter } from '../src/local/teams/rate-limits';
 import { SlackChatPoster } from '../src/slack/slack-chat-poster';
 import { pipelineEvent, retriedExecutionSpecs } from '../test/unit/core/executions/execution-events';
 import { loadAverage, localClientConfig, teamsEnvironment } from './handlers';
@@ -112,7 +112,7 @@ export async function runBurstBench(): Promise<void> {
     rateLimits: SLACK_RATE_LIMITS,
   });
   const identity = await startLocalIdentity({ port: 0 });
-  // Teams' per-thread limits are the connector's default.
+  // Teams' limits per thread and per app per tenant are the connector's default.
   const connector = await startLocalBotConnector({
     port: 0,
     identity,
@@ -302,8 +302,13 @@ export async function runBurstBench(): Promise<void> {
       boundClock,
     );
     const teamsClock = { now: 0 };
-    const teamsLimiter = new SlidingWindowLimiter(TEAMS_THREAD_LIMITS, () => teamsClock.now);
-    const teamsBound = rateLimitBoundMs((key) => teamsLimiter.admit(key), teamsChannels, EXECUTIONS, teamsClock);
+    const teamsLimiter = new TeamsRateLimiter(TEAMS_RATE_LIMITS, () => teamsClock.now);
+    const teamsBound = rateLimitBoundMs(
+      (conversationId) => teamsLimiter.admit({ appId: identity.clientId, tenantId: identity.tenantId, conversationId }),
+      teamsChannels,
+      EXECUTIONS,
+      teamsClock,
+    );
 
     const perPair = (platform: 'slack' | 'teams') => {
       const counts = new Map<number, number>();
@@ -343,7 +348,8 @@ export async function runBurstBench(): Promise<void> {
         `ratio ${ratio(doneAt.slack, slackBound)}`,
     );
     console.log(
-      `Teams: all shown after ${fmt(doneAt.teams)}; bound ${fmt(teamsBound)} (per thread 7/1 s, 8/2 s, 60/30 s, 1,800/h); ` +
+      `Teams: all shown after ${fmt(doneAt.teams)}; bound ${fmt(teamsBound)} (per thread 7/1 s, 8/2 s, 60/30 s, 1,800/h; ` +
+        `${TEAMS_RATE_LIMITS.perApp.map((w) => `${w.limit}/${w.windowMs / 1000} s`).join(', ')} per app per tenant); ` +
         `ratio ${ratio(doneAt.teams, teamsBound)}`,
     );
     const slackPairs = perPair('slack');

@@ -8,7 +8,7 @@ import { BotConnectorError, badArgument } from './connector-error';
 import { defaultFaultCode, type Fault, TeamsFaults } from './faults';
 import { BOT_FRAMEWORK_AUDIENCE, type LocalIdentity } from './identity';
 import { type JwtClaims, JwtRejectedError, verifyJwt } from './jwt';
-import { type RateWindow, SlidingWindowLimiter, TEAMS_THREAD_LIMITS } from './rate-limits';
+import { TEAMS_RATE_LIMITS, TeamsRateLimiter, type TeamsRateLimits } from './rate-limits';
 import { sendJson, sendText } from './respond';
 import { LocalTeamsTenant, threadRootOf } from './tenant';
 import type { Activity, ChatSpec, ConnectorOperation, TeamSpec, TeamsMessage } from './types';
@@ -32,8 +32,8 @@ export interface LocalBotConnectorOptions {
   /** Milliseconds since the epoch; tests pass a fake for token expiry and rate-limit windows. */
   now?: () => number;
   maxActivityBytes?: number;
-  /** Per bot per conversation; `false` turns them off. Teams' documented limits by default. */
-  rateLimits?: readonly RateWindow[] | false;
+  /** Per bot per conversation and per app per tenant; `false` turns them off. Teams' documented limits by default. */
+  rateLimits?: TeamsRateLimits | false;
   /** Leeway on `exp`/`nbf` of bearer tokens; none by default, so an expired token fails at once. */
   clockSkewSeconds?: number;
   /** Requests for any other path (the channel page mounts here later); 404 without it. */
@@ -81,7 +81,7 @@ interface Target {
  * `PUT …/activities/{activityId}` (an update in place). Strict where Teams is, so that tests catch
  * what Teams would refuse: the bearer token (RS256 by the local identity's published keys, audience
  * api.botframework.com, issued by the bot's tenant, within its lifetime), the bot in the
- * conversation's roster, Teams' per-thread rate limits, the message size, the activity's shape and
+ * conversation's roster, Teams' rate limits (per thread and per app per tenant), the message size, the activity's shape and
  * its Adaptive Cards. State lives in `tenant`; `faults` injects failures.
  */
 export async function startLocalBotConnector(options: LocalBotConnectorOptions): Promise<LocalBotConnector> {
@@ -97,7 +97,7 @@ export async function startLocalBotConnector(options: LocalBotConnectorOptions):
     now,
   });
   const limiter =
-    options.rateLimits === false ? undefined : new SlidingWindowLimiter(options.rateLimits ?? TEAMS_THREAD_LIMITS, now);
+    options.rateLimits === false ? undefined : new TeamsRateLimiter(options.rateLimits ?? TEAMS_RATE_LIMITS, now);
 
   const bindHost = options.host ?? '127.0.0.1';
   const server = createLoopbackServer('local-bot-connector', bindHost, (req, res) => {
@@ -192,11 +192,20 @@ export async function startLocalBotConnector(options: LocalBotConnectorOptions):
       throw new BotConnectorError(403, 'Forbidden', 'A bot can only update its own messages.');
     }
     const rootId = target.operation === 'reply' ? threadRoot(conversation.id, target) : undefined;
-    const retryAfter = limiter?.admit(`${tenant.botAppId} ${conversation.id}`);
+    const retryAfter = limiter?.admit({
+      appId: tenant.botAppId,
+      tenantId: tenant.tenantId,
+      conversationId: conversation.id,
+    });
     if (retryAfter !== undefined) {
-      throw new BotConnectorError(429, 'Throttled', 'Too many requests to this conversation; retry later.', {
-        'retry-after': String(retryAfter),
-      });
+      throw new BotConnectorError(
+        429,
+        'Throttled',
+        'Too many requests from this bot or to this conversation; retry later.',
+        {
+          'retry-after': String(retryAfter),
+        },
+      );
     }
     if (updated !== undefined) {
       tenant.updateMessage(updated, activity);

@@ -28,7 +28,14 @@ export {
   type TokenForgery,
   type TokenTimes,
 } from './identity';
-export { type RateWindow, TEAMS_THREAD_LIMITS } from './rate-limits';
+export {
+  type RateWindow,
+  TEAMS_APP_LIMITS,
+  TEAMS_RATE_LIMITS,
+  TEAMS_THREAD_LIMITS,
+  TeamsRateLimiter,
+  type TeamsRateLimits,
+} from './rate-limits';
 export { LocalTeamsTenant } from './tenant';
 export type {
   Activity,

@@ -351,6 +351,65 @@ describe('the local Bot Connector: rate limits per thread', () => {
   });
 });
 
+describe('the local Bot Connector: the rate limit per app per tenant', () => {
+  // Eight channels: 7 sends each in one second stay within every thread's limit but make 56 for the app.
+  const channels = Array.from({ length: 8 }, (_, i) => `19:${String(i).padStart(32, 'f')}@thread.tacv2`);
+  let wide: LocalTeams;
+  beforeEach(async () => {
+    wide = await startLocalTeams({
+      sharedIdentity: identity,
+      connector: {
+        now: () => now,
+        teams: [{ id: channels[0] ?? '', name: 'Wide', channels: channels.map((id, i) => ({ id, name: `c${i}` })) }],
+      },
+    });
+  });
+  afterEach(() => wide.stop());
+  const send = (conversation: string) =>
+    call(wide, 'POST', activitiesPath(conversation), cardActivity(), wide.identity.signAccessToken());
+
+  test('the 51st send in a second across conversations is 429; a second later the app may send again', async () => {
+    const statuses: number[] = [];
+    for (const channel of channels) for (let i = 0; i < 7; i++) statuses.push((await send(channel)).status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(50);
+    expect(statuses.slice(50)).toEqual([429, 429, 429, 429, 429, 429]);
+    const limited = await send(channels[7] ?? '');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(limited.json).toMatchObject({ error: { code: 'Throttled' } });
+    now += 1000;
+    expect((await send(channels[7] ?? '')).status).toBe(201);
+  });
+
+  test("a send the app limit refuses does not use up its thread's budget", async () => {
+    // 49 sends elsewhere, then the last channel's first send fills the app's second.
+    for (const channel of channels.slice(0, 7))
+      for (let i = 0; i < 7; i++) expect((await send(channel)).status).toBe(201);
+    const last = channels[7] ?? '';
+    expect((await send(last)).status).toBe(201);
+    for (let i = 0; i < 5; i++) expect((await send(last)).status).toBe(429);
+    now += 1000;
+    // The thread has sent 1 in the last 2 s, so 7 more pass the 8-in-2-s window: the refused 5 were not counted.
+    for (let i = 0; i < 7; i++) expect((await send(last)).status).toBe(201);
+  });
+
+  test('the limits can be set: the app limit applies, per thread off', async () => {
+    const strict = await startLocalTeams({
+      sharedIdentity: identity,
+      connector: { now: () => now, rateLimits: { perThread: [], perApp: [{ windowMs: 1000, limit: 2 }] } },
+    });
+    try {
+      const statuses: number[] = [];
+      for (const conversation of [DEPLOYS, GENERAL, GROUP_CHAT]) {
+        statuses.push((await call(strict, 'POST', activitiesPath(conversation), cardActivity())).status);
+      }
+      expect(statuses).toEqual([201, 201, 429]);
+    } finally {
+      await strict.stop();
+    }
+  });
+});
+
 describe('the local Bot Connector: injected faults', () => {
   test('rateLimit answers 429 with its Retry-After before authentication, then the operation works', async () => {
     teams.connector.faults.rateLimit('post', { retryAfterSeconds: 3 });
