@@ -13,15 +13,34 @@ import {
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { notifyAppFromEnvironment } from '../src/app/notify-app';
 import { slackAppFromEnvironment } from '../src/app/slack-app';
+import { teamsAppFromEnvironment } from '../src/app/teams-app';
+import { DynamoDbChannelAddresses } from '../src/aws/dynamodb-channel-addresses';
 import { createTableInput } from '../src/aws/dynamodb-conversation-store';
 import { type NotifyInput, notifyInputTemplate } from '../src/aws/notify-input';
+import type { ChannelRef } from '../src/core/channels';
 import { ManualClock, startLocalAws } from '../src/local/aws';
 import { SAMPLE_PIPELINES_FILE } from '../src/local/aws/codepipeline/local-codepipeline';
 import { signedSlackEvent } from '../src/local/channel/slack-requests';
 import { blockActionsBody, startLocalSlack } from '../src/local/slack';
+import { startLocalBotConnector } from '../src/local/teams/bot-connector';
+import { startLocalIdentity } from '../src/local/teams/identity';
+import { type ActivityParties, cardActionActivity, teamsEvent } from '../src/local/teams/signed-activity';
+import type { TenantChange } from '../src/local/teams/types';
 import { ACTION_IDS } from '../src/slack/action-ids';
+import { CARD_VERBS } from '../src/teams/card-verbs';
 import { clickPayload, type Stack } from '../test/integration/slack/harness';
-import { BUS, loadAverage, localClientConfig, packageNow, quantile, runNode, TABLE, unzipBundle } from './handlers';
+import { executeActions } from '../test/integration/teams/teams-harness';
+import {
+  BUS,
+  loadAverage,
+  localClientConfig,
+  packageNow,
+  quantile,
+  runNode,
+  TABLE,
+  teamsEnvironment,
+  unzipBundle,
+} from './handlers';
 import { benchFunctionEnv, CountingLog, type MiddlewareClient, NOTIFY_ARN, PARAMS, POLICY, TEAM } from './issue15';
 
 /**
@@ -39,6 +58,11 @@ import { benchFunctionEnv, CountingLog, type MiddlewareClient, NOTIFY_ARN, PARAM
  * - a button press: a signed Slack click on Retry (failed actions) of a failure message, through
  *   the Slack function: → its acknowledgement (the function's answer) and → the message updated in
  *   the local Slack ("Retried by …").
+ * - Teams, the same warm figures: the card posted and updated in the local Bot Connector (its
+ *   tenant's `change`), and a click on the failure card's Retry button (the invoke Teams sends for
+ *   its Action.Execute, with a Bot Framework token the local identity signs) through the Teams
+ *   function (teamsAppFromEnvironment): → its answer, → the reply in the card's thread that says who
+ *   retried (Teams' audit of a press; the card itself moves on with the retried stage's events).
  * - DynamoDB and Slack Web API calls per event (every call of the clients, recorded by a middleware;
  *   every call the local Slack received).
  * PIPEWATCH_BENCH_N (warm samples per figure), PIPEWATCH_BENCH_COLD_RUNS (cold samples),
@@ -54,6 +78,21 @@ const CHANNELS = Array.from(
   { length: 2 * (N + WARMUP) + COLD_RUNS + 2 },
   (_, i) => `CLAT${String(i).padStart(6, '0')}`,
 );
+const TEAMS_CHANNELS = Array.from(
+  { length: 2 * (N + WARMUP) },
+  (_, i) => `19:${String(i).padStart(4, '0')}${'c'.repeat(28)}@thread.tacv2`,
+);
+const TEAMS_TEAM_ID = `19:${'f'.repeat(32)}@thread.tacv2`;
+/** Alice in Teams: the policy names her by her Entra object id. */
+const TEAMS_ALICE = { id: '29:alice', aadObjectId: 'aaaaaaaa-0000-4000-8000-00000000a11c', name: 'Alice' };
+/** The issue 15 bench's policy, with Teams' Alice allowed what Slack's Alice is. */
+const LATENCY_POLICY = {
+  rules: POLICY.rules.map((rule) => ({
+    ...rule,
+    retry: [...rule.retry, TEAMS_ALICE.aadObjectId],
+    approve: [...rule.approve, TEAMS_ALICE.aadObjectId],
+  })),
+};
 
 /** The DynamoDB calls the clients made (operation names, in order of completion). */
 const dynamoCalls: string[] = [];
@@ -95,6 +134,18 @@ export async function runLatencyBench(): Promise<void> {
     channels: CHANNELS.map((id, i) => ({ id, name: `latency-${i}` })),
     users: [{ id: ALICE, name: 'alice', realName: 'Alice Approver' }],
   });
+  const identity = await startLocalIdentity({ port: 0 });
+  const teamsRef = (channel: string): ChannelRef => ({ platform: 'teams', workspace: identity.tenantId, channel });
+  // Limits off, as the local Slack's here: the simulator runs a pipeline's minutes in a fraction of a
+  // real second, so a thread's updates would meet Teams' per-second limits that a real run never meets.
+  const connector = await startLocalBotConnector({
+    port: 0,
+    identity,
+    rateLimits: false,
+    teams: [
+      { id: TEAMS_TEAM_ID, name: 'Latency', channels: TEAMS_CHANNELS.map((id, i) => ({ id, name: `latency-${i}` })) },
+    ],
+  });
   const config = localClientConfig(aws);
   const clients = {
     dynamo: counted(new DynamoDBClient(config)),
@@ -108,12 +159,26 @@ export async function runLatencyBench(): Promise<void> {
       clients.ssm.send(new PutParameterCommand({ Name: name, Type: type, Value: value }));
     await put(PARAMS.botToken, slack.botToken);
     await put(PARAMS.signingSecret, slack.signingSecret);
-    await put(PARAMS.authorization, JSON.stringify(POLICY), 'String');
+    await put(PARAMS.authorization, JSON.stringify(LATENCY_POLICY), 'String');
+    await put(PARAMS.teamsAppId, identity.clientId);
+    await put(PARAMS.teamsClientSecret, identity.clientSecret);
+    await put(PARAMS.teamsTenantId, identity.tenantId);
     await clients.dynamo.send(new CreateTableCommand(createTableInput(TABLE)));
     await clients.eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
-    const env = benchFunctionEnv(aws.region, slack);
+    const env = { ...benchFunctionEnv(aws.region, slack), ...teamsEnvironment(PARAMS, identity) };
     const notify = notifyAppFromEnvironment(env, { clients, log }).handler;
     const slackHandler = slackAppFromEnvironment(env, { clients, log });
+    const teamsHandler = teamsAppFromEnvironment(env, { clients, log });
+    // Each Teams channel's address, as the Teams function keeps it when the app is installed.
+    const addresses = new DynamoDbChannelAddresses({ client: clients.dynamo, tableName: TABLE });
+    for (const channel of TEAMS_CHANNELS) {
+      await addresses.put(teamsRef(channel), {
+        serviceUrl: connector.serviceUrl,
+        conversationId: channel,
+        tenantId: identity.tenantId,
+        conversationType: 'channel',
+      });
+    }
 
     // The rule target: records the simulator's events, runs notify here (warm) or in a fresh process (cold).
     let target: (input: NotifyInput) => Promise<unknown> = async () => undefined;
@@ -123,7 +188,7 @@ export async function runLatencyBench(): Promise<void> {
       invocations.push(run.catch(() => undefined));
       return run;
     });
-    await subscribe(clients.eventBridge, RECORD_RULE, { source: ['aws.codepipeline'] }, 'CRECORD', 'default');
+    await subscribe(clients.eventBridge, RECORD_RULE, { source: ['aws.codepipeline'] }, slackRef('CRECORD'), 'default');
     const start = async (pipeline: string): Promise<string> => {
       const { pipelineExecutionId } = await clients.codePipeline.send(
         new StartPipelineExecutionCommand({ name: pipeline }),
@@ -142,16 +207,21 @@ export async function runLatencyBench(): Promise<void> {
     let notifyTarget: (input: NotifyInput) => Promise<unknown> = (input) => notify(input);
     target = async (input) => (input.rule === RECORD_RULE ? record(input) : notifyTarget(input));
 
-    let nextChannel = 0;
+    const next = { slack: 0, teams: 0 };
+    const ruleOf = new Map<string, string>();
     /** A fresh channel subscribed to every CodePipeline event on the pipewatch bus (its rule disabled when done). */
-    const freshChannel = async (): Promise<string> => {
-      const channel = CHANNELS[nextChannel++];
-      if (channel === undefined) throw new Error('out of channels');
-      await subscribe(clients.eventBridge, `pw-latency-${channel}`, { source: ['aws.codepipeline'] }, channel, BUS);
+    const freshChannel = async (platform: 'slack' | 'teams' = 'slack'): Promise<string> => {
+      const index = next[platform]++;
+      const channel = (platform === 'slack' ? CHANNELS : TEAMS_CHANNELS)[index];
+      if (channel === undefined) throw new Error(`out of ${platform} channels`);
+      const rule = `pw-latency-${platform}-${index}`;
+      ruleOf.set(channel, rule);
+      const ref = platform === 'slack' ? slackRef(channel) : teamsRef(channel);
+      await subscribe(clients.eventBridge, rule, { source: ['aws.codepipeline'] }, ref, BUS);
       return channel;
     };
     const done = async (channel: string) =>
-      clients.eventBridge.send(new DisableRuleCommand({ Name: `pw-latency-${channel}`, EventBusName: BUS }));
+      clients.eventBridge.send(new DisableRuleCommand({ Name: ruleOf.get(channel), EventBusName: BUS }));
 
     /** Puts one event on the pipewatch bus; resolves when its invocations are over, with what the channel saw. */
     const deliver = async (input: NotifyInput, channel: string): Promise<EventSample> => {
@@ -163,14 +233,20 @@ export async function runLatencyBench(): Promise<void> {
         time: string;
       };
       let change: { at: number; action: 'posted' | 'updated' } | undefined;
+      const seen = (action: string) => {
+        if (change === undefined)
+          change = { at: performance.now(), action: action === 'posted' ? 'posted' : 'updated' };
+      };
       const listener = (c: { type: string; action: string; channel: string }) => {
-        if (change === undefined && c.type === 'message' && c.channel === channel) {
-          change = { at: performance.now(), action: c.action === 'posted' ? 'posted' : 'updated' };
-        }
+        if (c.type === 'message' && c.channel === channel) seen(c.action);
+      };
+      const teamsListener = (c: TenantChange) => {
+        if (c.type === 'message' && c.conversationId === channel) seen(c.action);
       };
       slack.workspace.on('change', listener as never);
+      connector.tenant.on('change', teamsListener);
       const dynamoBefore = dynamoCalls.length;
-      const chatBefore = slack.workspace.calls.length;
+      const chatBefore = slack.workspace.calls.length + connector.tenant.calls.length;
       invocations = [];
       const putAt = performance.now();
       aws.eventBridge.putEventsInternal([
@@ -186,11 +262,12 @@ export async function runLatencyBench(): Promise<void> {
       await aws.eventBridge.idle();
       await Promise.all(invocations);
       slack.workspace.off('change', listener as never);
+      connector.tenant.off('change', teamsListener);
       return {
         ms: change === undefined ? undefined : change.at - putAt,
         change: change?.action,
         dynamoCalls: dynamoCalls.slice(dynamoBefore),
-        chatCalls: slack.workspace.calls.length - chatBefore,
+        chatCalls: slack.workspace.calls.length + connector.tenant.calls.length - chatBefore,
       };
     };
     /** Runs the simulator `ms` on its clock, a second at a time, each new event delivered to `channel` (samples kept if `keep`). */
@@ -214,7 +291,7 @@ export async function runLatencyBench(): Promise<void> {
       await done(channel);
     }
     console.log('event put on the bus → message on screen, warm (notify in this process):');
-    reportEvents(warm);
+    reportEvents(warm, 'Slack Web API');
 
     // ── A button press: Retry on the failure message of a web-service run failing in Test ────
     const press: { ack: number; updated: number }[] = [];
@@ -252,6 +329,63 @@ export async function runLatencyBench(): Promise<void> {
     console.log(
       `Retry pressed (signed Slack click, the Slack function in this process), n ${press.length}: ` +
         `→ acknowledgement ${stat(press.map((p) => p.ack))}; → message updated ${stat(press.map((p) => p.updated))}`,
+    );
+
+    // ── Teams: the same runs and the same press, each on a fresh Teams channel ───────────────
+    const teamsWarm: EventSample[] = [];
+    for (let round = 0; round < WARMUP + N; round++) {
+      const channel = await freshChannel('teams');
+      await start('web-service');
+      await live(channel, 300_000, round >= WARMUP ? teamsWarm : undefined);
+      await done(channel);
+    }
+    console.log(
+      'Teams: event put on the bus → card on screen in the local Bot Connector, warm (notify in this process):',
+    );
+    reportEvents(teamsWarm, 'Bot Connector');
+    const teamsPress: { ack: number; updated: number }[] = [];
+    for (let round = 0; round < WARMUP + N; round++) {
+      const channel = await freshChannel('teams');
+      aws.codePipeline.injectFailure('web-service', 'Test', 'UnitTests', { mode: 'once' });
+      await start('web-service');
+      await live(channel, 120_000);
+      const [card] = connector.tenant.messages(channel);
+      const retry = executeActions(card).find((action) => action.verb === CARD_VERBS.retryFailed);
+      if (card === undefined || retry === undefined) throw new Error(`no failure card with Retry on ${channel}`);
+      // Teams shows who retried in the card's thread (the card itself moves on with the retried stage's events).
+      let updatedAt: number | undefined;
+      const listener = (c: TenantChange) => {
+        if (updatedAt === undefined && c.type === 'message' && c.action === 'posted' && c.conversationId === channel) {
+          updatedAt = performance.now();
+        }
+      };
+      connector.tenant.on('change', listener);
+      const parties: ActivityParties = {
+        serviceUrl: connector.serviceUrl,
+        tenantId: identity.tenantId,
+        conversationId: channel,
+        conversationType: 'channel',
+        teamId: TEAMS_TEAM_ID,
+        bot: { id: `28:${identity.clientId}`, name: 'pipewatch' },
+        user: TEAMS_ALICE,
+      };
+      const click = cardActionActivity(parties, { activityId: card.id }, retry);
+      const token = identity.signActivityToken({ appId: identity.clientId, serviceUrl: connector.serviceUrl });
+      const pressedAt = performance.now();
+      const response = await teamsHandler(teamsEvent(click, token));
+      const ackAt = performance.now();
+      connector.tenant.off('change', listener);
+      if (response.statusCode !== 200) throw new Error(`Teams Retry press answered ${response.statusCode}`);
+      if (updatedAt === undefined) throw new Error(`the Teams Retry press posted no reply: ${response.body}`);
+      const audit = connector.tenant.threadReplies(channel, card.id).at(-1);
+      if (!/retr/i.test(JSON.stringify(audit?.activity))) throw new Error('the reply after the press is not the retry');
+      if (round >= WARMUP) teamsPress.push({ ack: ackAt - pressedAt, updated: updatedAt - pressedAt });
+      await live(channel, 300_000);
+      await done(channel);
+    }
+    console.log(
+      `Teams: Retry pressed (a signed adaptiveCard/action invoke, the Teams function in this process), n ${teamsPress.length}: ` +
+        `→ answer ${stat(teamsPress.map((p) => p.ack))}; → "retried by" reply in the card's thread ${stat(teamsPress.map((p) => p.updated))}`,
     );
 
     // ── Cold: the bundled notify handler in a fresh process per sample; bare node alongside ──
@@ -314,6 +448,8 @@ export async function runLatencyBench(): Promise<void> {
   } finally {
     for (const client of Object.values(clients)) client.destroy();
     await slack.stop();
+    await connector.stop();
+    await identity.stop();
     await aws.stop();
     rmSync(work, { recursive: true, force: true });
   }
@@ -324,7 +460,7 @@ async function subscribe(
   eventBridge: EventBridgeClient,
   name: string,
   pattern: Record<string, unknown>,
-  channel: string,
+  channel: ChannelRef,
   bus: string,
 ): Promise<void> {
   await eventBridge.send(new PutRuleCommand({ Name: name, EventBusName: bus, EventPattern: JSON.stringify(pattern) }));
@@ -338,7 +474,7 @@ async function subscribe(
           Arn: NOTIFY_ARN,
           InputTransformer: {
             InputPathsMap: {},
-            InputTemplate: notifyInputTemplate({ platform: 'slack', workspace: TEAM, channel }),
+            InputTemplate: notifyInputTemplate(channel),
           },
         },
       ],
@@ -346,7 +482,11 @@ async function subscribe(
   );
 }
 
-function reportEvents(samples: readonly EventSample[]): void {
+function slackRef(channel: string): ChannelRef {
+  return { platform: 'slack', workspace: TEAM, channel };
+}
+
+function reportEvents(samples: readonly EventSample[], chat: string): void {
   for (const action of ['posted', 'updated'] as const) {
     const ms = samples
       .filter((s) => s.change === action)
@@ -361,7 +501,7 @@ function reportEvents(samples: readonly EventSample[]): void {
   const unchanged = samples.filter((s) => s.change === undefined).length;
   console.log(
     `  per event (${samples.length} events, ${unchanged} of them changing nothing on screen): ` +
-      `DynamoDB calls ${per((s) => s.dynamoCalls.length)}, Slack Web API calls ${per((s) => s.chatCalls)}`,
+      `DynamoDB calls ${per((s) => s.dynamoCalls.length)}, ${chat} calls ${per((s) => s.chatCalls)}`,
   );
   const byOperation = new Map<string, number>();
   for (const s of samples) for (const op of s.dynamoCalls) byOperation.set(op, (byOperation.get(op) ?? 0) + 1);
