@@ -36,6 +36,7 @@ import { SlackChatPoster, type SlackChatPosterOptions } from '../../slack/slack-
 import { activityOf } from '../../teams/render-adaptive-card';
 import { TeamsChatPoster } from '../../teams/teams-chat-poster';
 import { type ApprovalSettingsOptions, approvalSettings } from './approval-settings';
+import { withEndedExecutionReads } from './ended-execution-reads';
 import { platformChatPoster } from './platform-chat-poster';
 import { cachedStageOrder } from './stage-order-cache';
 import { tokenChatPoster } from './token-chat-poster';
@@ -153,7 +154,8 @@ export function pipelinesWhere(
       const pipelines = places.pipelines(where);
       const builds = places.builds(where);
       place = {
-        pipelines,
+        // A Succeeded execution's reads, once per container (the others as they are).
+        pipelines: pipelines instanceof UnreachablePipelines ? pipelines : withEndedExecutionReads(pipelines, { now }),
         ...(pipelines instanceof UnreachablePipelines ? {} : { stageOrder: cachedStageOrder(pipelines, { now }) }),
         ...(reads.triage === undefined || builds === undefined
           ? {}
@@ -198,7 +200,8 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
             }),
           }),
     }),
-    pipelines,
+    // A Succeeded execution's reads, once per container: a final event fans out to every subscribed channel.
+    pipelines: withEndedExecutionReads(pipelines, { now }),
     stageOrder: cachedStageOrder(pipelines, { now }),
     ...(adapters.codeBuild === undefined || adapters.logs === undefined
       ? {}
