@@ -28,37 +28,75 @@ const DEFAULT_TTL_MS = 10 * 60_000;
  */
 export function withEndedExecutionReads(
   pipelines: PipelineClient,
-  { ttlMs = DEFAULT_TTL_MS, now = Date.now }: { ttlMs?: number; now?: () => number } = {},
-): PipelineClient {
-  const ended = new Map<string, { readonly view: PipelineExecutionView; readonly at: number }>();
-  const actions = new TtlCache<string, readonly ActionExecutionView[]>(ttlMs, now);
-  const keyOf = (ref: PipelineExecutionRef) => `${ref.pipeline} ${ref.executionId}`;
-  const endedView = (key: string) => {
-    const entry = ended.get(key);
-    return entry !== undefined && now() - entry.at < ttlMs ? entry.view : undefined;
-  };
-  return {
-    getPipelineState: (pipeline) => pipelines.getPipelineState(pipeline),
-    retryStageExecution: (input) => pipelines.retryStageExecution(input),
-    putApprovalResult: (input) => pipelines.putApprovalResult(input),
-    getPipelineStageNames: (pipeline) => pipelines.getPipelineStageNames(pipeline),
-    stopPipelineExecution: (input) => pipelines.stopPipelineExecution(input),
-    startPipelineExecution: (pipeline) => pipelines.startPipelineExecution(pipeline),
-    async getPipelineExecution(ref) {
-      const key = keyOf(ref);
-      const known = endedView(key);
-      if (known !== undefined) return known;
-      const view = await pipelines.getPipelineExecution(ref);
-      if (view.status === 'Succeeded') {
-        for (const [other, entry] of ended) if (now() - entry.at >= ttlMs) ended.delete(other);
-        ended.set(key, { view, at: now() });
-      }
-      return view;
-    },
-    listActionExecutions(ref) {
-      const key = keyOf(ref);
-      if (endedView(key) === undefined) return pipelines.listActionExecutions(ref);
-      return actions.get(key, () => pipelines.listActionExecutions(ref));
-    },
-  };
+  options: { readonly ttlMs?: number; readonly now?: () => number } = {},
+): EndedExecutionReads {
+  return new EndedExecutionReads(pipelines, options);
+}
+
+/** withEndedExecutionReads's client: `pipelines` is the client it reads through. */
+export class EndedExecutionReads implements PipelineClient {
+  private readonly ended = new Map<string, { readonly view: PipelineExecutionView; readonly at: number }>();
+  private readonly actions: TtlCache<string, readonly ActionExecutionView[]>;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    readonly pipelines: PipelineClient,
+    { ttlMs = DEFAULT_TTL_MS, now = Date.now }: { readonly ttlMs?: number; readonly now?: () => number } = {},
+  ) {
+    this.ttlMs = ttlMs;
+    this.now = now;
+    this.actions = new TtlCache(ttlMs, now);
+  }
+
+  getPipelineState(pipeline: string) {
+    return this.pipelines.getPipelineState(pipeline);
+  }
+
+  retryStageExecution(input: Parameters<PipelineClient['retryStageExecution']>[0]) {
+    return this.pipelines.retryStageExecution(input);
+  }
+
+  putApprovalResult(input: Parameters<PipelineClient['putApprovalResult']>[0]) {
+    return this.pipelines.putApprovalResult(input);
+  }
+
+  getPipelineStageNames(pipeline: string) {
+    return this.pipelines.getPipelineStageNames(pipeline);
+  }
+
+  stopPipelineExecution(input: Parameters<PipelineClient['stopPipelineExecution']>[0]) {
+    return this.pipelines.stopPipelineExecution(input);
+  }
+
+  startPipelineExecution(pipeline: string) {
+    return this.pipelines.startPipelineExecution(pipeline);
+  }
+
+  async getPipelineExecution(ref: PipelineExecutionRef): Promise<PipelineExecutionView> {
+    const key = keyOf(ref);
+    const known = this.endedView(key);
+    if (known !== undefined) return known;
+    const view = await this.pipelines.getPipelineExecution(ref);
+    if (view.status === 'Succeeded') {
+      for (const [other, entry] of this.ended) if (this.now() - entry.at >= this.ttlMs) this.ended.delete(other);
+      this.ended.set(key, { view, at: this.now() });
+    }
+    return view;
+  }
+
+  listActionExecutions(ref: PipelineExecutionRef): Promise<readonly ActionExecutionView[]> {
+    const key = keyOf(ref);
+    if (this.endedView(key) === undefined) return this.pipelines.listActionExecutions(ref);
+    return this.actions.get(key, () => this.pipelines.listActionExecutions(ref));
+  }
+
+  private endedView(key: string): PipelineExecutionView | undefined {
+    const entry = this.ended.get(key);
+    return entry !== undefined && this.now() - entry.at < this.ttlMs ? entry.view : undefined;
+  }
+}
+
+function keyOf(ref: PipelineExecutionRef): string {
+  return `${ref.pipeline} ${ref.executionId}`;
 }
