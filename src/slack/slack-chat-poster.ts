@@ -6,6 +6,7 @@ import { ChatDeliveryError } from '../core/notify/chat-delivery-error';
 import type { ChatPoster, Log, PostMark, PostWindow } from '../core/ports';
 import type { ChannelRef } from '../core/subscriptions';
 import { nodeHttpFetch } from '../http/node-http-fetch';
+import { RateLimitLine } from './rate-limit-line';
 import { renderBlockKit } from './render-block-kit';
 import { renderThreadReply } from './render-thread-reply';
 import type { SlackMessage } from './slack-message';
@@ -29,7 +30,8 @@ export interface SlackChatPosterOptions {
    */
   readonly maxRetryAfterSeconds?: number;
   /**
-   * All of a call's 429 waits together (default 20 s, within notify's 30 s timeout). A burst meets
+   * All of a call's 429 waits together, and the longest it waits in line for its turn after a 429
+   * (default 20 s, within notify's 30 s timeout). A burst meets
    * Slack's 1 post per second per channel: a channel's 20th post of a burst waits about 15 one-second
    * Retry-Afters, which a count of retries would have turned into a failed invocation and a Lambda
    * retry a minute later. A 429 is never taken for a lost answer: nothing was posted, no lookup.
@@ -67,6 +69,8 @@ export class SlackChatPoster implements ChatPoster {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly log: Log | undefined;
+  /** Per Web API method (Slack's limits are per method and workspace, and a poster is one workspace's token). */
+  private readonly lines = new Map<string, RateLimitLine>();
 
   constructor(options: SlackChatPosterOptions) {
     this.client = new WebClient(options.token, {
@@ -226,27 +230,13 @@ export class SlackChatPoster implements ChatPoster {
     lookup?: () => Promise<T | undefined>,
     retries = this.retries,
   ): Promise<T> {
-    let rateLimitedMs = 0;
+    const began = this.now();
     let failed = 0;
     for (;;) {
       try {
-        return await send();
+        return await this.withinRateLimit(method, send, began);
       } catch (error) {
         const failure = toDeliveryError(method, error);
-        const wait = failure.retryAfterSeconds;
-        if (failure.code === 'ratelimited') {
-          const waitMs = (wait ?? Number.POSITIVE_INFINITY) * 1000;
-          if (
-            wait === undefined ||
-            wait > this.maxRetryAfterSeconds ||
-            rateLimitedMs + waitMs > this.maxRateLimitWaitMs
-          ) {
-            throw failure;
-          }
-          rateLimitedMs += waitMs;
-          await this.sleep(waitMs);
-          continue;
-        }
         if (!isLostAnswer(failure) || failed >= retries) throw failure;
         failed++;
         await this.sleep(200 * 2 ** (failed - 1) * (0.5 + Math.random()));
@@ -254,6 +244,74 @@ export class SlackChatPoster implements ChatPoster {
         if (found !== undefined) return found;
       }
     }
+  }
+
+  /**
+   * `send`, Slack's 429s waited out: straight to Slack while no call of the method waits; after a
+   * 429, or while others wait, in the method's line (RateLimitLine), trying again after each
+   * Retry-After. Gives up (`ratelimited`, transient: the platform's retry comes later) on a
+   * Retry-After above maxRetryAfterSeconds, when its own waits would pass maxRateLimitWaitSeconds, or
+   * when its turn comes after that long since the call began. A 429 is never taken for a lost
+   * answer: nothing was posted, no lookup.
+   */
+  private async withinRateLimit<T>(method: string, send: () => Promise<T>, began: number): Promise<T> {
+    const line = this.lineOf(method);
+    const admitted = async () => {
+      const result = await send();
+      line.admitted++;
+      return result;
+    };
+    let retryAfter = 0;
+    let admittedBefore = line.admitted;
+    if (!line.busy) {
+      try {
+        return await admitted();
+      } catch (error) {
+        retryAfter = this.retryAfterOf(method, error, 0);
+      }
+    }
+    return line.turn(async () => {
+      let waitedMs = 0;
+      for (;;) {
+        // Slack took a call since this one's 429: the limit has room again, no need to wait it out.
+        const waitMs = line.admitted > admittedBefore ? 0 : retryAfter * 1000;
+        if (waitedMs + waitMs > this.maxRateLimitWaitMs || this.now() - began > this.maxRateLimitWaitMs) {
+          throw new ChatDeliveryError('transient', 'ratelimited', `${method} was rate limited`, {
+            ...(retryAfter === 0 ? {} : { retryAfterSeconds: retryAfter }),
+          });
+        }
+        if (waitMs > 0) {
+          waitedMs += waitMs;
+          await this.sleep(waitMs);
+        }
+        try {
+          return await admitted();
+        } catch (error) {
+          retryAfter = this.retryAfterOf(method, error, waitedMs);
+          admittedBefore = line.admitted;
+        }
+      }
+    });
+  }
+
+  /** The seconds a 429 asks to wait, if this call may wait them; anything else is thrown as it is. */
+  private retryAfterOf(method: string, error: unknown, waitedMs: number): number {
+    const failure = toDeliveryError(method, error);
+    if (failure.code !== 'ratelimited') throw failure;
+    const wait = failure.retryAfterSeconds;
+    if (wait === undefined || wait > this.maxRetryAfterSeconds || waitedMs + wait * 1000 > this.maxRateLimitWaitMs) {
+      throw failure;
+    }
+    return wait;
+  }
+
+  private lineOf(method: string): RateLimitLine {
+    let line = this.lines.get(method);
+    if (line === undefined) {
+      line = new RateLimitLine();
+      this.lines.set(method, line);
+    }
+    return line;
   }
 }
 
