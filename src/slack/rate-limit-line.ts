@@ -1,7 +1,7 @@
-// (adapter detail) a Web API method's calls after a 429: in line, one at a time, in arrival order --> no herd of retries Slack refuses again
+// (adapter detail) a Web API method's calls (chat.postMessage's per channel) after a 429: in line, one at a time, in arrival order --> no herd of retries Slack refuses again
 /**
- * The calls of one Web API method that Slack refused (429), and those that came while such calls
- * wait: each has its turn after the one before it settles, so that after a 429 one request at a time
+ * The calls of one Web API method (chat.postMessage: to one channel) that Slack refused (429), and
+ * those that came while such calls wait: each has its turn after the one before it settles, so that after a 429 one request at a time
  * probes the limit instead of every waiting call retrying at the same Retry-After and nearly all of
  * them being refused again (the herd that made 1,000 posts at once answer ~14,000 429s and left half
  * of them waiting past their budget, in no particular order). Calls go straight to Slack again

@@ -69,7 +69,10 @@ export class SlackChatPoster implements ChatPoster {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly log: Log | undefined;
-  /** Per Web API method (Slack's limits are per method and workspace, and a poster is one workspace's token). */
+  /**
+   * Per Web API method (Slack's limits are per method and workspace, and a poster is one workspace's
+   * token), and per channel for chat.postMessage. Lines are small and few (a container's channels).
+   */
   private readonly lines = new Map<string, RateLimitLine>();
 
   constructor(options: SlackChatPosterOptions) {
@@ -215,7 +218,15 @@ export class SlackChatPoster implements ChatPoster {
               return undefined;
             }
           };
-    const result = await this.call('chat.postMessage', send, lookup);
+    // In line per channel: chat.postMessage's limit is per channel as well as per workspace, and one
+    // channel's posts waiting out its 1 a second must not hold up the other channels' posts.
+    const result = await this.call(
+      'chat.postMessage',
+      send,
+      lookup,
+      this.retries,
+      `chat.postMessage ${slackChannel(channel)}`,
+    );
     return { messageId: requireTs(result.ts, 'chat.postMessage') };
   }
 
@@ -223,18 +234,20 @@ export class SlackChatPoster implements ChatPoster {
    * One Web API call: short 429s waited out, 5xx and network errors tried again (bounded), every
    * failure turned into a ChatDeliveryError. `lookup`, for a post: asked before trying it again,
    * since the post may have been made and only its answer lost; what it finds is the answer.
+   * `line`: which calls wait in one line after a 429 (the method's, by default).
    */
   private async call<T>(
     method: string,
     send: () => Promise<T>,
     lookup?: () => Promise<T | undefined>,
     retries = this.retries,
+    line = method,
   ): Promise<T> {
     const began = this.now();
     let failed = 0;
     for (;;) {
       try {
-        return await this.withinRateLimit(method, send, began);
+        return await this.withinRateLimit(method, line, send, began);
       } catch (error) {
         const failure = toDeliveryError(method, error);
         if (!isLostAnswer(failure) || failed >= retries) throw failure;
@@ -247,15 +260,15 @@ export class SlackChatPoster implements ChatPoster {
   }
 
   /**
-   * `send`, Slack's 429s waited out: straight to Slack while no call of the method waits; after a
-   * 429, or while others wait, in the method's line (RateLimitLine), trying again after each
+   * `send`, Slack's 429s waited out: straight to Slack while no call of its line waits; after a
+   * 429, or while others wait, in the line (RateLimitLine), trying again after each
    * Retry-After. Gives up (`ratelimited`, transient: the platform's retry comes later) on a
    * Retry-After above maxRetryAfterSeconds, when its own waits would pass maxRateLimitWaitSeconds, or
    * when its turn comes after that long since the call began. A 429 is never taken for a lost
    * answer: nothing was posted, no lookup.
    */
-  private async withinRateLimit<T>(method: string, send: () => Promise<T>, began: number): Promise<T> {
-    const line = this.lineOf(method);
+  private async withinRateLimit<T>(method: string, lineKey: string, send: () => Promise<T>, began: number): Promise<T> {
+    const line = this.lineOf(lineKey);
     const admitted = async () => {
       const result = await send();
       line.admitted++;
@@ -305,11 +318,11 @@ export class SlackChatPoster implements ChatPoster {
     return wait;
   }
 
-  private lineOf(method: string): RateLimitLine {
-    let line = this.lines.get(method);
+  private lineOf(key: string): RateLimitLine {
+    let line = this.lines.get(key);
     if (line === undefined) {
       line = new RateLimitLine();
-      this.lines.set(method, line);
+      this.lines.set(key, line);
     }
     return line;
   }
