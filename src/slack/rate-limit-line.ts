@@ -1,4 +1,4 @@
-// (adapter detail) a Web API method's calls (chat.postMessage's per channel) after a 429: in line, one at a time, in arrival order --> no herd of retries Slack refuses again
+// (adapter detail) a Web API method's calls (chat.postMessage: per channel, and per workspace above) after a 429: in line, one at a time, in arrival order --> no herd of retries Slack refuses again
 /**
  * The calls of one Web API method (chat.postMessage: to one channel) that Slack refused (429), and
  * those that came while such calls wait: each has its turn after the one before it settles, so that after a 429 one request at a time
@@ -10,8 +10,16 @@
 export class RateLimitLine {
   private waiting = 0;
   private tail: Promise<unknown> = Promise.resolve();
-  /** Calls Slack took (straight or in line): a refused call that sees one since its 429 tries again at once. */
+  /** Calls of the line Slack took (straight or in line): a refused call that sees one since its 429 tries again at once. */
   admitted = 0;
+  /** When Slack last took one (ms since the epoch). */
+  lastAdmittedAt = Number.NEGATIVE_INFINITY;
+
+  /** Slack took a call of the line at `at`. */
+  note(at: number): void {
+    this.admitted++;
+    this.lastAdmittedAt = at;
+  }
 
   /** Whether calls wait in line: a new call joins it rather than jump it. */
   get busy(): boolean {

@@ -268,43 +268,89 @@ export class SlackChatPoster implements ChatPoster {
    * answer: nothing was posted, no lookup.
    */
   private async withinRateLimit<T>(method: string, lineKey: string, send: () => Promise<T>, began: number): Promise<T> {
-    const line = this.lineOf(lineKey);
+    const waited = { ms: 0 };
+    const own = this.lineOf(lineKey);
+    // chat.postMessage: a channel's line, and the method's (the workspace's) line above it.
+    const workspace = lineKey === method ? undefined : this.lineOf(method);
+    // A 429 is the channel's own limit when Slack took one of its posts within the second (Slack:
+    // 1 a second per channel) and no call waits out the workspace's; otherwise the workspace's,
+    // waited out in the workspace's line.
+    const channels = () => workspace === undefined || (!workspace.busy && this.now() - own.lastAdmittedAt < 1000);
     const admitted = async () => {
       const result = await send();
-      line.admitted++;
+      const at = this.now();
+      own.note(at);
+      workspace?.note(at);
       return result;
     };
-    let retryAfter = 0;
-    let admittedBefore = line.admitted;
-    if (!line.busy) {
-      try {
-        return await admitted();
-      } catch (error) {
-        retryAfter = this.retryAfterOf(method, error, 0);
-      }
-    }
-    return line.turn(async () => {
-      let waitedMs = 0;
-      for (;;) {
-        // Slack took a call since this one's 429: the limit has room again, no need to wait it out.
-        const waitMs = line.admitted > admittedBefore ? 0 : retryAfter * 1000;
-        if (waitedMs + waitMs > this.maxRateLimitWaitMs || this.now() - began > this.maxRateLimitWaitMs) {
-          throw new ChatDeliveryError('transient', 'ratelimited', `${method} was rate limited`, {
-            ...(retryAfter === 0 ? {} : { retryAfterSeconds: retryAfter }),
-          });
-        }
-        if (waitMs > 0) {
-          waitedMs += waitMs;
-          await this.sleep(waitMs);
-        }
+    const viaWorkspace = async (): Promise<T> => {
+      if (workspace === undefined) return admitted();
+      let refused: Refusal | undefined;
+      if (!workspace.busy) {
         try {
           return await admitted();
         } catch (error) {
-          retryAfter = this.retryAfterOf(method, error, waitedMs);
-          admittedBefore = line.admitted;
+          refused = this.refusal(method, error, waited, workspace);
+          if (channels()) throw error;
+        }
+      }
+      return this.inLine(workspace, refused, admitted, { method, began, waited, mine: () => !channels() });
+    };
+    let refused: Refusal | undefined;
+    if (!own.busy) {
+      try {
+        return await viaWorkspace();
+      } catch (error) {
+        refused = this.refusal(method, error, waited, own);
+      }
+    }
+    return this.inLine(own, refused, viaWorkspace, { method, began, waited, mine: () => true });
+  }
+
+  /**
+   * `attempt` in `line`'s turn, again after each 429 that is the line's (`mine`): after its
+   * Retry-After, or at once when Slack took a call of the line since the 429. A 429 that is not the
+   * line's goes back to the caller's line. Gives up past the call's budget (its waits, its age).
+   */
+  private inLine<T>(
+    line: RateLimitLine,
+    refused: Refusal | undefined,
+    attempt: () => Promise<T>,
+    call: {
+      readonly method: string;
+      readonly began: number;
+      readonly waited: { ms: number };
+      readonly mine: () => boolean;
+    },
+  ): Promise<T> {
+    return line.turn(async () => {
+      let last = refused;
+      for (;;) {
+        const waitMs = last === undefined || line.admitted > last.since ? 0 : last.seconds * 1000;
+        if (call.waited.ms + waitMs > this.maxRateLimitWaitMs || this.now() - call.began > this.maxRateLimitWaitMs) {
+          throw new ChatDeliveryError('transient', 'ratelimited', `${call.method} was rate limited`, {
+            ...(last === undefined ? {} : { retryAfterSeconds: last.seconds }),
+          });
+        }
+        if (waitMs > 0) {
+          call.waited.ms += waitMs;
+          await this.sleep(waitMs);
+        }
+        try {
+          return await attempt();
+        } catch (error) {
+          last = this.refusal(call.method, error, call.waited, line);
+          if (!call.mine()) throw error;
         }
       }
     });
+  }
+
+  /** A 429 this call may wait out, with the line's count of admitted calls then; anything else is thrown. */
+  private refusal(method: string, error: unknown, waited: { ms: number }, line: RateLimitLine): Refusal {
+    // Already classified (a give-up, a failure that is no 429): not a refusal to wait out again.
+    if (error instanceof ChatDeliveryError) throw error;
+    return { seconds: this.retryAfterOf(method, error, waited.ms), since: line.admitted };
   }
 
   /** The seconds a 429 asks to wait, if this call may wait them; anything else is thrown as it is. */
@@ -326,6 +372,12 @@ export class SlackChatPoster implements ChatPoster {
     }
     return line;
   }
+}
+
+/** A 429's Retry-After (seconds), and how many calls its line had had taken by then. */
+interface Refusal {
+  readonly seconds: number;
+  readonly since: number;
 }
 
 /** How far Slack's clock may be from ours when looking for a post by its ts. */

@@ -159,6 +159,36 @@ describe("SlackChatPoster: a burst over a channel's limit", () => {
   });
 });
 
+describe('SlackChatPoster: a burst over the workspace limit', () => {
+  test('60 posts at once to 20 channels: each posted once; after the 429s one call at a time tries again', async () => {
+    await slack.stop();
+    const channels = Array.from({ length: 20 }, (_, i) => `CLINE${String(i).padStart(5, '0')}`);
+    slack = await startLocalSlack({
+      port: 0,
+      channels: channels.map((id, i) => ({ id, name: `line-${i}` })),
+      // The workspace's burst of 10, then 10 a second: the posts past the 10th meet 429s.
+      rateLimits: { ...SLACK_RATE_LIMITS, postPerWorkspace: { burst: 10, perSecond: 10 } },
+    });
+    const chat = poster();
+    const posts = Array.from({ length: 60 }, (_, i) => ({ channel: channels[i % 20] ?? '', title: `run ${i}` }));
+    const ids = await Promise.all(
+      posts.map(
+        async ({ channel, title }) => (await chat.post({ ...CHANNEL, channel }, { ...message, title })).messageId,
+      ),
+    );
+    expect(new Set(ids).size).toBe(60);
+    for (const channel of channels) expect(slack.workspace.messages(channel)).toHaveLength(3);
+    const statuses = slack.workspace.callsTo('chat.postMessage').map((c) => c.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(60);
+    // The 50 refused at once, then the workspace's line: one call probes the limit after the
+    // Retry-After (1 s), the others follow it one at a time while Slack takes them, about one 429 a
+    // second. Each retrying at its own Retry-After instead, all that wait but 10 are refused again
+    // each second (50 + 40 + 30 …).
+    const refused = statuses.filter((status) => status === 429).length;
+    expect(refused).toBeLessThanOrEqual(50 + 10);
+  });
+});
+
 describe('SlackChatPoster: a post whose answer is lost is not made twice', () => {
   const mark = { pipeline: 'myPipeline', executionId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' };
 
