@@ -273,9 +273,11 @@ export class SlackChatPoster implements ChatPoster {
     // chat.postMessage: a channel's line, and the method's (the workspace's) line above it.
     const workspace = lineKey === method ? undefined : this.lineOf(method);
     // A 429 is the channel's own limit when Slack took one of its posts within the second (Slack:
-    // 1 a second per channel) and no call waits out the workspace's; otherwise the workspace's,
-    // waited out in the workspace's line.
-    const channels = () => workspace === undefined || (!workspace.busy && this.now() - own.lastAdmittedAt < 1000);
+    // 1 a second per channel): waited out in the channel's line, so that it holds up no other channel.
+    // Otherwise the workspace's, waited out in the workspace's line; once calls wait there, a new
+    // call's 429 is taken for the workspace's too.
+    const recent = () => this.now() - own.lastAdmittedAt < 1000;
+    const channels = () => workspace === undefined || (!workspace.busy && recent());
     const admitted = async () => {
       const result = await send();
       const at = this.now();
@@ -294,7 +296,7 @@ export class SlackChatPoster implements ChatPoster {
           if (channels()) throw error;
         }
       }
-      return this.inLine(workspace, refused, admitted, { method, began, waited, mine: () => !channels() });
+      return this.inLine(workspace, refused, admitted, { method, began, waited, mine: () => !recent() });
     };
     let refused: Refusal | undefined;
     if (!own.busy) {
