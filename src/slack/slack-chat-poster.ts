@@ -285,28 +285,33 @@ export class SlackChatPoster implements ChatPoster {
       workspace?.note(at);
       return result;
     };
-    const viaWorkspace = async (): Promise<T> => {
-      if (workspace === undefined) return admitted();
+    // Straight to Slack while nobody waits in `line`, else (or once refused) in its line; a refusal
+    // that `escalates` goes to the line above instead.
+    const through = async (
+      line: RateLimitLine,
+      attempt: () => Promise<T>,
+      mine: () => boolean,
+      escalates: () => boolean,
+    ): Promise<T> => {
       let refused: Refusal | undefined;
-      if (!workspace.busy) {
+      if (!line.busy) {
         try {
-          return await admitted();
+          return await attempt();
         } catch (error) {
-          refused = this.refusal(method, error, waited, workspace);
-          if (channels()) throw error;
+          refused = this.refusal(method, error, waited, line);
+          if (escalates()) throw error;
         }
       }
-      return this.inLine(workspace, refused, admitted, { method, began, waited, mine: () => !recent() });
+      return this.inLine(line, refused, attempt, { method, began, waited, mine });
     };
-    let refused: Refusal | undefined;
-    if (!own.busy) {
-      try {
-        return await viaWorkspace();
-      } catch (error) {
-        refused = this.refusal(method, error, waited, own);
-      }
-    }
-    return this.inLine(own, refused, viaWorkspace, { method, began, waited, mine: () => true });
+    const viaWorkspace = (): Promise<T> =>
+      workspace === undefined ? admitted() : through(workspace, admitted, () => !recent(), channels);
+    return through(
+      own,
+      viaWorkspace,
+      () => true,
+      () => false,
+    );
   }
 
   /**
