@@ -34,6 +34,7 @@ import {
   createEventBridgeClient,
 } from '../../aws/clients';
 import { createTableInput } from '../../aws/dynamodb-conversation-store';
+import { MemberRoles } from '../../aws/member-role';
 import { FOLLOW_INPUT_TEMPLATE, FOLLOW_RULE_NAME, FOLLOW_RULE_PATTERN } from '../../aws/notify-input';
 import { SecretParameters } from '../../aws/ssm-secrets';
 import { ConfigurationError } from '../../config/environment';
@@ -419,6 +420,14 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       log: slackLog,
       // `run` posts the execution's message at once and links to it, as the Slack function does.
       chat: new SlackChatPoster({ token: socket.botToken, log: fullLog(slackLog) }),
+      // The member account's buttons act there, through the local STS, as with the local Slack.
+      members: new MemberRoles({
+        sts: () => clients.sts,
+        roleName: LOCAL_MEMBER_ROLE_NAME,
+        sessionName: 'pipewatch-slack',
+        region: aws.region,
+        log: slackLog,
+      }),
     });
     await startSocketModeApp(socket, deps, log, cleanups);
     return { url: undefined, aws, slack: undefined, mode, slackApiUrl: undefined, teams: undefined, redrive, stop };
