@@ -205,7 +205,7 @@ export function chatAppDepsFor(adapters: ChatAdapters): ChatAppDeps {
 function catalogsAt(places: PipelinePlaces): NonNullable<ChatAppDeps['catalogAt']> {
   const catalogs = new Map<string, CachedPipelineCatalog>();
   return (place) => {
-    const key = `${places.isElsewhere(place) ? place.account : ''} ${place.region}`;
+    const key = places.keyOf(place);
     let catalog = catalogs.get(key);
     if (catalog === undefined) {
       catalog = new CachedPipelineCatalog({ source: places.pipelines(place) });

@@ -63,6 +63,14 @@ export class PipelinePlaces {
     return place.account !== undefined && own !== undefined && place.account !== own;
   }
 
+  /**
+   * One key per place this install tells apart, for a cache of anything made per place: the
+   * region, and the account when it is another one (this account's places have none).
+   */
+  keyOf(place: PipelinePlace): string {
+    return `${this.isElsewhere(place) ? place.account : ''} ${place.region}`;
+  }
+
   /** CodePipeline where `place`'s pipelines run. */
   pipelines(place: PipelinePlace): PlaceClient {
     if (!this.isElsewhere(place)) {
@@ -70,7 +78,7 @@ export class PipelinePlaces {
         ? this.home.inRegion(place.region)
         : new UnreachablePipelines({ account: place.account ?? this.#options.account ?? 'this', region: place.region });
     }
-    const key = `${place.account} ${place.region}`;
+    const key = this.keyOf(place);
     let client = this.#pipelines.get(key);
     if (client === undefined) {
       const account = place.account as string;
@@ -98,7 +106,7 @@ export class PipelinePlaces {
     if (codeBuild === undefined || logs === undefined || !REGION_CODE.test(place.region)) return undefined;
     const elsewhere = this.isElsewhere(place);
     if (elsewhere && members === undefined) return undefined;
-    const key = `${elsewhere ? place.account : ''} ${place.region}`;
+    const key = this.keyOf(place);
     let builds = this.#builds.get(key);
     if (builds === undefined) {
       if (!elsewhere && (place.region === region || region === undefined)) {

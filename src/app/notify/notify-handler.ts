@@ -148,7 +148,7 @@ export function pipelinesWhere(
 ): NonNullable<NotifyDeps['at']> {
   const cache = new Map<string, ReturnType<NonNullable<NotifyDeps['at']>>>();
   return (where) => {
-    const key = `${places.isElsewhere(where) ? where.account : ''} ${where.region}`;
+    const key = places.keyOf(where);
     let place = cache.get(key);
     if (place === undefined) {
       const pipelines = places.pipelines(where);

@@ -1,6 +1,6 @@
 // (core) subscribe … --> names checked (PipelineCatalog) --> RuleStore.putRule: one rule on the pipewatch bus per subscription
 import { truncateText } from '../../messages';
-import { type RuleDefinition, RuleStoreError } from '../../ports';
+import { type PipelineCatalog, type RuleDefinition, RuleStoreError } from '../../ports';
 import {
   describeSubscription,
   eventPatternText,
@@ -49,6 +49,25 @@ function namedPlace(subscription: FilterSubscription): { account?: string; regio
   return accounts[0] === undefined ? { region } : { account: accounts[0], region };
 }
 
+/**
+ * Where subscribe checks the names: this account's catalog; with `--account`/`--region`, the one
+ * named place's (`where`, as a refusal names it); none when several places are named or there is
+ * no catalog for them.
+ */
+function namesCatalog(
+  subscription: FilterSubscription,
+  deps: CommandDeps,
+): { readonly catalog: PipelineCatalog; readonly where?: string } | undefined {
+  if (!namesElsewhere(subscription)) return { catalog: deps.catalog };
+  const place = namedPlace(subscription);
+  const catalog = place === undefined ? undefined : deps.catalogAt?.(place);
+  if (place === undefined || catalog === undefined) return undefined;
+  return {
+    catalog,
+    where: place.account === undefined ? place.region : `account ${place.account} (${place.region})`,
+  };
+}
+
 export const ELSEWHERE_NOTE =
   'The names were not checked: with `--account` or `--region` the pipelines may be in another account or region (name one account and one region to have them checked there).';
 
@@ -76,23 +95,12 @@ export async function subscribeChannel(
   const eventPattern = eventPatternText(subscription);
   let notes: readonly string[] = [];
   if (subscription.kind === 'filter') {
-    const place = namesElsewhere(subscription) ? namedPlace(subscription) : undefined;
-    const catalog = namesElsewhere(subscription)
-      ? place === undefined
-        ? undefined
-        : deps.catalogAt?.(place)
-      : deps.catalog;
-    if (catalog === undefined) {
+    const names = namesCatalog(subscription, deps);
+    if (names === undefined) {
       notes = [ELSEWHERE_NOTE];
     } else {
-      const where =
-        place === undefined
-          ? undefined
-          : place.account === undefined
-            ? `${place.region}`
-            : `account ${place.account} (${place.region})`;
-      const names = await lookUpNames(catalog, subscription, deps.log);
-      const verdict = judgeNames(subscription, names, allowMissing, where);
+      const found = await lookUpNames(names.catalog, subscription, deps.log);
+      const verdict = judgeNames(subscription, found, allowMissing, names.where);
       if (!verdict.ok) return textAnswer(verdict.reason);
       notes = verdict.notes;
     }
