@@ -40,8 +40,9 @@ import { CountingLog } from './issue15';
 
 const CHANNELS = 50;
 /**
- * notify invocations running at once (Lambda's concurrency for the function; an account's default
- * is 1,000): PIPEWATCH_BENCH_BURST_CONCURRENCY, 100 by default.
+ * Invocations running at once of each notify function (`--param notifyConcurrency`, each function's
+ * reservation; an account's default pool is 1,000): PIPEWATCH_BENCH_BURST_CONCURRENCY, 100 by default.
+ * As deployed, Slack's subscriptions and the follow rule target `notify`, Teams' `notifyTeams`.
  */
 const CONCURRENCY = Number(process.env.PIPEWATCH_BENCH_BURST_CONCURRENCY ?? 100);
 const EXECUTIONS = 20;
@@ -49,6 +50,7 @@ const PIPELINE = 'nightly-data';
 const TEAM = 'T0000BURST';
 const TABLE = 'pipewatch-burst';
 const NOTIFY_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-burst-notify';
+const NOTIFY_TEAMS_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-burst-notifyTeams';
 const RECORD_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:pipewatch-burst-record';
 const PARAMS = {
   botToken: '/pipewatch/burst/slack-bot-token',
@@ -68,11 +70,14 @@ const TEAMS_TEAM_ID = `19:${'e'.repeat(32)}@thread.tacv2`;
 
 /** Counts each SDK call by service (one per operation called, whatever its retries). */
 const awsCalls = new Map<string, number>();
+const awsOps = new Map<string, number>();
 function counted<T extends { middlewareStack: { add(middleware: never, options: object): void } }>(client: T): T {
   const middleware =
     (next: (args: unknown) => Promise<unknown>, context: { clientName?: string }) => async (args: unknown) => {
       const service = (context.clientName ?? '?').replace(/Client$/, '');
       awsCalls.set(service, (awsCalls.get(service) ?? 0) + 1);
+      const op = `${service}.${(context as { commandName?: string }).commandName}`;
+      awsOps.set(op, (awsOps.get(op) ?? 0) + 1);
       return next(args);
     };
   client.middlewareStack.add(middleware as never, { step: 'initialize', name: 'pipewatchBurstCount' });
@@ -150,7 +155,9 @@ export async function runBurstBench(): Promise<void> {
       PIPEWATCH_SLACK_API_URL: slack.apiUrl,
       ...teamsEnvironment(PARAMS, identity),
     };
+    // The two notify functions (serverless.yml's notify and notifyTeams): one container each.
     const notify = notifyAppFromEnvironment(env, { clients, log }).handler;
+    const notifyTeams = notifyAppFromEnvironment(env, { clients, log }).handler;
 
     // ── The executions, recorded: their final events ────────────────────────────────────────
     const finals = new Map<string, NotifyInput>();
@@ -205,7 +212,7 @@ export async function runBurstBench(): Promise<void> {
         clients.eventBridge,
         `pw-burst-${i}`,
         { source: ['aws.codepipeline'], detail: { pipeline: [PIPELINE] } },
-        NOTIFY_ARN,
+        ref.platform === 'teams' ? NOTIFY_TEAMS_ARN : NOTIFY_ARN,
         {
           InputPathsMap: {},
           InputTemplate: notifyInputTemplate(ref),
@@ -218,32 +225,39 @@ export async function runBurstBench(): Promise<void> {
     let invocations = 0;
     let failures = 0;
     const failureCodes = new Map<string, number>();
-    // Lambda queues asynchronous invocations and runs them as its concurrency allows: one process here,
-    // so at most CONCURRENCY at a time (all of them at once only time out on loopback's sockets).
-    let running = 0;
-    const waiting: (() => void)[] = [];
-    aws.lambdas.register(NOTIFY_ARN, async (input) => {
-      invocations++;
-      if (running >= CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
-      running++;
-      try {
-        return await notify(input);
-      } catch (error) {
-        failures++;
-        const code = String((error as { code?: unknown }).code ?? (error as Error).name);
-        if (!failureCodes.has(code)) console.log(`  first ${code}: ${String((error as Error).message).slice(0, 300)}`);
-        failureCodes.set(code, (failureCodes.get(code) ?? 0) + 1);
-        throw error;
-      } finally {
-        running--;
-        waiting.shift()?.();
-      }
-    });
+    // Lambda queues asynchronous invocations and runs them as each function's concurrency allows: one
+    // process here, so at most CONCURRENCY at a time per function (all of them at once only time out on
+    // loopback's sockets).
+    const pool = (handler: typeof notify) => {
+      let running = 0;
+      const waiting: (() => void)[] = [];
+      return async (input: unknown) => {
+        invocations++;
+        if (running >= CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+        running++;
+        try {
+          return await handler(input);
+        } catch (error) {
+          failures++;
+          const code = String((error as { code?: unknown }).code ?? (error as Error).name);
+          if (!failureCodes.has(code))
+            console.log(`  first ${code}: ${String((error as Error).message).slice(0, 300)}`);
+          failureCodes.set(code, (failureCodes.get(code) ?? 0) + 1);
+          throw error;
+        } finally {
+          running--;
+          waiting.shift()?.();
+        }
+      };
+    };
+    aws.lambdas.register(NOTIFY_ARN, pool(notify));
+    aws.lambdas.register(NOTIFY_TEAMS_ARN, pool(notifyTeams));
 
     // ── The burst ─────────────────────────────────────────────────────────────────────────────
     slack.workspace.calls.length = 0;
     connector.tenant.clearCalls();
     awsCalls.clear();
+    awsOps.clear();
     const shownSlack = (channel: string, execution: string) =>
       slack.workspace.messages(channel).filter((m) => JSON.stringify(m.blocks).includes(execution));
     const shownTeams = (channel: string, execution: string) =>
@@ -364,7 +378,7 @@ export async function runBurstBench(): Promise<void> {
     const ratio = (ms: number | undefined, bound: number) => (ms === undefined ? '-' : `${(ms / bound).toFixed(2)}x`);
     console.log(
       `${EXECUTIONS} final events put at once; ${CHANNELS} Slack + ${CHANNELS} Teams channels subscribed: ` +
-        `${deliveries} deliveries per platform, + ${EXECUTIONS} follow deliveries; at most ${CONCURRENCY} at once`,
+        `${deliveries} deliveries per platform, + ${EXECUTIONS} follow deliveries; at most ${CONCURRENCY} at once per notify function (Slack's, Teams')`,
     );
     console.log(
       `Slack: all shown after ${fmt(doneAt.slack)}; bound ${fmt(slackBound)} (chat.postMessage ` +
@@ -393,6 +407,12 @@ export async function runBurstBench(): Promise<void> {
       ).toFixed(2)}, Slack calls ${(slackCalls.length / deliveries).toFixed(2)} per Slack delivery, Teams calls ${(
         teamsCalls.length / deliveries
       ).toFixed(2)} per Teams delivery`,
+    );
+    console.log(
+      `AWS calls: ${[...awsOps]
+        .sort((a, b) => b[1] - a[1])
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', ')}`,
     );
     console.log(`Slack calls: ${byMethod(slackCalls)}`);
     console.log(`Teams calls: ${byMethod(teamsCalls.map((c) => ({ method: String(c.operation), status: c.status })))}`);

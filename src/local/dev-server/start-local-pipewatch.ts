@@ -39,6 +39,7 @@ import { FOLLOW_INPUT_TEMPLATE, FOLLOW_RULE_NAME, FOLLOW_RULE_PATTERN } from '..
 import { SecretParameters } from '../../aws/ssm-secrets';
 import { ConfigurationError } from '../../config/environment';
 import { type AuthorizationPolicy, parseAuthorizationPolicy } from '../../core/actions';
+import type { ChatPlatform } from '../../core/channels';
 import type { Logger } from '../../log/logger';
 import { createSlackApp } from '../../slack/app/create-slack-app';
 import type { SlackAppDeps } from '../../slack/app/deps';
@@ -170,9 +171,17 @@ export interface LocalTeams {
   readonly port: TeamsPagePort;
 }
 
-/** The notify function as the rules' target: a local Lambda ARN in the local account. */
-export function notifyFunctionArn(aws: Pick<LocalAws, 'region' | 'accountId'>): string {
-  return `arn:aws:lambda:${aws.region}:${aws.accountId}:function:pipewatch-${LOCAL_STAGE}-notify`;
+/**
+ * A notify function as the rules' target: a local Lambda ARN in the local account. As deployed, one per
+ * platform (serverless.yml's `notify` and `notifyTeams`): Slack's subscriptions and the follow rule
+ * target the first, Teams' the second.
+ */
+export function notifyFunctionArn(
+  aws: Pick<LocalAws, 'region' | 'accountId'>,
+  platform: ChatPlatform = 'slack',
+): string {
+  const name = platform === 'slack' ? 'notify' : 'notifyTeams';
+  return `arn:aws:lambda:${aws.region}:${aws.accountId}:function:pipewatch-${LOCAL_STAGE}-${name}`;
 }
 
 /**
@@ -232,6 +241,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
     const clients = localClients(aws);
     cleanups.push(() => clients.destroy());
     const notifyArn = notifyFunctionArn(aws);
+    const notifyTeamsArn = notifyFunctionArn(aws, 'teams');
     const busArn = await createDeployedResources(clients, aws, notifyArn);
     await forwardOtherPlaces(aws, busArn);
     // Approval reminders' schedule group, as serverless.yml's ReminderScheduleGroup.
@@ -312,27 +322,33 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
       ...(teams === undefined ? {} : teamsEnvironment(teams.identity)),
       ...(realTeams === undefined ? {} : teamsParameters()),
     };
+    // As serverless.yml configures them: Lambda's two retries, six hours, then the DLQ (`pipewatch redrive`).
+    const deadLetters = aws.sqs.createQueue(`${BUS_NAME}-dlq`);
+    // The two notify functions, each its own container (caches, secrets) with its own ARN (its reminders).
     // notify reads the local AWS's time, as the redrive below does: the same as Date.now() under `npm start`,
     // and a test's manual clock, so that an approval's reminder and expiry follow the simulator's time.
-    const notify = notifyAppFromEnvironment(environment, {
-      clients,
-      log: log.child({ function: 'notify' }),
-      policy,
-      now: () => aws.clock.now(),
-    });
-    // As serverless.yml configures it: Lambda's two retries, six hours, then the DLQ (`pipewatch redrive`).
-    const deadLetters = aws.sqs.createQueue(`${BUS_NAME}-dlq`);
-    aws.lambdas.register(
-      notifyArn,
-      async (event) => {
-        notify.prefetchSecrets();
-        const outcome = await notify.handler(event);
-        log.debug('notify', { outcome });
-        return outcome;
-      },
-      { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600, onFailure: deadLetters.arn },
-    );
-    cleanups.push(() => aws.lambdas.unregister(notifyArn));
+    for (const [arn, name] of [
+      [notifyArn, 'notify'],
+      [notifyTeamsArn, 'notifyTeams'],
+    ] as const) {
+      const notify = notifyAppFromEnvironment(
+        { ...environment, PIPEWATCH_NOTIFY_FUNCTION_ARN: arn },
+        { clients, log: log.child({ function: name }), policy, now: () => aws.clock.now() },
+      );
+      aws.lambdas.register(
+        arn,
+        async (event) => {
+          notify.prefetchSecrets();
+          const outcome = await notify.handler(event);
+          log.debug(name, { outcome });
+          return outcome;
+        },
+        { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600, onFailure: deadLetters.arn },
+      );
+      cleanups.push(() => aws.lambdas.unregister(arn));
+    }
+    // The Teams function's subscriptions (and snoozes) target Teams' notify, as deployed.
+    const teamsEnvironmentOf = { ...environment, PIPEWATCH_NOTIFY_FUNCTION_ARN: notifyTeamsArn };
     // The redrive function (src/app/redrive-app.ts) on the local AWS's clock, as RedriveSchedule runs
     // it: the DLQ replayed through notify every five minutes, events aged by the simulator's time.
     const redrive = scheduleRedrive(
@@ -350,7 +366,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
 
     // --- real Teams: the Teams function behind a loopback messaging endpoint, for a dev tunnel ------
     if (realTeams !== undefined) {
-      const handler = teamsAppFromEnvironment(environment, {
+      const handler = teamsAppFromEnvironment(teamsEnvironmentOf, {
         clients,
         log: log.child({ function: 'teams' }),
         policy,
@@ -375,7 +391,7 @@ export async function startLocalPipewatch(options: StartLocalPipewatchOptions): 
           ? undefined
           : await installLocalTeams(
               teams,
-              teamsAppFromEnvironment(environment, {
+              teamsAppFromEnvironment(teamsEnvironmentOf, {
                 clients,
                 log: log.child({ function: 'teams' }),
                 policy,

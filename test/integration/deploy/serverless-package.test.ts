@@ -125,10 +125,11 @@ const ssmParametersOf = (role: string): string[] =>
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation placeholder, not a JS template.
 const BUS_RULES = ':rule/${EventBus}/*';
 
-test('four functions on nodejs22.x arm64; slack behind POST /slack/events, teams behind POST /api/messages', () => {
+test('five functions on nodejs22.x arm64; slack behind POST /slack/events, teams behind POST /api/messages', () => {
   const functions = resourcesOf('AWS::Lambda::Function');
   expect(functions.map(([name]) => name).sort()).toEqual([
     'NotifyLambdaFunction',
+    'NotifyTeamsLambdaFunction',
     'RedriveLambdaFunction',
     'SlackLambdaFunction',
     'TeamsLambdaFunction',
@@ -178,12 +179,15 @@ test('one DynamoDB table, on demand, with TTL', () => {
   });
 });
 
-test('one Lambda permission for all of the bus’s rules', () => {
+test('one Lambda permission per notify function for all of the bus’s rules', () => {
   const permissions = resourcesOf('AWS::Lambda::Permission')
     .map(([, r]) => r.Properties)
     .filter((p) => p.Principal === 'events.amazonaws.com');
-  expect(permissions).toHaveLength(1);
-  expect(text(permissions[0]?.SourceArn)).toContain(BUS_RULES);
+  expect(permissions.map((p) => text(p.FunctionName)).sort()).toEqual([
+    text({ 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] }),
+    text({ 'Fn::GetAtt': ['NotifyTeamsLambdaFunction', 'Arn'] }),
+  ]);
+  for (const permission of permissions) expect(text(permission.SourceArn)).toContain(BUS_RULES);
 });
 
 test('an SQS dead-letter queue that only the bus’s rules may write to', () => {
@@ -225,6 +229,13 @@ test('secrets are read from SSM: the environment holds parameter names, never va
     expect.arrayContaining(['PIPEWATCH_TABLE', 'PIPEWATCH_NOTIFY_FUNCTION_ARN', 'PIPEWATCH_DLQ_ARN']),
   );
   expect(variablesOf('NotifyLambdaFunction')).toMatchObject(teamsParams);
+  // notifyTeams is notify with another name: the same variables, but for its own ARN (its reminders).
+  const { PIPEWATCH_NOTIFY_FUNCTION_ARN: notifyItself, ...notifyShared } = variablesOf('NotifyLambdaFunction');
+  const { PIPEWATCH_NOTIFY_FUNCTION_ARN: notifyTeamsItself, ...notifyTeamsShared } =
+    variablesOf('NotifyTeamsLambdaFunction');
+  expect(notifyTeamsShared).toEqual(notifyShared);
+  expect(text(notifyItself)).toMatch(/:function:pipewatch-test-notify"/);
+  expect(text(notifyTeamsItself)).toMatch(/:function:pipewatch-test-notifyTeams"/);
   expect(Object.keys(variablesOf('SlackLambdaFunction')).filter((name) => name.includes('TEAMS'))).toEqual([]);
 });
 
@@ -363,7 +374,12 @@ test('IAM, the teams role: its own log group, rules on the bus only, the Teams p
     statementsOf(role)
       .filter((s) => actions(s).some((a) => a.startsWith('events:') || a.startsWith('codepipeline:')))
       .map((s) => text(s));
-  expect(slackLike('TeamsRole')).toEqual(slackLike('SlackRole'));
+  // But for the rules' target: each platform's own notify function.
+  expect(slackLike('TeamsRole')).toEqual(
+    slackLike('SlackRole').map((statement) =>
+      statement.replace('"NotifyLambdaFunction"', '"NotifyTeamsLambdaFunction"'),
+    ),
+  );
   // Stop and run act on the pipelines the stack is scoped to, as retry and approve do; notify never acts.
   for (const role of ['SlackRole', 'TeamsRole']) {
     const acting = statementsOf(role).filter((s) => actions(s).includes('codepipeline:StopPipelineExecution'));
@@ -488,24 +504,37 @@ test('pipelines: the buttons and notify act on the deploy’s pattern only; "*" 
   ).toEqual(['team-a-*']);
 });
 
-test('events:PutTargets only with the notify function as the target (events:TargetArn), in both chat roles', () => {
-  for (const role of ['SlackRole', 'TeamsRole']) {
+test('events:PutTargets only with the platform’s notify function as the target (events:TargetArn), in both chat roles', () => {
+  const notifyOf = { SlackRole: 'NotifyLambdaFunction', TeamsRole: 'NotifyTeamsLambdaFunction' } as const;
+  for (const role of ['SlackRole', 'TeamsRole'] as const) {
     const puts = statementsOf(role).filter((s) => actions(s).includes('events:PutTargets'));
     expect(puts).toHaveLength(1);
     const [put] = puts as [Statement];
     expect(actions(put)).toEqual(['events:PutTargets']);
     expect(text(put.Resource)).toContain(BUS_RULES);
     expect(put.Condition).toEqual({
-      'ForAllValues:ArnEquals': { 'events:TargetArn': [{ 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] }] },
+      'ForAllValues:ArnEquals': { 'events:TargetArn': [{ 'Fn::GetAtt': [notifyOf[role], 'Arn'] }] },
       // Without it a request naming no target ARN would pass ForAllValues vacuously.
       Null: { 'events:TargetArn': 'false' },
     });
   }
   // The ARN the rule store puts as every rule's target is that one: the functions' environment.
-  for (const fn of ['SlackLambdaFunction', 'TeamsLambdaFunction']) {
+  for (const [fn, notify] of [
+    ['SlackLambdaFunction', 'NotifyLambdaFunction'],
+    ['TeamsLambdaFunction', 'NotifyTeamsLambdaFunction'],
+  ] as const) {
     const environment = template.Resources[fn]?.Properties.Environment as Environment;
-    expect(environment.Variables.PIPEWATCH_NOTIFY_FUNCTION_ARN).toEqual({
-      'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'],
+    expect(environment.Variables.PIPEWATCH_NOTIFY_FUNCTION_ARN).toEqual({ 'Fn::GetAtt': [notify, 'Arn'] });
+  }
+  // EventBridge may invoke each of the two, from the pipewatch bus's rules only.
+  const permissions = resourcesOf('AWS::Lambda::Permission').map(([, r]) => r.Properties);
+  for (const notify of Object.values(notifyOf)) {
+    expect(permissions).toContainEqual({
+      FunctionName: { 'Fn::GetAtt': [notify, 'Arn'] },
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: expect.objectContaining({ 'Fn::Sub': expect.stringContaining(BUS_RULES) }),
     });
   }
 });
@@ -756,7 +785,9 @@ test('approval reminders: a schedule group, notify schedules only in it and pass
   ]);
   const reminder = statementsOf('ReminderRole');
   expect(reminder.flatMap(actions)).toEqual(['lambda:InvokeFunction']);
+  // Both notify functions, by name (each schedules its own reminders; Teams' snoozes end in notifyTeams).
   expect(text(reminder[0]?.Resource)).toMatch(/:function:pipewatch-test-notify"/);
+  expect(text(reminder[0]?.Resource)).toMatch(/:function:pipewatch-test-notifyTeams"/);
   expect(text(reminder[0]?.Resource)).not.toMatch(/\*/);
   // notify knows its group, the role to pass, its own ARN (as the target) and the reminder's lead.
   const variables = (template.Resources.NotifyLambdaFunction?.Properties.Environment as Environment | undefined)
@@ -790,18 +821,21 @@ test("snoozes' ends: the chat functions schedule only pw-snooze-* in the group a
       },
     ]);
   }
-  for (const fn of ['SlackLambdaFunction', 'TeamsLambdaFunction']) {
+  for (const [fn, notify] of [
+    ['SlackLambdaFunction', 'NotifyLambdaFunction'],
+    ['TeamsLambdaFunction', 'NotifyTeamsLambdaFunction'],
+  ] as const) {
     const environment = template.Resources[fn]?.Properties.Environment as Environment | undefined;
     expect(environment?.Variables).toMatchObject({
       PIPEWATCH_REMINDER_SCHEDULE_GROUP: { Ref: 'ReminderScheduleGroup' },
       PIPEWATCH_REMINDER_ROLE_ARN: { 'Fn::GetAtt': ['ReminderRole', 'Arn'] },
-      PIPEWATCH_NOTIFY_FUNCTION_ARN: { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] },
+      PIPEWATCH_NOTIFY_FUNCTION_ARN: { 'Fn::GetAtt': [notify, 'Arn'] },
     });
   }
 });
 
 test('one zip per function', () => {
-  for (const fn of ['notify', 'slack', 'teams', 'redrive']) {
+  for (const fn of ['notify', 'notifyTeams', 'slack', 'teams', 'redrive']) {
     expect([fn, statSync(path.join(outDir, `${fn}.zip`)).size > 0]).toEqual([fn, true]);
   }
 });
@@ -825,12 +859,27 @@ const invokeConfigOf = (fn: string): Record<string, unknown> | undefined =>
     .map(([, r]) => r.Properties)
     .find((p) => text(p.FunctionName) === text({ Ref: fn }));
 
-test('notify is invoked asynchronously with Lambda’s retries and an on-failure destination: the DLQ', () => {
-  expect(invokeConfigOf('NotifyLambdaFunction')).toMatchObject({
-    MaximumRetryAttempts: 2,
-    MaximumEventAgeInSeconds: 21600,
-    DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } } },
-  });
+test('both notify functions are invoked asynchronously with Lambda’s retries and an on-failure destination: the DLQ', () => {
+  for (const fn of ['NotifyLambdaFunction', 'NotifyTeamsLambdaFunction']) {
+    expect(invokeConfigOf(fn)).toMatchObject({
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } } },
+    });
+    expect(template.Resources[fn]?.Properties).toMatchObject({
+      Timeout: NOTIFY_TIMEOUT_SECONDS,
+      Role: { 'Fn::GetAtt': ['NotifyRole', 'Arn'] },
+      Handler: 'handlers/notify.handler',
+      // No reservation unless `--param notifyConcurrency` asks for one.
+      ReservedConcurrentExecutions: { 'Fn::If': ['HasNotifyConcurrency', '', { Ref: 'AWS::NoValue' }] },
+    });
+  }
+  expect(template.Conditions.HasNotifyConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  // Logs: each function's own group, in the role they share.
+  const logs = statementsOf('NotifyRole').filter((s) => actions(s).includes('logs:PutLogEvents'));
+  expect(logs).toHaveLength(1);
+  expect(text(logs[0]?.Resource)).toMatch(/log-group:\/aws\/lambda\/pipewatch-test-notify:\*"/);
+  expect(text(logs[0]?.Resource)).toMatch(/log-group:\/aws\/lambda\/pipewatch-test-notifyTeams:\*"/);
   const sends = statementsOf('NotifyRole').filter((s) => actions(s).includes('sqs:SendMessage'));
   expect(sends).toHaveLength(1);
   expect(text(sends[0]?.Resource)).toContain('DeadLetterQueue');
@@ -1070,7 +1119,12 @@ describe('--param sourceAccounts: other accounts forward to the bus; the functio
   });
 
   test('the functions are told the member role’s name and where its ExternalId would be (an SSM parameter, never the value)', () => {
-    for (const fn of ['NotifyLambdaFunction', 'SlackLambdaFunction', 'TeamsLambdaFunction']) {
+    for (const fn of [
+      'NotifyLambdaFunction',
+      'NotifyTeamsLambdaFunction',
+      'SlackLambdaFunction',
+      'TeamsLambdaFunction',
+    ]) {
       const environment = template.Resources[fn]?.Properties.Environment as Environment;
       expect(environment.Variables.PIPEWATCH_MEMBER_ROLE_NAME).toBe('pipewatch-member');
       expect(environment.Variables.PIPEWATCH_MEMBER_EXTERNAL_ID_PARAM).toBe('/pipewatch/test/member-external-id');
@@ -1087,5 +1141,41 @@ describe('--param sourceAccounts: other accounts forward to the bus; the functio
     expect(mixed.stdout + mixed.stderr).toContain('mixes an organization with other values');
     expect(badRole.ok).toBe(false);
     expect(badRole.stdout + badRole.stderr).toContain('--param memberRoleName="no role!" is not an IAM role name');
+  });
+});
+
+describe('--param notifyConcurrency: what each notify function reserves', () => {
+  const printed = async (path: string, ...params: string[]) =>
+    osls('print', '--format', 'json', '--path', path, '--param', 'pipelines=team-a-*', ...params);
+  let functions: Osls;
+  let conditions: Osls;
+  let refusals: Osls[];
+
+  beforeAll(async () => {
+    [functions, conditions, ...refusals] = await Promise.all([
+      printed('functions', '--param', 'notifyConcurrency=100'),
+      printed('resources.Conditions', '--param', 'notifyConcurrency=100'),
+      printed('custom.notifyConcurrency', '--param', 'notifyConcurrency=lots'),
+      printed('custom.notifyConcurrency', '--param', 'notifyConcurrency=0'),
+    ]);
+  }, 120_000);
+
+  test('given, both notify functions reserve it; the chat functions and the redrive reserve nothing', () => {
+    expect(functions.ok).toBe(true);
+    const parsed = JSON.parse(functions.stdout) as Record<string, { reservedConcurrency?: unknown }>;
+    for (const fn of ['notify', 'notifyTeams']) {
+      expect(parsed[fn]?.reservedConcurrency).toEqual({
+        'Fn::If': ['HasNotifyConcurrency', '100', { Ref: 'AWS::NoValue' }],
+      });
+    }
+    for (const fn of ['slack', 'teams', 'redrive']) expect(parsed[fn]?.reservedConcurrency).toBeUndefined();
+    expect(JSON.parse(conditions.stdout).HasNotifyConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['100', ''] }] });
+  });
+
+  test('not a whole number from 1 to 10000: the command stops, saying so', () => {
+    for (const refusal of refusals) {
+      expect(refusal.ok).toBe(false);
+      expect(refusal.stdout + refusal.stderr).toMatch(/--param notifyConcurrency=".+" is not a number of invocations/);
+    }
   });
 });

@@ -1,10 +1,13 @@
 import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { ManualClock } from '../../../src/local/aws/clock';
 import {
+  BUS_NAME,
   LOCAL_CHANNELS,
   LOCAL_TEAMS_USERS,
   LOCAL_USERS,
   type LocalPipewatch,
+  notifyFunctionArn,
   startLocalPipewatch,
 } from '../../../src/local/dev-server/start-local-pipewatch';
 import { messageActivity } from '../../../src/local/teams/signed-activity';
@@ -69,6 +72,12 @@ test('the bot is installed in the local team; a run alerts a Slack channel and a
   });
   expect(page.status).toBe(200);
 
+  // Each platform's subscription targets its own notify function, as serverless.yml deploys them.
+  expect(await targetsByPlatform()).toEqual({
+    slack: [notifyFunctionArn(pipewatch.aws)],
+    teams: [notifyFunctionArn(pipewatch.aws, 'teams')],
+  });
+
   // One failing run: one Slack message and one Teams card.
   pipewatch.aws.codePipeline.injectFailure('myPipeline', 'Build', 'Build', { mode: 'once', summary: 'Tests failed' });
   await startRun();
@@ -95,6 +104,32 @@ async function startRun(): Promise<void> {
   });
   try {
     await client.send(new StartPipelineExecutionCommand({ name: 'myPipeline' }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The subscription rules' target ARNs on the pipewatch bus, by the platform their input names. */
+async function targetsByPlatform(): Promise<Record<string, string[]>> {
+  const aws = pipewatch.aws;
+  if (aws === undefined) throw new Error('no local AWS');
+  const client = new EventBridgeClient({
+    endpoint: aws.endpoint,
+    region: aws.region,
+    credentials: { ...aws.credentials },
+  });
+  try {
+    const bus = BUS_NAME;
+    const { Rules = [] } = await client.send(new ListRulesCommand({ EventBusName: bus }));
+    const byPlatform: Record<string, string[]> = {};
+    for (const rule of Rules) {
+      const { Targets = [] } = await client.send(new ListTargetsByRuleCommand({ Rule: rule.Name, EventBusName: bus }));
+      for (const target of Targets) {
+        const platform = /"platform":\s*"(\w+)"/.exec(target.InputTransformer?.InputTemplate ?? '')?.[1];
+        if (platform !== undefined) byPlatform[platform] = [...(byPlatform[platform] ?? []), String(target.Arn)];
+      }
+    }
+    return byPlatform;
   } finally {
     client.destroy();
   }
