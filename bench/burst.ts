@@ -45,6 +45,7 @@ const CHANNELS = 50;
  * As deployed, Slack's subscriptions and the follow rule target `notify`, Teams' `notifyTeams`.
  */
 const CONCURRENCY = Number(process.env.PIPEWATCH_BENCH_BURST_CONCURRENCY ?? 100);
+const SLACK_CONCURRENCY = Number(process.env.PIPEWATCH_BENCH_BURST_SLACK_CONCURRENCY ?? CONCURRENCY);
 const EXECUTIONS = 20;
 const PIPELINE = 'nightly-data';
 const TEAM = 'T0000BURST';
@@ -228,12 +229,12 @@ export async function runBurstBench(): Promise<void> {
     // Lambda queues asynchronous invocations and runs them as each function's concurrency allows: one
     // process here, so at most CONCURRENCY at a time per function (all of them at once only time out on
     // loopback's sockets).
-    const pool = (handler: typeof notify) => {
+    const pool = (handler: typeof notify, concurrency: number) => {
       let running = 0;
       const waiting: (() => void)[] = [];
       return async (input: unknown) => {
         invocations++;
-        if (running >= CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+        if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
         running++;
         try {
           return await handler(input);
@@ -250,8 +251,8 @@ export async function runBurstBench(): Promise<void> {
         }
       };
     };
-    aws.lambdas.register(NOTIFY_ARN, pool(notify));
-    aws.lambdas.register(NOTIFY_TEAMS_ARN, pool(notifyTeams));
+    aws.lambdas.register(NOTIFY_ARN, pool(notify, SLACK_CONCURRENCY));
+    aws.lambdas.register(NOTIFY_TEAMS_ARN, pool(notifyTeams, CONCURRENCY));
 
     // ── The burst ─────────────────────────────────────────────────────────────────────────────
     slack.workspace.calls.length = 0;

@@ -1,41 +1,52 @@
-// serverless.yml's notify concurrency: how many invocations each notify function (Slack's `notify`,
-// Teams' `notifyTeams`) reserves of the account's Lambda concurrency.
-//   --param notifyConcurrency=100   each of the two functions reserves 100 (and is capped at 100)
-// Absent or empty: none reserved; both share the account's unreserved pool (1,000 by default).
-// Why reserve: a Slack delivery waits in the workspace's line (10 posts/s) holding its invocation; with
-// a reservation each, a burst of Slack deliveries cannot take the invocations Teams' cards need.
-// Lambda refuses a reservation that would leave the account fewer than 100 unreserved.
+// serverless.yml's notify concurrency: how many invocations each notify function reserves of the
+// account's Lambda concurrency (and is capped at).
+//   --param notifyConcurrency=20        Slack's `notify` (Slack's subscriptions and the follow rule)
+//   --param notifyTeamsConcurrency=100  Teams' `notifyTeams`
+// Absent or empty: none reserved; the function shares the account's unreserved pool (1,000 by default).
+// Why: a workspace takes about 10 posts a second, so Slack deliveries beyond that wait in the poster's
+// line, each holding its invocation (and its 20 s budget). Reserved apart, a burst of them cannot take
+// the invocations Teams' cards need (Teams takes 50 a second per app); and a small reservation for
+// Slack leaves a burst in Lambda's own queue (six hours) rather than in the line. README, Deploy.
+// Lambda refuses reservations that would leave the account fewer than 100 unreserved.
 // A malformed value stops `serverless package` and `serverless deploy` with a message saying so;
-// test/integration/deploy/serverless-package.test.ts checks the reservation and the refusal.
+// test/integration/deploy/serverless-package.test.ts checks the reservations and the refusal.
 'use strict';
 
 const { refusal } = require('./pipelines-param.cjs');
 
-const HOW =
-  'Give how many invocations each notify function reserves: --param notifyConcurrency=100 ' +
+const how = (name) =>
+  `Give how many invocations the function reserves: --param ${name}=20 ` +
   '(a whole number from 1 to 10000), or leave it out to reserve none. See the README, Deploy.';
 
-/** `--param notifyConcurrency` parsed: a whole number as a string (the template's condition compares strings), or '' when not given. */
-function parseNotifyConcurrency(value) {
+/**
+ * A concurrency param parsed: a whole number as a string (the template's condition compares
+ * strings), or '' when not given. Throws a refusal naming the value.
+ */
+function parseConcurrency(name, value) {
   if (value === '' || value === undefined || value === null) return '';
   const text = String(value).trim();
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 10000) {
-    throw refusal(`--param notifyConcurrency=${JSON.stringify(value)} is not a number of invocations. ${HOW}`);
+    throw refusal(`--param ${name}=${JSON.stringify(value)} is not a number of invocations. ${how(name)}`);
   }
   return String(n);
 }
 
-module.exports = async ({ resolveVariable }) => {
+async function resolved(resolveVariable, name) {
   let value;
   try {
-    value = await resolveVariable('param:notifyConcurrency');
+    value = await resolveVariable(`param:${name}`);
   } catch (error) {
+    // osls resolves in phases: a param is not known yet in the first one; ask again later.
     if (error && error.code === 'MISSING_VARIABLE_DEPENDENCY') throw error;
     if (error && error.code === 'MISSING_VARIABLE_RESULT') return '';
     throw error;
   }
-  return parseNotifyConcurrency(value);
-};
+  return parseConcurrency(name, value);
+}
 
-module.exports.parseNotifyConcurrency = parseNotifyConcurrency;
+module.exports = {
+  slack: ({ resolveVariable }) => resolved(resolveVariable, 'notifyConcurrency'),
+  teams: ({ resolveVariable }) => resolved(resolveVariable, 'notifyTeamsConcurrency'),
+  parseConcurrency,
+};

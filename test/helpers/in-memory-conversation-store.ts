@@ -4,6 +4,7 @@ import type {
   ConversationRecord,
   ConversationRendering,
   ConversationStore,
+  EventClaim,
   Follower,
   LockedRecord,
   MergeAndLockResult,
@@ -40,7 +41,7 @@ export interface InMemoryConversationStoreOptions {
  * adapter is tested against dynalite with the same expectations).
  */
 export class InMemoryConversationStore implements ConversationStore {
-  readonly claims = new Map<string, number>();
+  readonly claims = new Map<string, { readonly expiresAt: number; readonly claimant: string }>();
   private readonly conversations = new Map<string, StoredConversation>();
   private readonly follows = new Map<string, Follower[]>();
   /** followers() calls, for assertions (one read per event on the follow path). */
@@ -60,13 +61,14 @@ export class InMemoryConversationStore implements ConversationStore {
     this.yieldPoint = options.yieldPoint ?? (() => Promise.resolve());
   }
 
-  async claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number): Promise<boolean> {
+  async claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number, claimant: string): Promise<EventClaim> {
     await this.yieldPoint();
     const key = JSON.stringify([eventId, channel.platform, channel.workspace, channel.channel]);
-    const expiresAt = this.claims.get(key);
-    if (expiresAt !== undefined && expiresAt > this.now()) return false;
-    this.claims.set(key, this.now() + ttlSeconds * 1000);
-    return true;
+    const claim = this.claims.get(key);
+    const live = claim !== undefined && claim.expiresAt > this.now();
+    if (live && claim.claimant !== claimant) return 'taken';
+    this.claims.set(key, { expiresAt: this.now() + ttlSeconds * 1000, claimant });
+    return live ? 'again' : 'first';
   }
 
   async read(key: ConversationKey): Promise<ConversationRecord | undefined> {

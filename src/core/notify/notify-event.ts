@@ -186,9 +186,11 @@ export class ConversationContentionError extends PipewatchError {
  *
  * 1. Parse. An event that does not parse is logged with the rule name and dropped: throwing
  *    would make EventBridge retry it for a day and then dead-letter it, for nothing.
- * 2. Claim the (event id, channel) with a conditional write, and read the record alongside. A
- *    duplicate stops here, unless the record shows the earlier delivery did not finish (it threw
- *    after its claim: a Slack 5xx, a timeout). The claim alone would then lose the event, since
+ * 2. Claim the (event id, channel) with a conditional write, and read the record alongside. A claim
+ *    names its path (claimantOf: the rule and how it delivers). Another path's claim stops a duplicate
+ *    at once: the claimant shows the event, or throws and is delivered again until it has. The
+ *    claimant's own duplicate (its retry) stops here, unless the record shows the earlier delivery did
+ *    not finish (it threw after its claim: a Slack 5xx, a timeout). The claim alone would then lose the event, since
  *    EventBridge's retry is a "duplicate" too; the record, not the claim, says what is done. (A
  *    record read before the claim landed is as good: "seen and nothing pending" stays true of a
  *    record once it is, until a later writer, which renders itself, changes it.)
@@ -280,17 +282,24 @@ export async function notifyParsedEvent(
 
   // The record is read with the claim, not after it: a duplicate needs it to decide, a first delivery
   // as the merge's base (the conditional write checks that base, whenever it was read).
-  const [first, record] = await Promise.all([
-    deps.conversations.claimEvent(event.eventId, request.channel, options.claimTtlSeconds),
+  const [claim, record] = await Promise.all([
+    deps.conversations.claimEvent(event.eventId, request.channel, options.claimTtlSeconds, claimantOf(request)),
     deps.conversations.read(key),
   ]);
-  if (!first) {
+  const noted =
+    request.transition === undefined || (record !== undefined && hasTransitionNote(record.state, request.transition));
+  if (claim === 'taken' && noted) {
+    // Another path claimed it (a second rule, or the follow rule and a subscription): that delivery
+    // shows it, or fails and is delivered again until it has. Waiting here for its render would only
+    // hold this invocation (and, in a burst, poll the lock while the other waits its turn in the chat's line).
+    deps.log.debug('delivered by another rule: that delivery shows it', context);
+    return { status: 'duplicate' };
+  }
+  if (claim !== 'first') {
     // As the last render saw it, but for the held stage (not shown in replies): a duplicate costs
     // no CodePipeline read unless an approval waits (its window is in its reply).
     const view =
       record === undefined ? await viewing : await withApprovalView(await viewing, record.state, deps, context);
-    const noted =
-      request.transition === undefined || (record !== undefined && hasTransitionNote(record.state, request.transition));
     if (record !== undefined && hasSeen(record.state, event) && noted && !hasPendingWork(record, view)) {
       deps.log.debug('duplicate delivery', context);
       return { status: 'duplicate' };
@@ -314,6 +323,14 @@ export async function notifyParsedEvent(
   const outcome = await renderConversation(key, version, deps, options, context, await viewing, { owner, ...merged });
   deps.log.info('notified', { ...context, outcome: outcome.status, version, durationMs: deps.now() - started });
   return outcome;
+}
+
+/**
+ * Who claims an event for a channel: the delivery path, how (a subscription's rule, the follow rule for
+ * a follower) and by which rule. A retry of the same delivery carries the same input, hence the same claimant.
+ */
+export function claimantOf(request: Pick<NotifyRequest, 'rule' | 'via'>): string {
+  return `${request.via ?? 'subscription'}:${request.rule}`;
 }
 
 /**

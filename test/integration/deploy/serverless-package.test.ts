@@ -579,7 +579,7 @@ const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Pro
   // notifyEvent and notifyFollowers: every ConversationStore method; the Teams poster reads addresses.
   async NotifyRole(client) {
     const store = new DynamoDbConversationStore({ client, tableName: 't' });
-    await store.claimEvent('event-1', SLACK_CHANNEL, 60);
+    await store.claimEvent('event-1', SLACK_CHANNEL, 60, 'subscription:r');
     await store.read(CONVERSATION);
     await store.writeState(CONVERSATION, STATE, 1);
     await store.mergeAndLock(CONVERSATION, STATE, 1, 'owner', 1000);
@@ -870,11 +870,18 @@ test('both notify functions are invoked asynchronously with Lambda’s retries a
       Timeout: NOTIFY_TIMEOUT_SECONDS,
       Role: { 'Fn::GetAtt': ['NotifyRole', 'Arn'] },
       Handler: 'handlers/notify.handler',
-      // No reservation unless `--param notifyConcurrency` asks for one.
-      ReservedConcurrentExecutions: { 'Fn::If': ['HasNotifyConcurrency', '', { Ref: 'AWS::NoValue' }] },
     });
   }
-  expect(template.Conditions.HasNotifyConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  // No reservation unless `--param notifyConcurrency` / `notifyTeamsConcurrency` asks for one.
+  for (const [fn, condition] of [
+    ['NotifyLambdaFunction', 'HasNotifyConcurrency'],
+    ['NotifyTeamsLambdaFunction', 'HasNotifyTeamsConcurrency'],
+  ] as const) {
+    expect(template.Resources[fn]?.Properties.ReservedConcurrentExecutions).toEqual({
+      'Fn::If': [condition, '', { Ref: 'AWS::NoValue' }],
+    });
+    expect(template.Conditions[condition]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  }
   // Logs: each function's own group, in the role they share.
   const logs = statementsOf('NotifyRole').filter((s) => actions(s).includes('logs:PutLogEvents'));
   expect(logs).toHaveLength(1);
@@ -1144,7 +1151,7 @@ describe('--param sourceAccounts: other accounts forward to the bus; the functio
   });
 });
 
-describe('--param notifyConcurrency: what each notify function reserves', () => {
+describe('--param notifyConcurrency, notifyTeamsConcurrency: what each notify function reserves', () => {
   const printed = async (path: string, ...params: string[]) =>
     osls('print', '--format', 'json', '--path', path, '--param', 'pipelines=team-a-*', ...params);
   let functions: Osls;
@@ -1152,30 +1159,36 @@ describe('--param notifyConcurrency: what each notify function reserves', () => 
   let refusals: Osls[];
 
   beforeAll(async () => {
+    const both = ['--param', 'notifyConcurrency=20', '--param', 'notifyTeamsConcurrency=100'];
     [functions, conditions, ...refusals] = await Promise.all([
-      printed('functions', '--param', 'notifyConcurrency=100'),
-      printed('resources.Conditions', '--param', 'notifyConcurrency=100'),
+      printed('functions', ...both),
+      printed('resources.Conditions', ...both),
       printed('custom.notifyConcurrency', '--param', 'notifyConcurrency=lots'),
-      printed('custom.notifyConcurrency', '--param', 'notifyConcurrency=0'),
+      printed('custom.notifyTeamsConcurrency', '--param', 'notifyTeamsConcurrency=0'),
     ]);
   }, 120_000);
 
-  test('given, both notify functions reserve it; the chat functions and the redrive reserve nothing', () => {
+  test('given, each notify function reserves its own; the chat functions and the redrive reserve nothing', () => {
     expect(functions.ok).toBe(true);
     const parsed = JSON.parse(functions.stdout) as Record<string, { reservedConcurrency?: unknown }>;
-    for (const fn of ['notify', 'notifyTeams']) {
-      expect(parsed[fn]?.reservedConcurrency).toEqual({
-        'Fn::If': ['HasNotifyConcurrency', '100', { Ref: 'AWS::NoValue' }],
-      });
-    }
+    expect(parsed.notify?.reservedConcurrency).toEqual({
+      'Fn::If': ['HasNotifyConcurrency', '20', { Ref: 'AWS::NoValue' }],
+    });
+    expect(parsed.notifyTeams?.reservedConcurrency).toEqual({
+      'Fn::If': ['HasNotifyTeamsConcurrency', '100', { Ref: 'AWS::NoValue' }],
+    });
     for (const fn of ['slack', 'teams', 'redrive']) expect(parsed[fn]?.reservedConcurrency).toBeUndefined();
-    expect(JSON.parse(conditions.stdout).HasNotifyConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['100', ''] }] });
+    const printedConditions = JSON.parse(conditions.stdout);
+    expect(printedConditions.HasNotifyConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['20', ''] }] });
+    expect(printedConditions.HasNotifyTeamsConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['100', ''] }] });
   });
 
   test('not a whole number from 1 to 10000: the command stops, saying so', () => {
     for (const refusal of refusals) {
       expect(refusal.ok).toBe(false);
-      expect(refusal.stdout + refusal.stderr).toMatch(/--param notifyConcurrency=".+" is not a number of invocations/);
+      expect(refusal.stdout + refusal.stderr).toMatch(
+        /--param notify(Teams)?Concurrency=".+" is not a number of invocations/,
+      );
     }
   });
 });

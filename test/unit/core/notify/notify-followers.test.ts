@@ -1,4 +1,4 @@
-import { ChatDeliveryError, notifyEvent, notifyFollowers } from '../../../../src/core/notify';
+import { ChatDeliveryError, type NotifyDeps, notifyEvent, notifyFollowers } from '../../../../src/core/notify';
 import type { ChannelRef } from '../../../../src/core/subscriptions';
 import { retriedExecutionSpecs } from '../executions/execution-events';
 import { CHANNEL, harness, KEY, RULE, rawEvent } from './notify-harness';
@@ -43,6 +43,64 @@ describe('notifyFollowers: the follow rule’s events', () => {
     const outcome = await notifyFollowers({ rule: FOLLOW_RULE, event }, deps);
     expect(outcome).toMatchObject({ status: 'followed', outcomes: [{ outcome: { status: 'duplicate' } }] });
     expect(chat.calls.map((call) => call.operation)).toEqual(['post', 'reply']);
+  });
+
+  test('while the subscription’s delivery waits on the chat, the follow rule’s delivery of the event returns at once', async () => {
+    const { deps, store, chat } = harness();
+    let sleeps = 0;
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    // The subscription's post waits its turn in the chat's line (a burst at the rate limits).
+    const waiting: NotifyDeps = {
+      ...deps,
+      chat: Object.assign(Object.create(chat), {
+        post: async (...args: Parameters<typeof chat.post>) => {
+          await gate;
+          return chat.post(...args);
+        },
+      }),
+    };
+    const event = rawEvent(specById('ev-008'));
+    const subscription = notifyEvent({ rule: RULE, channel: CHANNEL, event, via: 'subscription' }, waiting);
+    while (store.lockOf(KEY) === undefined) await new Promise((resolve) => setImmediate(resolve));
+    const followed = await notifyFollowers(
+      { rule: FOLLOW_RULE, event },
+      {
+        ...deps,
+        sleep: async () => {
+          sleeps++;
+        },
+      },
+    );
+    // Taken by the subscription's path: no merge, no lock, no wait for the holder.
+    expect(followed).toMatchObject({ status: 'followed', outcomes: [{ outcome: { status: 'duplicate' } }] });
+    expect(sleeps).toBe(0);
+    expect(chat.calls).toEqual([]);
+    open();
+    await expect(subscription).resolves.toMatchObject({ status: 'rendered' });
+    expect(chat.calls.map((call) => call.operation)).toEqual(['post', 'reply']);
+  });
+
+  test('the path that claimed an event shows it: its retry completes what it began, the other path leaves it', async () => {
+    const { deps, chat, store } = harness();
+    const event = rawEvent(specById('ev-008'));
+    chat.failNext('post', 'transient', 'ratelimited');
+    await expect(notifyEvent({ rule: RULE, channel: CHANNEL, event, via: 'subscription' }, deps)).rejects.toThrow(
+      ChatDeliveryError,
+    );
+    // The follow rule's delivery: taken by the subscription's path, which the platform delivers again.
+    await expect(notifyFollowers({ rule: FOLLOW_RULE, event }, deps)).resolves.toMatchObject({
+      outcomes: [{ outcome: { status: 'duplicate' } }],
+    });
+    expect(chat.messages).toHaveLength(0);
+    // Lambda's retry of the subscription's delivery: the same claimant, so it completes.
+    await expect(
+      notifyEvent({ rule: RULE, channel: CHANNEL, event, via: 'subscription' }, deps),
+    ).resolves.toMatchObject({ status: 'rendered' });
+    expect(chat.messages).toHaveLength(1);
+    expect(store.snapshot(KEY)?.renderedVersion).toBe(store.snapshot(KEY)?.version);
   });
 
   test('a follow delivery never opens a conversation nor adds a follower', async () => {
