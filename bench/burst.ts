@@ -1,9 +1,10 @@
 import { cpus } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { notifyAppFromEnvironment } from '../src/app/notify-app';
 import { DynamoDbChannelAddresses } from '../src/aws/dynamodb-channel-addresses';
 import { createTableInput } from '../src/aws/dynamodb-conversation-store';
 import {
@@ -24,6 +25,13 @@ import { startLocalIdentity } from '../src/local/teams/identity';
 import { TEAMS_RATE_LIMITS, TeamsRateLimiter } from '../src/local/teams/rate-limits';
 import { SlackChatPoster } from '../src/slack/slack-chat-poster';
 import { pipelineEvent, retriedExecutionSpecs } from '../test/unit/core/executions/execution-events';
+import {
+  type BurstWorkerAnswer,
+  type BurstWorkerData,
+  type BurstWorkerRequest,
+  type BurstWorkerStats,
+  countedClient,
+} from './burst-worker';
 import { loadAverage, localClientConfig, teamsEnvironment } from './handlers';
 import { CountingLog } from './issue15';
 
@@ -31,8 +39,9 @@ import { CountingLog } from './issue15';
  * A burst at the chat platforms' rate limits: 20 executions of one pipeline run in the simulator, then
  * their 20 final events are put on the local bus at once, where 50 Slack channels and 50 Teams
  * channels subscribe to the pipeline: 1,000 deliveries per platform (50 channels x 20 executions),
- * plus the follow rule's 20. notify runs in-process from its composition root (the real app, its SDK
- * clients over HTTP, the local Slack and Bot Connector with their rate limits on). Figures: the time
+ * plus the follow rule's 20. Each notify function (Slack's and Teams') runs from its composition root
+ * in a worker thread of its own (NotifyContainer: the real app, its SDK clients over HTTP to the local
+ * AWS), and the local Slack and Bot Connector have their rate limits on. Figures: the time
  * until every channel shows every execution's final state, against the bound the limits allow (the
  * same limiters, driven greedily on a simulated clock); messages per (channel, execution); events lost;
  * DynamoDB and chat calls per delivery.
@@ -40,12 +49,15 @@ import { CountingLog } from './issue15';
 
 const CHANNELS = 50;
 /**
- * Invocations running at once of each notify function (`--param notifyConcurrency`, each function's
- * reservation; an account's default pool is 1,000): PIPEWATCH_BENCH_BURST_CONCURRENCY, 100 by default.
- * As deployed, Slack's subscriptions and the follow rule target `notify`, Teams' `notifyTeams`.
+ * Invocations running at once of each notify function: each function's reservation, as README's
+ * Deploy suggests (`--param notifyConcurrency=20 --param notifyTeamsConcurrency=50`). Slack's 20 keep
+ * its deliveries near their turn under the workspace's 10 posts a second while the rest wait in
+ * Lambda's queue; Teams' 50 match its 50 sends a second per app. As deployed, Slack's subscriptions
+ * and the follow rule target `notify`, Teams' `notifyTeams`. PIPEWATCH_BENCH_BURST_SLACK_CONCURRENCY
+ * and PIPEWATCH_BENCH_BURST_TEAMS_CONCURRENCY change them.
  */
-const CONCURRENCY = Number(process.env.PIPEWATCH_BENCH_BURST_CONCURRENCY ?? 100);
-const SLACK_CONCURRENCY = Number(process.env.PIPEWATCH_BENCH_BURST_SLACK_CONCURRENCY ?? CONCURRENCY);
+const SLACK_CONCURRENCY = Number(process.env.PIPEWATCH_BENCH_BURST_SLACK_CONCURRENCY ?? 20);
+const TEAMS_CONCURRENCY = Number(process.env.PIPEWATCH_BENCH_BURST_TEAMS_CONCURRENCY ?? 50);
 const EXECUTIONS = 20;
 const PIPELINE = 'nightly-data';
 const TEAM = 'T0000BURST';
@@ -59,6 +71,8 @@ const PARAMS = {
   teamsClientSecret: '/pipewatch/burst/teams-client-secret',
   teamsTenantId: '/pipewatch/burst/teams-tenant-id',
 };
+/** How often the run reports its progress (PIPEWATCH_BENCH_BURST_REPORT_MS, 10 s by default). */
+const REPORT_MS = Number(process.env.PIPEWATCH_BENCH_BURST_REPORT_MS ?? 10_000);
 /** Give up after this long (real time): what is not shown by then is counted as lost. */
 const DEADLINE_MS = 10 * 60_000;
 
@@ -69,20 +83,69 @@ const teamsChannels = Array.from(
 );
 const TEAMS_TEAM_ID = `19:${'e'.repeat(32)}@thread.tacv2`;
 
-/** Counts each SDK call by service (one per operation called, whatever its retries). */
+/** The bench's own SDK calls (setup), by service and by operation; the containers count theirs. */
 const awsCalls = new Map<string, number>();
 const awsOps = new Map<string, number>();
 function counted<T extends { middlewareStack: { add(middleware: never, options: object): void } }>(client: T): T {
-  const middleware =
-    (next: (args: unknown) => Promise<unknown>, context: { clientName?: string }) => async (args: unknown) => {
-      const service = (context.clientName ?? '?').replace(/Client$/, '');
-      awsCalls.set(service, (awsCalls.get(service) ?? 0) + 1);
-      const op = `${service}.${(context as { commandName?: string }).commandName}`;
-      awsOps.set(op, (awsOps.get(op) ?? 0) + 1);
-      return next(args);
-    };
-  client.middlewareStack.add(middleware as never, { step: 'initialize', name: 'pipewatchBurstCount' });
-  return client;
+  return countedClient(client, (service, operation) => {
+    awsCalls.set(service, (awsCalls.get(service) ?? 0) + 1);
+    awsOps.set(`${service}.${operation}`, (awsOps.get(`${service}.${operation}`) ?? 0) + 1);
+  });
+}
+
+/**
+ * A notify function's container: its composition root (src/app/notify-app.ts, the real app with its
+ * SDK clients over HTTP) in a worker thread, as Lambda runs a container on its own CPU, apart from the
+ * AWS services and the chat platforms (here: the main thread's local AWS, Slack and Bot Connector).
+ * Without it, the one process's event loop runs everything and its CPU, not the limits, sets the pace.
+ */
+class NotifyContainer {
+  private readonly worker: Worker;
+  private nextId = 0;
+  private readonly answers = new Map<number, (answer: BurstWorkerAnswer) => void>();
+
+  constructor(data: BurstWorkerData) {
+    const tsx = require.resolve('tsx/cjs/api');
+    const file = path.join(__dirname, 'burst-worker.ts');
+    this.worker = new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`, {
+      eval: true,
+      workerData: data,
+    });
+    this.worker.on('message', (answer: BurstWorkerAnswer) => {
+      this.answers.get(answer.id)?.(answer);
+      this.answers.delete(answer.id);
+    });
+    this.worker.on('error', (error) => console.log(`  a notify container failed: ${error.message}`));
+  }
+
+  private ask(request: (id: number) => BurstWorkerRequest): Promise<BurstWorkerAnswer> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.answers.set(id, resolve);
+      this.worker.postMessage(request(id));
+    });
+  }
+
+  /** One invocation: its result, or its error thrown again (name and code kept) for Lambda's retry. */
+  async invoke(input: unknown): Promise<unknown> {
+    const answer = await this.ask((id) => ({ id, input }));
+    if ('stats' in answer) throw new Error('a stats answer to an invocation');
+    if (answer.ok) return answer.value;
+    throw Object.assign(new Error(answer.error.message), {
+      name: answer.error.name,
+      ...(answer.error.code === undefined ? {} : { code: answer.error.code }),
+    });
+  }
+
+  async stats(): Promise<BurstWorkerStats> {
+    const answer = await this.ask((id) => ({ id, stats: true }));
+    if (!('stats' in answer)) throw new Error('no stats');
+    return answer.stats;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
 
 /**
@@ -138,6 +201,7 @@ export async function runBurstBench(): Promise<void> {
     eventBridge: counted(new EventBridgeClient(config)),
   };
   const log = new CountingLog();
+  const stops: (() => Promise<void>)[] = [];
   const ticker = setInterval(() => undefined, 1_000);
   try {
     for (const [name, value] of [
@@ -156,9 +220,17 @@ export async function runBurstBench(): Promise<void> {
       PIPEWATCH_SLACK_API_URL: slack.apiUrl,
       ...teamsEnvironment(PARAMS, identity),
     };
-    // The two notify functions (serverless.yml's notify and notifyTeams): one container each.
-    const notify = notifyAppFromEnvironment(env, { clients, log }).handler;
-    const notifyTeams = notifyAppFromEnvironment(env, { clients, log }).handler;
+    // The two notify functions (serverless.yml's notify and notifyTeams): one container each, each in
+    // its own worker thread.
+    const containerData: BurstWorkerData = {
+      env,
+      aws: { region: aws.region, endpoint: aws.endpoint, credentials: { ...aws.credentials } },
+    };
+    const containers = { slack: new NotifyContainer(containerData), teams: new NotifyContainer(containerData) };
+    stops.push(
+      () => containers.slack.stop(),
+      () => containers.teams.stop(),
+    );
 
     // ── The executions, recorded: their final events ────────────────────────────────────────
     const finals = new Map<string, NotifyInput>();
@@ -227,9 +299,9 @@ export async function runBurstBench(): Promise<void> {
     let failures = 0;
     const failureCodes = new Map<string, number>();
     // Lambda queues asynchronous invocations and runs them as each function's concurrency allows: one
-    // process here, so at most CONCURRENCY at a time per function (all of them at once only time out on
+    // process here, so at most its concurrency at a time per function (all of them at once only time out on
     // loopback's sockets).
-    const pool = (handler: typeof notify, concurrency: number) => {
+    const pool = (container: NotifyContainer, concurrency: number) => {
       let running = 0;
       const waiting: (() => void)[] = [];
       return async (input: unknown) => {
@@ -237,7 +309,7 @@ export async function runBurstBench(): Promise<void> {
         if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
         running++;
         try {
-          return await handler(input);
+          return await container.invoke(input);
         } catch (error) {
           failures++;
           const code = String((error as { code?: unknown }).code ?? (error as Error).name);
@@ -251,8 +323,8 @@ export async function runBurstBench(): Promise<void> {
         }
       };
     };
-    aws.lambdas.register(NOTIFY_ARN, pool(notify, SLACK_CONCURRENCY));
-    aws.lambdas.register(NOTIFY_TEAMS_ARN, pool(notifyTeams, CONCURRENCY));
+    aws.lambdas.register(NOTIFY_ARN, pool(containers.slack, SLACK_CONCURRENCY));
+    aws.lambdas.register(NOTIFY_TEAMS_ARN, pool(containers.teams, TEAMS_CONCURRENCY));
 
     // ── The burst ─────────────────────────────────────────────────────────────────────────────
     slack.workspace.calls.length = 0;
@@ -318,7 +390,7 @@ export async function runBurstBench(): Promise<void> {
         if (doneAt[platform] === undefined && allShown(platform)) doneAt[platform] = performance.now() - started;
       }
       if (doneAt.slack !== undefined && doneAt.teams !== undefined) break;
-      if (now - lastReport >= 10_000) {
+      if (now - lastReport >= REPORT_MS) {
         lastReport = now;
         const shown = (platform: 'slack' | 'teams') =>
           platform === 'slack'
@@ -379,7 +451,7 @@ export async function runBurstBench(): Promise<void> {
     const ratio = (ms: number | undefined, bound: number) => (ms === undefined ? '-' : `${(ms / bound).toFixed(2)}x`);
     console.log(
       `${EXECUTIONS} final events put at once; ${CHANNELS} Slack + ${CHANNELS} Teams channels subscribed: ` +
-        `${deliveries} deliveries per platform, + ${EXECUTIONS} follow deliveries; at most ${CONCURRENCY} at once per notify function (Slack's, Teams')`,
+        `${deliveries} deliveries per platform, + ${EXECUTIONS} follow deliveries; at most ${SLACK_CONCURRENCY} / ${TEAMS_CONCURRENCY} at once in Slack's / Teams' notify`,
     );
     console.log(
       `Slack: all shown after ${fmt(doneAt.slack)}; bound ${fmt(slackBound)} (chat.postMessage ` +
@@ -392,6 +464,16 @@ export async function runBurstBench(): Promise<void> {
         `${TEAMS_RATE_LIMITS.perApp.map((w) => `${w.limit}/${w.windowMs / 1000} s`).join(', ')} per app per tenant); ` +
         `ratio ${ratio(doneAt.teams, teamsBound)}`,
     );
+    // The containers' calls and log, with the bench's own.
+    let warnings = log.warnings.length;
+    let errors = log.errors.length;
+    for (const stats of await Promise.all([containers.slack.stats(), containers.teams.stats()])) {
+      for (const [service, n] of Object.entries(stats.services))
+        awsCalls.set(service, (awsCalls.get(service) ?? 0) + n);
+      for (const [op, n] of Object.entries(stats.operations)) awsOps.set(op, (awsOps.get(op) ?? 0) + n);
+      warnings += stats.warnings;
+      errors += stats.errors;
+    }
     const slackPairs = perPair('slack');
     const teamsPairs = perPair('teams');
     console.log(`messages per (channel, execution): Slack ${slackPairs.counts}; Teams ${teamsPairs.counts}`);
@@ -399,7 +481,7 @@ export async function runBurstBench(): Promise<void> {
     console.log(
       `notify invocations ${invocations} (failed ${failures}${
         failures === 0 ? '' : `: ${[...failureCodes].map(([c, n]) => `${c} ${n}`).join(', ')}`
-      }), dead letters ${aws.eventBridge.deadLetters().length}; log: ${log.errors.length} errors, ${log.warnings.length} warnings`,
+      }), dead letters ${aws.eventBridge.deadLetters().length}; log: ${errors} errors, ${warnings} warnings`,
     );
     const all = 2 * deliveries;
     console.log(
@@ -419,6 +501,7 @@ export async function runBurstBench(): Promise<void> {
     console.log(`Teams calls: ${byMethod(teamsCalls.map((c) => ({ method: String(c.operation), status: c.status })))}`);
   } finally {
     clearInterval(ticker);
+    for (const stop of stops) await stop();
     await aws.stop();
     await slack.stop();
     await connector.stop();

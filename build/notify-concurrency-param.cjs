@@ -1,7 +1,7 @@
 // serverless.yml's notify concurrency: how many invocations each notify function reserves of the
 // account's Lambda concurrency (and is capped at).
 //   --param notifyConcurrency=20        Slack's `notify` (Slack's subscriptions and the follow rule)
-//   --param notifyTeamsConcurrency=100  Teams' `notifyTeams`
+//   --param notifyTeamsConcurrency=50   Teams' `notifyTeams`
 // Absent or empty: none reserved; the function shares the account's unreserved pool (1,000 by default).
 // Why: a workspace takes about 10 posts a second, so Slack deliveries beyond that wait in the poster's
 // line, each holding its invocation (and its 20 s budget). Reserved apart, a burst of them cannot take

@@ -28,8 +28,13 @@ export interface TeamsChatPosterOptions {
    * left to EventBridge's retry (a transient failure), so one invocation never sleeps past its timeout.
    */
   readonly maxWaitSeconds?: number;
-  /** Requests per call, the first included (a 401's one retry with a new token not counted). */
+  /**
+   * Requests per call, the first included (a 401's one retry with a new token not counted, nor the
+   * 429s: those are bounded by maxWaitSeconds alone).
+   */
   readonly maxAttempts?: number;
+  /** [0, 1): spreads the tries after a 429 over the second after its Retry-After (Math.random). */
+  readonly random?: () => number;
   readonly log?: Log;
   readonly sleep?: (ms: number) => Promise<void>;
   /** node:http(s) by default (the global fetch loads undici on its first call: cold start). */
@@ -61,6 +66,12 @@ const NOT_FOUND: Readonly<Record<Operation, string>> = {
 
 /** The first pause before trying a failed request again without a Retry-After; doubled each time. */
 const BACKOFF_MS = 250;
+/**
+ * After a 429, Retry-After and up to this much more, at random: the calls a burst got refused together
+ * (Teams' 50 a second per app) come back spread over the next window instead of all at its start,
+ * where nearly all of them would be refused again.
+ */
+const RATE_LIMIT_JITTER_MS = 1000;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
@@ -82,6 +93,7 @@ export class TeamsChatPoster implements ChatPoster {
   private readonly timeoutMs: number;
   private readonly maxWaitMs: number;
   private readonly maxAttempts: number;
+  private readonly random: () => number;
   private readonly log: Log | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly fetch: typeof nodeHttpFetch;
@@ -93,6 +105,7 @@ export class TeamsChatPoster implements ChatPoster {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.maxWaitMs = (options.maxWaitSeconds ?? 10) * 1000;
     this.maxAttempts = options.maxAttempts ?? 3;
+    this.random = options.random ?? Math.random;
     this.log = options.log;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.fetch = options.fetch ?? nodeHttpFetch;
@@ -176,11 +189,18 @@ export class TeamsChatPoster implements ChatPoster {
           continue;
         }
       }
-      attempts++;
       const failure = answer instanceof ChatDeliveryError ? answer : toDeliveryError(operation, answer);
-      const waitMs = failure.kind === 'transient' ? waitBefore(failure, attempts) : undefined;
+      // A 429 that says when: bounded by the wait budget alone, as its Retry-After is honoured.
+      const limited = failure.code === 'ratelimited' && failure.retryAfterSeconds !== undefined;
+      if (!limited) attempts++;
+      const waitMs =
+        failure.kind !== 'transient'
+          ? undefined
+          : limited
+            ? (failure.retryAfterSeconds ?? 0) * 1000 + Math.floor(this.random() * RATE_LIMIT_JITTER_MS)
+            : waitBefore(failure, Math.max(attempts, 1));
       if (waitMs === undefined || attempts >= this.maxAttempts || waitedMs + waitMs > this.maxWaitMs) throw failure;
-      this.log?.warn('teams: trying again', { operation, code: failure.code, waitMs, attempt: attempts });
+      this.log?.warn('teams: trying again', { operation, code: failure.code, waitMs, attempt: attempts + 1 });
       await this.sleep(waitMs);
       waitedMs += waitMs;
     }

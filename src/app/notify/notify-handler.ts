@@ -197,6 +197,9 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
               token: adapters.teams.token,
               render: (message, as) => activityOf(message, { as }),
               log: adapters.log,
+              // As the Slack poster's: notify's timeout is 30 s, so a burst's 429s are waited out here
+              // rather than left to Lambda's retry a minute later.
+              maxWaitSeconds: NOTIFY_CHAT_WAIT_SECONDS,
             }),
           }),
     }),
@@ -236,6 +239,9 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
         }),
   };
 }
+
+/** How long a chat poster in notify waits out rate limits in one call: notify's timeout is 30 s. */
+const NOTIFY_CHAT_WAIT_SECONDS = 20;
 
 function slackChatPoster({ token, ...options }: SlackPosterSettings, log: Log): ChatPoster {
   if (typeof token === 'string') return new SlackChatPoster({ ...options, token, log });

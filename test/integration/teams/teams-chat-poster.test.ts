@@ -53,6 +53,8 @@ function poster(options: Partial<TeamsChatPosterOptions> = {}): TeamsChatPoster 
       waits.push(ms);
       now += ms;
     },
+    // No jitter unless a test asks for it: the waits are the Retry-After's.
+    random: () => 0,
     ...options,
   });
 }
@@ -150,8 +152,22 @@ describe('TeamsChatPoster: transient failures', () => {
 
   test('waits together stay within maxWaitSeconds', async () => {
     teams.connector.faults.rateLimit('post', { times: 3, retryAfterSeconds: 4 });
-    expect(await failure(poster({ maxAttempts: 5 }).post(channel, failed))).toMatchObject({ code: 'ratelimited' });
+    expect(await failure(poster({ maxAttempts: 5, maxWaitSeconds: 10 }).post(channel, failed))).toMatchObject({
+      code: 'ratelimited',
+    });
     expect(waits).toEqual([4000, 4000]);
+  });
+
+  test('429s with a Retry-After are bounded by the wait budget, not maxAttempts; each wait spread over the second after it', async () => {
+    teams.connector.faults.rateLimit('post', { times: 5, retryAfterSeconds: 1 });
+    const spread = [0.1, 0.9, 0.5, 0, 0.25];
+    const { messageId } = await poster({ maxAttempts: 3, maxWaitSeconds: 20, random: () => spread.shift() ?? 0 }).post(
+      channel,
+      failed,
+    );
+    expect(waits).toEqual([1100, 1900, 1500, 1000, 1250]);
+    expect(statuses()).toEqual([429, 429, 429, 429, 429, 201]);
+    expect(teams.connector.tenant.message(DEPLOYS, messageId)).toBeDefined();
   });
 
   test.each([500, 502, 503, 504] as const)('%d is tried again briefly, then transient', async (status) => {
