@@ -176,6 +176,11 @@ export function rateLimitBoundMs(
 }
 
 export async function runBurstBench(): Promise<void> {
+  // PIPEWATCH_BENCH_BURST_ONLY=teams (or slack): the other platform's channels do not subscribe, so the
+  // one platform's deliveries have the machine to themselves.
+  const only = process.env.PIPEWATCH_BENCH_BURST_ONLY;
+  const burstSlack = only === 'teams' ? [] : slackChannels;
+  const burstTeams = only === 'slack' ? [] : teamsChannels;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${loadAverage()}`);
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
@@ -264,8 +269,8 @@ export async function runBurstBench(): Promise<void> {
 
     console.log(`${EXECUTIONS} executions of ${PIPELINE} run and recorded`);
     // ── The subscriptions: 50 Slack and 50 Teams channels, the follow rule ───────────────────
-    const slackRefs: ChannelRef[] = slackChannels.map((channel) => ({ platform: 'slack', workspace: TEAM, channel }));
-    const teamsRefs: ChannelRef[] = teamsChannels.map((channel) => ({
+    const slackRefs: ChannelRef[] = burstSlack.map((channel) => ({ platform: 'slack', workspace: TEAM, channel }));
+    const teamsRefs: ChannelRef[] = burstTeams.map((channel) => ({
       platform: 'teams',
       workspace: identity.tenantId,
       channel,
@@ -343,8 +348,8 @@ export async function runBurstBench(): Promise<void> {
     // each of its messages serialised once, so that the bench's own polling stays small next to what
     // it measures (it was a third of the process's CPU when it looked at every channel each time).
     const pending = {
-      slack: new Map(slackChannels.map((channel) => [channel, new Set(executions)])),
-      teams: new Map(teamsChannels.map((channel) => [channel, new Set(executions)])),
+      slack: new Map(burstSlack.map((channel) => [channel, new Set(executions)])),
+      teams: new Map(burstTeams.map((channel) => [channel, new Set(executions)])),
     };
     const allShown = (platform: 'slack' | 'teams') => {
       for (const [channel, left] of pending[platform]) {
@@ -394,8 +399,8 @@ export async function runBurstBench(): Promise<void> {
         lastReport = now;
         const shown = (platform: 'slack' | 'teams') =>
           platform === 'slack'
-            ? slackChannels.reduce((n, c) => n + slack.workspace.messages(c).length, 0)
-            : teamsChannels.reduce((n, c) => n + connector.tenant.messages(c).length, 0);
+            ? burstSlack.reduce((n, c) => n + slack.workspace.messages(c).length, 0)
+            : burstTeams.reduce((n, c) => n + connector.tenant.messages(c).length, 0);
         console.log(
           `  ${((performance.now() - started) / 1000).toFixed(0)} s: ${invocations} invocations (${failures} failed), ` +
             `messages Slack ${shown('slack')}, Teams ${shown('teams')}`,
@@ -409,7 +414,7 @@ export async function runBurstBench(): Promise<void> {
     const slackLimiter = new SlackRateLimiter(SLACK_RATE_LIMITS, () => boundClock.now);
     const slackBound = rateLimitBoundMs(
       (channel) => slackLimiter.admit('chat.postMessage', { channel }),
-      slackChannels,
+      burstSlack,
       EXECUTIONS,
       boundClock,
     );
@@ -417,7 +422,7 @@ export async function runBurstBench(): Promise<void> {
     const teamsLimiter = new TeamsRateLimiter(TEAMS_RATE_LIMITS, () => teamsClock.now);
     const teamsBound = rateLimitBoundMs(
       (conversationId) => teamsLimiter.admit({ appId: identity.clientId, tenantId: identity.tenantId, conversationId }),
-      teamsChannels,
+      burstTeams,
       EXECUTIONS,
       teamsClock,
     );
@@ -425,7 +430,7 @@ export async function runBurstBench(): Promise<void> {
     const perPair = (platform: 'slack' | 'teams') => {
       const counts = new Map<number, number>();
       let lost = 0;
-      for (const channel of platform === 'slack' ? slackChannels : teamsChannels) {
+      for (const channel of platform === 'slack' ? burstSlack : burstTeams) {
         for (const execution of executions) {
           const n = (platform === 'slack' ? shownSlack(channel, execution) : shownTeams(channel, execution)).length;
           counts.set(n, (counts.get(n) ?? 0) + 1);
@@ -434,7 +439,7 @@ export async function runBurstBench(): Promise<void> {
       }
       return { counts: [...counts].map(([n, pairs]) => `${pairs} pairs with ${n}`).join(', '), lost };
     };
-    const deliveries = CHANNELS * EXECUTIONS;
+    const deliveries = { slack: burstSlack.length * EXECUTIONS, teams: burstTeams.length * EXECUTIONS };
     const slackCalls = slack.workspace.calls;
     const teamsCalls = connector.tenant.calls.filter((c) => c.operation !== undefined);
     const byMethod = (calls: readonly { method: string; status: number }[]) => {
@@ -448,10 +453,11 @@ export async function runBurstBench(): Promise<void> {
       return [...m].map(([method, { ok, limited }]) => `${method} ${ok} (+${limited} answered 429)`).join(', ');
     };
     const fmt = (ms: number | undefined) => (ms === undefined ? 'not reached' : `${(ms / 1000).toFixed(1)} s`);
-    const ratio = (ms: number | undefined, bound: number) => (ms === undefined ? '-' : `${(ms / bound).toFixed(2)}x`);
+    const ratio = (ms: number | undefined, bound: number) =>
+      ms === undefined || bound === 0 ? '-' : `${(ms / bound).toFixed(2)}x`;
     console.log(
-      `${EXECUTIONS} final events put at once; ${CHANNELS} Slack + ${CHANNELS} Teams channels subscribed: ` +
-        `${deliveries} deliveries per platform, + ${EXECUTIONS} follow deliveries; at most ${SLACK_CONCURRENCY} / ${TEAMS_CONCURRENCY} at once in Slack's / Teams' notify`,
+      `${EXECUTIONS} final events put at once; ${burstSlack.length} Slack + ${burstTeams.length} Teams channels subscribed: ` +
+        `${deliveries.slack} + ${deliveries.teams} deliveries, + ${EXECUTIONS} follow deliveries; at most ${SLACK_CONCURRENCY} / ${TEAMS_CONCURRENCY} at once in Slack's / Teams' notify`,
     );
     console.log(
       `Slack: all shown after ${fmt(doneAt.slack)}; bound ${fmt(slackBound)} (chat.postMessage ` +
@@ -483,13 +489,15 @@ export async function runBurstBench(): Promise<void> {
         failures === 0 ? '' : `: ${[...failureCodes].map(([c, n]) => `${c} ${n}`).join(', ')}`
       }), dead letters ${aws.eventBridge.deadLetters().length}; log: ${errors} errors, ${warnings} warnings`,
     );
-    const all = 2 * deliveries;
+    const all = deliveries.slack + deliveries.teams;
+    const per = (calls: number, n: number) => (n === 0 ? '-' : (calls / n).toFixed(2));
     console.log(
       `per delivery (${all}): DynamoDB ${((awsCalls.get('DynamoDB') ?? 0) / all).toFixed(2)}, CodePipeline ${(
         (awsCalls.get('CodePipeline') ?? 0) / all
-      ).toFixed(2)}, Slack calls ${(slackCalls.length / deliveries).toFixed(2)} per Slack delivery, Teams calls ${(
-        teamsCalls.length / deliveries
-      ).toFixed(2)} per Teams delivery`,
+      ).toFixed(2)}, Slack calls ${per(slackCalls.length, deliveries.slack)} per Slack delivery, Teams calls ${per(
+        teamsCalls.length,
+        deliveries.teams,
+      )} per Teams delivery`,
     );
     console.log(
       `AWS calls: ${[...awsOps]
