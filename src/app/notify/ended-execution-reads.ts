@@ -1,10 +1,11 @@
-// (composition) PipelineClient --> the same, with a Succeeded execution's reads (GetPipelineExecution, ListActionExecutions) kept per container: they cannot change any more
+// (composition) PipelineClient --> the same, with a Succeeded execution's reads (GetPipelineExecution, ListActionExecutions) kept per container: they cannot change any more; concurrent GetPipelineState of a pipeline shared
 import { TtlCache } from '../../aws/ttl-cache';
 import type {
   ActionExecutionView,
   PipelineClient,
   PipelineExecutionRef,
   PipelineExecutionView,
+  PipelineStateView,
 } from '../../core/ports';
 
 /** How long an ended execution's reads are kept: the burst of deliveries that read them comes within minutes. */
@@ -23,8 +24,11 @@ const DEFAULT_TTL_MS = 10 * 60_000;
  *   every action of the execution had ended before the read began); concurrent such reads share one
  *   request. A list read while the execution might still run is never kept.
  *
- * Anything else (another status, GetPipelineState, whose stages move on with later executions, and
- * every other method) goes to CodePipeline each time, as before. A failure is not kept.
+ * GetPipelineState, whose stages move on with later executions, is never kept; but the calls for one
+ * pipeline that come while one is in flight share it (a fan-out's first deliveries all ask at once:
+ * 2,000 requests for a burst's 2,000 deliveries before), as if they had been answered at that moment.
+ * Anything else (another status, every other method) goes to CodePipeline each time, as before. A
+ * failure is not kept.
  */
 export function withEndedExecutionReads(
   pipelines: PipelineClient,
@@ -37,6 +41,8 @@ export function withEndedExecutionReads(
 export class EndedExecutionReads implements PipelineClient {
   private readonly ended = new Map<string, { readonly view: PipelineExecutionView; readonly at: number }>();
   private readonly actions: TtlCache<string, readonly ActionExecutionView[]>;
+  /** GetPipelineState requests under way, by pipeline. */
+  private readonly statesInFlight = new Map<string, Promise<PipelineStateView>>();
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -49,8 +55,12 @@ export class EndedExecutionReads implements PipelineClient {
     this.actions = new TtlCache(ttlMs, now);
   }
 
-  getPipelineState(pipeline: string) {
-    return this.pipelines.getPipelineState(pipeline);
+  getPipelineState(pipeline: string): Promise<PipelineStateView> {
+    const pending = this.statesInFlight.get(pipeline);
+    if (pending !== undefined) return pending;
+    const read = this.pipelines.getPipelineState(pipeline).finally(() => this.statesInFlight.delete(pipeline));
+    this.statesInFlight.set(pipeline, read);
+    return read;
   }
 
   retryStageExecution(input: Parameters<PipelineClient['retryStageExecution']>[0]) {

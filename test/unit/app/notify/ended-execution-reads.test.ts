@@ -60,11 +60,12 @@ describe('withEndedExecutionReads', () => {
     expect(execution.status).toBe('Succeeded');
     expect(listed[0]?.status).toBe('Succeeded');
     expect(codePipeline.calls).toEqual({ execution: 3, actions: 3, state: 3 });
-    // Read after the Succeeded answer: one request shared, then kept; GetPipelineState always asked.
+    // Read after the Succeeded answer: one request shared, then kept; GetPipelineState asked again
+    // each time, the two at once sharing one request.
     const [a, b] = await Promise.all([opening(reads), opening(reads)]);
     expect(a[0]).toBe(b[0]);
     await opening(reads);
-    expect(codePipeline.calls).toEqual({ execution: 3, actions: 4, state: 6 });
+    expect(codePipeline.calls).toEqual({ execution: 3, actions: 4, state: 5 });
   });
 
   test('another execution, an expired entry and a failure are asked again', async () => {
@@ -89,6 +90,45 @@ describe('withEndedExecutionReads', () => {
     await reads.getPipelineExecution(REF);
     await reads.listActionExecutions(REF);
     expect(codePipeline.calls).toMatchObject({ execution: 3, actions: 3 });
+  });
+
+  test('GetPipelineState: calls while one is in flight share it; none is kept, nor a failure', async () => {
+    let answers = 0;
+    let failNext = false;
+    /** Answers the oldest request still waiting. */
+    const waiting: (() => void)[] = [];
+    const release = () => waiting.shift()?.();
+    const codePipeline = new OneExecution();
+    const client: PipelineClient = {
+      ...codePipeline.client,
+      getPipelineState: async (pipeline: string) => {
+        codePipeline.calls.state++;
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        if (failNext) throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+        return { pipelineName: pipeline, stages: [{ stageName: `answer ${++answers}`, actions: [] }] };
+      },
+    };
+    const reads = withEndedExecutionReads(client, { now: () => 0 });
+    const together = [reads.getPipelineState('p'), reads.getPipelineState('p'), reads.getPipelineState('q')];
+    expect(codePipeline.calls.state).toBe(2);
+    release();
+    release();
+    const [first, second, other] = await Promise.all(together);
+    expect(second).toBe(first);
+    expect(other?.pipelineName).toBe('q');
+    // Asked again once answered: a later read sees a newer state.
+    const later = reads.getPipelineState('p');
+    release();
+    expect((await later).stages[0]?.stageName).not.toBe(first?.stages[0]?.stageName);
+    failNext = true;
+    const failing = [reads.getPipelineState('p'), reads.getPipelineState('p')];
+    release();
+    for (const read of failing) await expect(read).rejects.toThrow('throttled');
+    failNext = false;
+    const after = reads.getPipelineState('p');
+    release();
+    await expect(after).resolves.toMatchObject({ pipelineName: 'p' });
+    expect(codePipeline.calls.state).toBe(5);
   });
 
   test('an execution that failed is never kept: a retry moves it on', async () => {
