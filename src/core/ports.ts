@@ -416,8 +416,8 @@ export interface Follower {
 /**
  * What an event claim found: `first`, no claim (or an expired one); `again`, the same claimant's
  * (its own retry, or the platform delivering it twice); `taken`, another path's (the event reached the
- * channel by two rules, or by a subscription and the follow rule): that path shows it, and retries
- * until it has.
+ * channel by two rules, or by a subscription and the follow rule). Either duplicate completes what is
+ * not shown yet; another path's waits less for the delivery under way (see notifyEvent, step 2).
  */
 export type EventClaim = 'first' | 'again' | 'taken';
 

@@ -35,6 +35,8 @@ export interface TeamsChatPosterOptions {
   readonly maxAttempts?: number;
   /** [0, 1): spreads the tries after a 429 over the second after its Retry-After (Math.random). */
   readonly random?: () => number;
+  /** Milliseconds since the epoch (Date.now): the call's age, which its waits and requests together stay within. */
+  readonly now?: () => number;
   readonly log?: Log;
   readonly sleep?: (ms: number) => Promise<void>;
   /** node:http(s) by default (the global fetch loads undici on its first call: cold start). */
@@ -94,6 +96,7 @@ export class TeamsChatPoster implements ChatPoster {
   private readonly maxWaitMs: number;
   private readonly maxAttempts: number;
   private readonly random: () => number;
+  private readonly now: () => number;
   private readonly log: Log | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly fetch: typeof nodeHttpFetch;
@@ -106,6 +109,7 @@ export class TeamsChatPoster implements ChatPoster {
     this.maxWaitMs = (options.maxWaitSeconds ?? 10) * 1000;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
     this.log = options.log;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.fetch = options.fetch ?? nodeHttpFetch;
@@ -178,6 +182,7 @@ export class TeamsChatPoster implements ChatPoster {
     let rejected: string | undefined;
     let attempts = 0;
     let waitedMs = 0;
+    const began = this.now();
     for (;;) {
       const token = await this.bearer(rejected);
       const answer = await this.request(operation, method, url, token, body);
@@ -197,9 +202,15 @@ export class TeamsChatPoster implements ChatPoster {
         failure.kind !== 'transient'
           ? undefined
           : limited
-            ? (failure.retryAfterSeconds ?? 0) * 1000 + Math.floor(this.random() * RATE_LIMIT_JITTER_MS)
+            ? Math.max(
+                BACKOFF_MS,
+                (failure.retryAfterSeconds ?? 0) * 1000 + Math.floor(this.random() * RATE_LIMIT_JITTER_MS),
+              )
             : waitBefore(failure, Math.max(attempts, 1));
-      if (waitMs === undefined || attempts >= this.maxAttempts || waitedMs + waitMs > this.maxWaitMs) throw failure;
+      // Waits (and, on the clock, the requests between them) within the budget: a Retry-After of 0
+      // still waits a little, so the loop always ends.
+      const overBudget = (ms: number) => waitedMs + ms > this.maxWaitMs || this.now() - began + ms > this.maxWaitMs;
+      if (waitMs === undefined || attempts >= this.maxAttempts || overBudget(waitMs)) throw failure;
       this.log?.warn('teams: trying again', { operation, code: failure.code, waitMs, attempt: attempts + 1 });
       await this.sleep(waitMs);
       waitedMs += waitMs;

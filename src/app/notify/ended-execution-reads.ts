@@ -25,8 +25,9 @@ const DEFAULT_TTL_MS = 10 * 60_000;
  *   request. A list read while the execution might still run is never kept.
  *
  * GetPipelineState, whose stages move on with later executions, is never kept; but the calls for one
- * pipeline that come while one is in flight share it (a fan-out's first deliveries all ask at once:
- * 2,000 requests for a burst's 2,000 deliveries before), as if they had been answered at that moment.
+ * pipeline that come while one is in flight share it, as if they had been answered at that moment: the
+ * follow rule's followers of one event, rendered at once in one invocation, and a container serving
+ * several invocations at once (the burst bench's; on Lambda a container serves one at a time).
  * Anything else (another status, every other method) goes to CodePipeline each time, as before. A
  * failure is not kept.
  */

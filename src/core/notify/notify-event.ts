@@ -78,14 +78,30 @@ export interface NotifyOptions {
   readonly maxMergeAttempts: number;
   /** Renders one invocation does before leaving the rest to a retry. */
   readonly maxRenderRounds: number;
+  /**
+   * The pauses a deferred writer waits, one by one, for the render-lock holder to show its version
+   * before leaving it to the platform's retry (awaitHolder). A delivery that found its event claimed by
+   * another path waits only the first (takenHolderWaits): the claimant, holding the lock or not, has
+   * its own retries, and in a burst the holder may wait its turn in the chat's line for many seconds.
+   */
+  readonly holderWaitMs: readonly number[];
 }
+
+/** How long a deferred writer waits for the holder, pause by pause (3.1 s in all). */
+const HOLDER_WAIT_MS = [100, 200, 400, 800, 1600] as const;
 
 export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
   claimTtlSeconds: 25 * 60 * 60,
   leaseMs: 60_000,
   maxMergeAttempts: 20,
   maxRenderRounds: 10,
+  holderWaitMs: HOLDER_WAIT_MS,
 };
+
+/** A delivery whose event another path claimed: the first pause only. */
+function takenHolderWaits(options: NotifyOptions): NotifyOptions {
+  return { ...options, holderWaitMs: options.holderWaitMs.slice(0, 1) };
+}
 
 export interface NotifyDeps {
   readonly conversations: ConversationStore;
@@ -186,11 +202,13 @@ export class ConversationContentionError extends PipewatchError {
  *
  * 1. Parse. An event that does not parse is logged with the rule name and dropped: throwing
  *    would make EventBridge retry it for a day and then dead-letter it, for nothing.
- * 2. Claim the (event id, channel) with a conditional write, and read the record alongside. A claim
- *    names its path (claimantOf: the rule and how it delivers). Another path's claim stops a duplicate
- *    at once: the claimant shows the event, or throws and is delivered again until it has. The
- *    claimant's own duplicate (its retry) stops here, unless the record shows the earlier delivery did
- *    not finish (it threw after its claim: a Slack 5xx, a timeout). The claim alone would then lose the event, since
+ * 2. Claim the (event id, channel) with a conditional write, and read the record alongside. A
+ *    duplicate stops here, unless the record shows the earlier delivery did not finish (it threw
+ *    after its claim: a Slack 5xx, a timeout; or it is still under way). The claim names its path
+ *    (claimantOf): a duplicate by another path (a second rule, the follow rule) completes what is not
+ *    shown as any duplicate does, but waits for a render-lock holder one short pause only before
+ *    leaving it to the platform's retry (in a burst the holder may wait its turn in the chat's line for
+ *    seconds; the old five pauses cost ten DynamoDB calls for nothing). The claim alone would then lose the event, since
  *    EventBridge's retry is a "duplicate" too; the record, not the claim, says what is done. (A
  *    record read before the claim landed is as good: "seen and nothing pending" stays true of a
  *    record once it is, until a later writer, which renders itself, changes it.)
@@ -286,25 +304,18 @@ export async function notifyParsedEvent(
     deps.conversations.claimEvent(event.eventId, request.channel, options.claimTtlSeconds, claimantOf(request)),
     deps.conversations.read(key),
   ]);
-  const noted =
-    request.transition === undefined || (record !== undefined && hasTransitionNote(record.state, request.transition));
-  if (claim === 'taken' && noted) {
-    // Another path claimed it (a second rule, or the follow rule and a subscription): that delivery
-    // shows it, or fails and is delivered again until it has. Waiting here for its render would only
-    // hold this invocation (and, in a burst, poll the lock while the other waits its turn in the chat's line).
-    deps.log.debug('delivered by another rule: that delivery shows it', context);
-    return { status: 'duplicate' };
-  }
   if (claim !== 'first') {
     // As the last render saw it, but for the held stage (not shown in replies): a duplicate costs
     // no CodePipeline read unless an approval waits (its window is in its reply).
     const view =
       record === undefined ? await viewing : await withApprovalView(await viewing, record.state, deps, context);
+    const noted =
+      request.transition === undefined || (record !== undefined && hasTransitionNote(record.state, request.transition));
     if (record !== undefined && hasSeen(record.state, event) && noted && !hasPendingWork(record, view)) {
       deps.log.debug('duplicate delivery', context);
       return { status: 'duplicate' };
     }
-    deps.log.info('duplicate delivery of an event not fully shown yet: completing it', context);
+    deps.log.info('duplicate delivery of an event not fully shown yet: completing it', { ...context, claim });
   }
 
   if (record === undefined && (request.via ?? 'subscription') === 'subscription') {
@@ -320,17 +331,26 @@ export async function notifyParsedEvent(
   const owner = (deps.newOwner ?? randomUUID)();
   const merged = await mergeIntoConversation(key, event, record, deps, options, context, request.transition, owner);
   const { version } = merged;
-  const outcome = await renderConversation(key, version, deps, options, context, await viewing, { owner, ...merged });
+  const outcome = await renderConversation(
+    key,
+    version,
+    deps,
+    claim === 'taken' ? takenHolderWaits(options) : options,
+    context,
+    await viewing,
+    { owner, ...merged },
+  );
   deps.log.info('notified', { ...context, outcome: outcome.status, version, durationMs: deps.now() - started });
   return outcome;
 }
 
 /**
- * Who claims an event for a channel: the delivery path, how (a subscription's rule, the follow rule for
- * a follower) and by which rule. A retry of the same delivery carries the same input, hence the same claimant.
+ * Who claims an event for a channel: the delivery path, a subscription's rule or the follow rule. A
+ * retry of the same delivery carries the same input, hence the same claimant.
  */
 export function claimantOf(request: Pick<NotifyRequest, 'rule' | 'via'>): string {
-  return `${request.via ?? 'subscription'}:${request.rule}`;
+  // The follow rule is one path whatever the follower's rule (which a later subscription can change).
+  return request.via === 'follow' ? 'follow' : `subscription:${request.rule}`;
 }
 
 /**
@@ -524,7 +544,8 @@ export async function renderConversation(
 }
 
 /**
- * A deferred writer waits, with growing pauses (about 3 s in all), for the render-lock holder to
+ * A deferred writer waits, with growing pauses (options.holderWaitMs: about 3 s in all; the first
+ * alone for a duplicate whose event another path claimed), for the render-lock holder to
  * show its version, taking the lock itself if the holder's lease ran out (the holder died: a
  * timeout, a crash). `shown` when the holder showed it; `lock-free` when this invocation may render.
  * Neither within the wait: a RenderPendingError, thrown so the platform delivers the event again
@@ -540,7 +561,7 @@ async function awaitHolder(
   context: LogFields,
 ): Promise<'shown' | 'lock-free'> {
   const sleepFor = deps.sleep ?? sleep;
-  for (const pause of HOLDER_WAIT_MS) {
+  for (const pause of options.holderWaitMs) {
     await sleepFor(pause);
     const record = await deps.conversations.read(key);
     if (record !== undefined && record.messageId !== undefined && record.renderedVersion >= merged) return 'shown';
@@ -557,9 +578,6 @@ async function awaitHolder(
     `Version ${merged} of ${key.pipeline} ${key.executionId} is not shown yet and its render lock is held; the platform will retry`,
   );
 }
-
-/** How long a deferred writer waits for the holder, pause by pause (3.1 s in all). */
-const HOLDER_WAIT_MS = [100, 200, 400, 800, 1600] as const;
 
 /** The render lock is held and what this invocation merged is not shown yet: thrown so the platform retries. */
 export class RenderPendingError extends PipewatchError {
