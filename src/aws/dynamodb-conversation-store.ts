@@ -16,7 +16,6 @@ import type {
   ConversationRecord,
   ConversationRendering,
   ConversationStore,
-  EventClaim,
   Follower,
   LockedRecord,
   MergeAndLockResult,
@@ -93,34 +92,8 @@ export class DynamoDbConversationStore implements ConversationStore {
     this.now = options.now ?? Date.now;
   }
 
-  /**
-   * One PutItem: it writes when the claim is absent, expired, the claimant's own, or a claim from before
-   * claims named their claimant (counted as the claimant's own, as every duplicate was then); the old
-   * item it returns tells `first` from `again`. A failed condition is another claimant's: `taken`.
-   */
-  async claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number, claimant: string): Promise<EventClaim> {
-    const nowSeconds = Math.floor(this.now() / 1000);
-    const written = await conditionalOutput(
-      this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: toAttributes({
-            [PARTITION_KEY]: `event#${eventId}#${channelKey(channel)}`,
-            [TTL_ATTRIBUTE]: nowSeconds + ttlSeconds,
-            claimant,
-          }),
-          ConditionExpression:
-            'attribute_not_exists(#pk) OR #expiresAt < :now OR #claimant = :claimant OR attribute_not_exists(#claimant)',
-          ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#expiresAt': TTL_ATTRIBUTE, '#claimant': 'claimant' },
-          ExpressionAttributeValues: toAttributes({ ':now': nowSeconds, ':claimant': claimant }),
-          ReturnValues: 'ALL_OLD',
-        }),
-      ),
-    );
-    if (written === undefined) return 'taken';
-    const old = written.Attributes === undefined ? undefined : fromAttributes(written.Attributes);
-    const expiresAt = old?.[TTL_ATTRIBUTE];
-    return typeof expiresAt === 'number' && expiresAt >= nowSeconds ? 'again' : 'first';
+  async claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number): Promise<boolean> {
+    return claimItem(this.client, this.tableName, `event#${eventId}#${channelKey(channel)}`, ttlSeconds, this.now());
   }
 
   async read(key: ConversationKey): Promise<ConversationRecord | undefined> {

@@ -414,23 +414,12 @@ export interface Follower {
 }
 
 /**
- * What an event claim found: `first`, no claim (or an expired one); `again`, the same claimant's
- * (its own retry, or the platform delivering it twice); `taken`, another path's (the event reached the
- * channel by two rules, or by a subscription and the follow rule). Either duplicate completes what is
- * not shown yet; another path's waits less for the delivery under way (see notifyEvent, step 2).
- */
-export type EventClaim = 'first' | 'again' | 'taken';
-
-/**
  * Event claims and per-(channel, execution) records for the notify path, with conditional
  * writes for concurrent invocations. Reads are strongly consistent.
  */
 export interface ConversationStore {
-  /**
-   * Claims (event id, channel) for `claimant` (the delivery path: how and by which rule the event came)
-   * for `ttlSeconds`; a conditional write. See EventClaim.
-   */
-  claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number, claimant: string): Promise<EventClaim>;
+  /** True for the first claim of (event id, channel) within `ttlSeconds`; a conditional write. */
+  claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number): Promise<boolean>;
   read(key: ConversationKey): Promise<ConversationRecord | undefined>;
   /**
    * Writes `state` if the stored version is still `expectedVersion` (undefined: no state stored yet),

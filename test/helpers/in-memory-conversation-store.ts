@@ -4,7 +4,6 @@ import type {
   ConversationRecord,
   ConversationRendering,
   ConversationStore,
-  EventClaim,
   Follower,
   LockedRecord,
   MergeAndLockResult,
@@ -41,7 +40,7 @@ export interface InMemoryConversationStoreOptions {
  * adapter is tested against dynalite with the same expectations).
  */
 export class InMemoryConversationStore implements ConversationStore {
-  readonly claims = new Map<string, { readonly expiresAt: number; readonly claimant: string }>();
+  readonly claims = new Map<string, number>();
   private readonly conversations = new Map<string, StoredConversation>();
   private readonly follows = new Map<string, Follower[]>();
   /** followers() calls, for assertions (one read per event on the follow path). */
@@ -61,14 +60,13 @@ export class InMemoryConversationStore implements ConversationStore {
     this.yieldPoint = options.yieldPoint ?? (() => Promise.resolve());
   }
 
-  async claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number, claimant: string): Promise<EventClaim> {
+  async claimEvent(eventId: string, channel: ChannelRef, ttlSeconds: number): Promise<boolean> {
     await this.yieldPoint();
     const key = JSON.stringify([eventId, channel.platform, channel.workspace, channel.channel]);
-    const claim = this.claims.get(key);
-    const live = claim !== undefined && claim.expiresAt > this.now();
-    if (live && claim.claimant !== claimant) return 'taken';
-    this.claims.set(key, { expiresAt: this.now() + ttlSeconds * 1000, claimant });
-    return live ? 'again' : 'first';
+    const expiresAt = this.claims.get(key);
+    if (expiresAt !== undefined && expiresAt > this.now()) return false;
+    this.claims.set(key, this.now() + ttlSeconds * 1000);
+    return true;
   }
 
   async read(key: ConversationKey): Promise<ConversationRecord | undefined> {

@@ -78,30 +78,14 @@ export interface NotifyOptions {
   readonly maxMergeAttempts: number;
   /** Renders one invocation does before leaving the rest to a retry. */
   readonly maxRenderRounds: number;
-  /**
-   * The pauses a deferred writer waits, one by one, for the render-lock holder to show its version
-   * before leaving it to the platform's retry (awaitHolder). A delivery that found its event claimed by
-   * another path waits only the first (takenHolderWaits): the claimant, holding the lock or not, has
-   * its own retries, and in a burst the holder may wait its turn in the chat's line for many seconds.
-   */
-  readonly holderWaitMs: readonly number[];
 }
-
-/** How long a deferred writer waits for the holder, pause by pause (3.1 s in all). */
-const HOLDER_WAIT_MS = [100, 200, 400, 800, 1600] as const;
 
 export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
   claimTtlSeconds: 25 * 60 * 60,
   leaseMs: 60_000,
   maxMergeAttempts: 20,
   maxRenderRounds: 10,
-  holderWaitMs: HOLDER_WAIT_MS,
 };
-
-/** A delivery whose event another path claimed: the first pause only. */
-function takenHolderWaits(options: NotifyOptions): NotifyOptions {
-  return { ...options, holderWaitMs: options.holderWaitMs.slice(0, 1) };
-}
 
 export interface NotifyDeps {
   readonly conversations: ConversationStore;
@@ -204,11 +188,7 @@ export class ConversationContentionError extends PipewatchError {
  *    would make EventBridge retry it for a day and then dead-letter it, for nothing.
  * 2. Claim the (event id, channel) with a conditional write, and read the record alongside. A
  *    duplicate stops here, unless the record shows the earlier delivery did not finish (it threw
- *    after its claim: a Slack 5xx, a timeout; or it is still under way). The claim names its path
- *    (claimantOf): a duplicate by another path (a second rule, the follow rule) completes what is not
- *    shown as any duplicate does, but waits for a render-lock holder one short pause only before
- *    leaving it to the platform's retry (in a burst the holder may wait its turn in the chat's line for
- *    seconds; the old five pauses cost ten DynamoDB calls for nothing). The claim alone would then lose the event, since
+ *    after its claim: a Slack 5xx, a timeout). The claim alone would then lose the event, since
  *    EventBridge's retry is a "duplicate" too; the record, not the claim, says what is done. (A
  *    record read before the claim landed is as good: "seen and nothing pending" stays true of a
  *    record once it is, until a later writer, which renders itself, changes it.)
@@ -300,11 +280,11 @@ export async function notifyParsedEvent(
 
   // The record is read with the claim, not after it: a duplicate needs it to decide, a first delivery
   // as the merge's base (the conditional write checks that base, whenever it was read).
-  const [claim, record] = await Promise.all([
-    deps.conversations.claimEvent(event.eventId, request.channel, options.claimTtlSeconds, claimantOf(request)),
+  const [first, record] = await Promise.all([
+    deps.conversations.claimEvent(event.eventId, request.channel, options.claimTtlSeconds),
     deps.conversations.read(key),
   ]);
-  if (claim !== 'first') {
+  if (!first) {
     // As the last render saw it, but for the held stage (not shown in replies): a duplicate costs
     // no CodePipeline read unless an approval waits (its window is in its reply).
     const view =
@@ -315,7 +295,7 @@ export async function notifyParsedEvent(
       deps.log.debug('duplicate delivery', context);
       return { status: 'duplicate' };
     }
-    deps.log.info('duplicate delivery of an event not fully shown yet: completing it', { ...context, claim });
+    deps.log.info('duplicate delivery of an event not fully shown yet: completing it', context);
   }
 
   if (record === undefined && (request.via ?? 'subscription') === 'subscription') {
@@ -331,26 +311,9 @@ export async function notifyParsedEvent(
   const owner = (deps.newOwner ?? randomUUID)();
   const merged = await mergeIntoConversation(key, event, record, deps, options, context, request.transition, owner);
   const { version } = merged;
-  const outcome = await renderConversation(
-    key,
-    version,
-    deps,
-    claim === 'taken' ? takenHolderWaits(options) : options,
-    context,
-    await viewing,
-    { owner, ...merged },
-  );
+  const outcome = await renderConversation(key, version, deps, options, context, await viewing, { owner, ...merged });
   deps.log.info('notified', { ...context, outcome: outcome.status, version, durationMs: deps.now() - started });
   return outcome;
-}
-
-/**
- * Who claims an event for a channel: the delivery path, a subscription's rule or the follow rule. A
- * retry of the same delivery carries the same input, hence the same claimant.
- */
-export function claimantOf(request: Pick<NotifyRequest, 'rule' | 'via'>): string {
-  // The follow rule is one path whatever the follower's rule (which a later subscription can change).
-  return request.via === 'follow' ? 'follow' : `subscription:${request.rule}`;
 }
 
 /**
@@ -544,8 +507,7 @@ export async function renderConversation(
 }
 
 /**
- * A deferred writer waits, with growing pauses (options.holderWaitMs: about 3 s in all; the first
- * alone for a duplicate whose event another path claimed), for the render-lock holder to
+ * A deferred writer waits, with growing pauses (about 3 s in all), for the render-lock holder to
  * show its version, taking the lock itself if the holder's lease ran out (the holder died: a
  * timeout, a crash). `shown` when the holder showed it; `lock-free` when this invocation may render.
  * Neither within the wait: a RenderPendingError, thrown so the platform delivers the event again
@@ -561,7 +523,7 @@ async function awaitHolder(
   context: LogFields,
 ): Promise<'shown' | 'lock-free'> {
   const sleepFor = deps.sleep ?? sleep;
-  for (const pause of options.holderWaitMs) {
+  for (const pause of HOLDER_WAIT_MS) {
     await sleepFor(pause);
     const record = await deps.conversations.read(key);
     if (record !== undefined && record.messageId !== undefined && record.renderedVersion >= merged) return 'shown';
@@ -578,6 +540,9 @@ async function awaitHolder(
     `Version ${merged} of ${key.pipeline} ${key.executionId} is not shown yet and its render lock is held; the platform will retry`,
   );
 }
+
+/** How long a deferred writer waits for the holder, pause by pause (3.1 s in all). */
+const HOLDER_WAIT_MS = [100, 200, 400, 800, 1600] as const;
 
 /** The render lock is held and what this invocation merged is not shown yet: thrown so the platform retries. */
 export class RenderPendingError extends PipewatchError {

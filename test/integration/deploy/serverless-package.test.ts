@@ -579,7 +579,7 @@ const TABLE_USES: Record<(typeof ROLES)[number], (client: DynamoDBClient) => Pro
   // notifyEvent and notifyFollowers: every ConversationStore method; the Teams poster reads addresses.
   async NotifyRole(client) {
     const store = new DynamoDbConversationStore({ client, tableName: 't' });
-    await store.claimEvent('event-1', SLACK_CHANNEL, 60, 'subscription:r');
+    await store.claimEvent('event-1', SLACK_CHANNEL, 60);
     await store.read(CONVERSATION);
     await store.writeState(CONVERSATION, STATE, 1);
     await store.mergeAndLock(CONVERSATION, STATE, 1, 'owner', 1000);

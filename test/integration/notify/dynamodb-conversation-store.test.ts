@@ -49,32 +49,11 @@ function key(): ConversationKey {
 
 describe('DynamoDbConversationStore against dynalite', () => {
   test('an event claim is won once per channel, and again after its TTL', async () => {
-    expect(await store.claimEvent('e1', key().channel, 60, 'subscription:a')).toBe('first');
-    expect(await store.claimEvent('e1', key().channel, 60, 'subscription:a')).toBe('again');
-    expect(await store.claimEvent('e1', { ...key().channel, channel: 'other' }, 60, 'subscription:a')).toBe('first');
+    expect(await store.claimEvent('e1', key().channel, 60)).toBe(true);
+    expect(await store.claimEvent('e1', key().channel, 60)).toBe(false);
+    expect(await store.claimEvent('e1', { ...key().channel, channel: 'other' }, 60)).toBe(true);
     now += 61_000;
-    expect(await store.claimEvent('e1', key().channel, 60, 'subscription:a')).toBe('first');
-  });
-
-  test('an event claim names its claimant: another path finds it taken, the claimant (its retry) again', async () => {
-    const channel = key().channel;
-    expect(await store.claimEvent('e3', channel, 60, 'subscription:a')).toBe('first');
-    expect(await store.claimEvent('e3', channel, 60, 'follow:a')).toBe('taken');
-    expect(await store.claimEvent('e3', channel, 60, 'subscription:b')).toBe('taken');
-    expect(await store.claimEvent('e3', channel, 60, 'subscription:a')).toBe('again');
-    // Taken stays taken until the claim expires; then whoever comes first claims it.
-    now += 61_000;
-    expect(await store.claimEvent('e3', channel, 60, 'follow:a')).toBe('first');
-    expect(await store.claimEvent('e3', channel, 60, 'subscription:a')).toBe('taken');
-    // A claim stored before claims named their claimant (an upgrade): every delivery may complete it, as then.
-    await documents.send(
-      new PutCommand({
-        TableName: TABLE,
-        Item: { [PARTITION_KEY]: `event#e4#${channelKey(channel)}`, [TTL_ATTRIBUTE]: Math.floor(now / 1000) + 60 },
-      }),
-    );
-    expect(await store.claimEvent('e4', channel, 60, 'follow:a')).toBe('again');
-    expect(await store.claimEvent('e4', channel, 60, 'subscription:a')).toBe('taken');
+    expect(await store.claimEvent('e1', key().channel, 60)).toBe(true);
   });
 
   test('state writes are conditional on the version read; the state round-trips exactly', async () => {
@@ -379,7 +358,7 @@ describe('DynamoDbConversationStore against dynalite', () => {
     // Claims: the conditional put's item, as the SDK reads it.
     const clicks = new DynamoDbClickClaims({ client: local.dynamo, tableName: TABLE, now: () => now });
     expect(await clicks.claimClick(`U1:approve:${now}`, 10)).toBe(true);
-    expect(await store.claimEvent('e2', k.channel, 60, 'subscription:r')).toBe('first');
+    expect(await store.claimEvent('e2', k.channel, 60)).toBe(true);
     const claims = await Promise.all(
       [`click#U1:approve:${now}`, `event#e2#${channelKey(k.channel)}`].map(async (claimKey) => {
         const read = await documents.send(
@@ -390,11 +369,7 @@ describe('DynamoDbConversationStore against dynalite', () => {
     );
     expect(claims).toEqual([
       { [PARTITION_KEY]: `click#U1:approve:${now}`, [TTL_ATTRIBUTE]: Math.floor(now / 1000) + 10 },
-      {
-        [PARTITION_KEY]: `event#e2#${channelKey(k.channel)}`,
-        [TTL_ATTRIBUTE]: Math.floor(now / 1000) + 60,
-        claimant: 'subscription:r',
-      },
+      { [PARTITION_KEY]: `event#e2#${channelKey(k.channel)}`, [TTL_ATTRIBUTE]: Math.floor(now / 1000) + 60 },
     ]);
   });
 });

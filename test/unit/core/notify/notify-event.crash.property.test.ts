@@ -22,8 +22,7 @@ import { CHANNEL, content, fold, KEY, RULE, rawEvent, shows } from './notify-har
  * call takes effect, or after it took effect and before its answer is seen), the invocation stops
  * for good, as a Lambda timeout or crash does: nothing after it runs, not even a release. The
  * platform delivers the event again a minute later (Lambda's asynchronous retry), and other events
- * keep coming meanwhile, by the subscription's rule or the follow rule (a duplicate by the path that
- * did not claim the event leaves it to the claimant's retries). Whatever the crashes, the channel ends with one message showing the final
+ * keep coming meanwhile, by the subscription's rule or the follow rule. Whatever the crashes, the channel ends with one message showing the final
  * state, each reply once, and the lock free.
  */
 
@@ -43,10 +42,7 @@ interface CrashPoint {
 interface Delivery {
   readonly spec: EventSpec;
   readonly crash: CrashPoint | undefined;
-  /**
-   * The path it came by: the subscription's rule, or a second path to the same channel (the follow
-   * rule): a duplicate by the other path finds the claim taken and leaves the event to its claimant.
-   */
+  /** The path it came by: the subscription's rule, or a second path to the same channel (the follow rule). */
   readonly via: 'subscription' | 'follow';
 }
 

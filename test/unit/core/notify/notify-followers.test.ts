@@ -1,11 +1,4 @@
-import {
-  ChatDeliveryError,
-  DEFAULT_NOTIFY_OPTIONS,
-  type NotifyDeps,
-  notifyEvent,
-  notifyFollowers,
-  RenderPendingError,
-} from '../../../../src/core/notify';
+import { ChatDeliveryError, notifyEvent, notifyFollowers } from '../../../../src/core/notify';
 import type { ChannelRef } from '../../../../src/core/subscriptions';
 import { retriedExecutionSpecs } from '../executions/execution-events';
 import { CHANNEL, harness, KEY, RULE, rawEvent } from './notify-harness';
@@ -50,68 +43,6 @@ describe('notifyFollowers: the follow rule’s events', () => {
     const outcome = await notifyFollowers({ rule: FOLLOW_RULE, event }, deps);
     expect(outcome).toMatchObject({ status: 'followed', outcomes: [{ outcome: { status: 'duplicate' } }] });
     expect(chat.calls.map((call) => call.operation)).toEqual(['post', 'reply']);
-  });
-
-  test('while the subscription’s delivery waits on the chat, the follow rule’s delivery of the event waits one pause, not five', async () => {
-    const { deps, store, chat } = harness();
-    let sleeps = 0;
-    let open: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    // The subscription's post waits its turn in the chat's line (a burst at the rate limits).
-    const waiting: NotifyDeps = {
-      ...deps,
-      chat: Object.assign(Object.create(chat), {
-        post: async (...args: Parameters<typeof chat.post>) => {
-          await gate;
-          return chat.post(...args);
-        },
-      }),
-    };
-    const event = rawEvent(specById('ev-008'));
-    const subscription = notifyEvent({ rule: RULE, channel: CHANNEL, event, via: 'subscription' }, waiting);
-    while (store.lockOf(KEY) === undefined) await new Promise((resolve) => setImmediate(resolve));
-    const counting: NotifyDeps = {
-      ...deps,
-      sleep: async () => {
-        sleeps++;
-      },
-    };
-    // Claimed by the subscription's path and not shown yet: one pause, then left to the platform's retry.
-    await expect(notifyFollowers({ rule: FOLLOW_RULE, event }, counting)).rejects.toThrow(RenderPendingError);
-    expect(sleeps).toBe(1);
-    expect(chat.calls).toEqual([]);
-    open();
-    await expect(subscription).resolves.toMatchObject({ status: 'rendered' });
-    // The follow rule's retry: its own claim again, and nothing left to do.
-    await expect(notifyFollowers({ rule: FOLLOW_RULE, event }, counting)).resolves.toMatchObject({
-      outcomes: [{ outcome: { status: 'duplicate' } }],
-    });
-    expect(chat.calls.map((call) => call.operation)).toEqual(['post', 'reply']);
-    // The claimant's own duplicate waits the five pauses (3.1 s) as before.
-    expect(DEFAULT_NOTIFY_OPTIONS.holderWaitMs).toEqual([100, 200, 400, 800, 1600]);
-  });
-
-  test('a claimant that failed leaves nothing behind: the other path’s delivery completes what it left', async () => {
-    const { deps, chat, store } = harness();
-    const event = rawEvent(specById('ev-008'));
-    chat.failNext('post', 'transient', 'ratelimited');
-    await expect(notifyEvent({ rule: RULE, channel: CHANNEL, event, via: 'subscription' }, deps)).rejects.toThrow(
-      ChatDeliveryError,
-    );
-    expect(chat.messages).toHaveLength(0);
-    // The follow rule's delivery: the event is another path's, merged and not shown, the lock free: it shows it.
-    await expect(notifyFollowers({ rule: FOLLOW_RULE, event }, deps)).resolves.toMatchObject({
-      outcomes: [{ outcome: { status: 'rendered' } }],
-    });
-    expect(chat.messages).toHaveLength(1);
-    // Lambda's retry of the subscription's delivery: its own claim again, nothing left to do.
-    await expect(
-      notifyEvent({ rule: RULE, channel: CHANNEL, event, via: 'subscription' }, deps),
-    ).resolves.toMatchObject({ status: 'duplicate' });
-    expect(chat.messages).toHaveLength(1);
-    expect(store.snapshot(KEY)?.renderedVersion).toBe(store.snapshot(KEY)?.version);
   });
 
   test('a follow delivery never opens a conversation nor adds a follower', async () => {
