@@ -161,7 +161,13 @@ describe('TeamsChatPoster: transient failures', () => {
   test('a Retry-After of 0 still waits a little, and the call ends within its budget on the clock too', async () => {
     teams.connector.faults.rateLimit('post', { times: 1000, retryAfterSeconds: 0 });
     let clock = 0;
-    const chat = poster({ maxWaitSeconds: 2, now: () => clock, sleep: async (ms) => void (clock += ms + 50) });
+    const chat = poster({
+      maxWaitSeconds: 2,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms + 50;
+      },
+    });
     expect(await failure(chat.post(channel, failed))).toMatchObject({ code: 'ratelimited' });
     // 250 ms each (the floor), and 50 ms more per request on the clock: within 2 s, 6 waits.
     expect(statuses()).toHaveLength(7);
