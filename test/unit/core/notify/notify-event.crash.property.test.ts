@@ -22,7 +22,7 @@ import { CHANNEL, content, fold, KEY, RULE, rawEvent, shows } from './notify-har
  * call takes effect, or after it took effect and before its answer is seen), the invocation stops
  * for good, as a Lambda timeout or crash does: nothing after it runs, not even a release. The
  * platform delivers the event again a minute later (Lambda's asynchronous retry), and other events
- * keep coming meanwhile, by the subscription's rule or the follow rule. Whatever the crashes, the channel ends with one message showing the final
+ * keep coming meanwhile. Whatever the crashes, the channel ends with one message showing the final
  * state, each reply once, and the lock free.
  */
 
@@ -42,8 +42,6 @@ interface CrashPoint {
 interface Delivery {
   readonly spec: EventSpec;
   readonly crash: CrashPoint | undefined;
-  /** The path it came by: the subscription's rule, or a second path to the same channel (the follow rule). */
-  readonly via: 'subscription' | 'follow';
 }
 
 /** The events in any order, some delivered twice, each first attempt maybe crashing at some call. */
@@ -56,10 +54,7 @@ function deliveries(specs: readonly EventSpec[]): fc.Arbitrary<Delivery[]> {
     )
     .chain(([permutation, duplicates]) => {
       const delivered = [...permutation, ...duplicates.map((index) => specs[index] as EventSpec)];
-      const via = fc.constantFrom('subscription' as const, 'follow' as const);
-      return fc.tuple(
-        ...delivered.map((spec) => fc.tuple(crash, via).map(([point, path]) => ({ spec, crash: point, via: path }))),
-      );
+      return fc.tuple(...delivered.map((spec) => crash.map((point) => ({ spec, crash: point }))));
     });
 }
 
@@ -106,7 +101,7 @@ async function run(delivered: readonly Delivery[], options: { canFindPosts: bool
       newOwner: () => `owner-${++owners}`,
     };
     try {
-      await notifyEvent({ rule: RULE, channel: CHANNEL, event: rawEvent(next.spec), via: next.via }, deps);
+      await notifyEvent({ rule: RULE, channel: CHANNEL, event: rawEvent(next.spec) }, deps);
     } catch (error) {
       const retried =
         error instanceof Crash ||
