@@ -12,7 +12,7 @@
 // test/integration/deploy/serverless-package.test.ts checks the reservations and the refusal.
 'use strict';
 
-const { refusal } = require('./pipelines-param.cjs');
+const { refusal, param } = require('./pipelines-param.cjs');
 
 const how = (name) =>
   `Give how many invocations the function reserves: --param ${name}=20 ` +
@@ -33,16 +33,7 @@ function parseConcurrency(name, value) {
 }
 
 async function resolved(resolveVariable, name) {
-  let value;
-  try {
-    value = await resolveVariable(`param:${name}`);
-  } catch (error) {
-    // osls resolves in phases: a param is not known yet in the first one; ask again later.
-    if (error && error.code === 'MISSING_VARIABLE_DEPENDENCY') throw error;
-    if (error && error.code === 'MISSING_VARIABLE_RESULT') return '';
-    throw error;
-  }
-  return parseConcurrency(name, value);
+  return parseConcurrency(name, await param(resolveVariable, name, ''));
 }
 
 module.exports = {

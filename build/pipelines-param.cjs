@@ -22,6 +22,18 @@ function refusal(message) {
   return error;
 }
 
+/** A param's value, `fallback` when not given (osls: a param is unknown in its first resolution phase). */
+async function param(resolveVariable, name, fallback) {
+  try {
+    const value = await resolveVariable(`param:${name}`);
+    return value === null || value === undefined ? fallback : value;
+  } catch (error) {
+    if (error && error.code === 'MISSING_VARIABLE_DEPENDENCY') throw error;
+    if (error && error.code === 'MISSING_VARIABLE_RESULT') return fallback;
+    throw error;
+  }
+}
+
 module.exports = async ({ resolveVariable }) => {
   let value;
   try {
@@ -38,5 +50,6 @@ module.exports = async ({ resolveVariable }) => {
   return value;
 };
 
-// Also the refusal of build/source-accounts-param.cjs.
+// Also the refusal and the param reading of build/source-accounts-param.cjs and notify-concurrency-param.cjs.
 module.exports.refusal = refusal;
+module.exports.param = param;

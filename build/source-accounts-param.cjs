@@ -21,19 +21,7 @@ const HOW =
   'or --param sourceAccounts=o-a1b2c3d4e5 (one AWS Organizations id), not both. See the README, Many accounts.';
 
 /** An error osls prints as its message alone (it prints a JS resolver's error by its stack). */
-const { refusal } = require('./pipelines-param.cjs');
-
-/** A param's value, '' when not given (osls: a param is unknown in its first resolution phase). */
-async function param(resolveVariable, name, fallback) {
-  try {
-    const value = await resolveVariable(`param:${name}`);
-    return value === null || value === undefined ? fallback : value;
-  } catch (error) {
-    if (error && error.code === 'MISSING_VARIABLE_DEPENDENCY') throw error;
-    if (error && error.code === 'MISSING_VARIABLE_RESULT') return fallback;
-    throw error;
-  }
-}
+const { refusal, param } = require('./pipelines-param.cjs');
 
 /**
  * `--param sourceAccounts` parsed: `{ accounts: [...] }`, `{ organization: 'o-…' }` or `{}` (none).

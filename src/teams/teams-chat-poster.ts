@@ -206,7 +206,7 @@ export class TeamsChatPoster implements ChatPoster {
                 BACKOFF_MS,
                 (failure.retryAfterSeconds ?? 0) * 1000 + Math.floor(this.random() * RATE_LIMIT_JITTER_MS),
               )
-            : waitBefore(failure, Math.max(attempts, 1));
+            : waitBefore(failure, attempts);
       // Waits (and, on the clock, the requests between them) within the budget: a Retry-After of 0
       // still waits a little, so the loop always ends.
       const overBudget = (ms: number) => waitedMs + ms > this.maxWaitMs || this.now() - began + ms > this.maxWaitMs;
