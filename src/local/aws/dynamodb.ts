@@ -5,11 +5,21 @@ import path from 'node:path';
 import dynalite from 'dynalite';
 
 export interface LocalDynamoDb {
+  /** Hands a request to dynalite; once `close` has begun, answers DynamoDB's 500 instead. */
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Where dynalite's own server listens (`http://127.0.0.1:PORT`); it refuses every request. */
   readonly internalUrl: string;
+  /** Refuses new requests, lets those dynalite is serving answer, then closes its database. */
   close(): Promise<void>;
 }
+
+/** How long `close` lets requests under way finish before closing the database anyway. */
+const DRAIN_MS = 5_000;
+
+const CLOSING = JSON.stringify({
+  __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+  message: 'The local DynamoDB is shutting down',
+});
 
 const INTERNAL_ONLY =
   "403 Forbidden: this port only keeps the local AWS's DynamoDB open; send DynamoDB requests, signed, to the local AWS endpoint.\n";
@@ -45,13 +55,55 @@ export async function startDynamoDb(dataDir: string | undefined): Promise<LocalD
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  // dynalite throws (an uncaught exception) from any request that meets its closed database, so
+  // the requests it is serving finish first and none reaches it after.
+  let closing = false;
+  const underWay = new Set<ServerResponse>();
+  let drained: (() => void) | undefined;
   return {
-    handle: listener,
+    handle(req, res) {
+      if (closing) {
+        res.writeHead(500, {
+          'content-type': 'application/x-amz-json-1.0',
+          'content-length': Buffer.byteLength(CLOSING),
+        });
+        res.end(CLOSING);
+        return;
+      }
+      underWay.add(res);
+      const done = () => {
+        underWay.delete(res);
+        if (underWay.size === 0) drained?.();
+      };
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      // dynalite answers every request it takes with res.end, even once the client has gone; the
+      // request is done when that answer has left (or the connection has), so closing cuts none.
+      res.end = ((...args: unknown[]) => {
+        const ended = end(...args);
+        if (res.writableFinished || res.destroyed) done();
+        else {
+          res.once('finish', done);
+          res.once('close', done);
+        }
+        return ended;
+      }) as ServerResponse['end'];
+      listener(req, res);
+    },
     internalUrl: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    async close() {
+      closing = true;
+      if (underWay.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          timer = setTimeout(resolve, DRAIN_MS);
+        });
+        clearTimeout(timer);
+      }
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }

@@ -252,9 +252,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       scheduler.close();
       await places.close();
       ownClock?.dispose();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // No new connections; DynamoDB's requests under way are answered before the rest are cut.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       await dynamo.close();
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
