@@ -35,7 +35,15 @@ export interface BurstWorkerStats {
   readonly errors: number;
 }
 
-/** Counts each SDK call by service and operation (one per operation called, whatever its retries). */
+/** A DynamoDB call's item kind (its key's prefix: `conv`, `event`, `follow`, `snooze`, `address`…), after a space; '' for other calls. */
+function itemKind(args: unknown): string {
+  const input = (args as { input?: { Key?: Record<string, { S?: string }>; Item?: Record<string, { S?: string }> } })
+    .input;
+  const key = (input?.Key ?? input?.Item)?.pk?.S;
+  return key === undefined ? '' : ` ${key.split(/[#/]/)[0]}`;
+}
+
+/** Counts each SDK call by service and operation (DynamoDB's by item kind too) (one per operation called, whatever its retries). */
 export function countedClient<T extends { middlewareStack: { add(middleware: never, options: object): void } }>(
   client: T,
   count: (service: string, operation: string) => void,
@@ -43,7 +51,7 @@ export function countedClient<T extends { middlewareStack: { add(middleware: nev
   const middleware =
     (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
     async (args: unknown) => {
-      count((context.clientName ?? '?').replace(/Client$/, ''), String(context.commandName));
+      count((context.clientName ?? '?').replace(/Client$/, ''), `${String(context.commandName)}${itemKind(args)}`);
       return next(args);
     };
   client.middlewareStack.add(middleware as never, { step: 'initialize', name: 'pipewatchBurstCount' });

@@ -7,13 +7,14 @@ interface ResolvedClientConfig {
   readonly maxAttempts: unknown;
   readonly retryMode: unknown;
   readonly requestHandler: unknown;
+  readonly cacheMiddleware?: boolean;
   readonly isCustomEndpoint?: boolean;
   readonly endpoint?: unknown;
 }
 
 /**
  * A client's configuration for `region`, with its retries, timeouts (its request handler, so its
- * sockets too) and custom endpoint (the local AWS); its credentials, or `credentials` (another
+ * sockets too), middleware caching and custom endpoint (the local AWS); its credentials, or `credentials` (another
  * account's member role). For `new XClient(configLike(client, …))` of the same service.
  */
 export function configLike(
@@ -29,6 +30,7 @@ export function configLike(
     maxAttempts: config.maxAttempts,
     retryMode: config.retryMode,
     requestHandler: config.requestHandler,
+    ...(config.cacheMiddleware === undefined ? {} : { cacheMiddleware: config.cacheMiddleware }),
     ...(config.isCustomEndpoint && config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
   };
 }

@@ -33,6 +33,11 @@ export class TtlCache<K, V> {
     return entry.value;
   }
 
+  /** Forgets one key: the next call asks again. */
+  forget(key: K): void {
+    this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

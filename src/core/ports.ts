@@ -514,6 +514,12 @@ export interface ChatPoster {
     window: PostWindow,
   ): Promise<{ readonly messageId: string } | undefined>;
   /**
+   * Whether findPost can look in this channel (a poster for several platforms answers per channel).
+   * Absent: it can if findPost is there. Where it cannot, a post is not recorded as begun: the trace
+   * could only be found to say nothing, and costs a write per post.
+   */
+  findsPosts?(channel: ChannelRef): boolean;
+  /**
    * A link that opens the message (Slack: chat.getPermalink; Teams: the message's deep link), for the
    * run command's answer. Absent where the platform has none.
    */

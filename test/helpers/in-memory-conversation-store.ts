@@ -54,6 +54,8 @@ export class InMemoryConversationStore implements ConversationStore {
   mergeAndLockCalls = 0;
   acquireLockCalls = 0;
   locksTakenWithMerge = 0;
+  /** saveRendering calls (a step recorded before the next chat call, or a post recorded as begun). */
+  saveRenderingCalls = 0;
 
   constructor(options: InMemoryConversationStoreOptions = {}) {
     this.now = options.now ?? (() => Date.parse('2026-01-01T00:00:00Z'));
@@ -168,6 +170,7 @@ export class InMemoryConversationStore implements ConversationStore {
   }
 
   async saveRendering(key: ConversationKey, owner: string, rendering: ConversationRendering): Promise<boolean> {
+    this.saveRenderingCalls += 1;
     await this.yieldPoint();
     const stored = this.conversations.get(keyOf(key));
     if (stored?.lock?.owner !== owner) return false;

@@ -36,6 +36,7 @@ import { SlackChatPoster, type SlackChatPosterOptions } from '../../slack/slack-
 import { activityOf } from '../../teams/render-adaptive-card';
 import { TeamsChatPoster } from '../../teams/teams-chat-poster';
 import { type ApprovalSettingsOptions, approvalSettings } from './approval-settings';
+import { cachedChannelAddresses } from './channel-address-cache';
 import { withEndedExecutionReads } from './ended-execution-reads';
 import { platformChatPoster } from './platform-chat-poster';
 import { cachedStageOrder } from './stage-order-cache';
@@ -193,7 +194,11 @@ export function notifyDepsFor(adapters: NotifyAdapters): NotifyDeps {
         ? {}
         : {
             teams: new TeamsChatPoster({
-              addresses: new DynamoDbChannelAddresses({ client: adapters.dynamo, tableName: adapters.tableName }),
+              // Read for each chat call of a render and for each of a channel's executions in a burst.
+              addresses: cachedChannelAddresses(
+                new DynamoDbChannelAddresses({ client: adapters.dynamo, tableName: adapters.tableName }),
+                { now },
+              ),
               token: adapters.teams.token,
               render: (message, as) => activityOf(message, { as }),
               log: adapters.log,

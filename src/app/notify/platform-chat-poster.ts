@@ -30,5 +30,9 @@ export function platformChatPoster(posters: PlatformPosters): ChatPoster {
     updateReply: async (channel, messageId, message) => posterFor(channel).updateReply(channel, messageId, message),
     // A platform that cannot look (Teams) finds nothing: posting again is all it allows.
     findPost: async (channel, mark, window) => posterFor(channel).findPost?.(channel, mark, window),
+    findsPosts: (channel) => {
+      const poster = posters[channel.platform];
+      return poster !== undefined && (poster.findsPosts?.(channel) ?? poster.findPost !== undefined);
+    },
   };
 }

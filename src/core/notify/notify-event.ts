@@ -226,8 +226,9 @@ export class ConversationContentionError extends PipewatchError {
  * write) leaves the post recorded as begun (pendingPosts, written before the chat call): the next
  * holder looks for it by its mark within that holder's lease (Slack: message metadata, read back with
  * conversations.history / replies) and records it instead of posting again. Teams has no way to
- * look: there, dying in the milliseconds between the connector's answer and the write can show a
- * second card (test/unit/core/notify/notify-event.crash.property.test.ts bounds it).
+ * look, so its posts are not recorded as begun: there, dying in the milliseconds between the
+ * connector's answer and the write can show a second card
+ * (test/unit/core/notify/notify-event.crash.property.test.ts bounds it).
  */
 export async function notifyEvent(request: NotifyRequest, deps: NotifyDeps): Promise<NotifyOutcome> {
   const started = deps.now();
@@ -601,6 +602,9 @@ async function renderOnce(
     unsaved = false;
     return conversations.saveRendering(key, owner, rendering());
   };
+  // Where the platform cannot look for a post (Teams), a begun post's trace would only be found to
+  // say so: the next holder posts again either way, so the post is not recorded as begun.
+  const traced = chat.findsPosts?.(key.channel) ?? chat.findPost !== undefined;
   /**
    * A post recorded as begun before the chat call (one write, joined with the step before where
    * there is one), so that a holder dying between the post and its record leaves a trace the next
@@ -610,6 +614,10 @@ async function renderOnce(
     pendingKey: string,
     send: () => Promise<{ readonly messageId: string }>,
   ): Promise<string | undefined> => {
+    if (!traced) {
+      if (!(await save())) return undefined;
+      return (await send()).messageId;
+    }
     const others = () => pendingPosts.filter((entry) => entry.key !== pendingKey);
     pendingPosts = [...others(), { key: pendingKey, since: deps.now() }];
     unsaved = true;

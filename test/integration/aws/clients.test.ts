@@ -61,6 +61,7 @@ describe('clients', () => {
     const config = awsClientConfig({}, {});
     expect(config.maxAttempts).toBe(DEFAULT_MAX_ATTEMPTS);
     expect(config.requestHandler.connectionTimeout).toBeGreaterThan(0);
+    expect(config.cacheMiddleware).toBe(true);
 
     const client = createEventBridgeClient({ region: 'ap-southeast-2', maxAttempts: 5 });
     try {

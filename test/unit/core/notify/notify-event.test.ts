@@ -138,6 +138,23 @@ describe('notifyEvent', () => {
     expect(log.at('warn').map((entry) => entry.message)).toContain('could not read failure details');
   });
 
+  test('a post is recorded as begun where the platform can look for it (Slack), not where it cannot (Teams)', async () => {
+    const looking = harness();
+    const blind = harness({ canFindPosts: false });
+    for (const spec of FAILED_RUN) {
+      await looking.deliver(spec);
+      await blind.deliver(spec);
+    }
+    // The same message and failure reply on both; the begun posts' writes (message, reply) only where they can be found.
+    expect(blind.chat.calls.map((call) => call.operation)).toEqual(looking.chat.calls.map((call) => call.operation));
+    expect(blind.chat.calls.filter((call) => call.operation !== 'update').map((call) => call.operation)).toEqual([
+      'post',
+      'reply',
+    ]);
+    expect(looking.store.saveRenderingCalls - blind.store.saveRenderingCalls).toBe(2);
+    expect(blind.store.snapshot(KEY)?.pendingPosts ?? []).toEqual([]);
+  });
+
   test('a deleted message is posted again', async () => {
     const { deliver, chat } = harness();
     await deliver(byId('ev-001'));

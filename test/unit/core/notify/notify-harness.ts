@@ -36,9 +36,11 @@ export interface Harness {
   deliver(spec: EventSpec): Promise<NotifyOutcome>;
 }
 
-export function harness(options: { yieldPoint?: () => Promise<unknown>; pipelines?: InMemoryPipelineClient } = {}) {
+export function harness(
+  options: { yieldPoint?: () => Promise<unknown>; pipelines?: InMemoryPipelineClient; canFindPosts?: boolean } = {},
+) {
   const store = new InMemoryConversationStore({ yieldPoint: options.yieldPoint });
-  const chat = new InMemoryChat(options.yieldPoint);
+  const chat = new InMemoryChat(options.yieldPoint, { canFindPosts: options.canFindPosts ?? true });
   // No pipeline by default: the failure-details lookup fails (logged), so states are a function of the events.
   const pipelines = options.pipelines ?? new InMemoryPipelineClient();
   const log = new MemoryLog();

@@ -1,0 +1,39 @@
+// (composition) ChannelAddresses --> the same, each found address kept a minute per container
+import { TtlCache } from '../../aws/ttl-cache';
+import type { ChannelRef } from '../../core/channels';
+import type { ChannelAddresses } from '../../core/ports';
+
+type Address = Readonly<Record<string, string>>;
+
+/**
+ * A Teams channel's address (service URL, conversation) is read for every chat call of a render (the
+ * card, its replies, their updates), and a burst sends one channel many executions' cards: a warm
+ * notify container keeps each address it found for `ttlMs` (a minute). Concurrent first reads share
+ * one request. An address not found is not kept, so an install shows at once; a failed read is not
+ * kept either. An address removed (the app uninstalled) can be used for up to `ttlMs` after: the Bot
+ * Connector then refuses the post (the bot is not in the conversation), a permanent failure as the
+ * missing address is. Writes go through and forget the channel's entry.
+ */
+export function cachedChannelAddresses(
+  addresses: ChannelAddresses,
+  { ttlMs = 60_000, now = Date.now }: { ttlMs?: number; now?: () => number } = {},
+): ChannelAddresses {
+  const cache = new TtlCache<string, Address | undefined>(ttlMs, now);
+  const keyOf = (channel: ChannelRef) => JSON.stringify([channel.platform, channel.workspace, channel.channel]);
+  return {
+    async get(channel) {
+      const key = keyOf(channel);
+      const address = await cache.get(key, () => addresses.get(channel));
+      if (address === undefined) cache.forget(key);
+      return address;
+    },
+    async put(channel, address) {
+      cache.forget(keyOf(channel));
+      await addresses.put(channel, address);
+    },
+    async delete(channel) {
+      cache.forget(keyOf(channel));
+      await addresses.delete(channel);
+    },
+  };
+}
