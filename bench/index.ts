@@ -4,12 +4,14 @@ import { runHandlersBench } from './handlers';
 import { runIssue15Bench } from './issue15';
 import { runLatencyBench } from './latency';
 import { runPatternBench } from './patterns';
+import { runSdkCallsBench } from './sdk-calls';
 
 /** Benchmarks, one section each. Run with `npm run bench` (which exposes gc for the heap figures). */
 const sections: readonly { readonly name: string; readonly run: () => Promise<void> }[] = [
   { name: 'patterns', run: runPatternBench },
   { name: 'local AWS delivery', run: runDeliveryBench },
   { name: 'handlers', run: runHandlersBench },
+  { name: 'sdk-calls: one AWS SDK call, middleware cached or not', run: runSdkCallsBench },
   { name: 'issue15: triage, quiet subscriptions, approvals, stop and run', run: runIssue15Bench },
   { name: 'burst: 1,000 events at the chat rate limits', run: runBurstBench },
   { name: 'burst-poster: the Slack poster alone at the rate limits', run: runSlackPosterBurst },
