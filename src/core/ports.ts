@@ -479,6 +479,11 @@ export interface ChannelAddresses {
   put(channel: ChannelRef, address: Readonly<Record<string, string>>): Promise<void>;
   /** Forgets it (the app was uninstalled); forgetting an unknown channel is not an error. */
   delete(channel: ChannelRef): Promise<void>;
+  /**
+   * Drops the copy of the channel's address kept in memory, if any (a cache's), so that the next
+   * `get` reads the store: after the platform refused a send to the address used.
+   */
+  forget?(channel: ChannelRef): void;
 }
 
 /**

@@ -116,27 +116,54 @@ export class TeamsChatPoster implements ChatPoster {
   }
 
   async post(channel: ChannelRef, message: AlertMessage): Promise<{ messageId: string }> {
-    const target = await this.target(channel);
-    const answer = await this.send('post', 'POST', activitiesUrl(target), this.render(message, 'message'));
-    return { messageId: requireId(answer, 'post') };
+    return this.atAddress(channel, async (target) => {
+      const answer = await this.send('post', 'POST', activitiesUrl(target), this.render(message, 'message'));
+      return { messageId: requireId(answer, 'post') };
+    });
   }
 
   async update(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<void> {
-    const target = await this.target(channel);
-    await this.send('update', 'PUT', activitiesUrl(target, messageId), this.render(message, 'message'));
+    await this.atAddress(channel, (target) =>
+      this.send('update', 'PUT', activitiesUrl(target, messageId), this.render(message, 'message')),
+    );
   }
 
   async reply(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<{ messageId: string }> {
-    const target = await this.target(channel);
-    const thread = { ...target, conversationId: `${target.conversationId};messageid=${messageId}` };
-    const answer = await this.send('reply', 'POST', activitiesUrl(thread), this.render(message, 'reply'));
-    return { messageId: requireId(answer, 'reply') };
+    return this.atAddress(channel, async (target) => {
+      const thread = { ...target, conversationId: `${target.conversationId};messageid=${messageId}` };
+      const answer = await this.send('reply', 'POST', activitiesUrl(thread), this.render(message, 'reply'));
+      return { messageId: requireId(answer, 'reply') };
+    });
   }
 
   /** PUT of the reply's own id in the channel's conversation, rendered as a reply (as `reply` posted it). */
   async updateReply(channel: ChannelRef, messageId: string, message: AlertMessage): Promise<void> {
+    await this.atAddress(channel, (target) =>
+      this.send('updateReply', 'PUT', activitiesUrl(target, messageId), this.render(message, 'reply')),
+    );
+  }
+
+  /**
+   * `send` to the channel's address. Where the addresses are kept in memory (`forget`: notify's
+   * cache), a permanent refusal may come from an address that has since changed (a moved service
+   * URL): the copy is dropped and the address read again, and if it changed, the call is made once
+   * more there. Otherwise the refusal stands.
+   */
+  private async atAddress<T>(channel: ChannelRef, send: (target: Target) => Promise<T>): Promise<T> {
     const target = await this.target(channel);
-    await this.send('updateReply', 'PUT', activitiesUrl(target, messageId), this.render(message, 'reply'));
+    try {
+      return await send(target);
+    } catch (error) {
+      const forget = this.addresses.forget?.bind(this.addresses);
+      if (!(error instanceof ChatDeliveryError) || error.kind !== 'permanent' || forget === undefined) throw error;
+      forget(channel);
+      const current = await this.target(channel);
+      if (current.serviceUrl === target.serviceUrl && current.conversationId === target.conversationId) throw error;
+      this.log?.warn('teams: the channel address changed since it was read; sending to the new one', {
+        code: error.code,
+      });
+      return send(current);
+    }
   }
 
   /**

@@ -10,9 +10,11 @@ type Address = Readonly<Record<string, string>>;
  * card, its replies, their updates), and a burst sends one channel many executions' cards: a warm
  * notify container keeps each address it found for `ttlMs` (a minute). Concurrent first reads share
  * one request. An address not found is not kept, so an install shows at once; a failed read is not
- * kept either. An address removed (the app uninstalled) can be used for up to `ttlMs` after: the Bot
- * Connector then refuses the post (the bot is not in the conversation), a permanent failure as the
- * missing address is. Writes go through and forget the channel's entry.
+ * kept either. The Teams function stores addresses in its own containers, so this one learns of a
+ * change when a send to the old address is refused: the Teams poster then forgets the entry, reads
+ * the address again and, if it changed, sends there (a moved service URL costs no event). An
+ * address removed (the app uninstalled) is refused the same way, a permanent failure as the missing
+ * address is. Writes through this object forget the channel's entry too.
  */
 export function cachedChannelAddresses(
   addresses: ChannelAddresses,
@@ -34,6 +36,9 @@ export function cachedChannelAddresses(
     async delete(channel) {
       cache.forget(keyOf(channel));
       await addresses.delete(channel);
+    },
+    forget(channel) {
+      cache.forget(keyOf(channel));
     },
   };
 }

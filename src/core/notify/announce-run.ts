@@ -53,7 +53,8 @@ export type RunAnnounced =
  *    an event first is merged into (its version is read and expected), one that merges after reads
  *    the record with the note: the join does not depend on the order.
  * 3. Render under the lease lock (renderConversation): a post happens only under the lock, on a
- *    record that shows no message id, marked as begun in `pendingPosts` before the chat call: a racing
+ *    record that shows no message id (marked as begun in `pendingPosts` before the chat call where
+ *    the platform can look for it: Slack): a racing
  *    notify either holds the lock (this render waits for it, within about 3 s, to show the note) or
  *    finds the message recorded. One message per (channel, execution), whoever comes first.
  */

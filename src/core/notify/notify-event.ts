@@ -324,7 +324,14 @@ export async function notifyParsedEvent(
  */
 interface Merged {
   readonly version: number;
-  readonly lock?: { readonly status: 'taken'; readonly record: LockedRecord } | { readonly status: 'held' };
+  readonly lock?:
+    | {
+        readonly status: 'taken';
+        readonly record: LockedRecord;
+        /** When the write that took the lock was sent: the lease runs from (no earlier than) then. */
+        readonly at: number;
+      }
+    | { readonly status: 'held' };
 }
 
 /** Step 3, ending with the write that also takes the render lock when it is free (mergeAndLock). */
@@ -381,10 +388,12 @@ async function mergeIntoConversation(
     if (deciders === null) deciders = await fetchApprovalDeciders(deps.pipelines, next, deps.log);
     if (deciders !== undefined) next = withApprovalDeciders(next, deciders);
     if (record !== undefined && next === record.state) return { version: record.version };
+    const asked = deps.now();
     const result = await deps.conversations.mergeAndLock(key, next, record?.version, owner, options.leaseMs);
     if (result.ok) {
       const { lock } = result;
-      return lock.status === 'free' ? { version: result.version } : { version: result.version, lock };
+      if (lock.status === 'free') return { version: result.version };
+      return { version: result.version, lock: lock.status === 'taken' ? { ...lock, at: asked } : lock };
     }
     if (attempt >= options.maxMergeAttempts) {
       throw new ConversationContentionError(
@@ -462,6 +471,7 @@ export async function renderConversation(
   let outcome: NotifyOutcome | undefined;
   for (let round = 1; round <= options.maxRenderRounds; round++) {
     const known = round === 1 ? start?.lock : undefined;
+    const asked = deps.now();
     // Held as of the write: as an acquire that failed then (the holder's release comes after the write).
     const record =
       known === undefined
@@ -469,6 +479,7 @@ export async function renderConversation(
         : known.status === 'taken'
           ? known.record
           : undefined;
+    const lockedAt = known?.status === 'taken' ? known.at : asked;
     if (record === undefined) {
       if (outcome !== undefined) return outcome;
       // The holder's release shows it the record as released: it renders what this invocation
@@ -481,7 +492,7 @@ export async function renderConversation(
     const shown = await renderView(view, record.state, depsWhere(deps, record.state), context);
     let rendered: Rendered;
     try {
-      rendered = await renderOnce(key, owner, record, deps, context, shown, options.leaseMs);
+      rendered = await renderOnce(key, owner, { record, at: lockedAt }, deps, context, shown, options.leaseMs);
     } catch (error) {
       await releaseQuietly(conversations, key, owner, deps.log, context);
       if (error instanceof ChatDeliveryError && error.kind === 'permanent') {
@@ -567,12 +578,14 @@ interface Rendered {
 async function renderOnce(
   key: ConversationKey,
   owner: string,
-  record: LockedRecord,
+  /** The record as locked, and when the write that took the lock was sent. */
+  locked: { readonly record: LockedRecord; readonly at: number },
   deps: NotifyDeps,
   context: LogFields,
   view: ReplyView,
   leaseMs: number,
 ): Promise<Rendered> {
+  const { record } = locked;
   const { conversations, chat } = deps;
   let { messageId, renderedVersion, replies, messageFingerprint } = record;
   let pendingPosts = record.pendingPosts ?? [];
@@ -615,6 +628,9 @@ async function renderOnce(
     send: () => Promise<{ readonly messageId: string }>,
   ): Promise<string | undefined> => {
     if (!traced) {
+      // The lease outlives an invocation, so the lock is still this one's; once half of it has gone
+      // (a stalled read, long waits), a write checks that before the post, as the begun write does.
+      if (deps.now() - locked.at >= leaseMs / 2) unsaved = true;
       if (!(await save())) return undefined;
       return (await send()).messageId;
     }

@@ -56,7 +56,8 @@ export async function startDynamoDb(dataDir: string | undefined): Promise<LocalD
   });
   const { port } = server.address() as AddressInfo;
   // dynalite throws (an uncaught exception) from any request that meets its closed database, so
-  // the requests it is serving finish first and none reaches it after.
+  // the requests it is serving finish first (for up to DRAIN_MS; one still inside dynalite after
+  // that would meet the closed database as before) and none reaches it after.
   let closing = false;
   const underWay = new Set<ServerResponse>();
   let drained: (() => void) | undefined;
@@ -76,8 +77,9 @@ export async function startDynamoDb(dataDir: string | undefined): Promise<LocalD
         if (underWay.size === 0) drained?.();
       };
       const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-      // dynalite answers every request it takes with res.end, even once the client has gone; the
-      // request is done when that answer has left (or the connection has), so closing cuts none.
+      // dynalite answers every request it takes with res.end, even once the client has gone, after
+      // its database work; the request is done when that answer has left (or the connection has),
+      // so closing within DRAIN_MS cuts none.
       res.end = ((...args: unknown[]) => {
         const ended = end(...args);
         if (res.writableFinished || res.destroyed) done();

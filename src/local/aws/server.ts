@@ -255,9 +255,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       // No new connections; DynamoDB's requests under way are answered before the rest are cut.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await dynamo.close();
-      server.closeAllConnections();
-      await closed;
+      try {
+        await dynamo.close();
+      } finally {
+        server.closeAllConnections();
+        await closed;
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { cachedChannelAddresses } from '../../../src/app/notify/channel-address-cache';
 import type { ChannelRef } from '../../../src/core/channels';
 import { parsePipelineEvent } from '../../../src/core/events';
 import { type AlertMessage, buildAlertMessage } from '../../../src/core/messages';
@@ -230,6 +231,31 @@ describe('TeamsChatPoster: permanent failures and the token', () => {
       code: 'BotNotInConversationRoster',
     });
     expect(statuses()).toEqual([403]);
+  });
+
+  test("notify's kept address, refused: read again, and the send made once more where it changed", async () => {
+    const kept = cachedChannelAddresses(addresses);
+    const chat = poster({ addresses: kept });
+    await chat.post(channel, failed);
+    // The Teams function (another container) stores a new address for the channel; notify still has the old.
+    await addresses.put(channel, install(GROUP_CHAT));
+    teams.connector.tenant.setBotInstalled(DEPLOYS, false);
+    const { messageId } = await chat.post(channel, failed);
+    expect(statuses()).toEqual([201, 403, 201]);
+    expect(teams.connector.tenant.messages(GROUP_CHAT).map((m) => m.id)).toEqual([messageId]);
+
+    // Refused at the address as stored: the refusal stands, after one read of the store.
+    teams.connector.tenant.setBotInstalled(GROUP_CHAT, false);
+    expect(await failure(chat.post(channel, failed))).toMatchObject({
+      kind: 'permanent',
+      code: 'BotNotInConversationRoster',
+    });
+    expect(statuses()).toEqual([201, 403, 201, 403]);
+
+    // Uninstalled (the address deleted): the second read says so.
+    await addresses.delete(channel);
+    expect(await failure(chat.post(channel, failed))).toMatchObject({ code: 'channel_not_installed' });
+    expect(statuses()).toEqual([201, 403, 201, 403, 403]);
   });
 
   test('a message over the size limit is permanent (413 MessageSizeTooBig)', async () => {

@@ -51,6 +51,18 @@ describe('cachedChannelAddresses', () => {
     expect(store.reads).toBe(4);
   });
 
+  test('forget drops the kept copy: the next read asks the store', async () => {
+    const store = new CountedAddresses();
+    await store.put(A, ADDRESS);
+    const cached = cachedChannelAddresses(store, { now: () => 0 });
+    await cached.get(A);
+    await store.put(A, { ...ADDRESS, serviceUrl: 'https://smba.trafficmanager.net/amer/' });
+    expect((await cached.get(A))?.serviceUrl).toBe(ADDRESS.serviceUrl);
+    cached.forget?.(A);
+    expect((await cached.get(A))?.serviceUrl).toBe('https://smba.trafficmanager.net/amer/');
+    expect(store.reads).toBe(2);
+  });
+
   test('writing or deleting through it forgets the channel, and reaches the store', async () => {
     const store = new CountedAddresses();
     const cached = cachedChannelAddresses(store, { now: () => 0 });

@@ -155,6 +155,21 @@ describe('notifyEvent', () => {
     expect(blind.store.snapshot(KEY)?.pendingPosts ?? []).toEqual([]);
   });
 
+  test('where the platform cannot look, a post after half the lease has gone is preceded by a write that checks the lock', async () => {
+    const quick = harness({ canFindPosts: false });
+    const slow = harness({ canFindPosts: false });
+    // Each reading of the clock 40 s after the one before: half of the 60 s lease has gone by every post.
+    let time = 0;
+    const slowDeps = { ...slow.deps, now: () => (time += 40_000) };
+    for (const spec of FAILED_RUN) {
+      await quick.deliver(spec);
+      await notifyEvent({ rule: RULE, channel: CHANNEL, event: rawEvent(spec) }, slowDeps);
+    }
+    expect(slow.chat.calls.map((call) => call.operation)).toEqual(quick.chat.calls.map((call) => call.operation));
+    // One more write before the message's post and one before the reply's.
+    expect(slow.store.saveRenderingCalls - quick.store.saveRenderingCalls).toBe(2);
+  });
+
   test('a deleted message is posted again', async () => {
     const { deliver, chat } = harness();
     await deliver(byId('ev-001'));
