@@ -441,7 +441,8 @@ function report(kind: Kind, results: ChildResult[]): void {
   );
 }
 
-function median(values: number[]): number {
+/** The nearest-rank median. */
+export function median(values: readonly number[]): number {
   return quantile(
     [...values].sort((a, b) => a - b),
     0.5,

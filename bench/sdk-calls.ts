@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { CreateTableCommand, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { awsClientConfig, createDynamoDbClient } from '../src/aws/clients';
 import { startLocalAws } from '../src/local/aws';
-import { loadAverage } from './handlers';
+import { loadAverage, median } from './handlers';
 
 /**
  * One SDK call's cost with and without the middleware stack cached per command class
@@ -86,10 +86,4 @@ export async function runSdkCallsBench(): Promise<void> {
     else process.env.AWS_ENDPOINT_URL = saved;
     await aws.stop();
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }

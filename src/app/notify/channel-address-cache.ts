@@ -1,6 +1,6 @@
 // (composition) ChannelAddresses --> the same, each found address kept a minute per container
 import { TtlCache } from '../../aws/ttl-cache';
-import type { ChannelRef } from '../../core/channels';
+import { channelLabel } from '../../core/channels';
 import type { ChannelAddresses } from '../../core/ports';
 
 type Address = Readonly<Record<string, string>>;
@@ -21,24 +21,23 @@ export function cachedChannelAddresses(
   { ttlMs = 60_000, now = Date.now }: { ttlMs?: number; now?: () => number } = {},
 ): ChannelAddresses {
   const cache = new TtlCache<string, Address | undefined>(ttlMs, now);
-  const keyOf = (channel: ChannelRef) => JSON.stringify([channel.platform, channel.workspace, channel.channel]);
   return {
     async get(channel) {
-      const key = keyOf(channel);
+      const key = channelLabel(channel);
       const address = await cache.get(key, () => addresses.get(channel));
       if (address === undefined) cache.forget(key);
       return address;
     },
     async put(channel, address) {
-      cache.forget(keyOf(channel));
+      cache.forget(channelLabel(channel));
       await addresses.put(channel, address);
     },
     async delete(channel) {
-      cache.forget(keyOf(channel));
+      cache.forget(channelLabel(channel));
       await addresses.delete(channel);
     },
     forget(channel) {
-      cache.forget(keyOf(channel));
+      cache.forget(channelLabel(channel));
     },
   };
 }

@@ -1,6 +1,6 @@
 // (composition) one ChatPoster for every platform: each channel's posts go to its platform's poster
 import type { ChannelRef, ChatPlatform } from '../../core/channels';
-import { ChatDeliveryError } from '../../core/notify';
+import { ChatDeliveryError, findsPosts } from '../../core/notify';
 import type { ChatPoster } from '../../core/ports';
 
 /** The posters of the platforms this install is configured for; a platform left out has no credentials. */
@@ -32,7 +32,7 @@ export function platformChatPoster(posters: PlatformPosters): ChatPoster {
     findPost: async (channel, mark, window) => posterFor(channel).findPost?.(channel, mark, window),
     findsPosts: (channel) => {
       const poster = posters[channel.platform];
-      return poster !== undefined && (poster.findsPosts?.(channel) ?? poster.findPost !== undefined);
+      return poster !== undefined && findsPosts(poster, channel);
     },
   };
 }

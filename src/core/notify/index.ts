@@ -23,6 +23,7 @@ export {
   ConversationContentionError,
   DEFAULT_NOTIFY_OPTIONS,
   type ExecutionWhere,
+  findsPosts,
   hasPendingWork,
   type NotifyDeps,
   type NotifyOptions,

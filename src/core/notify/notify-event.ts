@@ -617,7 +617,7 @@ async function renderOnce(
   };
   // Where the platform cannot look for a post (Teams), a begun post's trace would only be found to
   // say so: the next holder posts again either way, so the post is not recorded as begun.
-  const traced = chat.findsPosts?.(key.channel) ?? chat.findPost !== undefined;
+  const traced = findsPosts(chat, key.channel);
   /**
    * A post recorded as begun before the chat call (one write, joined with the step before where
    * there is one), so that a holder dying between the post and its record leaves a trace the next
@@ -758,6 +758,11 @@ async function renderOnce(
     outcome: { status: 'rendered', version: record.version, messageId: parentId },
     released,
   };
+}
+
+/** Whether `chat` can look for a post in `channel`: its findsPosts, else whether it has findPost at all. */
+export function findsPosts(chat: ChatPoster, channel: ConversationKey['channel']): boolean {
+  return chat.findsPosts?.(channel) ?? chat.findPost !== undefined;
 }
 
 /** The pending-post key of the conversation's message (reply keys are `failed:…`, `approval:…`). */
